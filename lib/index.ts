@@ -1,0 +1,10 @@
+/** albkit's engine-neutral core and its L2 constructs, importable from the package root. */
+export * from './model';
+export * from './errors';
+export * from './graph';
+export * from './manifest';
+export * from './plan';
+export * from './resource';
+export * from './rules';
+export { canonicalJson, contentHash } from './canonical';
+export { isIpv4, isCidr, cidrContains } from './net';

@@ -1,0 +1,137 @@
+/**
+ * The synthesized document every face produces and the agent accepts: versioned, validated, resources in
+ * creation order, keys in canonical order, with a sha256 content hash.
+ */
+import { z } from 'zod';
+import { contentHash, canonicalize } from './canonical';
+import { ValidationError, zodIssues, type Issue } from './errors';
+import { createWaves, CycleError } from './graph';
+import { KIND_NAMES, KINDS, Kind, referencesOf } from './model/kinds';
+import { ResourceRef } from './model/common';
+import { resolveDefaults } from './resolve';
+import type { Resource } from './resource';
+import { checkRules } from './rules';
+
+export const API_VERSION = 'albkit/v1';
+
+/** A validated manifest. */
+export interface Manifest {
+  apiVersion: typeof API_VERSION;
+  /** Resources in creation order (wave by wave, ids sorted within a wave). */
+  resources: Resource[];
+  /** sha256 of the canonical JSON of `apiVersion` and `resources`. */
+  hash: string;
+}
+
+/** A resource before validation: what constructs render and what users write by hand. */
+export interface RawResource {
+  id: string;
+  kind: string;
+  dependsOn?: string[];
+  spec: unknown;
+}
+
+const RawResourceSchema = z.strictObject({
+  id: ResourceRef,
+  kind: z.string(),
+  dependsOn: z.array(ResourceRef).optional(),
+  spec: z.unknown(),
+});
+
+const EnvelopeSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
+  resources: z.array(z.unknown()).max(10000),
+  hash: z.string().optional(),
+});
+
+/** The manifest's schema, one branch per kind: the source of the published JSON Schema. */
+export const ManifestSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  resources: z.array(
+    z.discriminatedUnion(
+      'kind',
+      KIND_NAMES.map((kind) =>
+        z.strictObject({
+          id: ResourceRef,
+          kind: z.literal(kind),
+          dependsOn: z.array(ResourceRef).default([]),
+          spec: KINDS[kind].schema,
+        }),
+      ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    ),
+  ),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+
+/** The JSON Schema of a manifest document, generated from the zod schemas. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, title: 'albkit manifest', $id: 'https://albkit.dev/schemas/manifest.v1.json' };
+}
+
+/** Parses one resource's spec with its kind's schema; issues name the resource id and field. */
+export function parseSpec(kind: Kind, id: string, spec: unknown): { spec?: unknown; issues: Issue[] } {
+  const result = KINDS[kind].schema.safeParse(spec);
+  return result.success ? { spec: result.data, issues: [] } : { issues: zodIssues(id, result.error) };
+}
+
+/**
+ * Validates resources and returns them resolved, with implied edges added to `dependsOn`, in creation order.
+ * Throws `ValidationError` with every issue found: per-field problems, cross-component rules and cycles.
+ */
+export function validateResources(raw: readonly unknown[]): Resource[] {
+  const issues: Issue[] = [];
+  const parsed: Resource[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, position) => {
+    const envelope = RawResourceSchema.safeParse(item);
+    if (!envelope.success) {
+      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `resources[${position}]`;
+      issues.push(...zodIssues(id, envelope.error));
+      return;
+    }
+    const { id, kind, spec, dependsOn = [] } = envelope.data;
+    if (seen.has(id)) issues.push({ path: id, field: 'id', message: 'is used by two resources' });
+    seen.add(id);
+    const kindResult = Kind.safeParse(kind);
+    if (!kindResult.success) {
+      issues.push({ path: id, field: 'kind', message: `unknown kind "${kind}"; one of ${KIND_NAMES.join(', ')}` });
+      return;
+    }
+    const result = parseSpec(kindResult.data, id, spec);
+    issues.push(...result.issues);
+    if (result.spec === undefined) return;
+    const implied = referencesOf(kindResult.data, result.spec).map((ref) => ref.id);
+    const edges = [...new Set([...dependsOn, ...implied])].sort();
+    parsed.push({ id, kind: kindResult.data, dependsOn: edges, spec: result.spec } as Resource);
+  });
+  issues.push(...checkRules(parsed, seen));
+  let order: string[] = [];
+  try {
+    order = createWaves(parsed).flat();
+  } catch (error) {
+    if (!(error instanceof CycleError)) throw error;
+    issues.push({ path: error.cycle[0] ?? '', field: 'dependsOn', message: error.message });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  const resolved = new Map(resolveDefaults(parsed).map((resource) => [resource.id, resource]));
+  return order.map((id) => canonicalize(resolved.get(id)) as Resource);
+}
+
+/** Builds a manifest from raw resources: validated, resolved, ordered and hashed. */
+export function buildManifest(raw: readonly unknown[]): Manifest {
+  const resources = validateResources(raw);
+  return { apiVersion: API_VERSION, resources, hash: contentHash({ apiVersion: API_VERSION, resources }) };
+}
+
+/** Validates a manifest document (parsed JSON); throws `ValidationError` with every issue. */
+export function validateManifest(document: unknown): Manifest {
+  const envelope = EnvelopeSchema.safeParse(document);
+  if (!envelope.success) throw new ValidationError(zodIssues('manifest', envelope.error));
+  return buildManifest(envelope.data.resources);
+}
+
+/** The manifest as the text written to `albkit.manifest.json`: canonical, two-space indented. */
+export function manifestText(manifest: Manifest): string {
+  return `${JSON.stringify(canonicalize(manifest), null, 2)}\n`;
+}

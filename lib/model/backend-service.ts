@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { Port, ResourceRef } from './common';
+
+/** How a backend service picks a server for each new request (HTTP) or connection (TCP). */
+export const Algorithm = z.enum(['WEIGHTED_ROUND_ROBIN', 'WEIGHTED_LEAST_CONNECTIONS', 'SOURCE_IP']);
+export type Algorithm = z.output<typeof Algorithm>;
+
+/** A normal status code: `200`, a class such as `2xx`, or a range such as `200-299`. */
+export const StatusCodePattern = z
+  .string()
+  .regex(/^([1-5]\d\d|[1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, 'must be a code (200), a class (2xx) or a range (200-299)');
+
+/** Cookie-insertion session persistence (HTTP/HTTPS only). */
+export const SessionPersistence = z.strictObject({
+  /** Pin each client to one server with an inserted cookie. @default false */
+  enabled: z.boolean().default(false),
+  /** The cookie's name. @default 'ALBKIT_SERVER' */
+  cookieName: z
+    .string()
+    .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a cookie name token')
+    .default('ALBKIT_SERVER'),
+  /** Cookie lifetime in seconds; 0 means a browser-session cookie. 0–86400. @default 0 */
+  ttlSeconds: z.number().int().min(0).max(86400).default(0),
+});
+export type SessionPersistence = z.output<typeof SessionPersistence>;
+
+/** Active health check of every server of the backend service. */
+export const HealthCheck = z
+  .strictObject({
+    /** Whether servers are checked; unchecked servers count as healthy. @default true */
+    enabled: z.boolean().default(true),
+    /** `HTTP` (a HEAD request) or `TCP` (a connect). @default the backend service's protocol */
+    protocol: z.enum(['HTTP', 'TCP']).optional(),
+    /** The URL path an HTTP check requests with HEAD. @default '/' */
+    path: z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"').default('/'),
+    /** The port checked. @default the server's traffic port */
+    port: Port.optional(),
+    /** How long one check may take, 100–60000 ms; less than `intervalMs`. @default 5000 */
+    timeoutMs: z.number().int().min(100).max(60000).default(5000),
+    /** Time between checks of one server, 100–300000 ms. @default 3000 */
+    intervalMs: z.number().int().min(100).max(300000).default(3000),
+    /** Consecutive successes that bring a server back, 1–10. @default 3 */
+    healthyThreshold: z.number().int().min(1).max(10).default(3),
+    /** Consecutive failures that take a server out, 1–10. @default 3 */
+    unhealthyThreshold: z.number().int().min(1).max(10).default(3),
+    /** Status codes an HTTP check counts as healthy. @default ['2xx', '3xx'] */
+    statusCodes: z.array(StatusCodePattern).min(1).max(20).default(['2xx', '3xx']),
+  })
+  .refine((check) => check.timeoutMs < check.intervalMs, {
+    message: 'timeoutMs must be less than intervalMs',
+    path: ['timeoutMs'],
+  });
+export type HealthCheck = z.output<typeof HealthCheck>;
+
+/** A backend service: how a listener's traffic reaches its servers. */
+export const BackendServiceSpec = z.strictObject({
+  /** Id of the load balancer. Changing it replaces the backend service. */
+  loadBalancer: ResourceRef,
+  /** `HTTP` for HTTP/HTTPS listeners, `TCP` for TCP/TLS listeners. Changing it replaces the backend service. */
+  protocol: z.enum(['HTTP', 'TCP']),
+  /** The port availability group instances serve on (server group servers carry their own). */
+  port: Port,
+  /** How servers are picked. @default 'WEIGHTED_ROUND_ROBIN' */
+  algorithm: Algorithm.default('WEIGHTED_ROUND_ROBIN'),
+  /** Ids of virtual server groups (not together with `availabilityGroups`). @default [] */
+  serverGroups: z.array(ResourceRef).max(10).default([]),
+  /** Ids of availability groups (not together with `serverGroups`). @default [] */
+  availabilityGroups: z.array(ResourceRef).max(10).default([]),
+  /** Cookie-insertion session persistence; HTTP only. @default disabled */
+  sessionPersistence: SessionPersistence.default({ enabled: false, cookieName: 'ALBKIT_SERVER', ttlSeconds: 0 }),
+  /**
+   * X-Forwarded-For (with X-Forwarded-Proto and -Port) is always added on HTTP and cannot be turned off.
+   * Accepted only as `true`, for configurations that state it. @default true
+   */
+  xForwardedFor: z.literal(true, { message: 'X-Forwarded-For is always on and cannot be turned off' }).optional(),
+  /** Send a PROXY protocol v1 header to each server; TCP only. @default false */
+  proxyProtocol: z.boolean().default(false),
+  /** The health check. @default enabled, with the defaults of each field */
+  healthCheck: HealthCheck.default({
+    enabled: true,
+    path: '/',
+    timeoutMs: 5000,
+    intervalMs: 3000,
+    healthyThreshold: 3,
+    unhealthyThreshold: 3,
+    statusCodes: ['2xx', '3xx'],
+  }),
+});
+export type BackendServiceSpec = z.output<typeof BackendServiceSpec>;
+export type BackendServiceInput = z.input<typeof BackendServiceSpec>;
+
+/** True when an HTTP status code matches one of the patterns (`200`, `2xx`, `200-299`). */
+export function statusMatches(status: number, patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => {
+    if (pattern.endsWith('xx')) return Math.floor(status / 100) === Number(pattern[0]);
+    const [low, high] = pattern.split('-').map(Number) as [number, number | undefined];
+    return high === undefined ? status === low : status >= low && status <= high;
+  });
+}

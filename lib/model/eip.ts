@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { Ipv4 } from './common';
+
+/** An elastic IP: a public address. A load balancer with an EIP is `public`; its listeners also bind to it. */
+export const EipSpec = z.strictObject({
+  /** The public address. Changing it replaces the EIP. */
+  address: Ipv4,
+});
+export type EipSpec = z.output<typeof EipSpec>;
+export type EipInput = z.input<typeof EipSpec>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Port, ResourceRef } from './common';
+
+/** The protocols a listener speaks. */
+export const ListenerProtocol = z.enum(['HTTP', 'HTTPS', 'TCP', 'TLS']);
+export type ListenerProtocol = z.output<typeof ListenerProtocol>;
+
+/** A TLS certificate: PEM text inline, or paths of PEM files the agent reads. */
+export const Certificate = z.union([
+  z.strictObject({
+    /** The certificate chain, PEM. */
+    certPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate' }),
+    /** The private key, PEM. */
+    keyPem: z.string().includes('PRIVATE KEY-----', { message: 'must be a PEM private key' }),
+  }),
+  z.strictObject({
+    /** Path of the certificate chain PEM file, read by the agent. */
+    certFile: z.string().min(1),
+    /** Path of the private key PEM file, read by the agent. */
+    keyFile: z.string().min(1),
+  }),
+]);
+export type Certificate = z.output<typeof Certificate>;
+
+/** A listener: a bound port speaking one protocol, forwarding to one backend service. */
+export const ListenerSpec = z.strictObject({
+  /** Id of the load balancer. Changing it replaces the listener. */
+  loadBalancer: ResourceRef,
+  /** `HTTP`, `HTTPS`, `TCP` or `TLS`. Changing it replaces the listener. */
+  protocol: ListenerProtocol,
+  /** The port, unique per load balancer. Changing it replaces the listener. */
+  port: Port,
+  /** Id of the backend service traffic goes to. */
+  backendService: ResourceRef,
+  /** Required for HTTPS and TLS; not allowed otherwise. @default none */
+  certificate: Certificate.optional(),
+  /** Idle connection timeout, 1–86400 s. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */
+  idleTimeoutSeconds: z.number().int().min(1).max(86400).optional(),
+});
+export type ListenerSpec = z.output<typeof ListenerSpec>;
+export type ListenerInput = z.input<typeof ListenerSpec>;
+
+/** The backend protocol each listener protocol needs: HTTP/HTTPS → HTTP, TCP/TLS → TCP. */
+export function backendProtocolFor(protocol: ListenerProtocol): 'HTTP' | 'TCP' {
+  return protocol === 'HTTP' || protocol === 'HTTPS' ? 'HTTP' : 'TCP';
+}
+
+/** True for the protocols that terminate TLS. */
+export function needsCertificate(protocol: ListenerProtocol): boolean {
+  return protocol === 'HTTPS' || protocol === 'TLS';
+}
+
+/** The idle timeout in force: the listener's own, or its protocol's default. */
+export function idleTimeoutSeconds(spec: Pick<ListenerSpec, 'protocol' | 'idleTimeoutSeconds'>): number {
+  return spec.idleTimeoutSeconds ?? (backendProtocolFor(spec.protocol) === 'HTTP' ? 60 : 1800);
+}

@@ -1,0 +1,35 @@
+/**
+ * Defaults that depend on other fields or other resources, filled in once validation of each spec passed:
+ * a load balancer's intranet address, a server's zone, a health check's protocol, a listener's idle timeout.
+ * The manifest carries resolved values, so the agent and every face read the same numbers.
+ */
+import { firstHost, isCidr } from './net';
+import { idleTimeoutSeconds } from './model/listener';
+import { ResourceIndex, type Resource } from './resource';
+
+/** A copy of the resources with derived defaults filled in. */
+export function resolveDefaults(resources: readonly Resource[]): Resource[] {
+  const index = new ResourceIndex(resources);
+  return resources.map((resource): Resource => {
+    switch (resource.kind) {
+      case 'LoadBalancer': {
+        const { subnet } = resource.spec;
+        const address = subnet.address ?? (isCidr(subnet.cidr) ? firstHost(subnet.cidr) : undefined);
+        return { ...resource, spec: { ...resource.spec, subnet: { ...subnet, address } } };
+      }
+      case 'ServerGroup': {
+        const zone = index.getOf('LoadBalancer', resource.spec.loadBalancer)?.spec.zones[0];
+        const servers = resource.spec.servers.map((server) => ({ ...server, zone: server.zone ?? zone }));
+        return { ...resource, spec: { ...resource.spec, servers } };
+      }
+      case 'BackendService': {
+        const healthCheck = { ...resource.spec.healthCheck, protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol };
+        return { ...resource, spec: { ...resource.spec, healthCheck } };
+      }
+      case 'Listener':
+        return { ...resource, spec: { ...resource.spec, idleTimeoutSeconds: idleTimeoutSeconds(resource.spec) } };
+      default:
+        return resource;
+    }
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * Rules across components: references, VPC and zones, ports, protocol pairs, certificates, session
+ * persistence, PROXY protocol. Each returns issues naming the resource id (construct path) and field;
+ * `checkRules` runs them all, so every problem is reported at once.
+ */
+import type { Issue } from './errors';
+import { cidrContains, cidrWithin } from './net';
+import { referencesOf } from './model/kinds';
+import { backendProtocolFor, needsCertificate } from './model/listener';
+import { serverName } from './model/server-group';
+import { ResourceIndex, type Resource, type ResourceOf } from './resource';
+
+type Rule = (index: ResourceIndex, known: ReadonlySet<string>) => Issue[];
+
+/** Every reference names an existing resource of the right kind; explicit edges name existing resources. */
+const referencesExist: Rule = (index, known) =>
+  index.all().flatMap((resource) => [
+    ...referencesOf(resource.kind, resource.spec).flatMap(({ field, id, kind }) => {
+      const target = index.get(id);
+      if (!target && known.has(id)) return [];
+      if (!target) return [{ path: resource.id, field, message: `refers to ${kind} "${id}", which does not exist` }];
+      if (target.kind !== kind) {
+        return [{ path: resource.id, field, message: `refers to "${id}", which is a ${target.kind}, not a ${kind}` }];
+      }
+      return [];
+    }),
+    ...resource.dependsOn
+      .filter((id) => !known.has(id))
+      .map((id) => ({ path: resource.id, field: 'dependsOn', message: `depends on "${id}", which does not exist` })),
+  ]);
+
+/** The subnet lies in the VPC and the intranet address in the subnet. */
+const subnetInVpc: Rule = (index) =>
+  index.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
+    const issues: Issue[] = [];
+    if (!cidrWithin(spec.vpc.cidr, spec.subnet.cidr)) {
+      issues.push({ path: id, field: 'subnet.cidr', message: `${spec.subnet.cidr} is not inside the VPC ${spec.vpc.cidr}` });
+    }
+    if (spec.subnet.address && !cidrContains(spec.subnet.cidr, spec.subnet.address)) {
+      issues.push({
+        path: id,
+        field: 'subnet.address',
+        message: `${spec.subnet.address} is not inside the subnet ${spec.subnet.cidr}`,
+      });
+    }
+    return issues;
+  });
+
+/** An EIP belongs to at most one load balancer. */
+const eipUsedOnce: Rule = (index) => {
+  const owner = new Map<string, string>();
+  return index.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
+    if (!spec.eip) return [];
+    const other = owner.get(spec.eip);
+    owner.set(spec.eip, other ?? id);
+    return other ? [{ path: id, field: 'eip', message: `EIP ${spec.eip} is already used by load balancer ${other}` }] : [];
+  });
+};
+
+/** A listener port is unique per load balancer. */
+const listenerPortUnique: Rule = (index) => {
+  const used = new Map<string, string>();
+  return index.ofKind('Listener').flatMap(({ id, spec }) => {
+    const key = `${spec.loadBalancer}:${spec.port}`;
+    const other = used.get(key);
+    if (!other) {
+      used.set(key, id);
+      return [];
+    }
+    return [
+      {
+        path: id,
+        field: 'port',
+        message: `${spec.port} is already used by listener ${other} on load balancer ${spec.loadBalancer}`,
+      },
+    ];
+  });
+};
+
+/** A listener's backend service is on the same load balancer and speaks the matching layer. */
+const listenerBackend: Rule = (index) =>
+  index.ofKind('Listener').flatMap(({ id, spec }) => {
+    const backend = index.getOf('BackendService', spec.backendService);
+    if (!backend) return [];
+    const issues: Issue[] = [];
+    if (backend.spec.loadBalancer !== spec.loadBalancer) {
+      issues.push({
+        path: id,
+        field: 'backendService',
+        message: `backend service ${backend.id} belongs to load balancer ${backend.spec.loadBalancer}, not ${spec.loadBalancer}`,
+      });
+    }
+    const wanted = backendProtocolFor(spec.protocol);
+    if (backend.spec.protocol !== wanted) {
+      issues.push({
+        path: id,
+        field: 'backendService',
+        message: `a ${spec.protocol} listener needs a ${wanted} backend service; ${backend.id} is ${backend.spec.protocol}`,
+      });
+    }
+    return issues;
+  });
+
+/** HTTPS and TLS listeners have a certificate; HTTP and TCP listeners have none. */
+const listenerCertificate: Rule = (index) =>
+  index.ofKind('Listener').flatMap(({ id, spec }) => {
+    if (needsCertificate(spec.protocol) && !spec.certificate) {
+      return [{ path: id, field: 'certificate', message: `an ${spec.protocol} listener needs a certificate` }];
+    }
+    if (!needsCertificate(spec.protocol) && spec.certificate) {
+      return [{ path: id, field: 'certificate', message: `a ${spec.protocol} listener takes no certificate (use HTTPS or TLS)` }];
+    }
+    return [];
+  });
+
+/** Backend services: one kind of group, at least one; persistence on HTTP only; PROXY protocol on TCP only. */
+const backendServiceShape: Rule = (index) =>
+  index.ofKind('BackendService').flatMap(({ id, spec }) => {
+    const issues: Issue[] = [];
+    const groups = spec.serverGroups.length;
+    const availability = spec.availabilityGroups.length;
+    if (groups > 0 && availability > 0) {
+      issues.push({
+        path: id,
+        field: 'availabilityGroups',
+        message: 'a backend service uses server groups or availability groups, not both',
+      });
+    }
+    if (groups === 0 && availability === 0) {
+      issues.push({ path: id, field: 'serverGroups', message: 'needs at least one server group or availability group' });
+    }
+    if (spec.protocol === 'TCP' && spec.sessionPersistence.enabled) {
+      issues.push({
+        path: id,
+        field: 'sessionPersistence.enabled',
+        message: 'cookie session persistence works only for HTTP/HTTPS listeners (backend protocol HTTP)',
+      });
+    }
+    if (spec.protocol === 'HTTP' && spec.proxyProtocol) {
+      issues.push({
+        path: id,
+        field: 'proxyProtocol',
+        message: 'PROXY protocol is only for TCP/TLS listeners (backend protocol TCP); HTTP uses X-Forwarded-For',
+      });
+    }
+    for (const [index_, groupId] of spec.serverGroups.entries()) {
+      const group = index.getOf('ServerGroup', groupId);
+      if (group && group.spec.loadBalancer !== spec.loadBalancer) {
+        issues.push({
+          path: id,
+          field: `serverGroups[${index_}]`,
+          message: `server group ${groupId} belongs to load balancer ${group.spec.loadBalancer}, not ${spec.loadBalancer}`,
+        });
+      }
+    }
+    return issues;
+  });
+
+/** Servers lie inside the load balancer's VPC and in its zones; names are unique within a group. */
+const serversInVpc: Rule = (index) =>
+  index.ofKind('ServerGroup').flatMap(({ id, spec }) => {
+    const lb = index.getOf('LoadBalancer', spec.loadBalancer);
+    const issues: Issue[] = [];
+    const names = new Set<string>();
+    spec.servers.forEach((server, i) => {
+      const name = serverName(server);
+      if (names.has(name)) issues.push({ path: id, field: `servers[${i}].name`, message: `"${name}" is used twice in the group` });
+      names.add(name);
+      if (lb) issues.push(...placementIssues(id, `servers[${i}]`, server, lb, ''));
+    });
+    return issues;
+  });
+
+/** Availability group instances lie inside the VPC and zones of each load balancer that uses them. */
+const instancesInVpc: Rule = (index) =>
+  index.ofKind('BackendService').flatMap((backend) => {
+    const lb = index.getOf('LoadBalancer', backend.spec.loadBalancer);
+    if (!lb) return [];
+    return backend.spec.availabilityGroups.flatMap((groupId) => {
+      const group = index.getOf('AvailabilityGroup', groupId);
+      if (!group) return [];
+      return group.spec.instances.flatMap((instance, i) =>
+        placementIssues(group.id, `instances[${i}]`, instance, lb, ` (used by backend service ${backend.id})`),
+      );
+    });
+  });
+
+function placementIssues(
+  path: string,
+  field: string,
+  target: { address: string; zone?: string | undefined },
+  lb: ResourceOf<'LoadBalancer'>,
+  usedBy: string,
+): Issue[] {
+  const issues: Issue[] = [];
+  if (!cidrContains(lb.spec.vpc.cidr, target.address)) {
+    issues.push({
+      path,
+      field: `${field}.address`,
+      message: `${target.address} is outside the VPC ${lb.spec.vpc.cidr} of load balancer ${lb.id}${usedBy}`,
+    });
+  }
+  if (target.zone !== undefined && !lb.spec.zones.includes(target.zone)) {
+    issues.push({
+      path,
+      field: `${field}.zone`,
+      message: `zone ${target.zone} is not one of load balancer ${lb.id}'s zones (${lb.spec.zones.join(', ')})${usedBy}`,
+    });
+  }
+  return issues;
+}
+
+const RULES: readonly Rule[] = [
+  referencesExist,
+  subnetInVpc,
+  eipUsedOnce,
+  listenerPortUnique,
+  listenerBackend,
+  listenerCertificate,
+  backendServiceShape,
+  serversInVpc,
+  instancesInVpc,
+];
+
+/**
+ * Every cross-component issue of the resources whose specs parsed. `known` holds every id present, parsed or
+ * not, so a reference to a resource with its own errors is not reported again as missing.
+ */
+export function checkRules(resources: readonly Resource[], known: ReadonlySet<string> = new Set(resources.map((r) => r.id))): Issue[] {
+  const index = new ResourceIndex(resources);
+  return RULES.flatMap((rule) => rule(index, known));
+}

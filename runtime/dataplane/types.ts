@@ -1,0 +1,64 @@
+/**
+ * The contracts inside the data plane: what a listener runtime is given and what it must do, and what a
+ * backend pool offers. The reconciler (dataplane.ts) builds these from the agent's resources; the HTTP/HTTPS
+ * and TCP/TLS listeners implement `ListenerRuntime` over one shared `BackendPool` implementation.
+ */
+import type { BackendServiceSpec, IngressRule, ListenerProtocol } from '../../lib';
+
+/** One server a pool can send traffic to (a server group server or an availability group instance). */
+export interface Upstream {
+  /** Stable key within the backend service: `<group id>/<server name>`. */
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  /** 0–100; 0 takes no new traffic. */
+  readonly weight: number;
+  /** Current health as the active checker sees it (true when checks are off). */
+  readonly healthy: boolean;
+  /** Requests (HTTP) or connections (TCP) in flight. */
+  readonly active: number;
+}
+
+/** The servers of one backend service with its scheduler and health state; shared by all its listeners. */
+export interface BackendPool {
+  /**
+   * Picks a server for a new request or connection from `clientIp`, skipping unhealthy, weight-0 and
+   * `exclude`d servers; undefined when none is left. Counts it as active until `release`.
+   */
+  acquire(clientIp: string, exclude?: Upstream): Upstream | undefined;
+  /** Ends one request or connection counted by `acquire`. */
+  release(upstream: Upstream): void;
+  /** The upstream with this key if it is usable (healthy, weight > 0): for session cookies. */
+  acquireByKey(key: string): Upstream | undefined;
+  /** Reports a failure seen on live traffic (connect refused, reset), so the pool may stop picking it. */
+  reportFailure(upstream: Upstream): void;
+}
+
+/** Everything one listener needs; given on start and again, in full, on each change. */
+export interface ListenerConfig {
+  /** The listener's resource id. */
+  readonly id: string;
+  readonly protocol: ListenerProtocol;
+  readonly port: number;
+  /** Addresses to bind: the load balancer's intranet address, and its EIP if it has one. */
+  readonly addresses: readonly string[];
+  readonly idleTimeoutMs: number;
+  /** PEM certificate and key, for HTTPS and TLS. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Ingress rules of every security group of the load balancer; a connection needs one rule to allow it. */
+  readonly ingress: readonly IngressRule[];
+  /** The backend service's id and spec (algorithm, persistence, PROXY protocol…). */
+  readonly backendServiceId: string;
+  readonly backend: BackendServiceSpec;
+  readonly pool: BackendPool;
+}
+
+/** A running listener. */
+export interface ListenerRuntime {
+  /** Binds every address; rejects with a readable reason (such as the port being in use) on failure. */
+  start(): Promise<void>;
+  /** Applies a changed configuration in place, without dropping connections. Port and protocol do not change. */
+  update(config: ListenerConfig): void;
+  /** Stops accepting, lets in-flight requests and connections finish up to `deadlineMs`, then closes them. */
+  stop(deadlineMs: number): Promise<void>;
+}
