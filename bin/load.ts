@@ -1,0 +1,70 @@
+/**
+ * Loads what the CLI is pointed at: an app module (`.ts`, `.mts`, `.js`…) whose default export is an `App`,
+ * loaded without a build step, or a manifest `.json` file.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AlbResource, App, validateManifest, type Manifest } from '../index';
+
+/** An error in what the user pointed the CLI at (exit code 1), as opposed to a usage error. */
+export class InputError extends Error {
+  readonly code = 'ALBKIT_INPUT';
+}
+
+/** The manifest of an app module or manifest file. Throws `ValidationError` or `InputError`. */
+export async function loadManifest(path: string): Promise<Manifest> {
+  const file = resolve(path);
+  if (file.endsWith('.json')) return validateManifest(await readJson(file));
+  return (await loadApp(file)).synth();
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Imports an app module and returns its default export, which must be an `App`. */
+export async function loadApp(file: string): Promise<App> {
+  let module: { default?: unknown };
+  try {
+    if (/\.[mc]?ts$/.test(file)) {
+      const { tsImport } = await import('tsx/esm/api');
+      module = await tsImport(pathToFileURL(file).href, __filename);
+    } else {
+      module = await import(pathToFileURL(file).href);
+    }
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ValidationError') throw error;
+    throw new InputError(`cannot load app ${file}: ${(error as Error).stack ?? String(error)}`);
+  }
+  const app = unwrapDefault(module);
+  if (!isApp(app)) {
+    throw new InputError(`${file} must have an App as its default export (export default app)`);
+  }
+  return app;
+}
+
+/** CommonJS/ESM interop can nest the default export one level down. */
+function unwrapDefault(module: { default?: unknown }): unknown {
+  const first = module.default;
+  if (first && typeof first === 'object' && 'default' in first && !isApp(first)) return (first as { default: unknown }).default;
+  return first;
+}
+
+/** An App, even when the app module resolved its own copy of albkit. */
+function isApp(x: unknown): x is App {
+  if (x instanceof App) return true;
+  const candidate = x as { synth?: unknown; node?: { findAll?: () => unknown[] } } | undefined;
+  return typeof candidate?.synth === 'function' && typeof candidate.node?.findAll === 'function' &&
+    candidate.node.findAll().every((c) => !AlbResource.isAlbResource(c) || typeof c.toRawResource === 'function');
+}

@@ -1,0 +1,90 @@
+import type { Construct } from 'constructs';
+import type { BackendServiceInput } from '../lib';
+import type { AvailabilityGroup } from './availability-group';
+import type { LoadBalancer } from './load-balancer';
+import type { ServerGroup } from './server-group';
+import { AlbResource, defined } from './shared/alb-resource';
+
+type ModelProps = Omit<BackendServiceInput, 'loadBalancer' | 'serverGroups' | 'availabilityGroups'>;
+
+/** The health check as users write it; omitted fields take the model's defaults. */
+export type HealthCheckProps = NonNullable<BackendServiceInput['healthCheck']>;
+
+/** Session persistence as users write it; omitted fields take the model's defaults. */
+export type SessionPersistenceProps = NonNullable<BackendServiceInput['sessionPersistence']>;
+
+/** Props of a `BackendService` created through `LoadBalancer.addBackendService`: the model's fields. */
+export interface AddBackendServiceProps extends ModelProps {
+  /** Virtual server groups to send traffic to (not together with `availabilityGroups`). @default [] */
+  readonly serverGroups?: ServerGroup[];
+  /** Availability groups to send traffic to (not together with `serverGroups`). @default [] */
+  readonly availabilityGroups?: AvailabilityGroup[];
+}
+
+/** Props of a `BackendService`. */
+export interface BackendServiceProps extends AddBackendServiceProps {
+  /** The load balancer the backend service belongs to. */
+  readonly loadBalancer: LoadBalancer;
+}
+
+/**
+ * A backend service: the protocol and port traffic reaches servers with, how servers are picked, session
+ * persistence, PROXY protocol and the health check; attached to server groups or availability groups.
+ */
+export class BackendService extends AlbResource {
+  readonly kind = 'BackendService' as const;
+  readonly loadBalancer: LoadBalancer;
+  private readonly model: ModelProps;
+  private readonly serverGroups: ServerGroup[];
+  private readonly availabilityGroups: AvailabilityGroup[];
+
+  constructor(scope: Construct, id: string, props: BackendServiceProps) {
+    super(scope, id);
+    const { loadBalancer, serverGroups = [], availabilityGroups = [], ...model } = props;
+    this.loadBalancer = loadBalancer;
+    this.model = { ...model };
+    this.serverGroups = [...serverGroups];
+    this.availabilityGroups = [...availabilityGroups];
+    this.validateProps();
+  }
+
+  /** The backend protocol: `HTTP` or `TCP`. */
+  get protocol(): 'HTTP' | 'TCP' {
+    return this.model.protocol;
+  }
+
+  /** Sends traffic to a virtual server group as well. */
+  addServerGroup(group: ServerGroup): this {
+    this.serverGroups.push(group);
+    return this;
+  }
+
+  /** Sends traffic to an availability group as well. */
+  addAvailabilityGroup(group: AvailabilityGroup): this {
+    this.availabilityGroups.push(group);
+    return this;
+  }
+
+  /** Changes the health check; fields not given keep their current values. */
+  configureHealthCheck(healthCheck: HealthCheckProps): this {
+    this.model.healthCheck = { ...this.model.healthCheck, ...healthCheck };
+    this.validateProps();
+    return this;
+  }
+
+  /** Turns on cookie-insertion session persistence (HTTP/HTTPS listeners only). */
+  enableSessionPersistence(options: Omit<SessionPersistenceProps, 'enabled'> = {}): this {
+    this.model.sessionPersistence = { ...options, enabled: true };
+    this.validateProps();
+    return this;
+  }
+
+  protected renderSpec(): Record<string, unknown> {
+    return defined({
+      ...this.model,
+      loadBalancer: this.loadBalancer.resourceId,
+      serverGroups: this.serverGroups.map((group) => group.resourceId),
+      availabilityGroups: this.availabilityGroups.map((group) => group.resourceId),
+    });
+  }
+}

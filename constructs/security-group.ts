@@ -1,0 +1,35 @@
+import type { Construct } from 'constructs';
+import type { SecurityGroupInput } from '../lib';
+import { AlbResource } from './shared/alb-resource';
+
+/** Props of a `SecurityGroup`: the model's fields. */
+export type SecurityGroupProps = SecurityGroupInput;
+
+/** One ingress rule as users write it; omitted fields take the model's defaults. */
+export type IngressRuleProps = NonNullable<SecurityGroupInput['ingress']>[number];
+
+/** A security group: ingress rules the load balancer enforces when its listeners accept a connection. */
+export class SecurityGroup extends AlbResource {
+  readonly kind = 'SecurityGroup' as const;
+  private ingress: IngressRuleProps[] | undefined;
+
+  constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
+    super(scope, id);
+    this.ingress = props.ingress ? [...props.ingress] : undefined;
+    this.validateProps();
+  }
+
+  /**
+   * Allows connections from `cidr` to listener ports `fromPort`–`toPort`. The first rule added replaces the
+   * open-to-all default.
+   */
+  addIngressRule(rule: IngressRuleProps): this {
+    this.ingress = [...(this.ingress ?? []), rule];
+    this.validateProps();
+    return this;
+  }
+
+  protected renderSpec(): Record<string, unknown> {
+    return this.ingress ? { ingress: this.ingress } : {};
+  }
+}
