@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { register as registerGraph } from './commands/graph';
 import { register as registerPlan } from './commands/plan';
+import { register as registerSchema } from './commands/schema';
 import { register as registerSynth } from './commands/synth';
 import { register as registerValidate } from './commands/validate';
 import { EXIT } from './exit';
@@ -19,6 +20,7 @@ registerSynth(program);
 registerValidate(program);
 registerGraph(program);
 registerPlan(program);
+registerSchema(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

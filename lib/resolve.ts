@@ -5,7 +5,22 @@
  */
 import { firstHost, isCidr } from './net';
 import { idleTimeoutSeconds } from './model/listener';
+import type { Kind } from './model/kinds';
 import { ResourceIndex, type Resource } from './resource';
+
+/**
+ * The optional spec fields `resolveDefaults` fills in, per kind, as dotted paths (`[]` for every element of a
+ * list). Faces that show a plan before the agent resolves (Terraform) mark them "known after apply".
+ */
+export const DERIVED_DEFAULTS: { readonly [K in Kind]: readonly string[] } = {
+  SecurityGroup: [],
+  Eip: [],
+  AvailabilityGroup: [],
+  LoadBalancer: ['subnet.address'],
+  ServerGroup: ['servers[].zone'],
+  BackendService: ['healthCheck.protocol'],
+  Listener: ['idleTimeoutSeconds'],
+};
 
 /** A copy of the resources with derived defaults filled in. */
 export function resolveDefaults(resources: readonly Resource[]): Resource[] {

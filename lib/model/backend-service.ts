@@ -24,6 +24,17 @@ export const SessionPersistence = z.strictObject({
 });
 export type SessionPersistence = z.output<typeof SessionPersistence>;
 
+/**
+ * The product's documented default timing: a 5000 ms timeout with a 3000 ms interval. The interval counts from
+ * the end of one check to the start of the next, so checks of a server never overlap; a timeout longer than
+ * the interval is accepted for this documented pair, and otherwise refused as a likely mistake.
+ */
+export const SEED_HEALTH_CHECK_TIMING = { timeoutMs: 5000, intervalMs: 3000 } as const;
+
+function isSeedDefaultTiming(check: { timeoutMs: number; intervalMs: number }): boolean {
+  return check.timeoutMs === SEED_HEALTH_CHECK_TIMING.timeoutMs && check.intervalMs === SEED_HEALTH_CHECK_TIMING.intervalMs;
+}
+
 /** Active health check of every server of the backend service. */
 export const HealthCheck = z
   .strictObject({
@@ -35,9 +46,9 @@ export const HealthCheck = z
     path: z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"').default('/'),
     /** The port checked. @default the server's traffic port */
     port: Port.optional(),
-    /** How long one check may take, 100–60000 ms; less than `intervalMs`. @default 5000 */
+    /** How long one check may take, 100–60000 ms; less than `intervalMs` unless both keep their defaults. @default 5000 */
     timeoutMs: z.number().int().min(100).max(60000).default(5000),
-    /** Time between checks of one server, 100–300000 ms. @default 3000 */
+    /** Pause between the end of one check of a server and the start of the next, 100–300000 ms. @default 3000 */
     intervalMs: z.number().int().min(100).max(300000).default(3000),
     /** Consecutive successes that bring a server back, 1–10. @default 3 */
     healthyThreshold: z.number().int().min(1).max(10).default(3),
@@ -46,7 +57,7 @@ export const HealthCheck = z
     /** Status codes an HTTP check counts as healthy. @default ['2xx', '3xx'] */
     statusCodes: z.array(StatusCodePattern).min(1).max(20).default(['2xx', '3xx']),
   })
-  .refine((check) => check.timeoutMs < check.intervalMs, {
+  .refine((check) => check.timeoutMs < check.intervalMs || isSeedDefaultTiming(check), {
     message: 'timeoutMs must be less than intervalMs',
     path: ['timeoutMs'],
   });
