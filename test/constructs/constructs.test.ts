@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { App, AvailabilityGroup, Eip, LoadBalancer, SecurityGroup, ValidationError, type ResourceOf } from '../../index';
+
+function lbIn(app: App, id = 'web', extra: Partial<ConstructorParameters<typeof LoadBalancer>[2]> = {}): LoadBalancer {
+  return new LoadBalancer(app, id, { zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' }, ...extra });
+}
+
+describe('constructs', () => {
+  it('builds an ALB in a few lines, with ids from construct paths', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 8080 }] });
+    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 8080, serverGroups: [servers] });
+    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: backend });
+    const manifest = app.synth();
+    expect(manifest.resources.map((r) => `${r.kind} ${r.id}`)).to.deep.equal([
+      'SecurityGroup web/default-security-group',
+      'LoadBalancer web',
+      'ServerGroup web/servers',
+      'BackendService web/backend',
+      'Listener web/http',
+    ]);
+    expect((manifest.resources[1] as ResourceOf<'LoadBalancer'>).spec.name).to.equal('web');
+  });
+
+  it('is intranet without an EIP and public with one', () => {
+    const app = new App();
+    expect(lbIn(app, 'inside').type).to.equal('intranet');
+    expect(lbIn(app, 'outside', { eip: new Eip(app, 'ip', { address: '203.0.113.7' }) }).type).to.equal('public');
+  });
+
+  it('uses the security groups given instead of the open default', () => {
+    const app = new App();
+    const office = new SecurityGroup(app, 'office').addIngressRule({ cidr: '192.0.2.0/24', fromPort: 443, toPort: 443 });
+    lbIn(app, 'web', { securityGroups: [office] });
+    const resources = app.synth().resources;
+    expect(resources.map((r) => r.id)).to.deep.equal(['office', 'web']);
+    expect((resources[0] as ResourceOf<'SecurityGroup'>).spec.ingress).to.deep.equal([
+      { cidr: '192.0.2.0/24', protocol: 'ALL', fromPort: 443, toPort: 443 },
+    ]);
+  });
+
+  it('renders lazily: a health check configured after the listener still applies', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers');
+    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 80, serverGroups: [servers] });
+    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: backend });
+    servers.addServer({ address: '10.0.2.1', port: 80 });
+    backend.configureHealthCheck({ path: '/healthz', intervalMs: 1000, timeoutMs: 500 });
+    backend.enableSessionPersistence({ ttlSeconds: 300 });
+    const spec = (app.synth().resources.find((r) => r.id === 'web/backend') as ResourceOf<'BackendService'>).spec;
+    expect(spec.healthCheck).to.include({ path: '/healthz', intervalMs: 1000, timeoutMs: 500 });
+    expect(spec.sessionPersistence).to.deep.equal({ enabled: true, cookieName: 'ALBKIT_SERVER', ttlSeconds: 300 });
+  });
+
+  it('throws at once for a prop wrong on its own, naming the construct path and field', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers');
+    expect(() => servers.addServer({ address: '10.0.2.1', port: 99999 })).to.throw(ValidationError, 'web/servers: servers[0].port');
+    expect(() => lb.addBackendService('b', { protocol: 'HTTP', port: 80, healthCheck: { timeoutMs: 2000, intervalMs: 1000 } }))
+      .to.throw(ValidationError, 'web/b: healthCheck.timeoutMs: timeoutMs must be less than intervalMs');
+  });
+
+  it('adds explicit edges from node.addDependency to dependsOn', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const pool = new AvailabilityGroup(app, 'pool', { instances: [{ address: '10.0.3.1', zone: 'z1' }] });
+    const other = new SecurityGroup(app, 'audit');
+    const backend = lb.addBackendService('backend', { protocol: 'TCP', port: 5432, availabilityGroups: [pool] });
+    backend.node.addDependency(other);
+    lb.addListener('db', { protocol: 'TCP', port: 5432, backendService: backend });
+    const resource = app.synth().resources.find((r) => r.id === 'web/backend');
+    expect(resource?.dependsOn).to.deep.equal(['audit', 'pool', 'web']);
+  });
+
+  it('collects every cross-resource error at synth', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const backend = lb.addBackendService('backend', { protocol: 'TCP', port: 80 });
+    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: backend });
+    try {
+      app.synth();
+      expect.fail('synth must fail');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => `${i.path}: ${i.field}`)).to.have.members([
+        'web/http: backendService',
+        'web/backend: serverGroups',
+      ]);
+    }
+  });
+});
