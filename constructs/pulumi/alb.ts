@@ -1,0 +1,165 @@
+/**
+ * `Alb`: a whole application load balancer in one line — security group, optional EIP, load balancer, and for
+ * each listener its server group, backend service and listener — with defaults for a local agent.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { validateResources } from '../../lib/manifest';
+import { backendProtocolFor, type ListenerProtocol } from '../../lib/model/listener';
+import type { BackendServiceInput, ListenerInput, LoadBalancerInput, SecurityGroupInput, ServerGroupInput } from '../../lib/model';
+import { BackendService } from './backend-service';
+import { Eip } from './eip';
+import { Listener } from './listener';
+import { LoadBalancer } from './load-balancer';
+import { SecurityGroup } from './security-group';
+import { ServerGroup } from './server-group';
+import type { ConnectionArgs, DeepInput } from './types';
+
+/** Backend service settings of one `Alb` listener; its load balancer, protocol and server group are implied. */
+export type AlbBackendArgs = {
+  [P in keyof Omit<BackendServiceInput, 'loadBalancer' | 'protocol' | 'port' | 'serverGroups' | 'availabilityGroups'>]: DeepInput<
+    BackendServiceInput[P]
+  >;
+} & {
+  /** The backend service's port (servers carry their own). @default the listener's port */
+  port?: pulumi.Input<number>;
+};
+
+/** One listener of an `Alb`, with the servers it forwards to. */
+export interface AlbListenerArgs {
+  /** Names its resources: `<alb>/<name>` (listener), `<alb>/<name>/backend`, `<alb>/<name>/servers`. @default `<protocol>-<port>`, such as `http-80` */
+  name?: string;
+  /** `HTTP`, `HTTPS`, `TCP` or `TLS`; the backend service speaks the matching HTTP or TCP. */
+  protocol: ListenerProtocol;
+  /** The port, unique on the load balancer. */
+  port: number;
+  /** Required for HTTPS and TLS. @default none */
+  certificate?: DeepInput<ListenerInput['certificate']>;
+  /** Idle connection timeout in seconds. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */
+  idleTimeoutSeconds?: pulumi.Input<number>;
+  /** The servers traffic goes to (a virtual server group). */
+  servers: DeepInput<ServerGroupInput['servers']>;
+  /** Algorithm, session persistence, PROXY protocol, health check. @default the model's defaults */
+  backend?: AlbBackendArgs;
+}
+
+/** The arguments of an `Alb`. */
+export interface AlbArgs extends Omit<ConnectionArgs, 'resourceId'> {
+  /** The load balancer's name. @default the component name with characters other than letters, digits, `.`, `_`, `-` replaced by `-` */
+  name?: pulumi.Input<string>;
+  /** The zone(s). @default ['local-a'] */
+  zones?: DeepInput<LoadBalancerInput['zones']>;
+  /** The VPC; every server must lie inside it. @default { cidr: '127.0.0.0/8' } (loopback, for a local agent) */
+  vpc?: DeepInput<LoadBalancerInput['vpc']>;
+  /** The subnet and intranet address the listeners bind. @default { cidr: '127.0.0.0/24' } (address 127.0.0.1) */
+  subnet?: DeepInput<LoadBalancerInput['subnet']>;
+  /** Ingress rules of the load balancer's security group. @default open to every address and port */
+  ingress?: DeepInput<SecurityGroupInput['ingress']>;
+  /** A public address: creates an EIP, making the load balancer `public`. @default none (`intranet`) */
+  eip?: pulumi.Input<string>;
+  /** The listeners. */
+  listeners: AlbListenerArgs[];
+}
+
+/**
+ * A complete application load balancer on the albkit agent.
+ *
+ * @example
+ * const alb = new Alb('web', {
+ *   endpoint, token,
+ *   listeners: [{ protocol: 'HTTP', port: 8080, servers: [{ address: '127.0.0.1', port: 9001 }] }],
+ * });
+ * export const urls = alb.urls;
+ */
+export class Alb extends pulumi.ComponentResource {
+  readonly securityGroup: SecurityGroup;
+  readonly eip?: Eip;
+  readonly loadBalancer: LoadBalancer;
+  /** The server group of each listener, by listener name. */
+  readonly serverGroups: Record<string, ServerGroup> = {};
+  /** The backend service of each listener, by listener name. */
+  readonly backendServices: Record<string, BackendService> = {};
+  /** The listeners, by name. */
+  readonly listeners: Record<string, Listener> = {};
+  /** The address the listeners bind (the load balancer's intranet address). */
+  readonly address: pulumi.Output<string>;
+  /** A URL per listener, by name: `http://127.0.0.1:8080`. */
+  readonly urls: pulumi.Output<Record<string, string>>;
+  /** The ids of every resource of the component, in creation order, once the whole graph validated. */
+  readonly resources: pulumi.Output<string[]>;
+
+  constructor(name: string, args: AlbArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('albkit:index:Alb', name, {}, opts);
+    const connection = { endpoint: args.endpoint, token: args.token, timeoutSeconds: args.timeoutSeconds };
+    const children = { parent: this, dependsOn: opts.dependsOn };
+    const lbSpec = {
+      name: args.name ?? name.replace(/[^A-Za-z0-9._-]/g, '-'),
+      zones: args.zones ?? ['local-a'],
+      vpc: args.vpc ?? { cidr: '127.0.0.0/8' },
+      subnet: args.subnet ?? { cidr: '127.0.0.0/24' },
+    };
+    const graph: pulumi.Input<unknown>[] = [];
+    const add = (id: string, kind: string, spec: pulumi.Input<unknown>) => graph.push(pulumi.output({ id, kind, spec }));
+
+    const sgId = `${name}/sg`;
+    const sgSpec = args.ingress === undefined ? {} : { ingress: args.ingress };
+    this.securityGroup = new SecurityGroup(sgId, { ...connection, ...sgSpec }, children);
+    add(sgId, 'SecurityGroup', sgSpec);
+    const eipId = `${name}/eip`;
+    if (args.eip !== undefined) {
+      this.eip = new Eip(eipId, { ...connection, address: args.eip }, children);
+      add(eipId, 'Eip', { address: args.eip });
+    }
+    this.loadBalancer = new LoadBalancer(
+      name,
+      { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id },
+      children,
+    );
+    add(name, 'LoadBalancer', { ...lbSpec, securityGroups: [sgId], eip: this.eip ? eipId : undefined });
+
+    const urls: Record<string, pulumi.Output<string>> = {};
+    for (const listener of args.listeners) {
+      const key = listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`;
+      const ids = { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, servers: `${name}/${key}/servers` };
+      const serverGroup = new ServerGroup(
+        ids.servers,
+        { ...connection, loadBalancer: this.loadBalancer.id, servers: listener.servers },
+        { parent: this },
+      );
+      add(ids.servers, 'ServerGroup', { loadBalancer: name, servers: listener.servers });
+      const backendSpec = { port: listener.port, ...listener.backend, protocol: backendProtocolFor(listener.protocol) };
+      const backend = new BackendService(
+        ids.backend,
+        { ...connection, ...backendSpec, loadBalancer: this.loadBalancer.id, serverGroups: [serverGroup.id] },
+        { parent: this },
+      );
+      add(ids.backend, 'BackendService', { ...backendSpec, loadBalancer: name, serverGroups: [ids.servers] });
+      const listenerSpec = {
+        protocol: listener.protocol,
+        port: listener.port,
+        certificate: listener.certificate,
+        idleTimeoutSeconds: listener.idleTimeoutSeconds,
+      };
+      this.serverGroups[key] = serverGroup;
+      this.backendServices[key] = backend;
+      this.listeners[key] = new Listener(
+        ids.listener,
+        { ...connection, ...listenerSpec, loadBalancer: this.loadBalancer.id, backendService: backend.id },
+        { parent: this },
+      );
+      add(ids.listener, 'Listener', { ...listenerSpec, loadBalancer: name, backendService: ids.backend });
+      urls[key] = pulumi.interpolate`${listener.protocol.toLowerCase()}://${this.loadBalancer.resolved.subnet.address}:${listener.port}`;
+    }
+
+    this.address = this.loadBalancer.resolved.apply((spec) => spec.subnet.address ?? '');
+    this.urls = pulumi.output(urls);
+    // The whole graph, checked at once with every cross-component rule, each error naming the resource.
+    this.resources = pulumi.all(graph).apply((raw) => validateResources(raw.map(dropUndefined)).map((resource) => resource.id));
+    this.registerOutputs({ address: this.address, urls: this.urls, resources: this.resources });
+  }
+}
+
+/** A raw resource with undefined spec fields left out, as the schemas expect. */
+function dropUndefined(raw: unknown): unknown {
+  const { spec, ...rest } = raw as { spec: Record<string, unknown> };
+  return { ...rest, spec: Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== undefined)) };
+}

@@ -1,0 +1,234 @@
+/**
+ * The dynamic provider of one component kind: plain HTTP calls to the albkit agent's control API.
+ *
+ * Pulumi serializes a dynamic provider (its methods and everything they capture) into the stack's state and
+ * runs that text in a separate process, where none of this package's modules are loaded. So `albkitProvider`
+ * is self-contained: every helper is defined inside it, it captures only the plain `ProviderKind` data, and it
+ * uses only globals (`fetch`, `setTimeout`, `JSON`, `encodeURIComponent`). It captures no secret: the control
+ * API token arrives in the inputs of every call.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+
+/** What a provider needs to know about its kind: plain data, captured by value when serialized. */
+export interface ProviderKind {
+  /** The kind, such as `Listener`: used in error messages. */
+  kind: string;
+  /** The control API collection: `/v1/<collection>/<id>`. */
+  collection: string;
+  /** Top-level spec fields whose change replaces the resource (delete, then create). */
+  replaceOnChange: readonly string[];
+}
+
+/**
+ * Builds the dynamic provider of one kind. Its inputs are the kind's spec fields plus the connection fields
+ * `endpoint`, `token`, `timeoutSeconds` and `dependsOn` (explicit edges); its outputs add `status`,
+ * `generation` and `resolved` (the spec as the agent resolved it, derived defaults filled in).
+ * The spec fields of the outputs stay as declared, so `diff` compares like with like.
+ */
+export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvider {
+  const kind = info.kind;
+  const collection = info.collection;
+  const replaceOnChange = [...info.replaceOnChange];
+  /** Inputs and outputs that are not part of the spec. */
+  const connection = ['resourceId', 'endpoint', 'token', 'timeoutSeconds', 'dependsOn'];
+  const notSpec = [...connection, 'status', 'generation', 'resolved', '__provider'];
+  /** How Pulumi marks a value not known yet (during preview). */
+  const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+  const defaultTimeoutSeconds = 120;
+  const pollMs = 100;
+
+  type Props = Record<string, unknown>;
+  interface Representation {
+    id: string;
+    spec: Props;
+    status: { state: string; reason?: string };
+    generation: number;
+  }
+  interface Reply {
+    status: number;
+    data: { error?: { code?: string; message?: string; issues?: { path?: string; field?: string; message?: string }[] } } &
+      Partial<Representation>;
+  }
+
+  function specOf(props: Props): Props {
+    const spec: Props = {};
+    for (const [key, value] of Object.entries(props)) {
+      if (!notSpec.includes(key) && value !== undefined && value !== null) spec[key] = value;
+    }
+    return spec;
+  }
+
+  function canonical(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value).filter(([, item]) => item !== undefined && item !== null);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+  }
+
+  /** `live` reduced to the shape of `declared`: object keys the declaration has, arrays element by element. */
+  function project(declared: unknown, live: unknown): unknown {
+    if (Array.isArray(declared) && Array.isArray(live) && declared.length === live.length) {
+      return live.map((item, index) => project(declared[index], item));
+    }
+    if (isObject(declared) && isObject(live)) {
+      const out: Props = {};
+      for (const key of Object.keys(declared)) out[key] = key in live ? project(declared[key], live[key]) : declared[key];
+      return out;
+    }
+    return live;
+  }
+
+  function isObject(value: unknown): value is Props {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+
+  async function request(props: Props, method: string, id: string, body?: unknown): Promise<Reply> {
+    const base = String(props.endpoint).replace(/\/+$/, '');
+    const url = `${base}/v1/${collection}/${encodeURIComponent(id)}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${String(props.token)}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+      throw new Error(`${kind} ${id}: cannot reach the albkit agent at ${base}: ${cause}`);
+    }
+    const text = await response.text();
+    try {
+      return { status: response.status, data: text === '' ? {} : JSON.parse(text) };
+    } catch {
+      throw new Error(`${kind} ${id}: the albkit agent at ${base} answered ${method} with ${response.status} and no JSON: ${text.slice(0, 200)}`);
+    }
+  }
+
+  function refused(id: string, action: string, reply: Reply): Error {
+    const error = reply.data.error ?? {};
+    const issues = (error.issues ?? [])
+      .map((issue) => `\n  ${[issue.path, issue.field, issue.message].filter((part) => part).join(': ')}`)
+      .join('');
+    const code = error.code ? ` ${error.code}` : '';
+    return new Error(`${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${error.message ?? 'no reason given'}${issues}`);
+  }
+
+  /** An error Pulumi records as "created, but failed to initialize": the next update retries it. */
+  function initFailure(id: string, message: string, outs: Props): Error {
+    return Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
+  }
+
+  function outputs(props: Props, representation: Representation): Props {
+    return {
+      ...specOf(props),
+      resourceId: representation.id,
+      endpoint: props.endpoint,
+      token: props.token,
+      timeoutSeconds: props.timeoutSeconds,
+      dependsOn: props.dependsOn,
+      status: representation.status,
+      generation: representation.generation,
+      resolved: representation.spec,
+    };
+  }
+
+  function deadline(props: Props): number {
+    const seconds = typeof props.timeoutSeconds === 'number' ? props.timeoutSeconds : defaultTimeoutSeconds;
+    return Date.now() + seconds * 1000;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** PUT the spec, then wait until the agent reports the resource ACTIVE. */
+  async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
+    const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
+    const body = explicit.length > 0 ? { spec: specOf(props), dependsOn: explicit } : { spec: specOf(props) };
+    const reply = await request(props, 'PUT', id, body);
+    if (reply.status !== 200 && reply.status !== 201) throw refused(id, action, reply);
+    const until = deadline(props);
+    let representation = reply.data as Representation;
+    for (;;) {
+      const state = representation.status?.state;
+      if (state === 'ACTIVE') return outputs(props, representation);
+      if (state === 'FAILED') {
+        const reason = representation.status.reason ?? 'no reason given';
+        throw initFailure(id, `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, outputs(props, representation));
+      }
+      if (Date.now() > until) {
+        throw initFailure(id, `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, outputs(props, representation));
+      }
+      await sleep(pollMs);
+      const current = await request(props, 'GET', id);
+      if (current.status === 404) throw new Error(`${kind} ${id}: removed from the albkit agent while waiting for ACTIVE`);
+      if (current.status !== 200) throw refused(id, 'read', current);
+      representation = current.data as Representation;
+    }
+  }
+
+  return {
+    async check(_olds: Props, news: Props) {
+      const failures: pulumi.dynamic.CheckFailure[] = [];
+      for (const property of ['endpoint', 'token']) {
+        const value = news[property];
+        if (typeof value !== 'string' || value === '') {
+          failures.push({ property, reason: `${kind}: ${property} is required (the albkit agent's control API ${property})` });
+        }
+      }
+      return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: Props, news: Props) {
+      const keys = new Set([...connection, ...Object.keys(specOf(olds)), ...Object.keys(specOf(news))]);
+      const changed = [...keys].filter((key) => news[key] === unknown || canonical(olds[key]) !== canonical(news[key]));
+      const replaces = changed.filter((key) => key === 'resourceId' || replaceOnChange.includes(key));
+      return {
+        changes: changed.length > 0,
+        replaces,
+        // A replacement with the same id can only be created once the old resource is gone.
+        deleteBeforeReplace: replaces.length > 0 && !replaces.includes('resourceId'),
+      };
+    },
+
+    async create(inputs: Props) {
+      const id = String(inputs.resourceId);
+      const existing = await request(inputs, 'GET', id);
+      if (existing.status === 200) {
+        throw new Error(`${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
+      }
+      if (existing.status !== 404) throw refused(id, 'read', existing);
+      return { id, outs: await apply(id, inputs, 'create') };
+    },
+
+    async read(id: string, props: Props) {
+      const reply = await request(props, 'GET', id);
+      if (reply.status === 404) return {};
+      if (reply.status !== 200) throw refused(id, 'read', reply);
+      const representation = reply.data as Representation;
+      const declared = specOf(props);
+      const live: Props = {};
+      for (const key of Object.keys(declared)) live[key] = project(declared[key], representation.spec[key]);
+      return { id, props: outputs({ ...props, ...live }, representation) };
+    },
+
+    async update(id: string, _olds: Props, news: Props) {
+      return { outs: await apply(id, news, 'update') };
+    },
+
+    async delete(id: string, props: Props) {
+      const reply = await request(props, 'DELETE', id);
+      if (reply.status === 404) return;
+      if (reply.status !== 200) throw refused(id, 'delete', reply);
+      const until = deadline(props);
+      for (;;) {
+        const current = await request(props, 'GET', id);
+        if (current.status === 404) return;
+        if (current.status !== 200) throw refused(id, 'read', current);
+        if (Date.now() > until) throw new Error(`${kind} ${id}: still on the albkit agent after delete within the timeout`);
+        await sleep(pollMs);
+      }
+    },
+  };
+}
