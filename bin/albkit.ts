@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { register as registerAgent } from './commands/agent';
 import { register as registerGraph } from './commands/graph';
 import { register as registerPlan } from './commands/plan';
 import { register as registerSchema } from './commands/schema';
@@ -21,6 +22,7 @@ registerValidate(program);
 registerGraph(program);
 registerPlan(program);
 registerSchema(program);
+registerAgent(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { Agent, DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR, type AgentOptions } from '../../runtime/agent';
+import { loadManifest } from '../load';
+
+/** The options `albkit agent` and `albkit up` share. */
+export interface AgentCliOptions {
+  stateDir: string;
+  control: string;
+  tokenFile?: string;
+  drainMs: string;
+}
+
+/** Adds the agent's options to a command. */
+export function agentOptions(command: Command): Command {
+  return command
+    .option('--state-dir <dir>', 'state directory: state.json, token, cookie-secret, endpoint', DEFAULT_STATE_DIR)
+    .option('--control <host:port>', 'address of the control API (port 0: any free port)', DEFAULT_CONTROL)
+    .option('--token-file <file>', 'bearer token file (required for a non-loopback --control); default <state-dir>/token')
+    .option('--drain-ms <ms>', 'on SIGTERM, how long in-flight requests may finish', String(DEFAULT_DRAIN_MS));
+}
+
+/** Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT; exit code 0 after a clean stop. */
+export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
+  const drainMs = Number(options.drainMs);
+  if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
+  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, ...extra });
+  const stop = (): void => {
+    agent.stop(drainMs).then(
+      () => process.exit(0),
+      (error: Error) => {
+        agent.logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return agent;
+}
+
+/** `albkit agent`: runs the agent in the foreground. */
+export function register(program: Command): void {
+  agentOptions(
+    program
+      .command('agent')
+      .description('run the albkit agent: control API, durable state and the load balancer data plane')
+      .option('--manifest <app|manifest>', 'apply this app or manifest on start (validated first)'),
+  ).action(async (options: AgentCliOptions & { manifest?: string }) => {
+    const manifest = options.manifest ? await loadManifest(options.manifest) : undefined;
+    const agent = await runAgent(options, { manifest });
+    process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
+  });
+}

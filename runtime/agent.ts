@@ -1,0 +1,137 @@
+/**
+ * The albkit agent's lifecycle: load the durable state, reconcile the data plane to it, serve the control API,
+ * optionally apply a manifest, and on stop drain the listeners and exit cleanly.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Manifest } from '../lib';
+import { Controller } from './api/controller';
+import type { DataPlanePort } from './api/data-plane-port';
+import { ManifestRunner, type ManifestRun } from './api/manifest-run';
+import { Reconciler } from './api/reconciler';
+import { buildControlApi } from './api/server';
+import { DataPlane } from './dataplane/dataplane';
+import { createLogger } from './log';
+import { createAgentMetrics } from './metrics';
+import { writeFileAtomic } from './store/atomic';
+import { FileStore } from './store/file-store';
+import { readOrCreateSecret, readSecret } from './store/secrets';
+
+/** Where the control API listens when no `--control` is given. */
+export const DEFAULT_CONTROL = '127.0.0.1:7070';
+/** The state directory when no `--state-dir` is given. */
+export const DEFAULT_STATE_DIR = '.albkit';
+/** How long a stop lets in-flight requests and connections finish. */
+export const DEFAULT_DRAIN_MS = 10_000;
+
+export interface AgentOptions {
+  /** Holds state.json, token, cookie-secret and endpoint. @default '.albkit' */
+  stateDir?: string;
+  /** `host:port` of the control API; port 0 picks a free one. @default '127.0.0.1:7070' */
+  control?: string;
+  /** A file holding the bearer token; required for a non-loopback control address. @default `<state-dir>/token`, created */
+  tokenFile?: string;
+  /** A manifest (already validated) to apply once the persisted state is running; a failure is logged. @default none */
+  manifest?: Manifest;
+  /** @default a pino logger on stderr */
+  logger?: Logger;
+}
+
+/** Parses `host:port` (IPv4, `[IPv6]` or a name). Throws a usage error naming the option. */
+export function parseControl(control: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(control);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new Error(`--control: "${control}" is not host:port (such as 127.0.0.1:7070)`);
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** A running agent. */
+export class Agent {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    /** The control API's base URL, such as `http://127.0.0.1:7070`. */
+    readonly endpoint: string,
+    /** The bearer token of the control API. */
+    readonly token: string,
+    /** The absolute state directory. */
+    readonly stateDir: string,
+    readonly logger: Logger,
+    private readonly server: FastifyInstance,
+    private readonly dataPlane: DataPlanePort,
+    private readonly reconciler: Reconciler,
+    private readonly runner: ManifestRunner,
+  ) {}
+
+  /** Boots an agent; rejects (nothing left running) on an unusable state file, token or address. */
+  static async start(options: AgentOptions = {}): Promise<Agent> {
+    const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+    const { host, port } = parseControl(options.control ?? DEFAULT_CONTROL);
+    if (!isLoopback(host) && !options.tokenFile) {
+      throw new Error(`--control ${host}:${port} is not a loopback address: give --token-file so the token is yours to distribute`);
+    }
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const store = new FileStore(stateDir);
+    const state = await store.load();
+    const token = options.tokenFile ? await readSecret(options.tokenFile) : await readOrCreateSecret(join(stateDir, 'token'));
+    const cookieSecret = Buffer.from(await readOrCreateSecret(join(stateDir, 'cookie-secret')), 'hex');
+    const logger = options.logger ?? createLogger();
+
+    const metrics = createAgentMetrics(() => state.resources);
+    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret });
+    const reconciler = new Reconciler(state, dataPlane, store, logger);
+    await reconciler.request();
+    const controller = new Controller(state, store, reconciler, dataPlane);
+    const runner = new ManifestRunner(controller);
+    const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion() });
+    try {
+      await server.listen({ host, port });
+    } catch (error) {
+      await dataPlane.stop(0);
+      throw new Error(`--control ${host}:${port}: cannot listen: ${(error as Error).message}`);
+    }
+    const address = server.addresses()[0] as { address: string; port: number; family: string };
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const endpoint = `http://${shown}:${address.port}`;
+    await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
+    logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
+    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner);
+    if (options.manifest) {
+      // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
+      await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
+    }
+    return agent;
+  }
+
+  /** Applies a whole manifest through the control plane (what `PUT /v1/manifest` does). */
+  apply(manifest: Manifest): Promise<ManifestRun> {
+    return this.runner.run(manifest);
+  }
+
+  /** Stops the control API, drains the data plane up to `deadlineMs`, and waits for the state to be saved. */
+  stop(deadlineMs = DEFAULT_DRAIN_MS): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info({ deadlineMs }, 'agent stopping');
+      await this.server.close();
+      await this.reconciler.idle();
+      await this.dataPlane.stop(deadlineMs);
+      this.logger.info('agent stopped');
+    })();
+    return this.stopping;
+  }
+}
+
+async function packageVersion(): Promise<string> {
+  const text = await readFile(join(__dirname, '..', '..', 'package.json'), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}

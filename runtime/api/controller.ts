@@ -1,0 +1,238 @@
+/**
+ * The "cloud" behind the control API: create-or-update, read and delete of resources with the order a cloud
+ * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
+ * whole would-be state before anything changes, the operation log, and durable state.
+ */
+import { z } from 'zod';
+import {
+  API_VERSION,
+  KINDS,
+  ResourceRef,
+  ValidationError,
+  canonicalJson,
+  contentHash,
+  loadBalancerType,
+  parseSpec,
+  referencesOf,
+  validateResources,
+  zodIssues,
+  type Kind,
+  type Manifest,
+  type Resource,
+} from '../../lib';
+import type { FileStore } from '../store/file-store';
+import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
+import type { DataPlanePort, ServerHealth } from './data-plane-port';
+import { conflict, invalid, notFound } from './errors';
+import type { Reconciler } from './reconciler';
+
+/** The body of `PUT /v1/<collection>/<id>`. */
+export const PutBody = z.strictObject({
+  /** The kind's spec; validated with the kind's schema. */
+  spec: z.unknown(),
+  /** Extra dependencies beyond those the spec's references imply. @default [] */
+  dependsOn: z.array(ResourceRef).max(1000).optional(),
+});
+export type PutBody = z.infer<typeof PutBody>;
+
+/** A resource as the control API returns it. */
+export interface Representation {
+  id: string;
+  kind: Kind;
+  dependsOn: string[];
+  spec: Resource['spec'];
+  status: {
+    state: StoredResource['state'];
+    reason?: string;
+    /** LoadBalancer only. */
+    type?: 'public' | 'intranet';
+    /** BackendService only. */
+    servers?: ServerHealth[];
+  };
+  generation: number;
+}
+
+/** How long a PUT waits for its change to reach the data plane before answering (it answers CREATING then). */
+const PUT_SETTLE_MS = 10_000;
+
+export class Controller {
+  constructor(
+    private readonly state: AgentState,
+    private readonly store: FileStore,
+    private readonly reconciler: Reconciler,
+    private readonly dataPlane: DataPlanePort,
+  ) {}
+
+  /** Every resource of `kind`, in creation order. */
+  list(kind: Kind): Representation[] {
+    return this.state.resources.filter((r) => r.kind === kind).map((r) => this.represent(r));
+  }
+
+  /** One resource; 404 when absent or of another kind. */
+  get(kind: Kind, id: string): Representation {
+    return this.represent(this.find(kind, id));
+  }
+
+  /** Every resource, for status views. */
+  all(): readonly StoredResource[] {
+    return this.state.resources;
+  }
+
+  /** The accepted operations, oldest first. */
+  operations(): readonly Operation[] {
+    return this.state.operations;
+  }
+
+  /** The current state in manifest form (resources being deleted left out). */
+  manifest(): Manifest {
+    const resources = this.state.resources.filter((r) => r.state !== 'DELETING').map(toResource);
+    return { apiVersion: API_VERSION, resources, hash: contentHash({ apiVersion: API_VERSION, resources }) };
+  }
+
+  /**
+   * Creates or updates a resource. Resolves with the representation and whether it was created; rejects with
+   * an `ApiError` (400 invalid, 409 out of order or a replace-only change) leaving the state untouched.
+   */
+  async put(kind: Kind, id: string, body: unknown): Promise<{ created: boolean; resource: Representation }> {
+    const { candidate, order } = this.check(kind, id, body);
+    const existing = this.state.resources.find((r) => r.id === id);
+    if (existing && sameContent(existing, candidate)) {
+      if (existing.state !== 'ACTIVE') await this.settle(existing);
+      return { created: false, resource: this.represent(existing) };
+    }
+    this.accept(candidate, existing, order);
+    await this.store.save(this.state);
+    const stored = this.state.resources.find((r) => r.id === id) as StoredResource;
+    await this.settle(stored);
+    return { created: existing === undefined, resource: this.represent(stored) };
+  }
+
+  /** Starts deleting a resource; 404 when absent, 409 while another resource depends on it. */
+  async delete(kind: Kind, id: string): Promise<Representation> {
+    const resource = this.find(kind, id);
+    if (resource.state !== 'DELETING') {
+      const dependent = this.state.resources.find((r) => r.dependsOn.includes(id));
+      if (dependent) {
+        throw conflict(
+          `${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; delete ${dependent.id} first`,
+        );
+      }
+      resource.state = 'DELETING';
+      delete resource.reason;
+      this.record('delete', resource);
+      await this.store.save(this.state);
+      void this.reconciler.request();
+    }
+    return this.represent(resource);
+  }
+
+  /** Resolves once the resource is no longer CREATING (or is gone). */
+  async settle(resource: StoredResource, deadlineMs = PUT_SETTLE_MS): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    do {
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
+      await Promise.race([this.reconciler.request(), timer]);
+    } while (resource.state === 'CREATING' && this.state.resources.includes(resource) && Date.now() < deadline);
+  }
+
+  /** Resolves once the resource with this id is gone. */
+  async gone(id: string): Promise<void> {
+    while (this.state.resources.some((r) => r.id === id)) await this.reconciler.request();
+  }
+
+  /**
+   * Validates a PUT; returns the resolved resource it would store and the creation order of the would-be state.
+   * Throws `ApiError`.
+   */
+  private check(kind: Kind, id: string, body: unknown): { candidate: Resource; order: string[] } {
+    const idResult = ResourceRef.safeParse(id);
+    if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
+    const parsedBody = PutBody.safeParse(body ?? undefined);
+    if (!parsedBody.success) throw invalid(zodIssues(id, parsedBody.error));
+    const parsed = parseSpec(kind, id, parsedBody.data.spec);
+    if (parsed.issues.length > 0) throw invalid(parsed.issues);
+
+    const existing = this.state.resources.find((r) => r.id === id);
+    if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
+    if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
+    this.checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? []);
+
+    const others = this.state.resources.filter((r) => r.id !== id).map(toResource);
+    let resolved: Resource[];
+    try {
+      resolved = validateResources([...others, { id, kind, dependsOn: parsedBody.data.dependsOn ?? [], spec: parsedBody.data.spec }]);
+    } catch (error) {
+      if (error instanceof ValidationError) throw invalid(error.issues);
+      throw error;
+    }
+    const candidate = resolved.find((r) => r.id === id) as Resource;
+    if (existing) {
+      const forced = (KINDS[kind].replaceOnChange as readonly string[]).find(
+        (field) => canonicalJson(field in existing.spec ? (existing.spec as never)[field] : undefined) !== canonicalJson((candidate.spec as never)[field]),
+      );
+      if (forced) {
+        throw conflict(`${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`);
+      }
+    }
+    return { candidate, order: resolved.map((r) => r.id) };
+  }
+
+  /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */
+  private checkDependencies(kind: Kind, id: string, spec: unknown, explicit: readonly string[]): void {
+    const needs = [
+      ...referencesOf(kind, spec).map((ref) => ({ id: ref.id, what: `${ref.field} refers to ${ref.kind} "${ref.id}"` })),
+      ...explicit.map((dep) => ({ id: dep, what: `dependsOn lists "${dep}"` })),
+    ];
+    for (const need of needs) {
+      if (need.id === id) continue;
+      const dependency = this.state.resources.find((r) => r.id === need.id);
+      if (!dependency) throw conflict(`${kind} "${id}": ${need.what}, which does not exist; create "${need.id}" first`);
+      if (dependency.state !== 'ACTIVE') {
+        throw conflict(
+          `${kind} "${id}": ${need.what}, which is ${dependency.state}, not ACTIVE; ` +
+            (dependency.state === 'CREATING' ? `wait until "${need.id}" is ACTIVE` : `fix or recreate "${need.id}" first`),
+        );
+      }
+    }
+  }
+
+  /** Stores the checked resource as CREATING, records the operation and keeps resources in creation order. */
+  private accept(candidate: Resource, existing: StoredResource | undefined, order: readonly string[]): void {
+    const { id, kind } = candidate;
+    if (existing) {
+      existing.spec = candidate.spec;
+      existing.dependsOn = candidate.dependsOn;
+      existing.generation += 1;
+      existing.state = 'CREATING';
+      delete existing.reason;
+    } else {
+      this.state.resources.push({ id, kind, dependsOn: candidate.dependsOn, spec: candidate.spec, state: 'CREATING', generation: 1 });
+    }
+    const rank = new Map(order.map((resourceId, index) => [resourceId, index]));
+    this.state.resources.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    this.record(existing ? 'update' : 'create', { id, kind });
+  }
+
+  private record(op: Operation['op'], resource: { id: string; kind: Kind }): void {
+    this.state.seq += 1;
+    this.state.operations.push({ seq: this.state.seq, time: new Date().toISOString(), op, id: resource.id, kind: resource.kind });
+  }
+
+  private find(kind: Kind, id: string): StoredResource {
+    const resource = this.state.resources.find((r) => r.id === id && r.kind === kind);
+    if (!resource) throw notFound(kind, id);
+    return resource;
+  }
+
+  private represent(resource: StoredResource): Representation {
+    const status: Representation['status'] = { state: resource.state, ...(resource.reason ? { reason: resource.reason } : {}) };
+    if (resource.kind === 'LoadBalancer') status.type = loadBalancerType(resource.spec as { eip?: string });
+    if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
+    const { id, kind, dependsOn, spec, generation } = resource;
+    return { id, kind, dependsOn, spec, status, generation };
+  }
+}
+
+function sameContent(existing: StoredResource, candidate: Resource): boolean {
+  return canonicalJson([existing.spec, existing.dependsOn]) === canonicalJson([candidate.spec, candidate.dependsOn]);
+}

@@ -1,0 +1,134 @@
+/** The control API's OpenAPI 3.1 document, generated from the zod schemas of the model. */
+import { z } from 'zod';
+import { KIND_NAMES, KINDS, manifestJsonSchema } from '../../lib';
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const errors = {
+  400: { description: 'Invalid body: unknown or wrong fields, or rules across resources', ...json(ref('Error')) },
+  401: { description: 'Missing or wrong bearer token', ...json(ref('Error')) },
+  404: { description: 'No such resource', ...json(ref('Error')) },
+  409: { description: 'Out of order: a dependency is missing or not ACTIVE, dependents exist, or a replace-only field changed', ...json(ref('Error')) },
+};
+
+function representation(kind: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['id', 'kind', 'dependsOn', 'spec', 'status', 'generation'],
+    properties: {
+      id: { type: 'string' },
+      kind: { const: kind },
+      dependsOn: { type: 'array', items: { type: 'string' } },
+      spec: ref(`${kind}Spec`),
+      status: ref('Status'),
+      generation: { type: 'integer', minimum: 1 },
+    },
+  };
+}
+
+function kindPaths(kind: (typeof KIND_NAMES)[number]): Record<string, unknown> {
+  const { collection } = KINDS[kind];
+  const tags = [kind];
+  const id = { name: 'id', in: 'path', required: true, description: 'The resource id (construct path), URL-encoded', schema: { type: 'string' } };
+  return {
+    [`/v1/${collection}`]: {
+      get: {
+        tags,
+        summary: `List ${kind} resources`,
+        responses: { 200: { description: 'The resources', ...json({ type: 'object', properties: { items: { type: 'array', items: ref(kind) } } }) }, 401: errors[401] },
+      },
+    },
+    [`/v1/${collection}/{id}`]: {
+      parameters: [id],
+      get: { tags, summary: `Read a ${kind}`, responses: { 200: { description: 'The resource', ...json(ref(kind)) }, 401: errors[401], 404: errors[404] } },
+      put: {
+        tags,
+        summary: `Create or update a ${kind}`,
+        requestBody: {
+          required: true,
+          ...json({ type: 'object', required: ['spec'], additionalProperties: false, properties: { spec: ref(`${kind}Spec`), dependsOn: { type: 'array', items: { type: 'string' } } } }),
+        },
+        responses: { 200: { description: 'Updated', ...json(ref(kind)) }, 201: { description: 'Created', ...json(ref(kind)) }, ...errors },
+      },
+      delete: {
+        tags,
+        summary: `Delete a ${kind}`,
+        responses: { 200: { description: 'Being deleted (state DELETING)', ...json(ref(kind)) }, 401: errors[401], 404: errors[404], 409: errors[409] },
+      },
+    },
+  };
+}
+
+/** The OpenAPI document. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {
+    Status: {
+      type: 'object',
+      required: ['state'],
+      properties: {
+        state: { enum: ['CREATING', 'ACTIVE', 'FAILED', 'DELETING'] },
+        reason: { type: 'string' },
+        type: { enum: ['public', 'intranet'], description: 'LoadBalancer only' },
+        servers: {
+          description: 'BackendService only',
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              key: { type: 'string' }, address: { type: 'string' }, port: { type: 'integer' }, weight: { type: 'integer' },
+              healthy: { type: 'boolean' }, active: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST'] },
+            message: { type: 'string' },
+            issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    Manifest: (({ $schema: _s, $id: _i, ...rest }) => rest)(manifestJsonSchema()),
+  };
+  for (const kind of KIND_NAMES) {
+    schemas[`${kind}Spec`] = jsonSchema(KINDS[kind].schema as z.ZodType);
+    schemas[kind] = representation(kind);
+  }
+  const operation = { type: 'object', properties: { seq: { type: 'integer' }, time: { type: 'string' }, op: { enum: ['create', 'update', 'delete'] }, id: { type: 'string' }, kind: { enum: [...KIND_NAMES] } } };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'albkit agent control API', version },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/healthz': { get: { security: [], summary: 'Liveness', responses: { 200: { description: 'The agent is up' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format' }, 401: errors[401] } } },
+      '/v1/manifest': {
+        get: { summary: 'The current state as a manifest', responses: { 200: { description: 'The manifest', ...json(ref('Manifest')) }, 401: errors[401] } },
+        put: {
+          summary: 'Validate, plan and apply a whole manifest in waves',
+          requestBody: { required: true, ...json(ref('Manifest')) },
+          responses: { 200: { description: 'The plan that was run and the new hash' }, ...errors },
+        },
+      },
+      '/v1/operations': {
+        get: { summary: 'Accepted operations in order', responses: { 200: { description: 'The operations', ...json({ type: 'object', properties: { items: { type: 'array', items: operation } } }) }, 401: errors[401] } },
+      },
+      ...Object.assign({}, ...KIND_NAMES.map(kindPaths)),
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/** The control API over HTTP: fastify routes onto the controller, bearer auth, JSON errors, metrics. */
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { KIND_NAMES, KINDS, kindOfCollection, type Kind } from '../../lib';
+import type { AgentMetrics } from '../metrics';
+import { bearerChecker } from './auth';
+import type { Controller } from './controller';
+import { ApiError } from './errors';
+import type { ManifestRunner } from './manifest-run';
+import { openApiDocument } from './openapi';
+
+/** Largest body of a resource PUT. */
+export const RESOURCE_BODY_LIMIT = 1024 * 1024;
+/** Largest manifest document. */
+export const MANIFEST_BODY_LIMIT = 16 * 1024 * 1024;
+
+export interface ControlApiOptions {
+  controller: Controller;
+  runner: ManifestRunner;
+  metrics: AgentMetrics;
+  logger: Logger;
+  /** The bearer token every request but `/healthz` must carry. */
+  token: string;
+  /** The agent's version, for the OpenAPI document. */
+  version: string;
+}
+
+type IdParams = { collection: string; id: string };
+
+/** Builds the control API (not yet listening). */
+export function buildControlApi(options: ControlApiOptions): FastifyInstance {
+  const { controller, runner, metrics } = options;
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'control-api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: MANIFEST_BODY_LIMIT,
+    routerOptions: { maxParamLength: 1024 },
+  });
+  const authorized = bearerChecker(options.token);
+  const openapi = openApiDocument(options.version);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/healthz') return;
+    if (!authorized(request.headers.authorization)) {
+      reply.header('www-authenticate', 'Bearer realm="albkit"');
+      throw new ApiError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <token from <state-dir>/token>)');
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.apiRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    const apiError = error instanceof ApiError ? error : fromFastify(error);
+    if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
+    else request.log.debug({ code: apiError.code, message: apiError.message, url: request.url }, 'control API request refused');
+    void reply.status(apiError.status).send(apiError.body());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).body());
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => {
+    void reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get('/v1/openapi.json', async () => openapi);
+  app.get('/v1/operations', async () => ({ items: controller.operations() }));
+  app.get('/v1/manifest', async () => controller.manifest());
+  app.put('/v1/manifest', async (request) => runner.run(request.body));
+
+  app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
+    items: controller.list(kindOf(request.params.collection)),
+  }));
+  app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) =>
+    controller.get(kindOf(request.params.collection), request.params.id),
+  );
+  app.put('/v1/:collection/:id', { bodyLimit: RESOURCE_BODY_LIMIT }, async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
+    const { created, resource } = await controller.put(kindOf(request.params.collection), request.params.id, request.body);
+    void reply.status(created ? 201 : 200);
+    return resource;
+  });
+  app.delete('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) =>
+    controller.delete(kindOf(request.params.collection), request.params.id),
+  );
+  return app;
+}
+
+function kindOf(collection: string): Kind {
+  const kind = kindOfCollection(collection);
+  if (!kind) {
+    const known = KIND_NAMES.map((k) => KINDS[k].collection).join(', ');
+    throw new ApiError('NOT_FOUND', `unknown collection "${collection}"; one of ${known}`);
+  }
+  return kind;
+}
+
+/** Fastify's own errors (bad JSON, body too large, wrong media type) as API errors. */
+function fromFastify(error: FastifyError): ApiError {
+  const status = error.statusCode ?? 500;
+  if (status >= 500) return new ApiError('BAD_REQUEST', 'internal error; see the agent log', undefined, 500);
+  const message =
+    error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? 'request body is too large (1 MiB for a resource, 16 MiB for a manifest)'
+      : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'unsupported content type; send application/json'
+        : `bad request: ${error.message}`;
+  return new ApiError('BAD_REQUEST', message, undefined, status);
+}

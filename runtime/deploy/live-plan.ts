@@ -1,0 +1,19 @@
+/**
+ * Planning against a live agent: resources that exist but are not ACTIVE (still CREATING, or FAILED) and are
+ * still desired are planned as if absent, so the run puts them again and waits for them; the rest is
+ * lib's `plan`.
+ */
+import { plan, type Plan, type Resource } from '../../lib';
+
+/** A resource as the agent reports it: the manifest form plus its lifecycle state. */
+export interface LiveResource {
+  resource: Resource;
+  state: 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
+}
+
+/** The plan from the live resources (none DELETING) to the desired ones. */
+export function livePlan(live: readonly LiveResource[], desired: readonly Resource[]): Plan {
+  const wanted = new Set(desired.map((r) => r.id));
+  const current = live.filter(({ resource, state }) => state === 'ACTIVE' || !wanted.has(resource.id)).map((l) => l.resource);
+  return plan(current, desired);
+}

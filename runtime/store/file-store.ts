@@ -1,0 +1,100 @@
+/**
+ * The default state store: one JSON file, `<state-dir>/state.json`, replaced atomically on every change.
+ * Writes are serialized; a file that cannot be read back is never overwritten.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
+import { writeFileAtomic } from './atomic';
+import { emptyState, type AgentState } from './state';
+
+/** How many operations the state file keeps. */
+export const OPERATIONS_KEPT = 10_000;
+
+/** The state file exists but cannot be used: the agent refuses to start and leaves the file as it is. */
+export class StateFileError extends Error {
+  readonly code = 'ALBKIT_STATE_FILE';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`state file ${file} is unusable: ${detail}. Fix or move the file away; the agent left it untouched`);
+    this.name = 'StateFileError';
+  }
+}
+
+const StoredResourceSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(KIND_NAMES),
+  dependsOn: z.array(z.string()),
+  spec: z.record(z.string(), z.unknown()),
+  state: z.enum(['CREATING', 'ACTIVE', 'FAILED', 'DELETING']),
+  reason: z.string().optional(),
+  generation: z.number().int().min(1),
+});
+
+const StateSchema = z.strictObject({
+  version: z.literal(1),
+  resources: z.array(StoredResourceSchema),
+  operations: z.array(
+    z.strictObject({
+      seq: z.number().int().min(1),
+      time: z.string(),
+      op: z.enum(['create', 'update', 'delete']),
+      id: z.string(),
+      kind: z.enum(KIND_NAMES),
+    }),
+  ),
+  seq: z.number().int().min(0),
+});
+
+/** The state file of one state directory. */
+export class FileStore {
+  /** The path of `state.json`. */
+  readonly file: string;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(stateDir: string) {
+    this.file = join(stateDir, 'state.json');
+  }
+
+  /** Reads the state; an empty state when the file does not exist. Throws `StateFileError` when it is unusable. */
+  async load(): Promise<AgentState> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw new StateFileError(this.file, (error as Error).message);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new StateFileError(this.file, `not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = StateSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new StateFileError(this.file, zodIssues('state', parsed.error).map(formatIssue).slice(0, 5).join('; '));
+    }
+    try {
+      validateResources(parsed.data.resources.map(({ id, kind, dependsOn, spec }) => ({ id, kind, dependsOn, spec })));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new StateFileError(this.file, `its resources are invalid: ${error.issues.map(formatIssue).slice(0, 5).join('; ')}`);
+    }
+    return parsed.data as AgentState;
+  }
+
+  /**
+   * Writes a snapshot of `state` (taken now) after every earlier write has finished; resolves once it is on
+   * disk.
+   */
+  save(state: AgentState): Promise<void> {
+    const text = `${JSON.stringify({ ...state, operations: state.operations.slice(-OPERATIONS_KEPT) }, null, 2)}\n`;
+    const write = this.chain.then(() => writeFileAtomic(this.file, text));
+    this.chain = write.catch(() => undefined);
+    return write;
+  }
+}

@@ -1,0 +1,50 @@
+/** What the agent keeps about each resource and the log of operations it accepted. */
+import type { Kind, Resource } from '../../lib';
+
+/** The lifecycle state of a resource, as a cloud reports it. */
+export type ResourceState = 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
+
+/** A resource as the agent stores it: the resolved manifest form plus its lifecycle. */
+export interface StoredResource {
+  id: string;
+  kind: Kind;
+  /** Sorted ids: explicit edges plus those implied by references. */
+  dependsOn: string[];
+  /** The resolved spec (defaults filled in). */
+  spec: Resource['spec'];
+  state: ResourceState;
+  /** Why the resource is FAILED. */
+  reason?: string;
+  /** Bumped on every accepted change of spec or edges; 1 on create. */
+  generation: number;
+}
+
+/** One accepted create, update or delete, in the order the agent performed them. */
+export interface Operation {
+  seq: number;
+  /** ISO 8601 time of acceptance. */
+  time: string;
+  op: 'create' | 'update' | 'delete';
+  id: string;
+  kind: Kind;
+}
+
+/** The whole durable state, as written to `state.json`. */
+export interface AgentState {
+  version: 1;
+  resources: StoredResource[];
+  /** The most recent operations (bounded, oldest dropped first). */
+  operations: Operation[];
+  /** The last operation sequence number handed out. */
+  seq: number;
+}
+
+/** The state of an agent that has never run. */
+export function emptyState(): AgentState {
+  return { version: 1, resources: [], operations: [], seq: 0 };
+}
+
+/** The manifest form of a stored resource (lifecycle fields dropped). */
+export function toResource(stored: StoredResource): Resource {
+  return { id: stored.id, kind: stored.kind, dependsOn: stored.dependsOn, spec: stored.spec } as Resource;
+}
