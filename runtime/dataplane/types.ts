@@ -3,7 +3,9 @@
  * backend pool offers. The reconciler (dataplane.ts) builds these from the agent's resources; the HTTP/HTTPS
  * and TCP/TLS listeners implement `ListenerRuntime` over one shared `BackendPool` implementation.
  */
+import type { Logger } from 'pino';
 import type { BackendServiceSpec, IngressRule, ListenerProtocol } from '../../lib';
+import type { DataPlaneMetrics } from './metrics';
 
 /** One server a pool can send traffic to (a server group server or an availability group instance). */
 export interface Upstream {
@@ -51,6 +53,13 @@ export interface ListenerConfig {
   readonly backendServiceId: string;
   readonly backend: BackendServiceSpec;
   readonly pool: BackendPool;
+  /**
+   * The data plane's metrics: count accepted connections (`connections`) and security group refusals
+   * (`refused`) per listener id. Set by the reconciler.
+   */
+  readonly metrics?: DataPlaneMetrics;
+  /** The agent's logger, for events off the hot path. Set by the reconciler. */
+  readonly logger?: Logger;
 }
 
 /** A running listener. */

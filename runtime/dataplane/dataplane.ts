@@ -1,0 +1,234 @@
+/**
+ * The data plane: reconciles running listeners, backend pools and health checkers to exactly the resources
+ * it is given (the agent's resolved resources, every kind). Pools are per backend service and shared by its
+ * listeners; changes apply in place, so adding, changing or removing one listener or server never disturbs
+ * the others.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf } from '../../lib';
+import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
+import { DataPlaneMetrics, type ServerSample } from './metrics';
+import { Pool, type ServerConfig, type ServerHealth } from './pool';
+import { effectiveIngress } from './security-group';
+import { cookieValue } from './session-cookie';
+import { createTcpListener } from './tcp-listener';
+import type { ListenerConfig, ListenerRuntime } from './types';
+
+export interface DataPlaneOptions {
+  logger: Logger;
+  /** Where the data plane's metrics are registered. */
+  registry: Registry;
+  /** The key session cookies are signed with (an HMAC key; keep it stable across restarts to keep sessions). */
+  cookieSecret: Buffer;
+  /** HTTP protocol limits. @default DEFAULT_HTTP_LIMITS */
+  httpLimits?: Partial<HttpLimits>;
+  /** How long a removed listener or backend service lets in-flight work finish. @default 30000 */
+  drainMs?: number;
+}
+
+/** Whether a listener is bound, and why not. */
+export type BindOutcome = { ok: true } | { ok: false; reason: string };
+
+interface RunningListener {
+  runtime: ListenerRuntime;
+  /** Protocol, port and addresses: a change of any of them rebinds. */
+  binding: string;
+}
+
+export class DataPlane {
+  private readonly pools = new Map<string, Pool>();
+  private readonly listeners = new Map<string, RunningListener>();
+  /** Listeners and pools still draining after removal. */
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly metrics: DataPlaneMetrics;
+  private readonly httpLimits: HttpLimits;
+  private readonly drainMs: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: DataPlaneOptions) {
+    this.metrics = new DataPlaneMetrics(options.registry, () => this.samples());
+    this.httpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
+    this.drainMs = options.drainMs ?? 30000;
+  }
+
+  /**
+   * Reconciles the running listeners, pools and health checkers to exactly these resources (resolved
+   * manifest form, every kind, as lib's validateResources returns them); resolves with the bind outcome of
+   * each listener id. Calls run one after another.
+   */
+  apply(resources: readonly Resource[]): Promise<Map<string, BindOutcome>> {
+    const run = this.queue.then(() => this.reconcile(new ResourceIndex(resources)));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Server health per backend service id. */
+  health(): Record<string, ServerHealth[]> {
+    return Object.fromEntries([...this.pools].map(([id, pool]) => [id, pool.health()]));
+  }
+
+  /** Stops accepting, lets in-flight work finish up to `deadlineMs`, closes everything. */
+  async stop(deadlineMs: number): Promise<void> {
+    await this.queue;
+    const listeners = [...this.listeners.values()].map(({ runtime }) => runtime.stop(deadlineMs));
+    this.listeners.clear();
+    await Promise.all([...listeners, ...this.retiring]);
+    await Promise.all([...this.pools.values()].map((pool) => pool.close(0)));
+    this.pools.clear();
+  }
+
+  private async reconcile(index: ResourceIndex): Promise<Map<string, BindOutcome>> {
+    const removedPools = this.reconcilePools(index);
+    const outcomes = new Map<string, BindOutcome>();
+    const desired = new Map(index.ofKind('Listener').map((listener) => [listener.id, listener]));
+    for (const [id, running] of this.listeners) {
+      if (desired.has(id)) continue;
+      this.listeners.delete(id);
+      this.retire(running.runtime.stop(this.drainMs));
+    }
+    await Promise.all(
+      [...desired.values()].map(async (listener) => outcomes.set(listener.id, await this.reconcileListener(index, listener))),
+    );
+    for (const pool of removedPools) this.retire(pool.close(this.drainMs));
+    return outcomes;
+  }
+
+  /** Creates or updates the pool of every backend service; returns the pools no longer wanted. */
+  private reconcilePools(index: ResourceIndex): Pool[] {
+    const services = index.ofKind('BackendService');
+    for (const service of services) {
+      let pool = this.pools.get(service.id);
+      if (pool === undefined) {
+        const secret = this.options.cookieSecret;
+        pool = new Pool({
+          id: service.id,
+          cookieValue: (key) => cookieValue(secret, service.id, key),
+          metrics: this.metrics,
+          logger: this.options.logger,
+        });
+        this.pools.set(service.id, pool);
+      }
+      pool.update(service.spec, serversOf(index, service));
+    }
+    const wanted = new Set(services.map((service) => service.id));
+    const removed = [...this.pools.values()].filter((pool) => !wanted.has(pool.id));
+    for (const pool of removed) this.pools.delete(pool.id);
+    return removed;
+  }
+
+  private async reconcileListener(index: ResourceIndex, listener: ResourceOf<'Listener'>): Promise<BindOutcome> {
+    const { id } = listener;
+    let config: ListenerConfig;
+    try {
+      config = await this.listenerConfig(index, listener);
+    } catch (error) {
+      return this.failed(id, (error as Error).message);
+    }
+    const binding = `${config.protocol} ${config.port} ${config.addresses.join(',')}`;
+    const running = this.listeners.get(id);
+    if (running !== undefined && running.binding === binding) {
+      running.runtime.update(config);
+      return { ok: true };
+    }
+    if (running !== undefined) {
+      this.listeners.delete(id);
+      await running.runtime.stop(this.drainMs);
+    }
+    try {
+      const runtime = this.createRuntime(config);
+      await runtime.start();
+      this.listeners.set(id, { runtime, binding });
+    } catch (error) {
+      return this.failed(id, (error as Error).message);
+    }
+    this.options.logger.info({ listener: id, protocol: config.protocol, port: config.port, addresses: config.addresses }, 'listener started');
+    return { ok: true };
+  }
+
+  private createRuntime(config: ListenerConfig): ListenerRuntime {
+    if (config.protocol === 'HTTP' || config.protocol === 'HTTPS') return new HttpListener(config, this.metrics, this.httpLimits);
+    return createTcpListener(config);
+  }
+
+  private async listenerConfig(index: ResourceIndex, listener: ResourceOf<'Listener'>): Promise<ListenerConfig> {
+    const { id, spec } = listener;
+    const loadBalancer = index.getOf('LoadBalancer', spec.loadBalancer);
+    const backend = index.getOf('BackendService', spec.backendService);
+    const pool = this.pools.get(spec.backendService);
+    if (loadBalancer === undefined) throw new Error(`${id}: loadBalancer: no load balancer "${spec.loadBalancer}"`);
+    if (backend === undefined || pool === undefined) throw new Error(`${id}: backendService: no backend service "${spec.backendService}"`);
+    const eip = index.getOf('Eip', loadBalancer.spec.eip);
+    const addresses = [loadBalancer.spec.subnet.address, eip?.spec.address].filter((a): a is string => a !== undefined);
+    const groups = loadBalancer.spec.securityGroups.map((group) => index.getOf('SecurityGroup', group)?.spec.ingress ?? []);
+    return {
+      id,
+      protocol: spec.protocol,
+      port: spec.port,
+      addresses: [...new Set(addresses)],
+      idleTimeoutMs: idleTimeoutSeconds(spec) * 1000,
+      tls: await certificateOf(listener),
+      ingress: effectiveIngress(groups),
+      backendServiceId: backend.id,
+      backend: backend.spec,
+      pool,
+      metrics: this.metrics,
+      logger: this.options.logger,
+    };
+  }
+
+  private failed(id: string, reason: string): BindOutcome {
+    this.options.logger.warn({ listener: id, reason }, 'listener not bound');
+    return { ok: false, reason };
+  }
+
+  /** Tracks the drain of something removed, so `stop()` can wait for it. */
+  private retire(draining: Promise<void>): void {
+    const tracked = draining.finally(() => this.retiring.delete(tracked));
+    this.retiring.add(tracked);
+  }
+
+  private *samples(): Iterable<ServerSample> {
+    for (const [backendService, pool] of this.pools) {
+      for (const server of pool.servers) {
+        yield { backendService, key: server.key, healthy: server.healthy, active: server.active, weight: server.weight };
+      }
+    }
+  }
+}
+
+/** The servers of a backend service: its server groups' servers, or its availability groups' instances. */
+export function serversOf(index: ResourceIndex, service: ResourceOf<'BackendService'>): ServerConfig[] {
+  const fromGroups = service.spec.serverGroups.flatMap((groupId) =>
+    (index.getOf('ServerGroup', groupId)?.spec.servers ?? []).map((server) => ({
+      key: `${groupId}/${serverName(server)}`,
+      address: server.address,
+      port: server.port,
+      weight: server.weight,
+    })),
+  );
+  const fromAvailability = service.spec.availabilityGroups.flatMap((groupId) => {
+    const group = index.getOf('AvailabilityGroup', groupId);
+    return (group?.spec.instances ?? []).map((instance) => ({
+      key: `${groupId}/${instance.address}`,
+      address: instance.address,
+      port: service.spec.port,
+      weight: group!.spec.weight,
+    }));
+  });
+  return [...fromGroups, ...fromAvailability];
+}
+
+/** The listener's certificate as PEM text, reading files when it names them. */
+async function certificateOf(listener: ResourceOf<'Listener'>): Promise<ListenerConfig['tls']> {
+  const certificate = listener.spec.certificate;
+  if (certificate === undefined) return undefined;
+  if ('certPem' in certificate) return { cert: certificate.certPem, key: certificate.keyPem };
+  const read = (field: 'certFile' | 'keyFile'): Promise<string> =>
+    readFile(certificate[field], 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`${listener.id}: certificate.${field}: cannot read ${certificate[field]}: ${error.code ?? error.message}`);
+    });
+  const [cert, key] = await Promise.all([read('certFile'), read('keyFile')]);
+  return { cert, key };
+}

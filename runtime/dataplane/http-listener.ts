@@ -1,0 +1,185 @@
+/**
+ * HTTP and HTTPS listeners. One Node server per bound address (the load balancer's intranet address and its
+ * EIP), all sharing the listener's route. Security groups are enforced before the HTTP (or TLS) layer sees a
+ * connection; refused connections are closed at once and counted. HTTPS terminates TLS with the listener's
+ * certificate, served whatever name the client asks for (SNI), and swapped in place when it changes.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { proxyRequest, type HttpRoute } from './http-proxy';
+import type { DataPlaneMetrics } from './metrics';
+import type { Pool } from './pool';
+import { compileIngress, type IngressCheck } from './security-group';
+import { cookieAttributes } from './session-cookie';
+import type { ListenerConfig, ListenerRuntime } from './types';
+
+/** Protocol limits of HTTP listeners (request smuggling and slowloris defences). */
+export interface HttpLimits {
+  /** The most bytes of request line and headers; more is answered 431. @default 16384 */
+  readonly maxHeaderBytes: number;
+  /** The most request headers; more is answered 431. @default 100 */
+  readonly maxHeaders: number;
+  /** Time a client has to send the complete request headers; then 408 and close. @default 10000 */
+  readonly headersTimeoutMs: number;
+}
+
+/** The default protocol limits. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderBytes: 16384, maxHeaders: 100, headersTimeoutMs: 10000 };
+
+/** How often a draining listener closes connections that went idle. */
+const DRAIN_POLL_MS = 50;
+
+/** An HTTP or HTTPS listener. */
+export class HttpListener implements ListenerRuntime {
+  private route: HttpRoute;
+  private allows: IngressCheck;
+  private config: ListenerConfig;
+  private readonly servers: Array<http.Server | https.Server> = [];
+
+  constructor(
+    config: ListenerConfig,
+    private readonly metrics: DataPlaneMetrics,
+    private readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  ) {
+    this.config = config;
+    this.route = this.buildRoute(config);
+    this.allows = compileIngress(config.ingress, config.port);
+  }
+
+  async start(): Promise<void> {
+    try {
+      for (const address of this.config.addresses) {
+        const server = this.createServer();
+        this.servers.push(server);
+        await listen(server, address, this.config.port);
+      }
+    } catch (error) {
+      await this.stop(0);
+      throw error;
+    }
+  }
+
+  update(config: ListenerConfig): void {
+    const previous = this.config;
+    this.config = config;
+    this.route = this.buildRoute(config);
+    this.allows = compileIngress(config.ingress, config.port);
+    for (const server of this.servers) {
+      server.keepAliveTimeout = config.idleTimeoutMs;
+      server.timeout = config.idleTimeoutMs;
+      if (config.tls && (config.tls.cert !== previous.tls?.cert || config.tls.key !== previous.tls?.key)) {
+        (server as https.Server).setSecureContext({ cert: config.tls.cert, key: config.tls.key });
+      }
+    }
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.route.draining = true;
+    const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const poll = setInterval(() => this.servers.forEach((server) => server.closeIdleConnections()), DRAIN_POLL_MS);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
+    clearInterval(poll);
+    clearTimeout(timer);
+    for (const server of this.servers) server.closeAllConnections();
+    await Promise.all(closed);
+    this.servers.length = 0;
+    this.metrics.forgetListener(this.config.id);
+  }
+
+  private buildRoute(config: ListenerConfig): HttpRoute {
+    const persistence = config.backend.sessionPersistence;
+    return {
+      listenerId: config.id,
+      pool: config.pool as Pool,
+      proto: config.protocol === 'HTTPS' ? 'https' : 'http',
+      port: String(config.port),
+      idleTimeoutMs: config.idleTimeoutMs,
+      cookieName: persistence.enabled ? persistence.cookieName : undefined,
+      cookieAttributes: cookieAttributes(persistence, config.protocol === 'HTTPS'),
+      maxHeaders: this.limits.maxHeaders,
+      responses: this.metrics.responseCounters(config.id),
+      retries: this.metrics.retries.labels(config.id),
+      draining: this.route?.draining ?? false,
+    };
+  }
+
+  private createServer(): http.Server | https.Server {
+    const { config, limits } = this;
+    const options: http.ServerOptions = {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: 0,
+      keepAliveTimeout: config.idleTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headersTimeoutMs / 4)),
+      noDelay: true,
+      requireHostHeader: true,
+    };
+    const server =
+      config.protocol === 'HTTPS'
+        ? https.createServer({ ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'] })
+        : http.createServer(options);
+    server.timeout = config.idleTimeoutMs;
+    server.maxHeadersCount = limits.maxHeaders + 1;
+    server.on('request', (req, res) => proxyRequest(this.route, req, res));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
+    guardConnections(server, (socket) => this.admit(socket));
+    return server;
+  }
+
+  /** Security group check at accept. */
+  private admit(socket: Socket): boolean {
+    if (this.allows(socket.remoteAddress)) {
+      this.metrics.connections.labels(this.config.id).inc();
+      return true;
+    }
+    this.metrics.refused.labels(this.config.id).inc();
+    socket.destroy();
+    return false;
+  }
+
+  /** A request the parser refused (smuggling attempts, oversized or slow headers): answer and close. */
+  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const pending = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (error.code !== 'ECONNRESET' && socket.writable && (pending === undefined || !pending.headersSent)) {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      this.route.responses[4]!.inc();
+    }
+    socket.destroy();
+  }
+}
+
+/** Runs `admit` on every new connection before the server's own handling; refused sockets go no further. */
+function guardConnections(server: http.Server | https.Server, admit: (socket: Socket) => boolean): void {
+  const handlers = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    if (!admit(socket)) return;
+    for (const handler of handlers) handler.call(server, socket);
+  });
+}
+
+/** Binds `server` to `address`:`port`; rejects with a readable reason. */
+function listen(server: http.Server, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      const why =
+        error.code === 'EADDRINUSE'
+          ? 'the port is in use'
+          : error.code === 'EADDRNOTAVAIL'
+            ? `${address} is not an address of this host`
+            : error.message;
+      reject(new Error(`cannot bind ${address}:${port}: ${why}`));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host: address, port, exclusive: true });
+  });
+}

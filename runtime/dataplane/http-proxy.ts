@@ -1,0 +1,211 @@
+/**
+ * Forwarding one HTTP request: pick a server (session cookie first, then the scheduler), send the request
+ * over the server's keep-alive pool, stream the response back. A connection failure on an idempotent
+ * request without a body is retried once on another server. Errors answer 502 (the server failed) or 504
+ * (it timed out) with a fixed body that names no server; no usable server answers 503.
+ *
+ * The hot path is one `Exchange` object per request, implementing undici's dispatch handler, and module
+ * level functions; no closures are made per request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './http-headers';
+import type { Pool, PoolServer } from './pool';
+import { readCookie } from './session-cookie';
+
+/** What a listener's requests need, rebuilt on each configuration change (never per request). */
+export interface HttpRoute {
+  readonly listenerId: string;
+  readonly pool: Pool;
+  /** `http` or `https`, for X-Forwarded-Proto. */
+  readonly proto: string;
+  /** The listener port as text, for X-Forwarded-Port. */
+  readonly port: string;
+  /** Upstream time limit for response headers and between body chunks. */
+  readonly idleTimeoutMs: number;
+  /** The session cookie's name, or undefined when persistence is off. */
+  readonly cookieName: string | undefined;
+  /** `; Path=/; HttpOnly…` after the cookie value. */
+  readonly cookieAttributes: string;
+  /** The most request headers accepted. */
+  readonly maxHeaders: number;
+  /** Response counters indexed by status / 100. */
+  readonly responses: ReadonlyArray<{ inc(): void }>;
+  readonly retries: { inc(): void };
+  /** Set while the listener drains: responses close their connection. */
+  draining: boolean;
+}
+
+const EXCHANGE = Symbol('albkit.exchange');
+type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+
+/** Errors that mean the server could not be reached or dropped the connection before answering. */
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
+const BODIES: Record<number, Buffer> = {
+  400: Buffer.from('400 Bad Request\n'),
+  431: Buffer.from('431 Request Header Fields Too Large\n'),
+  502: Buffer.from('502 Bad Gateway\n'),
+  503: Buffer.from('503 Service Unavailable: no healthy server\n'),
+  504: Buffer.from('504 Gateway Timeout\n'),
+};
+
+/** Answers with one of the fixed error responses. */
+export function sendError(route: HttpRoute, res: ServerResponse, status: keyof typeof BODIES & number): void {
+  const body = BODIES[status]!;
+  if (route.draining) res.shouldKeepAlive = false;
+  res.writeHead(status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(body.length), 'cache-control', 'no-store']);
+  res.end(body);
+  route.responses[Math.floor(status / 100)]!.inc();
+}
+
+/** Handles one request on a listener. */
+export function proxyRequest(route: HttpRoute, req: IncomingMessage, res: ServerResponse): void {
+  if (req.rawHeaders.length > route.maxHeaders * 2) {
+    sendError(route, res, 431);
+    return;
+  }
+  const clientIp = req.socket.remoteAddress ?? '';
+  const pool = route.pool;
+  let server: PoolServer | undefined;
+  let setCookie = false;
+  if (route.cookieName !== undefined) {
+    const value = readCookie(req.headers.cookie, route.cookieName);
+    if (value !== undefined) server = pool.acquireByCookie(value);
+    setCookie = server === undefined;
+  }
+  server ??= pool.acquire(clientIp);
+  if (server === undefined) {
+    sendError(route, res, 503);
+    return;
+  }
+  const exchange = new Exchange(route, req, res, server, clientIp, setCookie);
+  (res as TrackedResponse)[EXCHANGE] = exchange;
+  res.on('close', onResponseClose);
+  exchange.dispatch();
+}
+
+/** The client went away: stop the upstream request if it is still running. */
+function onResponseClose(this: TrackedResponse): void {
+  const exchange = this[EXCHANGE];
+  if (exchange !== undefined && !exchange.finished) exchange.abortUpstream();
+}
+
+function onResponseDrain(this: TrackedResponse): void {
+  this[EXCHANGE]?.resumeUpstream();
+}
+
+/** One request in flight: undici's dispatch handler for it. */
+class Exchange implements Dispatcher.DispatchHandler {
+  finished = false;
+  private attempts = 0;
+  private abort: ((error?: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
+  private readonly options: Dispatcher.DispatchOptions;
+  private readonly retriable: boolean;
+
+  constructor(
+    private readonly route: HttpRoute,
+    req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private server: PoolServer | undefined,
+    private readonly clientIp: string,
+    private setCookie: boolean,
+  ) {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    this.retriable = !hasBody && IDEMPOTENT.has(req.method!);
+    this.options = {
+      origin: '',
+      path: req.url!,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: upstreamRequestHeaders(req.rawHeaders, clientIp, route.proto, route.port),
+      body: hasBody ? req : null,
+      headersTimeout: route.idleTimeoutMs,
+      bodyTimeout: route.idleTimeoutMs,
+    };
+  }
+
+  dispatch(): void {
+    this.attempts++;
+    this.abort = undefined;
+    this.route.pool.httpClient(this.server!).dispatch(this.options, this);
+  }
+
+  abortUpstream(): void {
+    this.abort?.(new Error('client closed the connection'));
+  }
+
+  resumeUpstream(): void {
+    this.resume?.();
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.finished) abort();
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    const { res, route } = this;
+    const headers = downstreamResponseHeaders(rawHeaders);
+    if (this.setCookie) headers.push('set-cookie', `${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}`);
+    if (route.draining) res.shouldKeepAlive = false;
+    res.writeHead(statusCode, statusText, headers);
+    route.responses[Math.floor(statusCode / 100)]?.inc();
+    this.resume = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', onResponseDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.finish();
+    this.res.end();
+  }
+
+  onError(error: Error): void {
+    const { res, route } = this;
+    const server = this.server!;
+    const code = (error as { code?: string }).code ?? '';
+    const failed = CONNECTION_FAILURES.has(code);
+    if (failed) route.pool.reportFailure(server);
+    if (this.finished) return;
+    if (res.headersSent || res.destroyed) {
+      this.finish();
+      res.destroy();
+      return;
+    }
+    if (failed && this.retriable && this.attempts === 1) {
+      const next = route.pool.acquire(this.clientIp, server);
+      if (next !== undefined) {
+        route.pool.release(server);
+        this.server = next;
+        this.setCookie = route.cookieName !== undefined;
+        route.retries.inc();
+        this.dispatch();
+        return;
+      }
+    }
+    this.finish();
+    sendError(route, res, code === 'UND_ERR_INVALID_ARG' ? 400 : TIMEOUTS.has(code) ? 504 : 502);
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.route.pool.release(this.server!);
+  }
+}

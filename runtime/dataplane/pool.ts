@@ -1,0 +1,228 @@
+/**
+ * The servers of one backend service, shared by all its listeners: the scheduler, one health checker per
+ * server, in-flight counts, session cookie values and (for HTTP) an upstream keep-alive connection pool per
+ * server. `update()` applies a new configuration in place: servers that stay keep their health, counts and
+ * connections; a removed server drains (its in-flight requests and connections finish, then it closes).
+ */
+import type { Logger } from 'pino';
+import { Pool as UndiciPool } from 'undici';
+import type { BackendServiceSpec, HealthCheck } from '../../lib';
+import { HealthChecker } from './health';
+import type { DataPlaneMetrics } from './metrics';
+import { createScheduler, type Scheduler } from './schedulers';
+import type { BackendPool, Upstream } from './types';
+
+/** How long opening an upstream connection may take. */
+export const CONNECT_TIMEOUT_MS = 5000;
+/** How long an idle upstream keep-alive connection is kept (servers may announce less). */
+export const UPSTREAM_KEEP_ALIVE_MS = 4000;
+
+/** One server as configuration describes it. */
+export interface ServerConfig {
+  /** `<server group id>/<server name>` or `<availability group id>/<address>`. */
+  readonly key: string;
+  readonly address: string;
+  /** The traffic port. */
+  readonly port: number;
+  readonly weight: number;
+}
+
+/** A server of a pool: the `Upstream` listeners see, with the pool's bookkeeping. */
+export class PoolServer implements Upstream {
+  healthy = true;
+  active = 0;
+  weight: number;
+  /** Set when the server has left the configuration and waits for in-flight work to end. */
+  draining = false;
+  /** The session cookie value naming this server. */
+  cookie = '';
+  /** Upstream HTTP connections, made on first use. */
+  client: UndiciPool | undefined;
+  readonly checker: HealthChecker;
+
+  constructor(
+    readonly key: string,
+    readonly address: string,
+    readonly port: number,
+    weight: number,
+    check: HealthCheck,
+    onCheck: (server: PoolServer, ok: boolean, changed: boolean) => void,
+  ) {
+    this.weight = weight;
+    this.checker = new HealthChecker(checkTarget(address, port, check), (ok, changed) => {
+      this.healthy = this.checker.healthy;
+      onCheck(this, ok, changed);
+    });
+  }
+}
+
+/** What `health()` reports for one server. */
+export interface ServerHealth {
+  key: string;
+  address: string;
+  port: number;
+  weight: number;
+  healthy: boolean;
+  active: number;
+}
+
+export interface PoolOptions {
+  /** The backend service id. */
+  readonly id: string;
+  /** The cookie value naming a server key (an HMAC; see session-cookie.ts). */
+  readonly cookieValue: (key: string) => string;
+  readonly metrics?: DataPlaneMetrics;
+  /** Where health state changes are logged. */
+  readonly logger?: Logger;
+}
+
+export class Pool implements BackendPool {
+  readonly id: string;
+  /** The configured servers in order (draining ones excluded). */
+  servers: PoolServer[] = [];
+  private spec: BackendServiceSpec | undefined;
+  private scheduler: Scheduler<PoolServer> | undefined;
+  private readonly byKey = new Map<string, PoolServer>();
+  private byCookie = new Map<string, PoolServer>();
+  private readonly draining = new Set<PoolServer>();
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly options: PoolOptions) {
+    this.id = options.id;
+  }
+
+  /** Applies the backend service's spec and servers in place. */
+  update(spec: BackendServiceSpec, servers: readonly ServerConfig[]): void {
+    const previous = this.spec;
+    this.spec = spec;
+    const next: PoolServer[] = [];
+    const keep = new Set<PoolServer>();
+    for (const config of servers) {
+      const existing = this.byKey.get(config.key);
+      if (existing && existing.address === config.address && existing.port === config.port) {
+        existing.weight = config.weight;
+        existing.checker.update(checkTarget(config.address, config.port, spec.healthCheck));
+        existing.healthy = existing.checker.healthy;
+        keep.add(existing);
+        next.push(existing);
+      } else {
+        next.push(this.createServer(config, spec.healthCheck));
+      }
+    }
+    for (const server of this.servers) if (!keep.has(server)) this.retire(server);
+    this.servers = next;
+    this.byKey.clear();
+    for (const server of next) this.byKey.set(server.key, server);
+    this.byCookie = new Map(next.map((server) => [server.cookie, server]));
+    if (this.scheduler === undefined || previous?.algorithm !== spec.algorithm) {
+      this.scheduler = createScheduler(spec.algorithm);
+    }
+    this.scheduler.reset(next);
+  }
+
+  acquire(clientIp: string, exclude?: Upstream): PoolServer | undefined {
+    const server = this.scheduler?.pick(clientIp, exclude as PoolServer | undefined);
+    if (server !== undefined) server.active++;
+    return server;
+  }
+
+  release(upstream: Upstream): void {
+    const server = upstream as PoolServer;
+    server.active--;
+    if (server.draining && server.active === 0) this.finishDraining(server);
+  }
+
+  acquireByKey(key: string): PoolServer | undefined {
+    return this.take(this.byKey.get(key));
+  }
+
+  /** The server a session cookie names, if it is usable (healthy, weight > 0), counted as active. */
+  acquireByCookie(value: string): PoolServer | undefined {
+    return this.take(this.byCookie.get(value));
+  }
+
+  reportFailure(upstream: Upstream): void {
+    (upstream as PoolServer).checker.suspect();
+  }
+
+  /** The keep-alive HTTP connection pool to a server. */
+  httpClient(server: PoolServer): UndiciPool {
+    server.client ??= new UndiciPool(`http://${server.address}:${server.port}`, {
+      connect: { timeout: CONNECT_TIMEOUT_MS },
+      keepAliveTimeout: UPSTREAM_KEEP_ALIVE_MS,
+      pipelining: 1,
+    });
+    return server.client;
+  }
+
+  /** Every configured server's state. */
+  health(): ServerHealth[] {
+    return this.servers.map(({ key, address, port, weight, healthy, active }) => ({ key, address, port, weight, healthy, active }));
+  }
+
+  /**
+   * Stops health checks and new picks, waits for in-flight work up to `deadlineMs`, then closes every
+   * upstream connection.
+   */
+  async close(deadlineMs: number): Promise<void> {
+    for (const server of this.servers) this.retire(server);
+    this.servers = [];
+    this.byKey.clear();
+    this.byCookie.clear();
+    this.scheduler?.reset([]);
+    if (this.draining.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadlineMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await Promise.all([...this.draining].map((server) => server.client?.destroy()));
+    this.draining.clear();
+  }
+
+  private take(server: PoolServer | undefined): PoolServer | undefined {
+    if (server === undefined || !server.healthy || server.weight === 0) return undefined;
+    server.active++;
+    return server;
+  }
+
+  private createServer(config: ServerConfig, check: HealthCheck): PoolServer {
+    const server = new PoolServer(config.key, config.address, config.port, config.weight, check, (s, ok, changed) =>
+      this.recordCheck(s, ok, changed),
+    );
+    server.cookie = this.options.cookieValue(config.key);
+    server.checker.start();
+    return server;
+  }
+
+  private recordCheck(server: PoolServer, ok: boolean, changed: boolean): void {
+    const { metrics, logger } = this.options;
+    const labels = { backend_service: this.id, server: server.key };
+    metrics?.checks.inc({ ...labels, result: ok ? 'success' : 'failure' });
+    if (!changed) return;
+    const state = server.healthy ? 'up' : 'down';
+    metrics?.transitions.inc({ ...labels, state });
+    logger?.info({ backendService: this.id, server: server.key, address: `${server.address}:${server.port}`, state }, `server ${state}`);
+  }
+
+  /** Takes a server out of rotation; it closes once its in-flight work is done. */
+  private retire(server: PoolServer): void {
+    server.draining = true;
+    server.checker.stop();
+    this.draining.add(server);
+    if (server.active === 0) this.finishDraining(server);
+  }
+
+  private finishDraining(server: PoolServer): void {
+    this.draining.delete(server);
+    void server.client?.close();
+    if (this.draining.size === 0) this.drained?.();
+  }
+}
+
+function checkTarget(address: string, port: number, check: HealthCheck): { address: string; port: number; check: HealthCheck } {
+  return { address, port: check.port ?? port, check };
+}
