@@ -90,3 +90,14 @@ describe('albkit CLI', function () {
     expect(albkit('plan', QUICKSTART, '--from', join(dir, 'albkit.manifest.json')).stdout).to.equal('no changes\n');
   });
 });
+
+describe('README', () => {
+  it("shows examples/basic/app.ts verbatim, and that app validates", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).to.equal(readFileSync(join(ROOT, 'examples/basic/app.ts'), 'utf8'));
+    const { status, stdout } = albkit('validate', join(ROOT, 'examples/basic/app.ts'));
+    expect(status).to.equal(0);
+    expect(stdout).to.match(/^valid: 5 resources/);
+  });
+});
