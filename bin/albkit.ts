@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { register as registerAgent } from './commands/agent';
+import { register as registerDeploy } from './commands/deploy';
+import { register as registerDestroy } from './commands/destroy';
 import { register as registerGraph } from './commands/graph';
 import { register as registerPlan } from './commands/plan';
 import { register as registerSchema } from './commands/schema';
@@ -23,6 +25,8 @@ registerGraph(program);
 registerPlan(program);
 registerSchema(program);
 registerAgent(program);
+registerDeploy(program);
+registerDestroy(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

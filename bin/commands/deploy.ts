@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { Manifest } from '../../lib';
+import { ControlClient } from '../../runtime/deploy/client';
+import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
+import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
+import { resolveTarget, TargetError } from '../../runtime/deploy/target';
+import { EXIT } from '../exit';
+import { loadManifest } from '../load';
+import { renderPlan } from './plan';
+
+/** The options `albkit deploy` and `albkit destroy` share. */
+export interface DeployCliOptions {
+  endpoint?: string;
+  tokenFile?: string;
+  stateDir: string;
+  dryRun?: boolean;
+  json?: boolean;
+  timeout: string;
+}
+
+/** Adds the shared options to a command. */
+export function deployOptions(command: Command): Command {
+  return command
+    .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
+    .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else <state-dir>/endpoint)')
+    .option('--token-file <file>', 'the bearer token file (default: ALBKIT_TOKEN, else <state-dir>/token)')
+    .option('--state-dir <dir>', 'where a local agent keeps its endpoint and token files', '.albkit')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--json', 'one JSON object per event on stdout')
+    .option('--timeout <seconds>', 'how long each step may take to become ACTIVE (or gone)', '120');
+}
+
+/** Runs deploy or destroy for the CLI: picks the reporter, maps the outcome to the exit code. */
+export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string, options: DeployCliOptions, manifest?: Manifest): Promise<number> {
+  const timeout = Number(options.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) return usage(verb, `--timeout: "${options.timeout}" is not a positive number of seconds`);
+  let target;
+  try {
+    target = await resolveTarget(options);
+  } catch (error) {
+    if (error instanceof TargetError) return usage(verb, error.message);
+    throw error;
+  }
+  const desired = manifest ?? (await loadManifest(input));
+  const client = new ControlClient(target.endpoint, target.token);
+  const onEvent = options.json ? jsonReporter(process.stdout) : process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
+  const run = verb === 'deploy' ? deploy : destroy;
+  let result: DeployResult;
+  try {
+    result = await run(client, desired, { dryRun: options.dryRun, stepTimeoutMs: timeout * 1000, onEvent });
+  } catch (error) {
+    process.stderr.write(`albkit ${verb}: ${(error as Error).message}\n`);
+    return EXIT.invalid;
+  }
+  if (options.dryRun && !options.json) process.stdout.write(renderPlan(result.plan));
+  if (!result.ok) {
+    process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);
+    return EXIT.invalid;
+  }
+  return EXIT.ok;
+}
+
+function usage(verb: string, message: string): number {
+  process.stderr.write(`albkit ${verb}: ${message}\n`);
+  return EXIT.usage;
+}
+
+/** `albkit deploy <app|manifest>`: plan against the agent's state and apply it in waves. */
+export function register(program: Command): void {
+  deployOptions(
+    program.command('deploy').description('deploy an app or manifest to an agent: plan against its state, apply in waves, wait for ACTIVE'),
+  ).action(async (input: string, options: DeployCliOptions) => {
+    process.exitCode = await runDeployCommand('deploy', input, options);
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs a plan against an agent the way a cloud deployment tool does: wave by wave, the steps of a wave in
+ * parallel, each put followed by polling until ACTIVE and each delete by polling until gone, stopping at the
+ * first wave with a failure.
+ */
+import type { Plan, Resource, Step } from '../../lib';
+import { ControlApiError, type ControlClient } from './client';
+
+/** What happens during a run, for progress reporters. */
+export type RunEvent =
+  | { type: 'plan'; plan: Plan; dryRun: boolean }
+  | { type: 'start'; wave: number; step: Step }
+  | { type: 'done'; wave: number; step: Step; ms: number }
+  | { type: 'failed'; wave: number; step: Step; message: string }
+  | { type: 'end'; ok: boolean; plan: Plan; ms: number; message?: string };
+
+export interface RunOptions {
+  /** How long one step may take to become ACTIVE (or gone). @default 120000 */
+  stepTimeoutMs?: number;
+  /** Steps of one wave in flight at once. @default 16 */
+  concurrency?: number;
+  /** Receives every event. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** A step that failed, named by its resource. */
+export class StepError extends Error {
+  constructor(
+    readonly step: Step,
+    message: string,
+  ) {
+    super(`${step.kind} ${step.id}: ${message}`);
+    this.name = 'StepError';
+  }
+}
+
+/** Runs the waves; resolves true when every step succeeded. `desired` holds the resources to put. */
+export async function runPlan(
+  client: ControlClient,
+  plan: Plan,
+  desired: ReadonlyMap<string, Resource>,
+  options: RunOptions = {},
+): Promise<{ ok: boolean; message?: string }> {
+  const emit = options.onEvent ?? (() => undefined);
+  const timeoutMs = options.stepTimeoutMs ?? 120_000;
+  for (const [index, wave] of plan.waves.entries()) {
+    const number = index + 1;
+    const failures: string[] = [];
+    await eachLimited(wave, options.concurrency ?? 16, async (step) => {
+      emit({ type: 'start', wave: number, step });
+      const started = Date.now();
+      try {
+        await runStep(client, step, desired, timeoutMs);
+        emit({ type: 'done', wave: number, step, ms: Date.now() - started });
+      } catch (error) {
+        const message = error instanceof StepError ? error.message : `${step.kind} ${step.id}: ${(error as Error).message}`;
+        failures.push(message);
+        emit({ type: 'failed', wave: number, step, message });
+      }
+    });
+    if (failures.length > 0) return { ok: false, message: failures.join('\n') };
+  }
+  return { ok: true };
+}
+
+async function runStep(client: ControlClient, step: Step, desired: ReadonlyMap<string, Resource>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  if (step.operation === 'delete') {
+    await client.delete(step.kind, step.id);
+    await poll(deadline, async () => {
+      const current = await client.get(step.kind, step.id);
+      return current === undefined ? 'gone' : undefined;
+    }, () => new StepError(step, `still present after ${timeoutMs} ms`));
+    return;
+  }
+  const resource = desired.get(step.id);
+  if (!resource) throw new StepError(step, 'is not in the desired manifest');
+  try {
+    await client.put(resource);
+  } catch (error) {
+    if (error instanceof ControlApiError) throw new StepError(step, `${error.code}: ${error.message}`);
+    throw error;
+  }
+  await poll(deadline, async () => {
+    const current = await client.get(step.kind, step.id);
+    if (!current) throw new StepError(step, 'disappeared while being created');
+    if (current.status.state === 'FAILED') throw new StepError(step, `FAILED: ${current.status.reason ?? 'no reason given'}`);
+    return current.status.state === 'ACTIVE' ? 'active' : undefined;
+  }, () => new StepError(step, `not ACTIVE after ${timeoutMs} ms`));
+}
+
+/** Calls `check` with a growing pause (25 ms to 500 ms) until it returns a value or the deadline passes. */
+export async function poll<T>(deadline: number, check: () => Promise<T | undefined>, timeout: () => Error): Promise<T> {
+  for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) throw timeout();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
