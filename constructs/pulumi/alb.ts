@@ -89,71 +89,71 @@ export class Alb extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlbArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('albkit:index:Alb', name, {}, opts);
-    const connection = { endpoint: args.endpoint, token: args.token, timeoutSeconds: args.timeoutSeconds };
-    const children = { parent: this, dependsOn: opts.dependsOn };
+    const ids = { securityGroup: `${name}/sg`, eip: `${name}/eip` };
+    const sgSpec = args.ingress === undefined ? {} : { ingress: args.ingress };
+    const eipSpec = args.eip === undefined ? undefined : { address: args.eip };
     const lbSpec = {
       name: args.name ?? name.replace(/[^A-Za-z0-9._-]/g, '-'),
       zones: args.zones ?? ['local-a'],
       vpc: args.vpc ?? { cidr: '127.0.0.0/8' },
       subnet: args.subnet ?? { cidr: '127.0.0.0/24' },
     };
-    const graph: pulumi.Input<unknown>[] = [];
-    const add = (id: string, kind: string, spec: pulumi.Input<unknown>) => graph.push(pulumi.output({ id, kind, spec }));
-
-    const sgId = `${name}/sg`;
-    const sgSpec = args.ingress === undefined ? {} : { ingress: args.ingress };
-    this.securityGroup = new SecurityGroup(sgId, { ...connection, ...sgSpec }, children);
-    add(sgId, 'SecurityGroup', sgSpec);
-    const eipId = `${name}/eip`;
-    if (args.eip !== undefined) {
-      this.eip = new Eip(eipId, { ...connection, address: args.eip }, children);
-      add(eipId, 'Eip', { address: args.eip });
-    }
-    this.loadBalancer = new LoadBalancer(
-      name,
-      { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id },
-      children,
-    );
-    add(name, 'LoadBalancer', { ...lbSpec, securityGroups: [sgId], eip: this.eip ? eipId : undefined });
-
-    const urls: Record<string, pulumi.Output<string>> = {};
-    for (const listener of args.listeners) {
+    const listeners = args.listeners.map((listener) => {
       const key = listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`;
-      const ids = { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, servers: `${name}/${key}/servers` };
-      const serverGroup = new ServerGroup(
-        ids.servers,
-        { ...connection, loadBalancer: this.loadBalancer.id, servers: listener.servers },
-        { parent: this },
-      );
-      add(ids.servers, 'ServerGroup', { loadBalancer: name, servers: listener.servers });
-      const backendSpec = { port: listener.port, ...listener.backend, protocol: backendProtocolFor(listener.protocol) };
-      const backend = new BackendService(
-        ids.backend,
-        { ...connection, ...backendSpec, loadBalancer: this.loadBalancer.id, serverGroups: [serverGroup.id] },
-        { parent: this },
-      );
-      add(ids.backend, 'BackendService', { ...backendSpec, loadBalancer: name, serverGroups: [ids.servers] });
-      const listenerSpec = {
-        protocol: listener.protocol,
-        port: listener.port,
-        certificate: listener.certificate,
-        idleTimeoutSeconds: listener.idleTimeoutSeconds,
+      return {
+        key,
+        ids: { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, servers: `${name}/${key}/servers` },
+        servers: listener.servers,
+        backend: { port: listener.port, ...listener.backend, protocol: backendProtocolFor(listener.protocol) },
+        listener: {
+          protocol: listener.protocol,
+          port: listener.port,
+          certificate: listener.certificate,
+          idleTimeoutSeconds: listener.idleTimeoutSeconds,
+        },
       };
-      this.serverGroups[key] = serverGroup;
-      this.backendServices[key] = backend;
-      this.listeners[key] = new Listener(
-        ids.listener,
-        { ...connection, ...listenerSpec, loadBalancer: this.loadBalancer.id, backendService: backend.id },
+    });
+
+    // The whole graph, checked at once with every cross-component rule (each error naming the resource),
+    // before any resource of the component reaches the agent: every child's endpoint waits for it.
+    const graph = [
+      { id: ids.securityGroup, kind: 'SecurityGroup', spec: sgSpec },
+      ...(eipSpec ? [{ id: ids.eip, kind: 'Eip', spec: eipSpec }] : []),
+      { id: name, kind: 'LoadBalancer', spec: { ...lbSpec, securityGroups: [ids.securityGroup], eip: eipSpec ? ids.eip : undefined } },
+      ...listeners.flatMap((item) => [
+        { id: item.ids.servers, kind: 'ServerGroup', spec: { loadBalancer: name, servers: item.servers } },
+        { id: item.ids.backend, kind: 'BackendService', spec: { ...item.backend, loadBalancer: name, serverGroups: [item.ids.servers] } },
+        { id: item.ids.listener, kind: 'Listener', spec: { ...item.listener, loadBalancer: name, backendService: item.ids.backend } },
+      ]),
+    ];
+    this.resources = pulumi.output(graph).apply((raw) => validateResources(raw.map(dropUndefined)).map((resource) => resource.id));
+    const endpoint = pulumi.all([args.endpoint, this.resources]).apply(([url]) => url);
+    const connection = { endpoint, token: args.token, timeoutSeconds: args.timeoutSeconds };
+    const roots = { parent: this, dependsOn: opts.dependsOn };
+
+    this.securityGroup = new SecurityGroup(ids.securityGroup, { ...connection, ...sgSpec }, roots);
+    if (eipSpec) this.eip = new Eip(ids.eip, { ...connection, ...eipSpec }, roots);
+    this.loadBalancer = new LoadBalancer(name, { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id }, roots);
+    const loadBalancer = this.loadBalancer.id;
+    const urls: Record<string, pulumi.Output<string>> = {};
+    for (const item of listeners) {
+      const serverGroup = new ServerGroup(item.ids.servers, { ...connection, loadBalancer, servers: item.servers }, { parent: this });
+      const backend = new BackendService(
+        item.ids.backend,
+        { ...connection, ...item.backend, loadBalancer, serverGroups: [serverGroup.id] },
         { parent: this },
       );
-      add(ids.listener, 'Listener', { ...listenerSpec, loadBalancer: name, backendService: ids.backend });
-      urls[key] = pulumi.interpolate`${listener.protocol.toLowerCase()}://${this.loadBalancer.resolved.subnet.address}:${listener.port}`;
+      this.serverGroups[item.key] = serverGroup;
+      this.backendServices[item.key] = backend;
+      this.listeners[item.key] = new Listener(
+        item.ids.listener,
+        { ...connection, ...item.listener, loadBalancer, backendService: backend.id },
+        { parent: this },
+      );
+      urls[item.key] = pulumi.interpolate`${item.listener.protocol.toLowerCase()}://${this.loadBalancer.resolved.subnet.address}:${item.listener.port}`;
     }
-
     this.address = this.loadBalancer.resolved.apply((spec) => spec.subnet.address ?? '');
     this.urls = pulumi.output(urls);
-    // The whole graph, checked at once with every cross-component rule, each error naming the resource.
-    this.resources = pulumi.all(graph).apply((raw) => validateResources(raw.map(dropUndefined)).map((resource) => resource.id));
     this.registerOutputs({ address: this.address, urls: this.urls, resources: this.resources });
   }
 }
