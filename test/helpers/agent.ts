@@ -69,17 +69,16 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const endpoint = await waitForListening(child, () => output, exited, options.timeoutMs ?? 15_000);
-  const token = (await readFile(join(stateDir, 'token'), 'utf8')).trim();
-  const tokenFile = argValue(options.args, '--token-file');
-  const effectiveToken = tokenFile ? (await readFile(tokenFile, 'utf8')).trim() : token;
+  const tokenFile = argValue(options.args, '--token-file') ?? join(stateDir, 'token');
+  const token = (await readFile(tokenFile, 'utf8')).trim();
 
   return {
     endpoint,
-    token: effectiveToken,
+    token,
     stateDir,
     pid: child.pid as number,
     output: () => output,
-    call: (method, path, body, token) => call(endpoint, method, path, body, token === undefined ? effectiveToken : token),
+    call: (method, path, body, given) => call(endpoint, method, path, body, given === undefined ? token : given),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
