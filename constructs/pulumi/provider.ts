@@ -119,8 +119,9 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     return Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
   }
 
+  /** The outputs Pulumi stores; no undefined values, which its wire format (a protobuf Struct) cannot carry. */
   function outputs(props: Props, representation: Representation): Props {
-    return {
+    const outs: Props = {
       ...specOf(props),
       resourceId: representation.id,
       endpoint: props.endpoint,
@@ -131,6 +132,8 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       generation: representation.generation,
       resolved: representation.spec,
     };
+    for (const key of Object.keys(outs)) if (outs[key] === undefined) delete outs[key];
+    return outs;
   }
 
   function deadline(props: Props): number {
