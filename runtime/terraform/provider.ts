@@ -131,7 +131,7 @@ export class AlbkitProvider {
     return { diagnostics };
   }
 
-  /** The agent's resources, fetched once per process, for the model's cross-component rules at plan. */
+  /** The agent's resources, for the model's cross-component rules at plan; fetched again after any apply. */
   private others(): Promise<Resource[]> {
     this.agentResources ??= this.requireClient().resources();
     return this.agentResources;
@@ -179,6 +179,7 @@ export class AlbkitProvider {
     const planned = decodeDynamic(schema.type, request.planned_state) as Record<string, CtyValue> | null;
     const prior = decodeDynamic(schema.type, request.prior_state) as Record<string, CtyValue> | null;
     const client = this.requireClient();
+    this.agentResources = undefined;
     if (planned === null) {
       const id = String(prior?.id ?? prior?.resource_id);
       try {

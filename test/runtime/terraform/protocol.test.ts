@@ -1,0 +1,362 @@
+/**
+ * The provider process driven as Terraform drives it, without Terraform: go-plugin handshake over mTLS,
+ * schema, validation, configuration, plans with unknowns, apply/read/update/replace/import/upgrade and
+ * destroy against a live agent, whose operation log proves the order.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { selfSignedCertificate } from '../../../runtime/terraform/certificate';
+import { UNKNOWN, type CtyValue } from '../../../runtime/terraform/cty';
+import { PROVIDER_TYPE, resourceSchemas } from '../../../runtime/terraform/schema';
+import { startAgent, type TestAgent } from '../../helpers/agent';
+import { dv, fromDv, startProvider, type ProviderProcess } from './plugin-client';
+
+type State = Record<string, CtyValue>;
+type Reply = Record<string, unknown>;
+const typeOf = (typeName: string) => resourceSchemas().get(typeName)!.type;
+const LISTENER_PORT = 23080;
+const OTHER_PORT = 23081;
+
+/** Terraform's rule: every value known in the plan is the value after apply. */
+function expectConsistent(planned: CtyValue, applied: CtyValue, path = ''): void {
+  if (planned === UNKNOWN) return;
+  if (planned !== null && typeof planned === 'object') {
+    for (const [key, value] of Object.entries(planned)) {
+      expectConsistent(value, (applied as Record<string, CtyValue>)[key]!, `${path}.${key}`);
+    }
+    return;
+  }
+  expect(applied, `planned ${path}`).to.deep.equal(planned);
+}
+
+describe('terraform-provider-albkit protocol', function () {
+  this.timeout(30_000);
+  let agent: TestAgent;
+  let provider: ProviderProcess;
+  let backend: Server;
+  let backendPort: number;
+
+  before(async () => {
+    backend = createServer((_req, res) => res.end('hello from a\n'));
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    backendPort = (backend.address() as AddressInfo).port;
+    agent = await startAgent();
+    provider = await startProvider();
+  });
+
+  after(async () => {
+    await provider?.stop();
+    await agent?.stop();
+    await new Promise((resolve) => backend?.close(resolve));
+  });
+
+  const rpc = (name: string, request: object) => provider.provider[name]!(request);
+
+  async function plan(typeName: string, config: Record<string, unknown>, prior: Record<string, unknown> | null = null) {
+    const type = typeOf(typeName);
+    const response = await rpc('PlanResourceChange', {
+      type_name: typeName,
+      prior_state: dv(type, prior),
+      proposed_new_state: dv(type, config),
+      config: dv(type, config),
+    });
+    return { ...response, planned: fromDv(type, response.planned_state) as State } as Reply & { planned: State };
+  }
+
+  async function apply(typeName: string, planned: State | null, prior: Record<string, unknown> | null = null, config: State | null = planned) {
+    const type = typeOf(typeName);
+    const response = await rpc('ApplyResourceChange', {
+      type_name: typeName,
+      prior_state: dv(type, prior),
+      planned_state: dv(type, planned),
+      config: dv(type, config),
+    });
+    return { ...response, state: fromDv(type, response.new_state) as State | null } as Reply & { state: State | null };
+  }
+
+  async function create(typeName: string, config: State): Promise<State> {
+    const planned = await plan(typeName, config);
+    expect(planned.diagnostics, `${typeName} plan`).to.deep.equal([]);
+    const applied = await apply(typeName, planned.planned, null, config);
+    expect(applied.diagnostics, `${typeName} apply`).to.deep.equal([]);
+    expectConsistent(planned.planned, applied.state);
+    return applied.state!;
+  }
+
+  const configs = (): Record<string, State> => ({
+    albkit_security_group: { resource_id: 'web-sg', ingress: [{ cidr: '127.0.0.0/8', protocol: 'TCP' }] },
+    albkit_load_balancer: {
+      resource_id: 'web',
+      name: 'web',
+      zones: ['local-a'],
+      vpc: { cidr: '127.0.0.0/8' },
+      subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+      security_groups: ['web-sg'],
+    },
+    albkit_server_group: {
+      resource_id: 'web/servers',
+      load_balancer: 'web',
+      servers: [{ name: 'a', address: '127.0.0.1', port: backendPort, weight: 3 }],
+    },
+    albkit_backend_service: {
+      resource_id: 'web/backend',
+      load_balancer: 'web',
+      protocol: 'HTTP',
+      port: backendPort,
+      server_groups: ['web/servers'],
+      health_check: { interval_ms: 500, timeout_ms: 200, healthy_threshold: 1 },
+    },
+    albkit_listener: {
+      resource_id: 'web/http',
+      load_balancer: 'web',
+      protocol: 'HTTP',
+      port: LISTENER_PORT,
+      backend_service: 'web/backend',
+    },
+  });
+
+  it('completes the go-plugin handshake over mTLS and reports healthy', async () => {
+    const { handshake } = provider;
+    expect(handshake.coreVersion).to.equal('1');
+    expect(handshake.protocolVersion).to.equal('6');
+    expect(handshake.network).to.equal('tcp');
+    expect(handshake.address).to.match(/^127\.0\.0\.1:\d+$/);
+    expect(handshake.protocol).to.equal('grpc');
+    expect(handshake.certificate).to.match(/^[A-Za-z0-9+/]+$/, 'base64 without padding');
+    expect(await provider.health('plugin')).to.deep.equal({ status: 'SERVING' });
+  });
+
+  it('refuses a client with another certificate, and one with none', async () => {
+    const stranger = selfSignedCertificate();
+    const wrong = provider.connect(
+      grpc.credentials.createSsl(Buffer.from(provider.serverCertPem), Buffer.from(stranger.keyPem), Buffer.from(stranger.certPem)),
+    );
+    const none = provider.connect(grpc.credentials.createSsl(Buffer.from(provider.serverCertPem)));
+    for (const client of [wrong, none]) {
+      const error = await client.GetProviderSchema!({}).then(
+        () => undefined,
+        (e: grpc.ServiceError) => e,
+      );
+      expect(error?.code).to.equal(grpc.status.UNAVAILABLE);
+    }
+  });
+
+  it('serves the schema generated from the model', async () => {
+    const response = await rpc('GetProviderSchema', {});
+    const resources = response.resource_schemas as Record<string, { block: { attributes: { name: string; sensitive: boolean; required: boolean; computed: boolean; nested_type?: { attributes: { name: string; sensitive: boolean }[] } }[] } }>;
+    expect(Object.keys(resources).sort()).to.deep.equal([
+      'albkit_availability_group',
+      'albkit_backend_service',
+      'albkit_eip',
+      'albkit_listener',
+      'albkit_load_balancer',
+      'albkit_security_group',
+      'albkit_server_group',
+    ]);
+    const listener = resources.albkit_listener!.block.attributes;
+    const byName = Object.fromEntries(listener.map((a) => [a.name, a]));
+    expect(byName.resource_id!.required).to.equal(true);
+    expect(byName.id!.computed).to.equal(true);
+    expect(byName.idle_timeout_seconds!.computed).to.equal(true);
+    const keyPem = byName.certificate!.nested_type!.attributes.find((a) => a.name === 'key_pem');
+    expect(keyPem?.sensitive).to.equal(true);
+    expect((response.server_capabilities as { plan_destroy: boolean }).plan_destroy).to.equal(true);
+  });
+
+  it('validates configuration with the model and names the attribute', async () => {
+    const type = typeOf('albkit_listener');
+    const { diagnostics } = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_listener',
+      config: dv(type, { ...configs().albkit_listener, port: 70000, certificate: { cert_file: 'a.pem', key_file: 'a.key' } }),
+    });
+    const found = (diagnostics as { summary: string; attribute: { steps: { attribute_name: string }[] } }[]).map((d) => ({
+      path: d.attribute.steps.map((s) => s.attribute_name).join('.'),
+      summary: d.summary,
+    }));
+    expect(found.map((d) => d.path)).to.deep.equal(['port']);
+    const backendType = typeOf('albkit_backend_service');
+    const backendCheck = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_backend_service',
+      config: dv(backendType, { ...configs().albkit_backend_service, health_check: { timeout_ms: 900, interval_ms: 500 } }),
+    });
+    const [diagnostic] = backendCheck.diagnostics as { summary: string; detail: string; attribute: { steps: { attribute_name: string }[] } }[];
+    expect(diagnostic!.attribute.steps.map((s) => s.attribute_name)).to.deep.equal(['health_check', 'timeout_ms']);
+    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeoutMs must be less than intervalMs');
+  });
+
+  it('reports the rules across fields of one resource (HTTP listener with a certificate)', async () => {
+    const type = typeOf('albkit_listener');
+    const { diagnostics } = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_listener',
+      config: dv(type, { ...configs().albkit_listener, certificate: { cert_file: 'a.pem', key_file: 'a.key' } }),
+    });
+    expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
+      'certificate: a HTTP listener takes no certificate (use HTTPS or TLS)',
+    ]);
+  });
+
+  it('needs an endpoint and token before it can be configured', async () => {
+    const fresh = await startProvider({ ALBKIT_ENDPOINT: '', ALBKIT_TOKEN: '', ALBKIT_STATE_DIR: '' });
+    try {
+      const { diagnostics } = await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, {}) });
+      expect((diagnostics as { summary: string }[])[0]!.summary).to.equal('provider albkit: no endpoint and no token');
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('configures from the agent state directory', async () => {
+    const { diagnostics } = await rpc('ConfigureProvider', {
+      terraform_version: '1.11.4',
+      config: dv(PROVIDER_TYPE, { state_dir: agent.stateDir }),
+    });
+    expect(diagnostics).to.deep.equal([]);
+  });
+
+  it('plans with unknown values: they stay unknown, defaults fill in, id is known after apply', async () => {
+    const config = { ...configs().albkit_backend_service, load_balancer: UNKNOWN };
+    const { planned, diagnostics } = await plan('albkit_backend_service', config);
+    expect(diagnostics).to.deep.equal([]);
+    expect(planned.load_balancer).to.equal(UNKNOWN);
+    expect(planned.id).to.equal(UNKNOWN);
+    expect(planned.algorithm).to.equal('WEIGHTED_ROUND_ROBIN');
+    expect(planned.health_check).to.deep.include({ interval_ms: 500, timeout_ms: 200, healthy_threshold: 1, unhealthy_threshold: 3, path: '/' });
+    expect((planned.health_check as State).protocol).to.equal(UNKNOWN);
+  });
+
+  it('creates every resource in order, each ACTIVE, and the listener serves', async () => {
+    const all = configs();
+    for (const [typeName, config] of Object.entries(all)) {
+      const state = await create(typeName, config);
+      expect(state.id).to.equal(config.resource_id);
+    }
+    const { body } = await agent.call<{ status: { state: string } }>('GET', `/v1/listeners/${encodeURIComponent('web/http')}`);
+    expect(body.status.state).to.equal('ACTIVE');
+    const response = await fetch(`http://127.0.0.1:${LISTENER_PORT}/`);
+    expect(await response.text()).to.equal('hello from a\n');
+  });
+
+  it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
+    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT });
+    expect(listener.planned.idle_timeout_seconds).to.equal(60);
+    const group = await plan('albkit_server_group', { ...configs().albkit_server_group, resource_id: 'web/more' });
+    expect((group.planned.servers as State[])[0]!.zone).to.equal('local-a');
+  });
+
+  it("rejects at plan a listener port the agent's load balancer already uses, naming both", async () => {
+    const { diagnostics } = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/dup' });
+    const [diagnostic] = diagnostics as { summary: string; attribute: { steps: { attribute_name: string }[] } }[];
+    expect(diagnostic!.summary).to.equal(`port: ${LISTENER_PORT} is already used by listener web/http on load balancer web`);
+    expect(diagnostic!.attribute.steps).to.deep.equal([{ attribute_name: 'port', selector: 'attribute_name' }]);
+  });
+
+  it('reads the agent state back, and null once the resource is gone', async () => {
+    const type = typeOf('albkit_listener');
+    const read = await rpc('ReadResource', { type_name: 'albkit_listener', current_state: dv(type, { ...configs().albkit_listener, id: 'web/http' }) });
+    const state = fromDv(type, read.new_state) as State;
+    expect(state).to.deep.include({ id: 'web/http', port: LISTENER_PORT, idle_timeout_seconds: 60 });
+    const missing = await rpc('ReadResource', { type_name: 'albkit_listener', current_state: dv(type, { id: 'web/none' }) });
+    expect(fromDv(type, missing.new_state)).to.equal(null);
+  });
+
+  it('updates in place when no replace field changes', async () => {
+    const typeName = 'albkit_server_group';
+    const prior = (await agent.call<{ generation: number }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`)).body;
+    const type = typeOf(typeName);
+    const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/servers' }) })).new_state) as State;
+    const config = configs().albkit_server_group;
+    (config.servers as State[])[0]!.weight = 5;
+    const planned = await plan(typeName, config, current);
+    expect(planned.requires_replace).to.deep.equal([]);
+    expect(planned.planned.id).to.equal('web/servers');
+    const applied = await apply(typeName, planned.planned, current, config);
+    expect(applied.diagnostics).to.deep.equal([]);
+    expectConsistent(planned.planned, applied.state);
+    const after = (await agent.call<{ generation: number; spec: { servers: { weight: number }[] } }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`)).body;
+    expect(after.generation).to.equal(prior.generation + 1);
+    expect(after.spec.servers[0]!.weight).to.equal(5);
+  });
+
+  it('asks for a replace when a replace field changes, and replaces (delete, then create)', async () => {
+    const typeName = 'albkit_listener';
+    const type = typeOf(typeName);
+    const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/http' }) })).new_state) as State;
+    const config = { ...configs().albkit_listener, port: OTHER_PORT };
+    const replace = await plan(typeName, config, current);
+    expect(replace.requires_replace).to.deep.equal([{ steps: [{ attribute_name: 'port', selector: 'attribute_name' }] }]);
+    expect(replace.planned.id).to.equal(UNKNOWN);
+    expect((await apply(typeName, null, current)).state).to.equal(null);
+    const created = await create(typeName, config);
+    expect(created.port).to.equal(OTHER_PORT);
+    expect(await (await fetch(`http://127.0.0.1:${OTHER_PORT}/`)).text()).to.equal('hello from a\n');
+  });
+
+  it('upgrades state from its JSON form, dropping attributes the schema no longer has', async () => {
+    const type = typeOf('albkit_eip');
+    const response = await rpc('UpgradeResourceState', {
+      type_name: 'albkit_eip',
+      version: 0,
+      raw_state: { json: Buffer.from(JSON.stringify({ id: 'ip', resource_id: 'ip', address: '127.0.0.9', retired: true })) },
+    });
+    expect(response.diagnostics).to.deep.equal([]);
+    expect(fromDv(type, response.upgraded_state)).to.deep.equal({ address: '127.0.0.9', id: 'ip', resource_id: 'ip' });
+    const newer = await rpc('UpgradeResourceState', { type_name: 'albkit_eip', version: 7, raw_state: { json: Buffer.from('{}') } });
+    expect((newer.diagnostics as { summary: string }[])[0]!.summary).to.match(/newer than this provider's 0/);
+  });
+
+  it('imports an agent resource by id, and says when there is none', async () => {
+    const response = await rpc('ImportResourceState', { type_name: 'albkit_load_balancer', id: 'web' });
+    const [imported] = response.imported_resources as { type_name: string; state: unknown }[];
+    expect(imported!.type_name).to.equal('albkit_load_balancer');
+    expect(fromDv(typeOf('albkit_load_balancer'), imported!.state)).to.deep.include({ id: 'web', name: 'web', security_groups: ['web-sg'] });
+    const missing = await rpc('ImportResourceState', { type_name: 'albkit_load_balancer', id: 'nope' });
+    expect((missing.diagnostics as { summary: string }[])[0]!.summary).to.equal('nope: the agent has no LoadBalancer with this id');
+  });
+
+  it("returns the agent's refusal as a diagnostic: a load balancer with dependents cannot be deleted", async () => {
+    const type = typeOf('albkit_load_balancer');
+    const prior = { ...configs().albkit_load_balancer, id: 'web' };
+    const response = await apply('albkit_load_balancer', null, prior);
+    const [diagnostic] = response.diagnostics as { severity: string; summary: string }[];
+    expect(diagnostic!.severity).to.equal('ERROR');
+    expect(diagnostic!.summary).to.match(/^web: delete: .*409 CONFLICT/);
+    expect(fromDv(type, response.new_state)).to.deep.include({ id: 'web' });
+  });
+
+  it('destroys in reverse order, as the agent log shows', async () => {
+    const order = ['albkit_listener', 'albkit_backend_service', 'albkit_server_group', 'albkit_load_balancer', 'albkit_security_group'];
+    const all = configs();
+    const start = (await agent.call<{ items: { seq: number }[] }>('GET', '/v1/operations')).body.items.length;
+    for (const typeName of order) {
+      const prior = { ...all[typeName]!, id: all[typeName]!.resource_id! };
+      const planned = await plan(typeName, prior, prior);
+      expect(planned.diagnostics).to.deep.equal([]);
+      const destroyPlan = await rpc('PlanResourceChange', {
+        type_name: typeName,
+        prior_state: dv(typeOf(typeName), prior),
+        proposed_new_state: dv(typeOf(typeName), null),
+        config: dv(typeOf(typeName), null),
+      });
+      expect(fromDv(typeOf(typeName), destroyPlan.planned_state)).to.equal(null);
+      const destroyed = await apply(typeName, null, prior);
+      expect(destroyed.diagnostics, typeName).to.deep.equal([]);
+    }
+    const { body } = await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations');
+    expect(body.items.slice(start).map((item) => `${item.op} ${item.id}`)).to.deep.equal([
+      'delete web/http',
+      'delete web/backend',
+      'delete web/servers',
+      'delete web',
+      'delete web-sg',
+    ]);
+    expect((await agent.call<{ resources: unknown[] }>('GET', '/v1/manifest')).body.resources).to.deep.equal([]);
+  });
+
+  it('shuts down through GRPCController/Shutdown and exits 0', async () => {
+    await rpc('StopProvider', {});
+    await provider.shutdownRpc();
+    expect(await provider.exited).to.equal(0);
+  });
+});
