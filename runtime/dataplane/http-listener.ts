@@ -27,6 +27,23 @@ export interface HttpLimits {
 /** The default protocol limits. */
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderBytes: 16384, maxHeaders: 100, headersTimeoutMs: 10000 };
 
+/**
+ * Extra time a connection with a request in flight may stay silent beyond the idle timeout, so that a stalled
+ * server is answered with 504 (its own idle timeout) before the client connection is dropped.
+ */
+const SOCKET_TIMEOUT_GRACE_MS = 1000;
+
+/**
+ * Node closes an idle keep-alive connection 1 s after the `keepAliveTimeout` it announces to clients; the
+ * announced value is lowered by as much so that connections close at the listener's idle timeout.
+ */
+const NODE_KEEP_ALIVE_BUFFER_MS = 1000;
+
+/** The `keepAliveTimeout` that makes Node close idle connections after `idleTimeoutMs`. */
+function keepAliveTimeout(idleTimeoutMs: number): number {
+  return Math.max(idleTimeoutMs - NODE_KEEP_ALIVE_BUFFER_MS, idleTimeoutMs / 2);
+}
+
 /** How often a draining listener closes connections that went idle. */
 const DRAIN_POLL_MS = 50;
 
@@ -66,8 +83,8 @@ export class HttpListener implements ListenerRuntime {
     this.route = this.buildRoute(config);
     this.allows = compileIngress(config.ingress, config.port);
     for (const server of this.servers) {
-      server.keepAliveTimeout = config.idleTimeoutMs;
-      server.timeout = config.idleTimeoutMs;
+      server.keepAliveTimeout = keepAliveTimeout(config.idleTimeoutMs);
+      server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
       if (config.tls && (config.tls.cert !== previous.tls?.cert || config.tls.key !== previous.tls?.key)) {
         (server as https.Server).setSecureContext({ cert: config.tls.cert, key: config.tls.key });
       }
@@ -111,7 +128,7 @@ export class HttpListener implements ListenerRuntime {
       maxHeaderSize: limits.maxHeaderBytes,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: 0,
-      keepAliveTimeout: config.idleTimeoutMs,
+      keepAliveTimeout: keepAliveTimeout(config.idleTimeoutMs),
       connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headersTimeoutMs / 4)),
       noDelay: true,
       requireHostHeader: true,
@@ -120,7 +137,7 @@ export class HttpListener implements ListenerRuntime {
       config.protocol === 'HTTPS'
         ? https.createServer({ ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'] })
         : http.createServer(options);
-    server.timeout = config.idleTimeoutMs;
+    server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
     server.maxHeadersCount = limits.maxHeaders + 1;
     server.on('request', (req, res) => proxyRequest(this.route, req, res));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
