@@ -1,12 +1,12 @@
 /**
  * The quickstart load balancer as a Pulumi program: one load balancer on loopback with an HTTP listener (two
  * servers, weights 3 and 1, cookie persistence, health check on /healthz) and a TCP listener to an echo server.
- * See README.md: `pulumi config set albkit:endpoint …`, `pulumi config set --secret albkit:token …`, `pulumi up`.
+ * See README.md: `pulumi config set endpoint …`, `pulumi config set --secret token …`, `pulumi up`.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { Alb } from 'albkit/pulumi';
 
-const config = new pulumi.Config('albkit');
+const config = new pulumi.Config();
 
 const alb = new Alb('web', {
   endpoint: config.require('endpoint'),

@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 /* eslint-disable @typescript-eslint/no-require-imports -- the program and the face load once the mocks are set */
 
 const TOKEN = 'mock-token-5f1c2a';
-process.env.PULUMI_CONFIG = JSON.stringify({ 'albkit:endpoint': 'http://127.0.0.1:1', 'albkit:token': TOKEN });
+process.env.PULUMI_CONFIG = JSON.stringify({ 'albkit-quickstart:endpoint': 'http://127.0.0.1:1', 'albkit-quickstart:token': TOKEN });
 
 /** The secret marker of Pulumi's wire format. */
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
