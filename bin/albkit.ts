@@ -10,6 +10,7 @@ import { register as registerGraph } from './commands/graph';
 import { register as registerPlan } from './commands/plan';
 import { register as registerSchema } from './commands/schema';
 import { register as registerSynth } from './commands/synth';
+import { register as registerUp } from './commands/up';
 import { register as registerValidate } from './commands/validate';
 import { EXIT } from './exit';
 
@@ -27,6 +28,7 @@ registerSchema(program);
 registerAgent(program);
 registerDeploy(program);
 registerDestroy(program);
+registerUp(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

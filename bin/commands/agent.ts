@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Agent, DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR, type AgentOptions } from '../../runtime/agent';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
 import { loadManifest } from '../load';
 
 /** The options `albkit agent` and `albkit up` share. */
@@ -8,6 +9,7 @@ export interface AgentCliOptions {
   control: string;
   tokenFile?: string;
   drainMs: string;
+  logLevel: string;
 }
 
 /** Adds the agent's options to a command. */
@@ -16,14 +18,17 @@ export function agentOptions(command: Command): Command {
     .option('--state-dir <dir>', 'state directory: state.json, token, cookie-secret, endpoint', DEFAULT_STATE_DIR)
     .option('--control <host:port>', 'address of the control API (port 0: any free port)', DEFAULT_CONTROL)
     .option('--token-file <file>', 'bearer token file (required for a non-loopback --control); default <state-dir>/token')
-    .option('--drain-ms <ms>', 'on SIGTERM, how long in-flight requests may finish', String(DEFAULT_DRAIN_MS));
+    .option('--drain-ms <ms>', 'on SIGTERM, how long in-flight requests may finish', String(DEFAULT_DRAIN_MS))
+    .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
 
 /** Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT; exit code 0 after a clean stop. */
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
   if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
-  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, ...extra });
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new Error(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const logger = createLogger(options.logLevel as LogLevel);
+  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, logger, ...extra });
   const stop = (): void => {
     agent.stop(drainMs).then(
       () => process.exit(0),

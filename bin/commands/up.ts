@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { Manifest } from '../../lib';
+import type { Agent } from '../../runtime/agent';
+import { ControlClient } from '../../runtime/deploy/client';
+import { deploy } from '../../runtime/deploy/deploy';
+import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
+import { EXIT } from '../exit';
+import { loadManifest } from '../load';
+import { agentOptions, runAgent, type AgentCliOptions } from './agent';
+
+/** Options of `albkit up`. */
+export interface UpOptions extends AgentCliOptions {
+  timeout: string;
+}
+
+/** The URLs a manifest's listeners answer on: `http://127.0.0.1:8080`, `tcp://127.0.0.1:8443`. */
+export function listenerUrls(manifest: Manifest): string[] {
+  const addresses = new Map<string, string>();
+  for (const resource of manifest.resources) {
+    if (resource.kind === 'LoadBalancer' && resource.spec.subnet.address) addresses.set(resource.id, resource.spec.subnet.address);
+  }
+  return manifest.resources.flatMap((resource) =>
+    resource.kind === 'Listener'
+      ? [`${resource.spec.protocol.toLowerCase()}://${addresses.get(resource.spec.loadBalancer) ?? '?'}:${resource.spec.port}  (${resource.id})`]
+      : [],
+  );
+}
+
+/**
+ * Starts an agent in this process and deploys the manifest to it over its own control API. Resolves with the
+ * running agent; on a failed deploy stops the agent and rejects naming the resource.
+ */
+export async function runUp(manifest: Manifest, options: UpOptions): Promise<Agent> {
+  const timeout = Number(options.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: "${options.timeout}" is not a positive number of seconds`);
+  const agent = await runAgent(options);
+  process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
+  const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
+  const result = await deploy(new ControlClient(agent.endpoint, agent.token), manifest, { stepTimeoutMs: timeout * 1000, onEvent });
+  if (!result.ok) {
+    await agent.stop(0);
+    throw new Error(`albkit up: deploy failed:\n${result.message ?? 'unknown failure'}`);
+  }
+  return agent;
+}
+
+/** `albkit up <app>`: agent and deploy in one process, for local use. */
+export function register(program: Command): void {
+  agentOptions(
+    program
+      .command('up')
+      .description('run an agent and deploy an app or manifest to it, in one process; Ctrl-C stops it')
+      .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
+      .option('--timeout <seconds>', 'how long each resource may take to become ACTIVE', '120'),
+  ).action(async (input: string, options: UpOptions) => {
+    const manifest = await loadManifest(input);
+    try {
+      await runUp(manifest, options);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(EXIT.invalid);
+    }
+    process.stdout.write(`${['listening:', ...listenerUrls(manifest).map((url) => `  ${url}`), 'Ctrl-C to stop'].join('\n')}\n`);
+  });
+}
