@@ -31,7 +31,7 @@ describe('examples/pulumi with the real Pulumi engine (pulumi up / destroy)', fu
     // A user's project: albkit installed from its tarball, the example's Pulumi.yaml and compiled program.
     packed = installPacked();
     const project = packed.dir;
-    const yaml = readFileSync(join(REPO, 'examples/pulumi/Pulumi.yaml'), 'utf8').replace(/^main: .*$/m, 'main: index.js');
+    const yaml = readFileSync(join(REPO, 'examples/pulumi/Pulumi.yaml'), 'utf8').replace(/^main: .*\n/m, '');
     writeFileSync(join(project, 'Pulumi.yaml'), yaml);
     copyFileSync(join(REPO, 'dist/examples/pulumi/index.js'), join(project, 'index.js'));
     const env = {
