@@ -4,6 +4,7 @@
  * the model says force one. `id` is "known after apply" on create: a resource replaced keeps its `resource_id`,
  * yet the resources that refer to its `id` see a change and are replaced with it, in Terraform's order.
  */
+import { canonicalJson } from '../../lib/canonical';
 import { DERIVED_DEFAULTS } from '../../lib/resolve';
 import type { Resource } from '../../lib/resource';
 import { UNKNOWN, type CtyValue } from './cty';
@@ -59,7 +60,7 @@ function fillDerived(target: unknown, resolved: unknown, prior: unknown, segment
 
 function sameValue(a: CtyValue, b: CtyValue): boolean {
   if (a === UNKNOWN || b === UNKNOWN) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**

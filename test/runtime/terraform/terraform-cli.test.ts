@@ -1,0 +1,145 @@
+/**
+ * examples/terraform with the real Terraform CLI against a live agent: init from a filesystem mirror, apply
+ * (every resource ACTIVE, the listeners serve), an idempotent second plan, replaces (one listener; the load
+ * balancer with everything on it, children first), and destroy in reverse order as the agent's log shows.
+ */
+import { cp, mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startAgent, type TestAgent } from '../../helpers/agent';
+import { findTerraform, terraformDir, type TerraformDir } from './terraform-helpers';
+
+const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
+const HTTP_PORT = 23180;
+const TCP_PORT = 23181;
+const NEW_HTTP_PORT = 23182;
+
+interface Operation {
+  seq: number;
+  op: 'create' | 'update' | 'delete';
+  id: string;
+}
+
+/** `before` must come before `after` in the operations (as `op id` strings). */
+function expectBefore(log: string[], before: string, after: string): void {
+  expect(log, `${before} then ${after}`).to.include.members([before, after]);
+  expect(log.indexOf(before), `${before} before ${after}`).to.be.below(log.indexOf(after));
+}
+
+describe('Terraform CLI with examples/terraform', function () {
+  this.timeout(120_000);
+  const terraform = findTerraform();
+  let agent: TestAgent;
+  let tf: TerraformDir;
+  const servers: Server[] = [];
+  let vars: string[] = [];
+  let seen = 0;
+
+  async function newOperations(): Promise<string[]> {
+    const { body } = await agent.call<{ items: Operation[] }>('GET', '/v1/operations');
+    const fresh = body.items.slice(seen).map((item) => `${item.op} ${item.id}`);
+    seen = body.items.length;
+    return fresh;
+  }
+
+  before(async function () {
+    if (!terraform) {
+      console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
+      this.skip();
+    }
+    const ports: number[] = [];
+    for (const name of ['a', 'b']) {
+      const server = createServer((_req, res) => res.end(`hello from ${name}\n`));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      ports.push((server.address() as AddressInfo).port);
+    }
+    agent = await startAgent();
+    tf = await terraformDir(terraform!);
+    await mkdir(tf.dir, { recursive: true });
+    for (const file of ['main.tf', 'variables.tf', 'outputs.tf']) await cp(join(EXAMPLE, file), join(tf.dir, file));
+    vars = ['-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports.join(',')}]`, '-var', `tcp_port=${TCP_PORT}`];
+  });
+
+  after(async () => {
+    await agent?.stop();
+    await tf?.remove();
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('installs the provider from a filesystem mirror with terraform init', async () => {
+    const { stdout } = await tf.run(['init', '-input=false']);
+    expect(stdout).to.match(/Installing albkit\/albkit v0\.1\.0/);
+    expect(stdout).to.include('Terraform has been successfully initialized!');
+  });
+
+  it('applies: every resource ACTIVE on the agent, and the listener serves on the subnet address and the EIP', async () => {
+    await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${HTTP_PORT}`]);
+    const { body } = await agent.call<{ resources: { id: string; kind: string }[] }>('GET', '/v1/manifest');
+    expect(body.resources.map((r) => r.id).sort()).to.deep.equal([
+      'web',
+      'web-eip',
+      'web-sg',
+      'web/http',
+      'web/servers',
+      'web/tcp',
+      'web/tcp-backend',
+      'web/tcp-servers',
+      'web/web-backend',
+    ]);
+    for (const [collection, id] of [['listeners', 'web/http'], ['listeners', 'web/tcp'], ['load-balancers', 'web']]) {
+      const resource = await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${encodeURIComponent(id!)}`);
+      expect(resource.body.status.state, id).to.equal('ACTIVE');
+    }
+    for (const address of ['127.0.0.1', '127.0.0.10']) {
+      const response = await fetch(`http://${address}:${HTTP_PORT}/`);
+      expect(await response.text()).to.match(/^hello from [ab]\n$/);
+    }
+    const log = await newOperations();
+    expectBefore(log, 'create web', 'create web/servers');
+    expectBefore(log, 'create web/servers', 'create web/web-backend');
+    expectBefore(log, 'create web/web-backend', 'create web/http');
+  });
+
+  it('plans no changes right after apply', async () => {
+    const { code } = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [0, 2]);
+    expect(code, 'exit code 2 means changes were planned').to.equal(0);
+  });
+
+  it('replaces only the listener when its port changes', async () => {
+    const { stdout } = await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${NEW_HTTP_PORT}`]);
+    expect(stdout).to.include('Resources: 1 added, 0 changed, 1 destroyed.');
+    expect(await newOperations()).to.deep.equal(['delete web/http', 'create web/http']);
+    expect(await (await fetch(`http://127.0.0.1:${NEW_HTTP_PORT}/`)).text()).to.match(/^hello from [ab]\n$/);
+  });
+
+  it('replaces the load balancer and everything on it when its zone changes: children deleted first, created after', async () => {
+    const { stdout } = await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${NEW_HTTP_PORT}`, '-var', 'zone=local-b']);
+    expect(stdout).to.include('Resources: 7 added, 0 changed, 7 destroyed.');
+    const log = await newOperations();
+    for (const child of ['web/http', 'web/tcp', 'web/web-backend', 'web/tcp-backend', 'web/servers', 'web/tcp-servers']) {
+      expectBefore(log, `delete ${child}`, 'delete web');
+      expectBefore(log, 'create web', `create ${child}`);
+    }
+    const group = await agent.call<{ spec: { servers: { zone: string }[] } }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`);
+    expect(group.body.spec.servers.map((s) => s.zone)).to.deep.equal(['local-b', 'local-b']);
+  });
+
+  it('destroys in reverse order, as the agent log shows', async () => {
+    await tf.run(['destroy', '-auto-approve', ...vars, '-var', `http_port=${NEW_HTTP_PORT}`, '-var', 'zone=local-b']);
+    const log = await newOperations();
+    expect(log).to.have.length(9);
+    expect(log.every((entry) => entry.startsWith('delete '))).to.equal(true);
+    expectBefore(log, 'delete web/http', 'delete web/web-backend');
+    expectBefore(log, 'delete web/tcp', 'delete web/tcp-backend');
+    expectBefore(log, 'delete web/web-backend', 'delete web/servers');
+    expectBefore(log, 'delete web/tcp-backend', 'delete web/tcp-servers');
+    expectBefore(log, 'delete web/servers', 'delete web');
+    expectBefore(log, 'delete web/tcp-servers', 'delete web');
+    expectBefore(log, 'delete web', 'delete web-sg');
+    expectBefore(log, 'delete web', 'delete web-eip');
+    expect((await agent.call<{ resources: unknown[] }>('GET', '/v1/manifest')).body.resources).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Real Terraform for tests: finds the binary, prepares a working directory with a filesystem mirror holding
+ * this package's provider and a CLI configuration naming it, and runs commands in it.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliConfig, installMirror } from '../../../runtime/terraform/install';
+
+/** The terraform binary on PATH, or undefined. */
+export function findTerraform(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A working directory wired to the provider through a filesystem mirror. */
+export interface TerraformDir {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs `terraform <args>`; rejects with the output when it fails (unless `allowExit` lists the code). */
+  run(args: string[], allowExit?: number[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  remove(): Promise<void>;
+}
+
+/** Makes a temporary directory with a mirror and CLI config; `prepare` fills it (copies .tf files, …). */
+export async function terraformDir(binary: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformDir> {
+  const root = await mkdtemp(join(tmpdir(), 'albkit-tf-'));
+  const dir = join(root, 'work');
+  installMirror(join(root, 'mirror'));
+  const configFile = join(root, 'cli.tfrc');
+  await writeFile(configFile, cliConfig(join(root, 'mirror')));
+  const fullEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: configFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: '',
+    NO_COLOR: '1',
+    ...env,
+  };
+  return {
+    dir,
+    env: fullEnv,
+    run: (args, allowExit = [0]) =>
+      new Promise((resolve, reject) => {
+        execFile(binary, [...args], { cwd: dir, env: fullEnv, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          if (!allowExit.includes(code)) {
+            reject(new Error(`terraform ${args.join(' ')} exited ${code}:\n${stdout}\n${stderr}`));
+            return;
+          }
+          resolve({ code, stdout, stderr });
+        });
+      }),
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+}
