@@ -1,0 +1,60 @@
+/** What the figures were measured on: the machine, and the version of every program in the comparison. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { join } from 'node:path';
+
+/** The machine and the versions of the programs compared. */
+export interface MachineInfo {
+  /** CPU model and how many cores. */
+  cpu: string;
+  /** Total memory. */
+  memory: string;
+  /** Kernel release. */
+  kernel: string;
+  /** Program name → version. */
+  versions: Record<string, string>;
+}
+
+/** Collects the machine's description and each peer's version. */
+export function describeMachine(root: string): MachineInfo {
+  const model = cpus()[0]?.model ?? 'unknown CPU';
+  return {
+    cpu: `${model}, ${cpus().length} cores`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    kernel: `Linux ${release()}`,
+    versions: {
+      albkit: packageVersion(root, '.'),
+      node: process.version,
+      haproxy: firstMatch(run('haproxy', ['-v']), /version (\S+)/),
+      nginx: firstMatch(run('nginx', ['-v']), /nginx\/(\S+)/),
+      wrk: firstMatch(run('wrk', ['-v']), /wrk (\S+)/),
+      socat: firstMatch(run('socat', ['-V']), /socat version (\S+)/),
+      fastify: packageVersion(root, 'node_modules/fastify'),
+      '@fastify/http-proxy': packageVersion(root, 'node_modules/@fastify/http-proxy'),
+      undici: packageVersion(root, 'node_modules/undici'),
+    },
+  };
+}
+
+function run(command: string, args: string[]): string {
+  try {
+    // nginx -v and wrk -v print to stderr, and wrk -v exits 1
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    return `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
+  }
+}
+
+function firstMatch(text: string, pattern: RegExp): string {
+  return pattern.exec(text)?.[1] ?? 'unknown';
+}
+
+function packageVersion(root: string, folder: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The backends behind every HTTP proxy: one nginx worker on the client core answering a 64-byte body on two
+ * ports (a Node backend would be the bottleneck, not the proxy).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLIENT_CORE, HOST } from '../ports';
+import { startDaemon, waitForPort, type Daemon } from '../proc';
+
+/** The body every backend request gets: 64 bytes. */
+export const BACKEND_BODY = 'albkit-bench-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN\n';
+
+/** The nginx configuration of the backends. */
+export function backendConfig(dir: string, ports: readonly number[]): string {
+  const listens = ports.map((port) => `    listen ${HOST}:${port} backlog=4096;`).join('\n');
+  return `worker_processes 1;
+daemon off;
+pid ${join(dir, 'backends.pid')};
+error_log ${join(dir, 'backends.error.log')} warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  server {
+${listens}
+    location / {
+      default_type text/plain;
+      return 200 '${BACKEND_BODY.replace(/\n$/, '\\n')}';
+    }
+  }
+}
+`;
+}
+
+/** Starts the backends pinned to the client core; resolves once both ports accept connections. */
+export async function startBackends(dir: string, ports: readonly number[]): Promise<Daemon> {
+  const config = join(dir, 'backends.nginx.conf');
+  writeFileSync(config, backendConfig(dir, ports));
+  const daemon = startDaemon({
+    name: 'nginx backends',
+    core: CLIENT_CORE,
+    command: 'nginx',
+    args: ['-p', dir, '-e', join(dir, 'backends.error.log'), '-c', config],
+    logFile: join(dir, 'backends.log'),
+  });
+  for (const port of ports) await waitForPort(daemon, port);
+  return daemon;
+}

@@ -1,0 +1,10 @@
+/** The no-proxy limit: the client straight to one backend (HTTP) or the source straight to the sink (TCP). */
+import type { Target, TargetContext } from './target';
+
+/** The client talking to the backend itself: what any proxy's figures are bounded by. */
+export const directTarget: Target = {
+  name: 'direct',
+  description: 'no proxy: the client straight to a backend (the limit of this machine)',
+  startHttp: async (context: TargetContext) => ({ port: context.backendPorts[0]!, stop: async () => {} }),
+  startTcp: async (context: TargetContext) => ({ port: context.sinkPort, stop: async () => {} }),
+};

@@ -1,0 +1,26 @@
+/**
+ * The bench's fixed ports, all in 25000–25999 so that parallel test runs never collide with them. HAProxy's
+ * and nginx's configurations need ports written down; everything else (the agent's control API) uses port 0.
+ */
+
+/** Where everything listens: loopback only. */
+export const HOST = '127.0.0.1';
+
+/** The nginx backend ports: the HTTP proxies use the first two; reconfiguration adds and removes the third. */
+export const BACKEND_PORTS = [25001, 25002, 25003] as const;
+
+/** The port of the HTTP proxy under test. */
+export const HTTP_PROXY_PORT = 25010;
+
+/** The port of the TCP proxy under test. */
+export const TCP_PROXY_PORT = 25020;
+
+/** The port of the TCP sink behind the TCP proxy. */
+export const TCP_SINK_PORT = 25021;
+
+/** The first of the control-plane bench's listener ports (one per listener, upwards). */
+export const CONTROL_FIRST_PORT = 25100;
+
+/** The cores: the client and backends on one, the proxy under test alone on the other. */
+export const CLIENT_CORE = 0;
+export const PROXY_CORE = 1;

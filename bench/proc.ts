@@ -1,0 +1,144 @@
+/**
+ * Child processes of the bench: every one is started pinned to a core, tracked, bounded in time and stopped
+ * by its PID (and its descendants' PIDs) — never by name.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { processTree } from './cpu';
+
+/** A long-running process the bench started (a proxy, a backend, a sink). */
+export interface Daemon {
+  /** A short name for messages and log files. */
+  readonly name: string;
+  /** Its PID; with `taskset` this is the pinned program itself, since taskset execs it. */
+  readonly pid: number;
+  /** Resolves with the exit code (or signal name) once it has exited. */
+  readonly exited: Promise<number | string>;
+  /** Stops it: SIGTERM, then SIGKILL to it and its descendants after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** How to start a daemon. */
+export interface DaemonOptions {
+  /** A short name for messages. */
+  name: string;
+  /** The core it is pinned to with `taskset -c`. */
+  core: number;
+  /** The program and its arguments. */
+  command: string;
+  args: readonly string[];
+  /** Where its stdout and stderr go. */
+  logFile: string;
+  /** Extra environment. @default none */
+  env?: NodeJS.ProcessEnv;
+}
+
+const live = new Set<Daemon>();
+
+/** Starts a program pinned to a core, its output appended to `logFile`. */
+export function startDaemon(options: DaemonOptions): Daemon {
+  const log = openSync(options.logFile, 'a');
+  const child = spawn('taskset', ['-c', String(options.core), options.command, ...options.args], {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...options.env },
+  });
+  closeSync(log);
+  const daemon = track(options.name, child);
+  return daemon;
+}
+
+/** Tracks a spawned child as a daemon (stopped by `stopAll` if still running). */
+export function track(name: string, child: ChildProcess): Daemon {
+  if (child.pid === undefined) throw new Error(`${name}: could not be started`);
+  const pid = child.pid;
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (error) => resolve(error.message));
+  });
+  const daemon: Daemon = {
+    name,
+    pid,
+    exited,
+    async stop(graceMs = 5000) {
+      const tree = processTree(pid);
+      signal(pid, 'SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!done) signal(pid, 'SIGKILL');
+      await exited;
+      for (const member of tree.slice(1)) signal(member, 'SIGKILL');
+      live.delete(daemon);
+    },
+  };
+  live.add(daemon);
+  void exited.then(() => live.delete(daemon));
+  return daemon;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** Stops every daemon still running (on exit, on Ctrl-C, after a failure). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((daemon) => daemon.stop(2000)));
+}
+
+/** Waits until `host:port` accepts a connection; fails if the daemon exits first or `timeoutMs` passes. */
+export async function waitForPort(daemon: Daemon, port: number, host = '127.0.0.1', timeoutMs = 15000): Promise<void> {
+  let gone: number | string | undefined;
+  void daemon.exited.then((code) => (gone = code));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gone !== undefined) throw new Error(`${daemon.name} exited (${gone}) before listening on ${host}:${port}`);
+    if (await canConnect(host, port)) return;
+    await sleep(50);
+  }
+  throw new Error(`${daemon.name} did not listen on ${host}:${port} within ${timeoutMs} ms`);
+}
+
+/** Whether a TCP connection to `host:port` succeeds now. */
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** What a bounded run printed. */
+export interface BoundedOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to completion within `timeoutMs` (then SIGKILL by PID); rejects on a non-zero exit. */
+export function runBounded(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  options: SpawnOptions = {},
+): Promise<BoundedOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const daemon = track(command, child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => void daemon.stop(0), timeoutMs);
+    child.once('close', (code, signalName) => {
+      clearTimeout(timer);
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`${command} ${args.join(' ')} ${signalName ? `was killed (${signalName}) after ${timeoutMs} ms` : `exited ${code}`}: ${stderr.trim() || stdout.trim()}`));
+    });
+  });
+}

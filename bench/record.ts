@@ -1,0 +1,97 @@
+/** The figures every suite records, one record per measurement, and where their raw outputs go. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One HTTP measurement: a target, a connection count, a round. */
+export interface HttpRecord {
+  target: string;
+  connections: number;
+  round: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Socket errors plus non-2xx/3xx responses. */
+  errors: number;
+  /** Proxy CPU per request in µs, from the proxy core's busy time (/proc/stat). */
+  coreMicrosPerRequest: number;
+  /** Proxy CPU per request in µs, from the proxy process's own CPU time. */
+  processMicrosPerRequest: number;
+  /** Busy share of the client core and of the proxy core, in percent. */
+  clientCoreBusy: number;
+  proxyCoreBusy: number;
+  /** HAProxy's own idle share during the run, where the target reports one. */
+  idlePercent: number;
+}
+
+/** One TCP measurement: a target, a round. */
+export interface TcpRecord {
+  target: string;
+  round: number;
+  bytes: number;
+  seconds: number;
+  gigabytesPerSecond: number;
+  /** Proxy CPU seconds per GB (10^9 bytes), from the proxy process's own CPU time. */
+  cpuSecondsPerGigabyte: number;
+  proxyCoreBusy: number;
+}
+
+/** One control-plane measurement. */
+export interface ControlRecord {
+  round: number;
+  resources: number;
+  deployWallSeconds: number;
+  deployApplySeconds: number;
+  destroyWallSeconds: number;
+  destroyApplySeconds: number;
+  /** Listener ports that accepted connections after deploy, and that still did after destroy. */
+  listeningAfterDeploy: number;
+  listeningAfterDestroy: number;
+}
+
+/** The reconfiguration-under-load measurement. */
+export interface ReconfigRecord {
+  round: number;
+  /** wrk connections and seconds of each of the two runs. */
+  connections: number;
+  seconds: number;
+  changes: number;
+  /** Changes that finished while the load ran. */
+  changesDuringLoad: number;
+  requestsBefore: number;
+  errorsBefore: number;
+  p99BeforeMs: number;
+  requestsDuring: number;
+  errorsDuring: number;
+  p99DuringMs: number;
+  requestsPerSecondBefore: number;
+  requestsPerSecondDuring: number;
+}
+
+/** Everything one bench run measured. */
+export interface BenchResults {
+  http: HttpRecord[];
+  tcp: TcpRecord[];
+  control: ControlRecord[];
+  reconfig: ReconfigRecord[];
+  /** Failures that stopped a target or suite, kept for the report. */
+  failures: string[];
+}
+
+/** The folder of one run's raw outputs, created on first use. */
+export class RawOutputs {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** A subfolder (created). */
+  folder(name: string): string {
+    const path = join(this.dir, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  /** Writes one raw output. */
+  write(name: string, text: string): void {
+    writeFileSync(join(this.dir, name), text);
+  }
+}

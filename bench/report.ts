@@ -1,0 +1,243 @@
+/**
+ * Renders docs/benchmarks.md from one run's records: medians with min–max over the rounds, every figure
+ * also as a ratio to HAProxy measured in the same run, and where each target of the bench issue stands.
+ */
+import type { MachineInfo } from './machine';
+import type { BenchResults, HttpRecord, TcpRecord } from './record';
+import { ratio, summarize, type Summary } from './stats';
+import { REFERENCE } from './peers/target';
+
+/** Everything the report shows. */
+export interface ReportInput {
+  /** When the run started (ISO 8601). */
+  date: string;
+  /** The command that reproduces it. */
+  command: string;
+  machine: MachineInfo;
+  rounds: number;
+  duration: number;
+  warmup: number;
+  tcpBytes: number;
+  /** Each target's name and one-line setup. */
+  targets: { name: string; description: string }[];
+  results: BenchResults;
+  /** Hand-written findings (profile, limits) shown at the end, if any. */
+  notes?: string;
+}
+
+/** A number with `digits` decimals, or `–` when missing. */
+export function number(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+/** `median (min–max)`, or the median alone for a single figure. */
+export function span(summary: Summary, digits = 0): string {
+  if (summary.count === 0) return '–';
+  if (summary.count === 1 || summary.min === summary.max) return number(summary.median, digits);
+  return `${number(summary.median, digits)} (${number(summary.min, digits)}–${number(summary.max, digits)})`;
+}
+
+/** Per-round ratios of a target's figure to HAProxy's in the same round, summarized. */
+export function roundRatios<T extends { target: string; round: number }>(records: readonly T[], target: string, value: (record: T) => number): Summary {
+  const ratios = records
+    .filter((record) => record.target === target)
+    .map((record) => {
+      const reference = records.find((other) => other.target === REFERENCE && other.round === record.round);
+      return reference ? ratio(value(record), value(reference)) : Number.NaN;
+    });
+  return summarize(ratios);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const names = <T extends { target: string }>(records: readonly T[], order: readonly string[]): string[] =>
+  order.filter((name) => records.some((record) => record.target === name));
+
+function httpTable(records: readonly HttpRecord[], order: readonly string[]): string {
+  const rows = names(records, order).map((name) => {
+    const mine = records.filter((record) => record.target === name);
+    const of = (value: (record: HttpRecord) => number): Summary => summarize(mine.map(value));
+    const idle = of((record) => record.idlePercent);
+    return [
+      name,
+      span(of((record) => record.requestsPerSecond)),
+      span(roundRatios(records, name, (record) => record.requestsPerSecond), 2),
+      span(of((record) => record.p50Ms), 2),
+      span(of((record) => record.p99Ms), 2),
+      span(roundRatios(records, name, (record) => record.p99Ms), 2),
+      span(of((record) => record.processMicrosPerRequest), 1),
+      span(of((record) => record.coreMicrosPerRequest), 1),
+      `${number(of((record) => record.proxyCoreBusy).median)} / ${number(of((record) => record.clientCoreBusy).median)}`,
+      idle.count > 0 ? number(idle.median) : '–',
+      String(mine.reduce((sum, record) => sum + record.errors, 0)),
+    ];
+  });
+  return table(
+    ['target', 'req/s', '× HAProxy', 'p50 ms', 'p99 ms', 'p99 × HAProxy', 'proxy CPU µs/req', 'proxy core µs/req', 'busy % proxy / client core', 'own idle %', 'errors'],
+    rows,
+  );
+}
+
+function tcpTable(records: readonly TcpRecord[], order: readonly string[]): string {
+  const rows = names(records, order).map((name) => {
+    const mine = records.filter((record) => record.target === name);
+    const of = (value: (record: TcpRecord) => number): Summary => summarize(mine.map(value));
+    return [
+      name,
+      span(of((record) => record.gigabytesPerSecond), 2),
+      span(roundRatios(records, name, (record) => record.gigabytesPerSecond), 2),
+      span(of((record) => record.cpuSecondsPerGigabyte), 2),
+      number(of((record) => record.proxyCoreBusy).median),
+      mine.every((record) => record.bytes === mine[0]!.bytes) ? `${mine[0]!.bytes} ✓` : 'mismatch',
+    ];
+  });
+  return table(['target', 'GB/s', '× HAProxy', 'proxy CPU s/GB', 'proxy core busy %', 'bytes received'], rows);
+}
+
+/** One line of the goals table. */
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const status = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? 'met' : '**missed**');
+
+function goals(results: BenchResults): Goal[] {
+  const list: Goal[] = [];
+  const c50 = results.http.filter((record) => record.connections === 50);
+  const rps = roundRatios(c50, 'albkit', (record) => record.requestsPerSecond);
+  const p99 = roundRatios(c50, 'albkit', (record) => record.p99Ms);
+  const fastify = roundRatios(c50, 'fastify', (record) => record.requestsPerSecond);
+  list.push({
+    goal: 'HTTP c=50: albkit req/s ≥ 0.6 × HAProxy',
+    measured: `${span(rps, 2)} (fastify ${span(fastify, 2)})`,
+    met: rps.count ? rps.median >= 0.6 : undefined,
+  });
+  list.push({ goal: 'HTTP c=50: albkit p99 ≤ 2.5 × HAProxy', measured: span(p99, 2), met: p99.count ? p99.median <= 2.5 : undefined });
+  const tcp = roundRatios(results.tcp, 'albkit', (record) => record.gigabytesPerSecond);
+  list.push({ goal: 'TCP: albkit GB/s ≥ 0.8 × HAProxy', measured: span(tcp, 2), met: tcp.count ? tcp.median >= 0.8 : undefined });
+  const deploy = summarize(results.control.map((record) => record.deployWallSeconds));
+  const destroy = summarize(results.control.map((record) => record.destroyWallSeconds));
+  const resources = results.control[0]?.resources ?? 0;
+  list.push({ goal: `deploy of ${resources || 301} resources < 2 s`, measured: `${span(deploy, 2)} s`, met: deploy.count ? deploy.max < 2 : undefined });
+  list.push({ goal: `destroy of ${resources || 301} resources < 2 s`, measured: `${span(destroy, 2)} s`, met: destroy.count ? destroy.max < 2 : undefined });
+  const errors = results.reconfig.reduce((sum, record) => sum + record.errorsDuring, 0);
+  const under = results.reconfig.reduce((sum, record) => sum + record.changesDuringLoad, 0);
+  const total = results.reconfig.reduce((sum, record) => sum + record.changes, 0);
+  list.push({
+    goal: '0 failed requests while 20 changes are applied under load',
+    measured: results.reconfig.length ? `${errors} failed; ${under}/${total} changes under load` : '–',
+    met: results.reconfig.length ? errors === 0 && under === total : undefined,
+  });
+  return list;
+}
+
+/** The markdown of docs/benchmarks.md. */
+export function renderReport(input: ReportInput): string {
+  const { results, machine } = input;
+  const order = input.targets.map((target) => target.name);
+  const parts: string[] = [];
+  parts.push(`# Benchmarks
+
+Generated by \`npm run bench\` on ${input.date}; do not edit by hand. Reproduce with:
+
+\`\`\`
+${input.command}
+\`\`\`
+
+Raw outputs (wrk's text, deploy events, configurations) go to \`bench/results/\`, which git ignores.
+
+## Machine and versions
+
+- ${machine.cpu}, ${machine.memory}, ${machine.kernel}
+${Object.entries(machine.versions)
+  .map(([name, version]) => `- ${name} ${version}`)
+  .join('\n')}
+
+## Method
+
+- Client (\`wrk -t1\`), backends (one nginx worker answering a 64-byte body on two ports) and the TCP source and
+  sink (socat) are pinned to core 0 with \`taskset\`; the proxy under test runs alone on core 1.
+- ${input.rounds} round(s); each round runs every target once, the start order rotated by one per round. Each
+  HTTP figure is a ${input.duration} s wrk run after a discarded ${input.warmup} s warm-up. Figures are medians
+  with min–max over the rounds; ratios are to HAProxy in the same round.
+- CPU: "proxy CPU µs/req" is the proxy process's own CPU time (utime + stime of it and its children, from
+  /proc/<pid>/stat) per request; "proxy core µs/req" is core 1's busy time (/proc/stat) per request, which also
+  counts interrupts and anything else that ran there; "own idle %" is HAProxy's \`Idle_pct\` from its stats socket.
+- TCP: ${input.tcpBytes / 2 ** 20} MiB through one connection, socat source → proxy → socat sink, the sink's byte
+  count checked; GB is 10^9 bytes.
+- Every process is started by the bench, pinned, bounded in time and stopped by its PID; everything binds 127.0.0.1.
+
+Targets:
+
+${input.targets.map((target) => `- **${target.name}**: ${target.description}`).join('\n')}
+
+## Where the targets stand
+
+${table(
+  ['target', 'measured', 'status'],
+  goals(results).map((goal) => [goal.goal, goal.measured, status(goal.met)]),
+)}
+`);
+  const levels = [...new Set(results.http.map((record) => record.connections))].sort((a, b) => a - b);
+  for (const connections of levels) {
+    parts.push(`## HTTP, ${connections} connections
+
+${httpTable(
+  results.http.filter((record) => record.connections === connections),
+  order,
+)}
+`);
+  }
+  if (results.tcp.length > 0) parts.push(`## TCP, one connection\n\n${tcpTable(results.tcp, order)}\n`);
+  if (results.control.length > 0) {
+    const of = (value: (record: (typeof results.control)[number]) => number): Summary => summarize(results.control.map(value));
+    const resources = results.control[0]!.resources;
+    parts.push(`## Control plane: ${resources} resources through \`albkit deploy\` and \`albkit destroy\`
+
+A fresh agent per round. "Wall" is the command from start to exit (Node's start-up, loading the manifest,
+planning against the agent, every wave until ACTIVE or gone); "apply" is the time the command reports for its
+waves alone.
+
+${table(
+  ['', 'wall s', 'apply s', 'listener ports accepting after'],
+  [
+    ['deploy', span(of((record) => record.deployWallSeconds), 2), span(of((record) => record.deployApplySeconds), 2), span(of((record) => record.listeningAfterDeploy))],
+    ['destroy', span(of((record) => record.destroyWallSeconds), 2), span(of((record) => record.destroyApplySeconds), 2), span(of((record) => record.listeningAfterDestroy))],
+  ],
+)}
+`);
+  }
+  if (results.reconfig.length > 0) {
+    const of = (value: (record: (typeof results.reconfig)[number]) => number): Summary => summarize(results.reconfig.map(value));
+    parts.push(`## Reconfiguration under load
+
+albkit at ${results.reconfig[0]!.connections} connections: one ${results.reconfig[0]!.seconds} s wrk run before the changes, and one as long
+while \`albkit deploy\` applies ${results.reconfig[0]!.changes} changes, one after the other (weights, a third server added and
+removed, the algorithm switched, the health check retuned).
+
+${table(
+  ['', 'req/s', 'p99 ms', 'failed requests', 'changes under load'],
+  [
+    ['before', span(of((record) => record.requestsPerSecondBefore)), span(of((record) => record.p99BeforeMs), 2), String(results.reconfig.reduce((sum, record) => sum + record.errorsBefore, 0)), '–'],
+    [
+      'during',
+      span(of((record) => record.requestsPerSecondDuring)),
+      span(of((record) => record.p99DuringMs), 2),
+      String(results.reconfig.reduce((sum, record) => sum + record.errorsDuring, 0)),
+      results.reconfig.map((record) => `${record.changesDuringLoad}/${record.changes}`).join(', '),
+    ],
+  ],
+)}
+
+p99 during ÷ before: ${span(of((record) => ratio(record.p99DuringMs, record.p99BeforeMs)), 2)}.
+`);
+  }
+  if (results.failures.length > 0) parts.push(`## Failures\n\n${results.failures.map((failure) => `- ${failure}`).join('\n')}\n`);
+  if (input.notes) parts.push(input.notes.trim() + '\n');
+  return parts.join('\n');
+}

@@ -1,0 +1,102 @@
+/**
+ * The HTTP suite: wrk against every target at each connection count, rounds interleaved with the start order
+ * rotated, CPU sampled from /proc on both cores and from the proxy process.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { startCpuMeasure, sampleEvery } from '../measure';
+import { HOST } from '../ports';
+import type { HttpRecord, RawOutputs } from '../record';
+import { CLIENT_CORE, PROXY_CORE } from '../ports';
+import type { RunningTarget, Target, TargetContext } from '../peers/target';
+import { runWrk } from '../wrk';
+
+/** How the HTTP suite runs. */
+export interface HttpSuiteOptions {
+  rounds: number;
+  duration: number;
+  warmup: number;
+  connections: readonly number[];
+  context: TargetContext;
+  raw: RawOutputs;
+  log: (line: string) => void;
+}
+
+/** Rotates a list left by `by` places: round r starts with the r-th target. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/** Waits until a GET through the target answers 200 (health checks may first have to pass). */
+export async function waitForOk(port: number, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await request(`http://${HOST}:${port}/`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await response.body.text();
+      if (response.statusCode === 200) return;
+      last = `status ${response.statusCode}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`port ${port}: no 200 within ${timeoutMs} ms (${last})`);
+}
+
+async function measure(target: Target, running: RunningTarget, connections: number, round: number, options: HttpSuiteOptions): Promise<HttpRecord> {
+  const url = `http://${HOST}:${running.port}/`;
+  await runWrk({ url, connections, seconds: options.warmup });
+  const stopCpu = startCpuMeasure(running.pid);
+  const stopIdle = running.idlePercent ? sampleEvery(running.idlePercent, 1000) : undefined;
+  const { result, output } = await runWrk({ url, connections, seconds: options.duration });
+  const cpu = stopCpu();
+  const idle = stopIdle ? await stopIdle() : [];
+  options.raw.write(`http-${target.name}-c${connections}-r${round}.txt`, output);
+  const proxyCore = cpu.cores[PROXY_CORE] ?? { busyPercent: Number.NaN, busySeconds: Number.NaN };
+  const hasProxy = running.pid !== undefined;
+  return {
+    target: target.name,
+    connections,
+    round,
+    requestsPerSecond: result.requestsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.socketErrors + result.non2xx,
+    coreMicrosPerRequest: hasProxy ? (proxyCore.busySeconds * 1e6) / result.requests : Number.NaN,
+    processMicrosPerRequest: (cpu.proxySeconds * 1e6) / result.requests,
+    clientCoreBusy: cpu.cores[CLIENT_CORE]?.busyPercent ?? Number.NaN,
+    proxyCoreBusy: proxyCore.busyPercent,
+    idlePercent: idle.length > 0 ? idle.reduce((sum, value) => sum + value, 0) / idle.length : Number.NaN,
+  };
+}
+
+/** Runs the suite; a target that fails to start or serve is reported in `failures` and skipped for that round. */
+export async function runHttpSuite(targets: readonly Target[], options: HttpSuiteOptions, failures: string[]): Promise<HttpRecord[]> {
+  const records: HttpRecord[] = [];
+  const http = targets.filter((target) => target.startHttp);
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const target of rotate(http, round - 1)) {
+      let running: RunningTarget | undefined;
+      try {
+        running = await target.startHttp!(options.context);
+        await waitForOk(running.port);
+        for (const connections of options.connections) {
+          const record = await measure(target, running, connections, round, options);
+          records.push(record);
+          options.log(
+            `http round ${round} ${target.name} c=${connections}: ${Math.round(record.requestsPerSecond)} req/s, p99 ${record.p99Ms.toFixed(2)} ms, ${record.errors} errors`,
+          );
+        }
+      } catch (error) {
+        failures.push(`http round ${round} ${target.name}: ${(error as Error).message}`);
+        options.log(`http round ${round} ${target.name}: FAILED ${(error as Error).message}`);
+      } finally {
+        await running?.stop();
+      }
+    }
+  }
+  return records;
+}
