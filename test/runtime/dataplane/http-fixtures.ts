@@ -95,6 +95,8 @@ export interface AlbOptions {
   ingress?: Partial<IngressRule>[];
   /** An EIP address the listener also binds. */
   eip?: string;
+  /** More HTTP listeners on the same backend service. */
+  moreListeners?: ReadonlyArray<{ id: string; port: number }>;
 }
 
 /** One load balancer, server group, backend service and listener, validated and resolved by the model. */
@@ -132,6 +134,11 @@ export function albResources(options: AlbOptions): Resource[] {
       kind: 'Listener',
       spec: { loadBalancer: 'lb', protocol: 'HTTP', port: options.port, backendService: 'lb/backend', ...options.listener },
     },
+    ...(options.moreListeners ?? []).map(({ id, port }) => ({
+      id,
+      kind: 'Listener',
+      spec: { loadBalancer: 'lb', protocol: 'HTTP', port, backendService: 'lb/backend' },
+    })),
   ]);
 }
 
