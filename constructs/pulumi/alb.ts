@@ -82,7 +82,7 @@ export class Alb extends pulumi.ComponentResource {
   readonly listeners: Record<string, Listener> = {};
   /** The address the listeners bind (the load balancer's intranet address). */
   readonly address: pulumi.Output<string>;
-  /** A URL per listener, by name: `http://127.0.0.1:8080`. */
+  /** A URL per listener, by name, such as `http://127.0.0.1:8080`; each known once its listener is bound. */
   readonly urls: pulumi.Output<Record<string, string>>;
   /** The ids of every resource of the component, in creation order, once the whole graph validated. */
   readonly resources: pulumi.Output<string[]>;
@@ -145,12 +145,16 @@ export class Alb extends pulumi.ComponentResource {
       );
       this.serverGroups[item.key] = serverGroup;
       this.backendServices[item.key] = backend;
-      this.listeners[item.key] = new Listener(
+      const listener = new Listener(
         item.ids.listener,
         { ...connection, ...item.listener, loadBalancer, backendService: backend.id },
         { parent: this },
       );
-      urls[item.key] = pulumi.interpolate`${item.listener.protocol.toLowerCase()}://${this.loadBalancer.resolved.subnet.address}:${item.listener.port}`;
+      this.listeners[item.key] = listener;
+      // Known once the listener is ACTIVE (bound), not before.
+      urls[item.key] = pulumi
+        .all([this.loadBalancer.resolved, listener.resolved])
+        .apply(([lb, bound]) => `${bound.protocol.toLowerCase()}://${lb.subnet.address}:${bound.port}`);
     }
     this.address = this.loadBalancer.resolved.apply((spec) => spec.subnet.address ?? '');
     this.urls = pulumi.output(urls);
