@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
+import { ALBKIT_BIN, startAgent } from '../helpers/agent';
+import { shopManifest } from '../runtime/api/fixture';
+import { writeManifest } from '../runtime/deploy/quickstart';
+
+function waitFor(child: ChildProcess, text: () => string, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${text()}`)), timeoutMs);
+    const check = (): void => {
+      if (!pattern.test(text())) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      resolve();
+    };
+    child.stdout?.on('data', check);
+    check();
+  });
+}
+
+describe('Agent lifecycle', () => {
+  describe('SIGTERM', () => {
+    let slow: Server;
+    let port: number;
+    before(async () => {
+      slow = createServer((request, response) => {
+        if (request.url === '/healthz') return void response.end();
+        setTimeout(() => response.end('slow answer\n'), 800);
+      });
+      await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+      port = (slow.address() as { port: number }).port;
+    });
+    after(async () => {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    });
+
+    it('stops accepting, lets an in-flight request finish, then exits 0', async () => {
+      const agent = await startAgent({ manifest: shopManifest({ listenerPort: 20501, backendPort: port }), args: ['--drain-ms', '5000'] });
+      try {
+        const deadline = Date.now() + 10_000;
+        while ((await fetch('http://127.0.0.1:20501/healthz').then((r) => r.status, () => 0)) !== 200 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const inFlight = fetch('http://127.0.0.1:20501/slow').then(async (r) => ({ status: r.status, body: await r.text() }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const code = agent.stop();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const late = await fetch('http://127.0.0.1:20501/late').then((r) => `answered ${r.status}`, (e: Error & { cause?: { code?: string } }) => e.cause?.code);
+        expect(late).to.equal('ECONNREFUSED');
+        expect(await inFlight).to.deep.equal({ status: 200, body: 'slow answer\n' });
+        expect(await code).to.equal(0);
+      } finally {
+        await agent.stop();
+      }
+    });
+  });
+
+  describe('albkit up', () => {
+    let dir: string;
+    let backend: DemoBackend;
+    let child: ChildProcess | undefined;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'albkit-up-'));
+      backend = await startHttpBackend(0, '127.0.0.1', 'up-backend');
+    });
+    after(async () => {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      await backend.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('runs an agent, deploys the app to it, serves it, and stops cleanly on SIGINT', async () => {
+      const file = await writeManifest(dir, 'app.json', shopManifest({ listenerPort: 20502, backendPort: backend.port }));
+      child = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+      await waitFor(child, () => output, /Ctrl-C to stop/);
+      expect(output).to.match(/albkit agent listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).to.contain('plan: 5 to create').and.contain('http://127.0.0.1:20502  (shop/http)');
+      const deadline = Date.now() + 10_000;
+      let body = '';
+      while (body !== 'up-backend\n' && Date.now() < deadline) {
+        body = await fetch('http://127.0.0.1:20502/').then((r) => (r.status === 200 ? r.text() : ''), () => '');
+        if (body !== 'up-backend\n') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(body).to.equal('up-backend\n');
+      child.kill('SIGINT');
+      expect(await exited).to.equal(0);
+    });
+
+    it('exits 1 naming the listener when the deploy fails', async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(20503, '127.0.0.1', resolve));
+      try {
+        const file = await writeManifest(dir, 'busy.json', shopManifest({ listenerPort: 20503, backendPort: backend.port }));
+        const run = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'busy'), '--control', '127.0.0.1:0'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+        });
+        let stderr = '';
+        run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const code = await new Promise((resolve) => run.once('exit', resolve));
+        expect(code).to.equal(1);
+        expect(stderr).to.match(/Listener shop\/http: FAILED: .*(EADDRINUSE|in use)/i);
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    });
+  });
+});
