@@ -114,9 +114,14 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     return new Error(`${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${error.message ?? 'no reason given'}${issues}`);
   }
 
-  /** An error Pulumi records as "created, but failed to initialize": the next update retries it. */
-  function initFailure(id: string, message: string, outs: Props): Error {
-    return Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
+  /**
+   * An error Pulumi records as "created, but failed to initialize": the next update retries it. Its properties
+   * become the resource's state, so they carry the provider's own text (`__provider`), which the host adds to
+   * the outputs of a successful call only: without it, a later delete could not load the provider.
+   */
+  function initFailure(id: string, message: string, props: Props, representation: Representation): Error {
+    const properties = { ...outputs(props, representation), __provider: props.__provider };
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
 
   /** The outputs Pulumi stores; no undefined values, which its wire format (a protobuf Struct) cannot carry. */
@@ -158,10 +163,10 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       if (state === 'ACTIVE') return outputs(props, representation);
       if (state === 'FAILED') {
         const reason = representation.status.reason ?? 'no reason given';
-        throw initFailure(id, `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, outputs(props, representation));
+        throw initFailure(id, `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, props, representation);
       }
       if (Date.now() > until) {
-        throw initFailure(id, `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, outputs(props, representation));
+        throw initFailure(id, `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, props, representation);
       }
       await sleep(pollMs);
       const current = await request(props, 'GET', id);

@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { KINDS, type Kind } from '../../../lib/model/kinds';
 import { albkitProvider } from '../../../constructs/pulumi/provider';
 import { startAgent, type TestAgent } from '../../helpers/agent';
-import { DIFF_NONE, DIFF_SOME, startDynamicHost, type DynamicHost, type HostError } from './dynamic-host';
+import { createServer } from 'node:net';
+import { DIFF_NONE, DIFF_SOME, initFailureOf, startDynamicHost, type DynamicHost, type HostError } from './dynamic-host';
 
 /** The `__provider` input the SDK stores for a resource of `kind`. */
 async function serializedProvider(kind: Kind): Promise<string> {
@@ -20,7 +21,9 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
 
   before(async () => {
     [agent, host] = await Promise.all([startAgent(), startDynamicHost()]);
-    for (const kind of ['SecurityGroup', 'LoadBalancer', 'ServerGroup'] as const) providers.set(kind, await serializedProvider(kind));
+    for (const kind of ['SecurityGroup', 'LoadBalancer', 'ServerGroup', 'BackendService', 'Listener'] as const) {
+      providers.set(kind, await serializedProvider(kind));
+    }
   });
   after(async () => {
     await host?.stop();
@@ -76,6 +79,56 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
     ))!;
     expect(error.code).to.equal(2);
     expect(error.details).to.match(/^ServerGroup host\/servers: create refused by the albkit agent \(409 CONFLICT\): .*host\/absent/);
+  });
+
+  it('marks a listener that cannot bind as failed to initialize, and binds it on the next update', async () => {
+    const lb = await host.create(
+      inputs('LoadBalancer', 'bind', { name: 'bind', zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } }),
+    );
+    const servers = await host.create(inputs('ServerGroup', 'bind/servers', { loadBalancer: 'bind', servers: [{ address: '127.0.0.1', port: 24903 }] }));
+    const backend = await host.create(inputs('BackendService', 'bind/tcp', { loadBalancer: 'bind', protocol: 'TCP', port: 24903, serverGroups: ['bind/servers'] }));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(24091, '127.0.0.1', resolve));
+    try {
+      const error = (await host
+        .create(inputs('Listener', 'bind/tcp-in', { loadBalancer: 'bind', protocol: 'TCP', port: 24091, backendService: 'bind/tcp' }))
+        .then(
+          () => undefined,
+          (reason: HostError) => reason,
+        ))!;
+      expect(error.code).to.equal(2);
+      expect(error.details).to.match(/^Listener bind\/tcp-in: the albkit agent reports FAILED after create: /);
+      const failure = initFailureOf(error)!;
+      expect(failure.id).to.equal('bind/tcp-in');
+      expect(failure.reasons).to.deep.equal([error.details]);
+      expect(failure.properties).to.deep.include({ resourceId: 'bind/tcp-in', port: 24091 });
+      expect((failure.properties.status as { state: string }).state).to.equal('FAILED');
+      // The engine updates a resource that failed to initialize on the next `pulumi up`: once the port is free, it binds.
+      await new Promise((resolve) => busy.close(resolve));
+      const news = inputs('Listener', 'bind/tcp-in', { loadBalancer: 'bind', protocol: 'TCP', port: 24091, backendService: 'bind/tcp' });
+      const retried = await host.update('bind/tcp-in', failure.properties, news);
+      expect((retried.properties.status as { state: string }).state).to.equal('ACTIVE');
+      await host.delete('bind/tcp-in', retried.properties);
+    } finally {
+      busy.close();
+    }
+    for (const [id, created] of [['bind/tcp', backend], ['bind/servers', servers], ['bind', lb]] as const) await host.delete(id, created.properties);
+  });
+
+  it('treats a value unknown during preview as a change, and a replace when the field forces one', async () => {
+    const spec = { name: 'pre', zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } };
+    const olds = { ...inputs('LoadBalancer', 'pre', spec), status: { state: 'ACTIVE' } };
+    const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+    expect(await host.diff('pre', olds, inputs('LoadBalancer', 'pre', { ...spec, vpc: unknown }))).to.deep.equal({
+      changes: DIFF_SOME,
+      replaces: ['vpc'],
+      deleteBeforeReplace: true,
+    });
+    expect(await host.diff('pre', olds, { ...inputs('LoadBalancer', 'pre', spec), endpoint: unknown })).to.deep.equal({
+      changes: DIFF_SOME,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it('reports a missing token as a check failure on its property', async () => {

@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 const services = require('@pulumi/pulumi/proto/provider_grpc_pb');
 const messages = require('@pulumi/pulumi/proto/provider_pb');
 const { Struct } = require('google-protobuf/google/protobuf/struct_pb');
+const { Status } = require('@pulumi/pulumi/proto/status_pb');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Props = Record<string, unknown>;
@@ -17,6 +18,24 @@ type Props = Record<string, unknown>;
 export interface HostError extends Error {
   code: number;
   details: string;
+  metadata: grpc.Metadata;
+}
+
+/** What the engine reads from a create that failed after the resource was made: "failed to initialize". */
+export interface InitFailure {
+  id: string;
+  reasons: string[];
+  properties: Props;
+}
+
+/** The `ErrorResourceInitFailed` detail of a host error, as the engine decodes it; undefined when absent. */
+export function initFailureOf(error: HostError): InitFailure | undefined {
+  const [bytes] = error.metadata.get('grpc-status-details-bin') as Buffer[];
+  if (!bytes) return undefined;
+  const [detail] = Status.deserializeBinary(bytes).getDetailsList();
+  const failure = detail?.unpack(messages.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed');
+  if (!failure) return undefined;
+  return { id: failure.getId(), reasons: failure.getReasonsList(), properties: failure.getProperties().toJavaScript() };
 }
 
 export interface DynamicHost {
