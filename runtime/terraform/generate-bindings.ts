@@ -1,0 +1,53 @@
+/**
+ * Writes the CDKTF L1 bindings from the provider schema: `providers schema -json` document first
+ * (`provider-schema.json`), then `@cdktf/provider-generator` over it. Run after a model change:
+ * `node dist/runtime/terraform/generate-bindings.js` (writes constructs/cdktf/gen/; the tests fail while it is stale).
+ */
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { providerSchemaDocument } from './schema-forms';
+
+/** Where the committed bindings live. */
+export const BINDINGS_DIR = resolve(__dirname, '..', '..', '..', 'constructs', 'cdktf', 'gen');
+
+/**
+ * The generator's output predates `noImplicitOverride`, which this project compiles with: mark the members it
+ * overrides (cdktf's `synthesize*Attributes`, `ComplexList`'s constructor parameters, the provider's `alias`).
+ */
+export function markOverrides(source: string): string {
+  return source
+    .replace(/protected (synthesizeAttributes|synthesizeHclAttributes)\(/g, 'protected override $1(')
+    .replace(/protected (terraformResource|terraformAttribute|wrapsSet):/g, 'protected override $1:')
+    .replace(/public (get|set) alias\(/g, 'public override $1 alias(');
+}
+
+async function markOverridesIn(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const file = join(entry.parentPath, entry.name);
+    await writeFile(file, markOverrides(await readFile(file, 'utf8')));
+  }
+}
+
+/** Regenerates the schema document and the bindings into `outDir` (emptied first). */
+export async function generateBindings(outDir: string = BINDINGS_DIR): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { generateProviderBindingsFromSchema } = require('@cdktf/provider-generator') as typeof import('@cdktf/provider-generator');
+  const document = providerSchemaDocument();
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'provider-schema.json'), `${JSON.stringify(document, null, 2)}\n`);
+  await generateProviderBindingsFromSchema(outDir, document as never);
+  await markOverridesIn(outDir);
+}
+
+if (require.main === module) {
+  const outDir = process.argv[2] ?? BINDINGS_DIR;
+  generateBindings(outDir).then(
+    () => process.stdout.write(`wrote ${outDir}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
