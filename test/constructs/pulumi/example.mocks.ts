@@ -187,6 +187,25 @@ describe('Pulumi resources under mocks', () => {
     expect(error?.message).to.match(/bad\/http: port: /);
   });
 
+  it('types arguments and outputs from the model', async () => {
+    const listener = new face.Listener('types/http', {
+      ...connection,
+      loadBalancer: 'web',
+      protocol: 'HTTP',
+      port: pulumi.output(24002),
+      backendService: 'types/backend',
+    });
+    const port: pulumi.Output<number> = listener.port;
+    const protocol: pulumi.Output<'HTTP' | 'HTTPS' | 'TCP' | 'TLS'> = listener.protocol;
+    expect(await valueOf(port)).to.equal(24002);
+    expect(await valueOf(protocol)).to.equal('HTTP');
+    // @ts-expect-error UDP is not a listener protocol
+    const udp: import('../../../constructs/pulumi/index.js').ListenerArgs['protocol'] = 'UDP';
+    // @ts-expect-error a load balancer has no `port` field
+    const noPort: import('../../../constructs/pulumi/index.js').LoadBalancerArgs['port'] = 80;
+    expect([udp, noPort]).to.have.length(2);
+  });
+
   it('rejects a name that is not a resource id at once', () => {
     expect(() => new face.SecurityGroup('no spaces', connection)).to.throw(/no spaces: resourceId: must be a resource id/);
   });
