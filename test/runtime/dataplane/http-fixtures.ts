@@ -178,9 +178,9 @@ export interface Answer {
 export async function fetchText(
   dispatcher: Dispatcher,
   url: string,
-  options: { method?: Dispatcher.HttpMethod; headers?: Record<string, string> } = {},
+  options: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
-  const response = await request(url, { dispatcher, method: options.method ?? 'GET', headers: options.headers });
+  const response = await request(url, { dispatcher, method: options.method ?? 'GET', headers: options.headers, body: options.body });
   return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
 }
 

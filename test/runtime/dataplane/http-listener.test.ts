@@ -12,6 +12,7 @@ import {
   fetchText,
   freePort,
   LB_ADDRESS,
+  metricValue,
   namesOf,
   newDataPlane,
   startHttpBackend,
@@ -175,6 +176,44 @@ describe('HTTP listener', function () {
     } finally {
       await plane.stop(500);
       await dead.close();
+    }
+  });
+
+  it('retries an idempotent request once on another server when the connection fails, but not a POST with a body', async function () {
+    const crashing = await startHttpBackend('crashing', (_req, res) => res.socket?.destroy());
+    const { dataPlane: plane, registry } = newDataPlane();
+    const port = await freePort();
+    try {
+      await applyOk(plane, albResources({ port, servers: [{ backend: crashing }, { backend: backends[0]! }], backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS', healthCheck: { enabled: false } } }));
+      const answers = await Promise.all(Array.from({ length: 4 }, () => fetchText(client, `http://${LB_ADDRESS}:${port}/`)));
+      expect(answers.map((answer) => answer.body)).to.deep.equal(['a', 'a', 'a', 'a']);
+      expect(crashing.hits).to.be.at.least(1);
+      expect(await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}')).to.equal(crashing.hits);
+      const statuses = new Set<number>();
+      for (let i = 0; i < 4; i++) {
+        statuses.add((await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'POST', headers: { 'content-length': '2' }, body: 'hi' })).status);
+      }
+      expect([...statuses].sort()).to.deep.equal([200, 502]);
+    } finally {
+      await plane.stop(500);
+      await crashing.close();
+    }
+  });
+
+  it('answers 502 to a malformed response', async function () {
+    const garbage = net.createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\nhello'));
+    garbage.listen(0, '127.0.0.1');
+    await once(garbage, 'listening');
+    const { dataPlane: plane } = newDataPlane();
+    const port = await freePort();
+    try {
+      const fake = { name: 'garbage', port: (garbage.address() as net.AddressInfo).port } as HttpBackend;
+      await applyOk(plane, albResources({ port, servers: [{ backend: fake }], backend: { healthCheck: { enabled: false } } }));
+      const answer = await fetchText(client, `http://${LB_ADDRESS}:${port}/`);
+      expect(answer).to.include({ status: 502, body: '502 Bad Gateway\n' });
+    } finally {
+      await plane.stop(500);
+      garbage.close();
     }
   });
 
