@@ -29,7 +29,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
   const kind = info.kind;
   const collection = info.collection;
   const replaceOnChange = [...info.replaceOnChange];
-  /** Inputs and outputs that are not part of the spec. */
+  /** The connection inputs; with the outputs the agent reports, they are the props outside the spec. */
   const connection = ['resourceId', 'endpoint', 'token', 'timeoutSeconds', 'dependsOn'];
   const notSpec = [...connection, 'status', 'generation', 'resolved', '__provider'];
   /** How Pulumi marks a value not known yet (during preview). */

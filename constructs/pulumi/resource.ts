@@ -61,7 +61,10 @@ export abstract class AlbResource<K extends Kind> extends pulumi.dynamic.Resourc
       generation: undefined,
       resolved: undefined,
     };
-    for (const field of specFields(kind)) props[field] = spec.apply((parsed) => (parsed as Record<string, unknown>)[field]);
+    // Each field parsed (defaults applied), and secret only when the user's value for it was.
+    const parsed = pulumi.unsecret(spec as pulumi.Output<unknown>) as pulumi.Output<Record<string, unknown>>;
+    const given = raw as Record<string, unknown>;
+    for (const field of specFields(kind)) props[field] = pulumi.all([given[field], parsed]).apply(([, values]) => values[field]);
     super(providerOf(kind), name, props, { ...opts, additionalSecretOutputs: ['token', ...(opts.additionalSecretOutputs ?? [])] }, 'albkit', kind);
   }
 }

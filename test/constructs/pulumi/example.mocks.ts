@@ -206,6 +206,23 @@ describe('Pulumi resources under mocks', () => {
     expect([udp, noPort]).to.have.length(2);
   });
 
+  it('keeps a secret field secret without hiding the others', async () => {
+    const certificate = pulumi.secret({ certPem: '-----BEGIN CERTIFICATE-----\nc', keyPem: '-----BEGIN PRIVATE KEY-----\nk' });
+    const https = new face.Listener('secret/https', {
+      ...connection,
+      loadBalancer: 'web',
+      protocol: 'HTTPS',
+      port: 24443,
+      backendService: 'secret/backend',
+      certificate,
+    });
+    await valueOf(https.urn);
+    const { wire } = byName('secret/https');
+    expect(wire.certificate).to.deep.equal({ [SIG_KEY]: SECRET_SIG, value: { certPem: '-----BEGIN CERTIFICATE-----\nc', keyPem: '-----BEGIN PRIVATE KEY-----\nk' } });
+    expect(wire.port).to.equal(24443);
+    expect(wire.protocol).to.equal('HTTPS');
+  });
+
   it('rejects a name that is not a resource id at once', () => {
     expect(() => new face.SecurityGroup('no spaces', connection)).to.throw(/no spaces: resourceId: must be a resource id/);
   });
