@@ -1,5 +1,5 @@
 /** The bench's command-line flags. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 /** Which suites run. */
 export const SUITES = ['http', 'tcp', 'control', 'reconfig'] as const;
@@ -53,8 +53,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     })
     .option('--targets <names>', 'targets to run (HAProxy is always kept: it is the reference)', list)
     .option('--no-report', 'do not write docs/benchmarks.md (raw outputs are still written)')
-    .exitOverride();
-  program.parse(argv, { from: 'user' });
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) process.exit(0); // --help
+    throw error;
+  }
   const flags = program.opts<{
     rounds: number;
     duration: number;

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BACKEND_BODY, backendConfig } from '../../bench/peers/backends';
+import { haproxyHttpConfig, haproxyTcpConfig } from '../../bench/peers/haproxy';
+import { nginxProxyConfig } from '../../bench/peers/nginx';
+import { parseOptions } from '../../bench/options';
+import { rotate } from '../../bench/suites/http';
+import { reconfigVariants, CHANGES } from '../../bench/suites/reconfig';
+import { hasProgram, withSbin } from '../../bench/setup';
+
+const env = withSbin();
+
+describe('bench peers', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'albkit-bench-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers with a 64-byte body from the backends', () => {
+    expect(Buffer.byteLength(BACKEND_BODY)).to.equal(64);
+  });
+
+  it('writes HAProxy configurations that HAProxy itself accepts', function () {
+    if (!hasProgram('haproxy')) this.skip();
+    for (const [name, text] of [
+      ['http.cfg', haproxyHttpConfig(dir, 25010, [25001, 25002])],
+      ['tcp.cfg', haproxyTcpConfig(dir, 25020, 25021)],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      execFileSync('haproxy', ['-c', '-q', '-f', join(dir, name)], { env, stdio: 'pipe' });
+    }
+    expect(haproxyHttpConfig(dir, 25010, [25001, 25002])).to.include('option forwardfor').and.include('nbthread 1');
+  });
+
+  it('writes nginx configurations that nginx itself accepts', function () {
+    if (!hasProgram('nginx')) this.skip();
+    for (const [name, text] of [
+      ['backends.conf', backendConfig(dir, [25001, 25002])],
+      ['proxy.conf', nginxProxyConfig(dir, 25010, [25001, 25002])],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      execFileSync('nginx', ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, name)], { env, stdio: 'pipe' });
+    }
+  });
+});
+
+describe('bench options and schedule', () => {
+  it('defaults to the full method: 3 rounds of 10 s after 3 s, 50 and 200 connections, 2 GiB, every suite', () => {
+    const options = parseOptions([]);
+    expect(options).to.include({ rounds: 3, duration: 10, warmup: 3, tcpBytes: 2 ** 31, controlListeners: 100, writeReport: true });
+    expect(options.connections).to.deep.equal([50, 200]);
+    expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig']);
+  });
+
+  it('takes quick-run flags and rejects an unknown suite', () => {
+    const options = parseOptions(['--rounds', '1', '--duration', '2', '--only', 'http,tcp', '--no-report']);
+    expect(options).to.include({ rounds: 1, duration: 2, writeReport: false });
+    expect(options.only).to.deep.equal(['http', 'tcp']);
+    expect(() => parseOptions(['--only', 'udp'])).to.throw(/unknown suite udp/);
+  });
+
+  it('rotates the start order by one target per round', () => {
+    expect(rotate(['a', 'b', 'c'], 0)).to.deep.equal(['a', 'b', 'c']);
+    expect(rotate(['a', 'b', 'c'], 1)).to.deep.equal(['b', 'c', 'a']);
+    expect(rotate(['a', 'b', 'c'], 4)).to.deep.equal(['b', 'c', 'a']);
+  });
+
+  it('applies 20 changes, each different from the one before', () => {
+    const variants = reconfigVariants([1, 2, 3]).map((variant) => JSON.stringify(variant));
+    expect(variants).to.have.length(CHANGES);
+    variants.forEach((variant, index) => expect(variant).not.to.equal(variants[index - 1] ?? JSON.stringify({ ports: [1, 2], variant: {} })));
+  });
+});
