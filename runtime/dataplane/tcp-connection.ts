@@ -1,0 +1,150 @@
+/**
+ * One proxied TCP connection: pick a server, connect, optionally send the PROXY v1 header, then move bytes
+ * both ways with `pipe()` (backpressure honoured, no copies), forwarding half-closes and tearing both sides
+ * down on an error or an abrupt close. Plain functions over one plain object per connection.
+ */
+import { connect, type Socket } from 'node:net';
+import type { BackendPool, Upstream } from './types';
+import { proxyV1Header, type Endpoint } from './proxy-protocol';
+
+/** What connections need from their listener; replaced as a whole when the listener's configuration changes. */
+export interface TcpRoute {
+  /** The backend service's servers. */
+  readonly pool: BackendPool;
+  /** Whether each server connection starts with a PROXY v1 header. */
+  readonly proxyProtocol: boolean;
+  /** How long a connect to a server may take before the next server is tried. */
+  readonly connectTimeoutMs: number;
+}
+
+/** Counters a listener keeps for its connections (read by status and metrics). */
+export interface TcpCounters {
+  /** Connections accepted past the security groups. */
+  accepted: number;
+  /** Connections closed at accept because no ingress rule allowed them. */
+  deniedBySecurityGroup: number;
+  /** Connections closed because no server was usable or every try failed to connect. */
+  noServer: number;
+  /** Server connects that failed (refused, reset, timed out). */
+  connectFailures: number;
+  /** Bytes read from clients and written to them, over closed connections. */
+  bytesFromClients: number;
+  bytesToClients: number;
+}
+
+/** A fresh set of counters, all zero. */
+export function newTcpCounters(): TcpCounters {
+  return { accepted: 0, deniedBySecurityGroup: 0, noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
+}
+
+/** A connection's state: the client side, the server side once picked, and where it came from and went to. */
+interface Connection {
+  readonly client: Socket;
+  readonly source: Endpoint;
+  readonly destination: Endpoint;
+  readonly route: TcpRoute;
+  readonly counters: TcpCounters;
+  server: Upstream | undefined;
+  upstream: Socket | undefined;
+  connected: boolean;
+  retried: boolean;
+}
+
+/**
+ * Proxies `client` (a plain or TLS socket, not yet read from) to a server of `route`. `source` and
+ * `destination` are the client's address and the listener address it reached, for the PROXY header.
+ * The client socket must have been created with `allowHalfOpen: true`; its idle timeout is the caller's
+ * (destroying the client on timeout closes the server side too).
+ */
+export function proxyConnection(
+  client: Socket,
+  source: Endpoint,
+  destination: Endpoint,
+  route: TcpRoute,
+  counters: TcpCounters,
+): void {
+  const conn: Connection = {
+    client,
+    source,
+    destination,
+    route,
+    counters,
+    server: undefined,
+    upstream: undefined,
+    connected: false,
+    retried: false,
+  };
+  client.on('error', () => destroyBoth(conn));
+  client.on('close', () => onClientClose(conn));
+  connectToServer(conn, undefined);
+}
+
+function connectToServer(conn: Connection, exclude: Upstream | undefined): void {
+  const server = conn.route.pool.acquire(conn.source.address ?? '', exclude);
+  if (server === undefined) {
+    conn.counters.noServer++;
+    conn.client.destroy();
+    return;
+  }
+  const upstream = connect({ host: server.address, port: server.port, allowHalfOpen: true, noDelay: true });
+  conn.server = server;
+  conn.upstream = upstream;
+  upstream.setTimeout(conn.route.connectTimeoutMs);
+  upstream.on('connect', () => onConnected(conn, upstream));
+  upstream.on('timeout', () => upstream.destroy(new Error('connect timeout')));
+  upstream.on('error', () => onUpstreamError(conn, upstream, server));
+  upstream.on('close', () => onUpstreamClose(conn, upstream, server));
+}
+
+function onConnected(conn: Connection, upstream: Socket): void {
+  conn.connected = true;
+  upstream.setTimeout(0);
+  upstream.removeAllListeners('timeout');
+  if (conn.client.destroyed) {
+    upstream.destroy();
+    return;
+  }
+  if (conn.route.proxyProtocol) upstream.write(proxyV1Header(conn.source, conn.destination));
+  conn.client.pipe(upstream);
+  upstream.pipe(conn.client);
+}
+
+function onUpstreamError(conn: Connection, upstream: Socket, server: Upstream): void {
+  if (conn.connected) {
+    conn.client.destroy();
+    return;
+  }
+  conn.counters.connectFailures++;
+  conn.route.pool.reportFailure(server);
+  if (conn.upstream !== upstream || conn.client.destroyed) return;
+  // Nothing has been sent to this server yet, so one more server can be tried without risk.
+  if (conn.retried) {
+    conn.counters.noServer++;
+    conn.client.destroy();
+    return;
+  }
+  conn.retried = true;
+  connectToServer(conn, server);
+}
+
+function onUpstreamClose(conn: Connection, upstream: Socket, server: Upstream): void {
+  conn.route.pool.release(server);
+  if (conn.upstream === upstream && conn.connected && !closedCleanly(upstream)) conn.client.destroy();
+}
+
+function onClientClose(conn: Connection): void {
+  const { client, upstream } = conn;
+  conn.counters.bytesFromClients += client.bytesRead;
+  conn.counters.bytesToClients += client.bytesWritten;
+  if (upstream !== undefined && (!conn.connected || !closedCleanly(client))) upstream.destroy();
+}
+
+/** Both directions finished normally: the peer's end was read and ours was flushed. */
+function closedCleanly(socket: Socket): boolean {
+  return socket.readableEnded && socket.writableFinished;
+}
+
+function destroyBoth(conn: Connection): void {
+  conn.client.destroy();
+  conn.upstream?.destroy();
+}

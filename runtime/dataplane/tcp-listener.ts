@@ -1,0 +1,182 @@
+/**
+ * TCP and TLS listeners: bind the load balancer's addresses, enforce its security groups at accept, terminate
+ * TLS with the listener's certificate (protocol TLS), and proxy each connection to a server of the backend
+ * service (see tcp-connection.ts). Configuration changes apply in place; stopping drains connections.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import { once } from 'node:events';
+import type { ListenerConfig, ListenerRuntime } from './types';
+import { compileIngress, type IngressCheck } from './security-group';
+import { newTcpCounters, proxyConnection, type TcpCounters, type TcpRoute } from './tcp-connection';
+
+/** The longest a TLS handshake may take, unless the idle timeout is shorter. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** A running TCP or TLS listener, with the counters status and metrics read. */
+export interface TcpListenerRuntime extends ListenerRuntime {
+  /** Counters since start; connection byte counts are added as connections close. */
+  readonly counters: Readonly<TcpCounters>;
+  /** Connections open now (including TLS handshakes in progress). */
+  readonly activeConnections: number;
+  /** The addresses and ports bound now (the real port when the configuration asked for port 0). */
+  readonly boundAddresses: readonly { address: string; port: number }[];
+}
+
+/**
+ * A listener for protocol `TCP`, or `TLS` (terminating TLS with `config.tls`), forwarding connections to
+ * `config.pool`. Nothing is bound until `start()`.
+ */
+export function createTcpListener(config: ListenerConfig): TcpListenerRuntime {
+  return new TcpListener(config);
+}
+
+class TcpListener implements TcpListenerRuntime {
+  readonly counters = newTcpCounters();
+  #config: ListenerConfig;
+  #route: TcpRoute;
+  #allows: IngressCheck;
+  /** The port bound: the configured one, or the one the first bind picked when that is 0 (tests). */
+  #port: number;
+  readonly #servers: Server[] = [];
+  /** Accepted client sockets (for TLS, the TCP socket under the TLS one: closing it closes both). */
+  readonly #live = new Set<Socket>();
+  readonly #tls: TlsServer | undefined;
+  #stopping = false;
+  #onDrained: (() => void) | undefined;
+
+  constructor(config: ListenerConfig) {
+    this.#config = config;
+    this.#route = routeOf(config);
+    this.#port = config.port;
+    this.#allows = compileIngress(config.ingress, config.port);
+    if (config.protocol === 'TLS') {
+      const tls = config.tls;
+      if (tls === undefined) throw new Error(`listener ${config.id}: certificate: a TLS listener needs one`);
+      this.#tls = createTlsServer({
+        cert: tls.cert,
+        key: tls.key,
+        allowHalfOpen: true,
+        handshakeTimeout: Math.min(TLS_HANDSHAKE_TIMEOUT_MS, config.idleTimeoutMs),
+      });
+      this.#tls.on('secureConnection', (socket: TLSSocket) => this.#proxy(socket));
+      // A failed handshake destroys its socket; there is nothing to forward.
+      this.#tls.on('tlsClientError', () => undefined);
+    } else if (config.protocol !== 'TCP') {
+      throw new Error(`listener ${config.id}: protocol: ${config.protocol} is not served by the TCP data plane`);
+    }
+  }
+
+  get activeConnections(): number {
+    return this.#live.size;
+  }
+
+  get boundAddresses(): { address: string; port: number }[] {
+    return this.#servers.map((server) => server.address() as { address: string; port: number });
+  }
+
+  async start(): Promise<void> {
+    try {
+      for (const address of this.#config.addresses) {
+        const server = await this.#bind(address);
+        this.#servers.push(server);
+        if (this.#port === 0) {
+          this.#port = (server.address() as { port: number }).port;
+          this.#allows = compileIngress(this.#config.ingress, this.#port);
+        }
+      }
+    } catch (error) {
+      await this.#closeServers();
+      throw error;
+    }
+  }
+
+  update(config: ListenerConfig): void {
+    const previous = this.#config;
+    this.#config = config;
+    this.#route = routeOf(config);
+    if (config.ingress !== previous.ingress) this.#allows = compileIngress(config.ingress, this.#port);
+    const tls = config.tls;
+    if (this.#tls !== undefined && tls !== undefined && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
+      this.#tls.setSecureContext({ cert: tls.cert, key: tls.key });
+    }
+    if (config.idleTimeoutMs !== previous.idleTimeoutMs) {
+      for (const socket of this.#live) socket.setTimeout(config.idleTimeoutMs);
+    }
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.#stopping = true;
+    const closed = this.#closeServers();
+    if (this.#live.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.#onDrained = resolve));
+      const deadline = setTimeout(() => {
+        for (const socket of this.#live) socket.destroy();
+      }, deadlineMs);
+      await drained;
+      clearTimeout(deadline);
+    }
+    await closed;
+  }
+
+  async #bind(address: string): Promise<Server> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    server.on('connection', (socket) => this.#onAccept(socket));
+    server.listen({ host: address, port: this.#port, exclusive: true });
+    try {
+      await once(server, 'listening');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${code ?? String(error)})`;
+      throw new Error(`listener ${this.#config.id}: port: ${address}:${this.#port} ${reason}`);
+    }
+    return server;
+  }
+
+  #onAccept(socket: Socket): void {
+    if (this.#stopping) {
+      socket.destroy();
+      return;
+    }
+    if (!this.#allows(socket.remoteAddress)) {
+      this.counters.deniedBySecurityGroup++;
+      socket.destroy();
+      return;
+    }
+    this.counters.accepted++;
+    this.#live.add(socket);
+    socket.setTimeout(this.#config.idleTimeoutMs);
+    socket.on('timeout', () => socket.destroy());
+    socket.on('close', () => this.#onClose(socket));
+    if (this.#tls === undefined) {
+      this.#proxy(socket);
+    } else {
+      socket.on('error', () => socket.destroy());
+      this.#tls.emit('connection', socket);
+    }
+  }
+
+  #proxy(client: Socket): void {
+    const source = { address: client.remoteAddress, port: client.remotePort };
+    const destination = { address: client.localAddress, port: client.localPort };
+    proxyConnection(client, source, destination, this.#route, this.counters);
+  }
+
+  #onClose(socket: Socket): void {
+    this.#live.delete(socket);
+    if (this.#live.size === 0) this.#onDrained?.();
+  }
+
+  async #closeServers(): Promise<void> {
+    const servers = this.#servers.splice(0);
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+function routeOf(config: ListenerConfig): TcpRoute {
+  return {
+    pool: config.pool,
+    proxyProtocol: config.backend.proxyProtocol,
+    connectTimeoutMs: config.backend.healthCheck.timeoutMs,
+  };
+}

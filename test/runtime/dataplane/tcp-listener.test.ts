@@ -1,0 +1,297 @@
+import { expect } from 'chai';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { createTcpListener, type TcpListenerRuntime } from '../../../runtime/dataplane/tcp-listener';
+import {
+  TestPool,
+  closesWithin,
+  connectFrom,
+  generateCertificate,
+  readAll,
+  startBackend,
+  startEchoBackend,
+  tcpListenerConfig,
+  type TestBackend,
+} from '../../fixtures/tcp-peers';
+
+const MiB = 1024 * 1024;
+
+/** Sends `data` through `socket` (ending it) while hashing everything that comes back until the end. */
+async function roundTrip(socket: Socket, data: Buffer): Promise<{ hash: string; length: number }> {
+  const hash = createHash('sha256');
+  let length = 0;
+  socket.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    length += chunk.length;
+  });
+  socket.end(data);
+  await once(socket, 'end');
+  return { hash: hash.digest('hex'), length };
+}
+
+describe('TCP listener', function () {
+  this.timeout(30_000);
+  const backends: TestBackend[] = [];
+  const listeners: TcpListenerRuntime[] = [];
+
+  async function echo(): Promise<TestBackend> {
+    const backend = await startEchoBackend();
+    backends.push(backend);
+    return backend;
+  }
+
+  async function listen(config: Parameters<typeof createTcpListener>[0]): Promise<{ listener: TcpListenerRuntime; port: number }> {
+    const listener = createTcpListener(config);
+    listeners.push(listener);
+    await listener.start();
+    return { listener, port: listener.boundAddresses[0]!.port };
+  }
+
+  afterEach(async () => {
+    await Promise.all(listeners.splice(0).map((listener) => listener.stop(0)));
+    await Promise.all(backends.splice(0).map((backend) => backend.close()));
+  });
+
+  it('carries 64 MiB of random bytes to an echo backend and back unchanged', async () => {
+    const backend = await echo();
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+    const data = randomBytes(64 * MiB);
+    const client = await connectFrom(port);
+    const back = await roundTrip(client, data);
+    expect(back.length).to.equal(data.length);
+    expect(back.hash).to.equal(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('forwards a half-close: the client ends, the server still answers, then ends', async () => {
+    const backend = await startBackend((socket) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('end', () => socket.end(`got ${Buffer.concat(chunks).toString()} after your end`));
+    });
+    backends.push(backend);
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+    const client = await connectFrom(port);
+    client.end('ping');
+    expect((await readAll(client)).toString()).to.equal('got ping after your end');
+  });
+
+  it('forwards a half-close the other way: the server ends, the client still sends', async () => {
+    let resolveServerDone: (text: string) => void = () => undefined;
+    const serverDone = new Promise<string>((resolve) => (resolveServerDone = resolve));
+    const backend = await startBackend((socket) => {
+      const received: Buffer[] = [];
+      socket.end('server done');
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('end', () => resolveServerDone(Buffer.concat(received).toString()));
+    });
+    backends.push(backend);
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+    const client = await connectFrom(port);
+    expect((await readAll(client)).toString()).to.equal('server done');
+    client.end('client still talking');
+    expect(await serverDone).to.equal('client still talking');
+    expect(await closesWithin(client, 2000)).to.equal(true);
+  });
+
+  it('closes the client when the server resets, and the server side when the client resets', async () => {
+    const serverSockets: Socket[] = [];
+    const backend = await startBackend((socket) => serverSockets.push(socket));
+    backends.push(backend);
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+
+    const first = await connectFrom(port);
+    first.write('hello');
+    while (serverSockets.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    serverSockets[0]!.resetAndDestroy();
+    expect(await closesWithin(first, 2000)).to.equal(true);
+
+    const second = await connectFrom(port);
+    second.write('hello');
+    while (serverSockets.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    second.resetAndDestroy();
+    expect(await closesWithin(serverSockets[1]!, 2000)).to.equal(true);
+  });
+
+  it('closes both sides of a connection idle for idleTimeoutMs, and keeps a busy one open', async () => {
+    const serverSockets: Socket[] = [];
+    const backend = await startBackend((socket) => {
+      serverSockets.push(socket);
+      socket.pipe(socket);
+    });
+    backends.push(backend);
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]), idleTimeoutMs: 300 }));
+    const idle = await connectFrom(port);
+    const busy = await connectFrom(port);
+    busy.on('data', () => undefined);
+    const ticker = setInterval(() => busy.write('tick'), 50);
+    try {
+      expect(await closesWithin(idle, 2000)).to.equal(true);
+      expect(serverSockets.length).to.equal(2);
+      expect(await closesWithin(serverSockets[0]!, 1000)).to.equal(true);
+      expect(busy.closed).to.equal(false);
+    } finally {
+      clearInterval(ticker);
+      busy.destroy();
+    }
+  });
+
+  it('tries another server when a connect is refused, and reports the failure to the pool', async () => {
+    const backend = await echo();
+    const dead = createServer().listen(0, '127.0.0.1');
+    await once(dead, 'listening');
+    const deadPort = (dead.address() as { port: number }).port;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const pool = new TestPool([deadPort, backend.port]);
+    const { port } = await listen(tcpListenerConfig({ pool }));
+    const client = await connectFrom(port);
+    const back = await roundTrip(client, Buffer.from('still served'));
+    expect(back.length).to.equal('still served'.length);
+    expect(pool.failures).to.deep.equal(['g/s0']);
+    await closesWithin(client, 1000);
+    expect(pool.acquired).to.equal(pool.released);
+  });
+
+  it('closes the client at once when no server is usable', async () => {
+    const backend = await echo();
+    const pool = new TestPool([backend.port]);
+    pool.servers[0]!.healthy = false;
+    const { listener, port } = await listen(tcpListenerConfig({ pool }));
+    const client = await connectFrom(port);
+    expect(await closesWithin(client, 2000)).to.equal(true);
+    expect(listener.counters.noServer).to.equal(1);
+    expect(backend.sockets.size).to.equal(0);
+  });
+
+  it('refuses a connection no security group rule allows, at accept, and counts it', async () => {
+    const backend = await echo();
+    const pool = new TestPool([backend.port]);
+    const ingress = [{ cidr: '127.0.0.2/32', protocol: 'TCP' as const, fromPort: 1, toPort: 65535 }];
+    const { listener, port } = await listen(tcpListenerConfig({ pool, ingress }));
+    const denied = await connectFrom(port, '127.0.0.3');
+    expect(await closesWithin(denied, 2000)).to.equal(true);
+    expect(listener.counters.deniedBySecurityGroup).to.equal(1);
+    expect(pool.acquired).to.equal(0);
+    const allowed = await connectFrom(port, '127.0.0.2');
+    expect((await roundTrip(allowed, Buffer.from('let in'))).length).to.equal(6);
+    expect(listener.counters.accepted).to.equal(1);
+  });
+
+  it('applies new security group rules in place to new connections only', async () => {
+    const backend = await echo();
+    const config = tcpListenerConfig({ pool: new TestPool([backend.port]) });
+    const { listener, port } = await listen(config);
+    const before = await connectFrom(port, '127.0.0.4');
+    listener.update({ ...config, ingress: [{ cidr: '127.0.0.2/32', protocol: 'ALL', fromPort: 1, toPort: 65535 }] });
+    const after = await connectFrom(port, '127.0.0.4');
+    expect(await closesWithin(after, 2000)).to.equal(true);
+    expect((await roundTrip(before, Buffer.from('kept'))).length).to.equal(4);
+  });
+
+  it('drains on stop: refuses new connections, lets open ones finish before the deadline', async () => {
+    const backend = await echo();
+    const { listener, port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+    const open = await connectFrom(port);
+    open.write('before stop;');
+    const stopped = listener.stop(5_000);
+    const refused = await new Promise<boolean>((resolve) => {
+      const late = connectFrom(port);
+      late.then((socket) => closesWithin(socket, 1000).then(resolve), () => resolve(true));
+    });
+    expect(refused).to.equal(true);
+    const back = await roundTrip(open, Buffer.from('after stop'));
+    expect(back.length).to.equal('before stop;after stop'.length);
+    await stopped;
+    expect(listener.activeConnections).to.equal(0);
+  });
+
+  it('closes connections still open at the drain deadline', async () => {
+    const backend = await echo();
+    const { listener, port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
+    const open = await connectFrom(port);
+    const started = Date.now();
+    await listener.stop(200);
+    expect(Date.now() - started).to.be.at.least(150);
+    expect(await closesWithin(open, 1000)).to.equal(true);
+    expect(await closesWithin([...backend.sockets][0] ?? open, 1000)).to.equal(true);
+  });
+
+  it('rejects start with the listener and the address when the port is in use', async () => {
+    const backend = await echo();
+    const listener = createTcpListener(
+      tcpListenerConfig({ pool: new TestPool([backend.port]), port: backend.port }),
+    );
+    listeners.push(listener);
+    let error: Error | undefined;
+    await listener.start().catch((caught: Error) => (error = caught));
+    expect(error?.message).to.equal(`listener lb/tcp: port: 127.0.0.1:${backend.port} is already in use`);
+  });
+
+  it('switches servers in place: new connections go to the new pool, open ones stay', async () => {
+    const first = await echo();
+    const second = await echo();
+    const config = tcpListenerConfig({ pool: new TestPool([first.port]) });
+    const { listener, port } = await listen(config);
+    const old = await connectFrom(port);
+    old.write('x');
+    await once(old, 'data');
+    const pool = new TestPool([second.port]);
+    listener.update({ ...config, pool });
+    const fresh = await connectFrom(port);
+    expect((await roundTrip(fresh, Buffer.from('new'))).length).to.equal(3);
+    expect(pool.acquired).to.equal(1);
+    expect((await roundTrip(old, Buffer.from('old'))).length).to.equal(3);
+  });
+});
+
+describe('TLS listener', function () {
+  this.timeout(30_000);
+  let certificate: { cert: string; key: string };
+  let backend: TestBackend;
+  let listener: TcpListenerRuntime;
+  let port: number;
+
+  before(async () => {
+    certificate = await generateCertificate();
+    backend = await startEchoBackend();
+    listener = createTcpListener(
+      tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate, idleTimeoutMs: 5_000 }),
+    );
+    await listener.start();
+    port = listener.boundAddresses[0]!.port;
+  });
+
+  after(async () => {
+    await listener.stop(0);
+    await backend.close();
+  });
+
+  function secureConnect(): Promise<Socket> {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: certificate.cert, servername: 'localhost' });
+    return once(socket, 'secureConnect').then(() => socket);
+  }
+
+  it('terminates TLS with the listener certificate and carries 64 MiB unchanged', async () => {
+    const client = await secureConnect();
+    expect((client as unknown as { authorized: boolean }).authorized).to.equal(true);
+    const data = randomBytes(64 * MiB);
+    const back = await roundTrip(client, data);
+    expect(back.length).to.equal(data.length);
+    expect(back.hash).to.equal(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('forwards a half-close through TLS', async () => {
+    const client = await secureConnect();
+    client.end('half');
+    expect((await readAll(client)).toString()).to.equal('half');
+  });
+
+  it('refuses a client that does not trust the certificate, without reaching a server', async () => {
+    const before = backend.sockets.size;
+    const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost' });
+    const error = await new Promise<NodeJS.ErrnoException>((resolve) => socket.once('error', resolve));
+    expect(error.code).to.equal('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(backend.sockets.size).to.equal(before);
+  });
+});
