@@ -5,7 +5,7 @@
  * Terraform references to their `id`, and whose `depends_on` lists every edge of the manifest. Terraform's
  * graph then creates and destroys in the ALB's order, and a replaced resource replaces what refers to it.
  */
-import { Aspects, TerraformStack, type IAspect } from 'cdktf';
+import { Aspects, dependable, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildManifest, referencesOf, type Kind } from '../../lib';
 import { AlbResource, resourcesWithin } from '../shared/alb-resource';
@@ -59,7 +59,7 @@ class TerraformBinding implements IAspect {
       const config = { ...withReferences(kind, spec as Record<string, unknown>, l1Of), resourceId: id, provider };
       const l1 = new L1_CLASSES[kind](resource, L1_ID, config as never);
       const targets = dependsOn.map(l1Of).filter((target): target is L1Resource => target !== undefined);
-      if (targets.length > 0) l1.dependsOn = targets.map((target) => target.fqn);
+      if (targets.length > 0) l1.dependsOn = targets.map((target) => dependable(target));
     }
   }
 }

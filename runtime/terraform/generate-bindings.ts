@@ -5,7 +5,12 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { PROVIDER_VERSION } from './install';
+import { PROVIDER_SOURCE } from './schema';
 import { providerSchemaDocument } from './schema-forms';
+
+/** The provider versions the bindings accept: this minor release line. */
+export const PROVIDER_CONSTRAINT = `~> ${PROVIDER_VERSION.split('.').slice(0, 2).join('.')}`;
 
 /** Where the committed bindings live. */
 export const BINDINGS_DIR = resolve(__dirname, '..', '..', '..', 'constructs', 'cdktf', 'gen');
@@ -32,12 +37,16 @@ async function markOverridesIn(dir: string): Promise<void> {
 /** Regenerates the schema document and the bindings into `outDir` (emptied first). */
 export async function generateBindings(outDir: string = BINDINGS_DIR): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { generateProviderBindingsFromSchema } = require('@cdktf/provider-generator') as typeof import('@cdktf/provider-generator');
+  const generator = require('@cdktf/provider-generator') as typeof import('@cdktf/provider-generator');
   const document = providerSchemaDocument();
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'provider-schema.json'), `${JSON.stringify(document, null, 2)}\n`);
-  await generateProviderBindingsFromSchema(outDir, document as never);
+  const code = new generator.CodeMaker();
+  // The version constraint lands in the synthesized `required_providers`, which `cdktf deploy` requires.
+  const constraint = new generator.TerraformProviderConstraint(`${PROVIDER_SOURCE}@${PROVIDER_CONSTRAINT}`);
+  new generator.TerraformProviderGenerator(code, document as never).generate(constraint as never);
+  await code.save(outDir);
   await markOverridesIn(outDir);
 }
 

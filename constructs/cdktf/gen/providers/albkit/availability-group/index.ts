@@ -221,7 +221,8 @@ export class AvailabilityGroup extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_availability_group',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

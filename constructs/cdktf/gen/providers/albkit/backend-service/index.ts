@@ -652,7 +652,8 @@ export class BackendService extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_backend_service',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

@@ -60,7 +60,8 @@ export class Eip extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_eip',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

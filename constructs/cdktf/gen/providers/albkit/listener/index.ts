@@ -279,7 +279,8 @@ export class Listener extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_listener',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

@@ -303,7 +303,8 @@ export class LoadBalancer extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_load_balancer',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

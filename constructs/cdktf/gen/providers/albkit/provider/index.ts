@@ -72,7 +72,8 @@ export class AlbkitProvider extends cdktf.TerraformProvider {
     super(scope, id, {
       terraformResourceType: 'albkit',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       terraformProviderSource: 'registry.terraform.io/albkit/albkit'
     });

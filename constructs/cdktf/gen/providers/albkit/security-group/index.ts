@@ -283,7 +283,8 @@ export class SecurityGroup extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_security_group',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

@@ -312,7 +312,8 @@ export class ServerGroup extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'albkit_server_group',
       terraformGeneratorMetadata: {
-        providerName: 'albkit'
+        providerName: 'albkit',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
