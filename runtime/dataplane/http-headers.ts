@@ -10,6 +10,11 @@ const PASS = 0;
 const DROP = 1;
 const FORWARDED_FOR = 2;
 const CONNECTION = 3;
+const CONTENT_LENGTH = 4;
+const TRANSFER_ENCODING = 5;
+
+/** Flag in the result of `upstreamRequestHeaders`: the request has a body. */
+export const HAS_BODY = 1;
 
 /** How a header name is treated; compares lower-case only for the few lengths that can match. */
 function classify(name: string): number {
@@ -28,13 +33,15 @@ function classify(name: string): number {
     }
     case 15:
       return name.toLowerCase() === 'x-forwarded-for' ? FORWARDED_FOR : PASS;
+    case 14:
+      return name.toLowerCase() === 'content-length' ? CONTENT_LENGTH : PASS;
     case 16: {
       const lower = name.toLowerCase();
       return lower === 'proxy-connection' || lower === 'x-forwarded-port' ? DROP : PASS;
     }
     case 17: {
       const lower = name.toLowerCase();
-      return lower === 'transfer-encoding' || lower === 'x-forwarded-proto' ? DROP : PASS;
+      return lower === 'transfer-encoding' ? TRANSFER_ENCODING : lower === 'x-forwarded-proto' ? DROP : PASS;
     }
     case 19:
       return name.toLowerCase() === 'proxy-authorization' ? DROP : PASS;
@@ -63,20 +70,23 @@ function listedHopHeaders(raw: readonly string[]): Set<string> | undefined {
 }
 
 /**
- * The headers sent to the server for a request with raw headers `raw` from `clientIp`, which reached a
- * listener speaking `proto` on `port`.
+ * Appends to `out` the headers sent to the server for a request with raw headers `raw` from `clientIp`,
+ * which reached a listener speaking `proto` on `port`; returns `HAS_BODY` when the request has a body.
  */
-export function upstreamRequestHeaders(raw: readonly string[], clientIp: string, proto: string, port: string): string[] {
+export function upstreamRequestHeaders(raw: readonly string[], clientIp: string, proto: string, port: string, out: string[]): number {
   const listed = listedHopHeaders(raw);
-  const out: string[] = [];
+  let flags = 0;
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
-    if (kind === PASS) {
+    if (kind === PASS || kind === CONTENT_LENGTH) {
       if (listed === undefined || !listed.has(name.toLowerCase())) out.push(name, raw[i + 1]!);
+      if (kind === CONTENT_LENGTH && raw[i + 1] !== '0') flags |= HAS_BODY;
     } else if (kind === FORWARDED_FOR) {
       forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
+    } else if (kind === TRANSFER_ENCODING) {
+      flags |= HAS_BODY;
     }
   }
   out.push(
@@ -87,7 +97,7 @@ export function upstreamRequestHeaders(raw: readonly string[], clientIp: string,
     'x-forwarded-port',
     port,
   );
-  return out;
+  return flags;
 }
 
 /** The headers sent to the client for a response with undici's raw headers (Buffers). */
@@ -98,7 +108,7 @@ export function downstreamResponseHeaders(raw: readonly Buffer[]): string[] {
     const name = raw[i]!.toString('latin1');
     const kind = classify(name);
     if (kind === CONNECTION) listed = connectionTokens(raw[i + 1]!.toString('latin1'), listed);
-    else if (kind === PASS || kind === FORWARDED_FOR) out.push(name, raw[i + 1]!.toString('latin1'));
+    else if (kind === PASS || kind === FORWARDED_FOR || kind === CONTENT_LENGTH) out.push(name, raw[i + 1]!.toString('latin1'));
   }
   if (listed === undefined) return out;
   const kept: string[] = [];

@@ -102,7 +102,7 @@ export class HttpListener implements ListenerRuntime {
     for (const server of this.servers) server.closeAllConnections();
     await Promise.all(closed);
     this.servers.length = 0;
-    this.metrics.forgetListener(this.config.id);
+    this.metrics.forgetListener(this.config.id, this.route.counts);
   }
 
   private buildRoute(config: ListenerConfig): HttpRoute {
@@ -116,8 +116,7 @@ export class HttpListener implements ListenerRuntime {
       cookieName: persistence.enabled ? persistence.cookieName : undefined,
       cookieAttributes: cookieAttributes(persistence, config.protocol === 'HTTPS'),
       maxHeaders: this.limits.maxHeaders,
-      responses: this.metrics.responseCounters(config.id),
-      retries: this.metrics.retries.labels(config.id),
+      counts: this.metrics.httpCountsOf(config.id),
       draining: this.route?.draining ?? false,
     };
   }
@@ -162,7 +161,7 @@ export class HttpListener implements ListenerRuntime {
     if (error.code !== 'ECONNRESET' && socket.writable && (pending === undefined || !pending.headersSent)) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      this.route.responses[4]!.inc();
+      this.route.counts.responses[4]!++;
     }
     socket.destroy();
   }

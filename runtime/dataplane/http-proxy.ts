@@ -9,7 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './http-headers';
+import { downstreamResponseHeaders, HAS_BODY, upstreamRequestHeaders } from './http-headers';
+import type { HttpCounts } from './metrics';
 import type { Pool, PoolServer } from './pool';
 import { readCookie } from './session-cookie';
 
@@ -29,9 +30,8 @@ export interface HttpRoute {
   readonly cookieAttributes: string;
   /** The most request headers accepted. */
   readonly maxHeaders: number;
-  /** Response counters indexed by status / 100. */
-  readonly responses: ReadonlyArray<{ inc(): void }>;
-  readonly retries: { inc(): void };
+  /** The listener's response and retry counts (see metrics.ts). */
+  readonly counts: HttpCounts;
   /** Set while the listener drains: responses close their connection. */
   draining: boolean;
 }
@@ -67,7 +67,7 @@ export function sendError(route: HttpRoute, res: ServerResponse, status: keyof t
   if (route.draining) res.shouldKeepAlive = false;
   res.writeHead(status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(body.length), 'cache-control', 'no-store']);
   res.end(body);
-  route.responses[Math.floor(status / 100)]!.inc();
+  route.counts.responses[(status / 100) | 0]!++;
 }
 
 /** Handles one request on a listener. */
@@ -123,13 +123,14 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly clientIp: string,
     private setCookie: boolean,
   ) {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    const headers: string[] = [];
+    const hasBody = (upstreamRequestHeaders(req.rawHeaders, clientIp, route.proto, route.port, headers) & HAS_BODY) !== 0;
     this.retriable = !hasBody && IDEMPOTENT.has(req.method!);
     this.options = {
       origin: '',
       path: req.url!,
       method: req.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(req.rawHeaders, clientIp, route.proto, route.port),
+      headers,
       body: hasBody ? req : null,
       headersTimeout: route.idleTimeoutMs,
       bodyTimeout: route.idleTimeoutMs,
@@ -161,7 +162,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.setCookie) headers.push('set-cookie', `${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}`);
     if (route.draining) res.shouldKeepAlive = false;
     res.writeHead(statusCode, statusText, headers);
-    route.responses[Math.floor(statusCode / 100)]?.inc();
+    route.counts.responses[(statusCode / 100) | 0]!++;
     this.resume = resume;
     return true;
   }
@@ -195,7 +196,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         route.pool.release(server);
         this.server = next;
         this.setCookie = route.cookieName !== undefined;
-        route.retries.inc();
+        route.counts.retries++;
         this.dispatch();
         return;
       }

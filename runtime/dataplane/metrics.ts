@@ -1,6 +1,7 @@
 /**
- * The data plane's Prometheus metrics, registered once on the agent's registry. Listeners and pools take
- * label-bound children at configuration time, so counting on the hot path is one increment.
+ * The data plane's Prometheus metrics, registered once on the agent's registry. Per-request counts are plain
+ * numbers the hot path increments (a prom-client child would hash its labels on every call); they are read
+ * into the registry when it is scraped.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
@@ -16,6 +17,12 @@ export interface ServerSample {
 /** Status classes counted per listener: index = status / 100. */
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
+/** Responses of one listener by status class (index = status / 100), and its retries. */
+export interface HttpCounts {
+  readonly responses: Float64Array;
+  retries: number;
+}
+
 export class DataPlaneMetrics {
   /** Connections accepted per listener (after the security group allowed them). */
   readonly connections: Counter<'listener'>;
@@ -29,6 +36,7 @@ export class DataPlaneMetrics {
   readonly checks: Counter<'backend_service' | 'server' | 'result'>;
   /** Health state changes per server. */
   readonly transitions: Counter<'backend_service' | 'server' | 'state'>;
+  private readonly httpCounts = new Map<string, HttpCounts>();
 
   constructor(registry: Registry, servers: () => Iterable<ServerSample>) {
     const registers = [registry];
@@ -44,17 +52,28 @@ export class DataPlaneMetrics {
       labelNames: ['listener'],
       registers,
     });
+    const httpCounts = this.httpCounts;
     this.requests = new Counter({
       name: 'albkit_http_responses_total',
       help: 'HTTP responses sent by a listener, by status class',
       labelNames: ['listener', 'code'],
       registers,
+      collect(this: Counter<'listener' | 'code'>) {
+        this.reset();
+        for (const [listener, counts] of httpCounts) {
+          counts.responses.forEach((count, index) => count > 0 && this.inc({ listener, code: STATUS_CLASSES[index] }, count));
+        }
+      },
     });
     this.retries = new Counter({
       name: 'albkit_http_retries_total',
       help: 'Idempotent requests retried on another server after a connection failure',
       labelNames: ['listener'],
       registers,
+      collect(this: Counter<'listener'>) {
+        this.reset();
+        for (const [listener, counts] of httpCounts) if (counts.retries > 0) this.inc({ listener }, counts.retries);
+      },
     });
     this.checks = new Counter({
       name: 'albkit_health_checks_total',
@@ -87,16 +106,21 @@ export class DataPlaneMetrics {
     gauge('albkit_server_weight', 'The server weight', (server) => server.weight);
   }
 
-  /** Response counters of one listener, indexed by status / 100. */
-  responseCounters(listener: string): ReadonlyArray<{ inc(): void }> {
-    return STATUS_CLASSES.map((code) => this.requests.labels(listener, code));
+  /** The HTTP counts of a listener id, kept across reconfiguration and replacement of the listener. */
+  httpCountsOf(listener: string): HttpCounts {
+    let counts = this.httpCounts.get(listener);
+    if (counts === undefined) {
+      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0 };
+      this.httpCounts.set(listener, counts);
+    }
+    return counts;
   }
 
-  /** Removes the series of a listener that is gone. */
-  forgetListener(listener: string): void {
+  /** Removes the series of a listener that is gone (unless a new listener took its id meanwhile). */
+  forgetListener(listener: string, counts?: HttpCounts): void {
+    if (counts !== undefined && this.httpCounts.get(listener) !== counts) return;
+    this.httpCounts.delete(listener);
     this.connections.remove(listener);
     this.refused.remove(listener);
-    this.retries.remove(listener);
-    for (const code of STATUS_CLASSES) this.requests.remove(listener, code);
   }
 }

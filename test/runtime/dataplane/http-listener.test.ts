@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { promisify } from 'node:util';
+import type { Registry } from 'prom-client';
 import type { Agent } from 'undici';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import {
@@ -37,6 +38,7 @@ describe('HTTP listener', function () {
   let backends: HttpBackend[];
   let dataPlane: DataPlane;
   let client: Agent;
+  let registry: Registry;
   let PORT: number;
   let URL: string;
 
@@ -44,7 +46,7 @@ describe('HTTP listener', function () {
     PORT = await freePort();
     URL = `http://${LB_ADDRESS}:${PORT}/`;
     backends = await startHttpBackends(['a', 'b']);
-    ({ dataPlane } = newDataPlane({ httpLimits: { headersTimeoutMs: 500, maxHeaders: 20, maxHeaderBytes: 4096 } }));
+    ({ dataPlane, registry } = newDataPlane({ httpLimits: { headersTimeoutMs: 500, maxHeaders: 20, maxHeaderBytes: 4096 } }));
     await applyOk(dataPlane, albResources({ port: PORT, servers: [{ backend: backends[0]!, weight: 3 }, { backend: backends[1]!, weight: 1 }] }));
     client = clientFrom('127.0.0.2');
   });
@@ -59,6 +61,8 @@ describe('HTTP listener', function () {
     const names = await namesOf(client, URL, 40);
     expect(tally(names)).to.deep.equal({ a: 30, b: 10 });
     expect(names.slice(0, 4).sort()).to.deep.equal(['a', 'a', 'a', 'b']);
+    expect(await metricValue(registry, 'albkit_http_responses_total{listener="lb/listener",code="2xx"}')).to.equal(40);
+    expect(await metricValue(registry, 'albkit_server_active{backend_service="lb/backend",server="lb/servers/a"}')).to.equal(0);
   });
 
   it('appends X-Forwarded-For and sets X-Forwarded-Proto and -Port, per client address', async function () {
