@@ -134,7 +134,7 @@ export class HttpListener implements ListenerRuntime {
     };
     const server =
       config.protocol === 'HTTPS'
-        ? https.createServer({ ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'] })
+        ? https.createServer({ ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs })
         : http.createServer(options);
     server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
     server.maxHeadersCount = limits.maxHeaders + 1;

@@ -1,7 +1,8 @@
 /**
  * Forwarding one HTTP request: pick a server (session cookie first, then the scheduler), send the request
  * over the server's keep-alive pool, stream the response back. A connection failure on an idempotent
- * request without a body is retried once on another server. Errors answer 502 (the server failed) or 504
+ * request without a body is retried once on another server (or, after a reset, on the same server when it
+ * is the only one left). Errors answer 502 (the server failed) or 504
  * (it timed out) with a fixed body that names no server; no usable server answers 503.
  *
  * The hot path is one `Exchange` object per request, implementing undici's dispatch handler, and module
@@ -50,6 +51,8 @@ const CONNECTION_FAILURES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/** Failures of a connection that was open: the server may have closed an idle keep-alive connection. */
+const RESETS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
@@ -191,7 +194,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     if (failed && this.retriable && this.attempts === 1) {
-      const next = route.pool.acquire(this.clientIp, server);
+      // Another server; or, after a reset, the same one: a keep-alive connection it closed as we reused it.
+      const next = route.pool.acquire(this.clientIp, server) ?? (RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
       if (next !== undefined) {
         route.pool.release(server);
         this.server = next;
