@@ -16,6 +16,7 @@ import {
   metricValue,
   namesOf,
   newDataPlane,
+  sleep,
   startHttpBackend,
   startHttpBackends,
   tally,
@@ -63,6 +64,43 @@ describe('HTTP listener', function () {
     expect(names.slice(0, 4).sort()).to.deep.equal(['a', 'a', 'a', 'b']);
     expect(await metricValue(registry, 'albkit_http_responses_total{listener="lb/listener",code="2xx"}')).to.equal(40);
     expect(await metricValue(registry, 'albkit_server_active{backend_service="lb/backend",server="lb/servers/a"}')).to.equal(0);
+  });
+
+  it('keeps each client address on one server with source IP scheduling', async function () {
+    await applyOk(dataPlane, albResources({ port: PORT, servers: backends.map((backend) => ({ backend })), backend: { algorithm: 'SOURCE_IP' } }));
+    const seen = new Set<string>();
+    for (let host = 2; host <= 9; host++) {
+      const from = clientFrom(`127.0.0.${host}`);
+      try {
+        const names = await namesOf(from, URL, 5);
+        expect(new Set(names).size, `client 127.0.0.${host}`).to.equal(1);
+        seen.add(names[0]!);
+      } finally {
+        await from.close();
+      }
+    }
+    expect(seen.size).to.equal(2);
+    await applyOk(dataPlane, albResources({ port: PORT, servers: [{ backend: backends[0]!, weight: 3 }, { backend: backends[1]!, weight: 1 }] }));
+  });
+
+  it('sends new requests to the server with the fewest in flight (weighted least connections)', async function () {
+    const slow = await startHttpBackend('slow', (req, res) => {
+      req.resume();
+      setTimeout(() => res.end('slow'), 200);
+    });
+    const { dataPlane: plane } = newDataPlane();
+    const port = await freePort();
+    try {
+      await applyOk(plane, albResources({ port, servers: [{ backend: slow }, { backend: backends[0]! }], backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS' } }));
+      const held = fetchText(client, `http://${LB_ADDRESS}:${port}/`);
+      await sleep(30);
+      const names = await namesOf(client, `http://${LB_ADDRESS}:${port}/`, 10);
+      expect(names).to.deep.equal(Array(10).fill('a'));
+      expect((await held).body).to.equal('slow');
+    } finally {
+      await plane.stop(500);
+      await slow.close();
+    }
   });
 
   it('appends X-Forwarded-For and sets X-Forwarded-Proto and -Port, per client address', async function () {
