@@ -17,12 +17,11 @@ export interface TcpRoute {
   readonly connectTimeoutMs: number;
 }
 
-/** Counters a listener keeps for its connections (read by status and metrics). */
+/**
+ * Counters a listener keeps for its connections, beside the accepted and refused counts it reports to the
+ * data plane's metrics.
+ */
 export interface TcpCounters {
-  /** Connections accepted past the security groups. */
-  accepted: number;
-  /** Connections closed at accept because no ingress rule allowed them. */
-  deniedBySecurityGroup: number;
   /** Connections closed because no server was usable or every try failed to connect. */
   noServer: number;
   /** Server connects that failed (refused, reset, timed out). */
@@ -34,7 +33,7 @@ export interface TcpCounters {
 
 /** A fresh set of counters, all zero. */
 export function newTcpCounters(): TcpCounters {
-  return { accepted: 0, deniedBySecurityGroup: 0, noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
+  return { noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
 }
 
 /** A connection's state: the client side, the server side once picked, and where it came from and went to. */

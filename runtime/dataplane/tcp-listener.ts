@@ -43,12 +43,18 @@ class TcpListener implements TcpListenerRuntime {
   readonly #live = new Set<Socket>();
   readonly #tls: TlsServer | undefined;
   #stopping = false;
+  /** The metrics children of this listener, bound once. */
+  readonly #counted: { accepted?: { inc(): void }; refused?: { inc(): void } };
   #onDrained: (() => void) | undefined;
 
   constructor(config: ListenerConfig) {
     this.#config = config;
     this.#route = routeOf(config);
     this.#port = config.port;
+    this.#counted = {
+      accepted: config.metrics?.connections.labels(config.id),
+      refused: config.metrics?.refused.labels(config.id),
+    };
     this.#allows = compileIngress(config.ingress, config.port);
     if (config.protocol === 'TLS') {
       const tls = config.tls;
@@ -107,6 +113,7 @@ class TcpListener implements TcpListenerRuntime {
 
   async stop(deadlineMs: number): Promise<void> {
     this.#stopping = true;
+    this.#config.metrics?.forgetListener(this.#config.id);
     const closed = this.#closeServers();
     if (this.#live.size > 0) {
       const drained = new Promise<void>((resolve) => (this.#onDrained = resolve));
@@ -139,11 +146,11 @@ class TcpListener implements TcpListenerRuntime {
       return;
     }
     if (!this.#allows(socket.remoteAddress)) {
-      this.counters.deniedBySecurityGroup++;
+      this.#counted.refused?.inc();
       socket.destroy();
       return;
     }
-    this.counters.accepted++;
+    this.#counted.accepted?.inc();
     this.#live.add(socket);
     socket.setTimeout(this.#config.idleTimeoutMs);
     socket.on('timeout', () => socket.destroy());

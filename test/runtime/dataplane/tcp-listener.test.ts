@@ -13,6 +13,7 @@ import {
   startBackend,
   startEchoBackend,
   tcpListenerConfig,
+  testMetrics,
   type TestBackend,
 } from '../../fixtures/tcp-peers';
 
@@ -168,14 +169,15 @@ describe('TCP listener', function () {
     const backend = await echo();
     const pool = new TestPool([backend.port]);
     const ingress = [{ cidr: '127.0.0.2/32', protocol: 'TCP' as const, fromPort: 1, toPort: 65535 }];
-    const { listener, port } = await listen(tcpListenerConfig({ pool, ingress }));
+    const { metrics, count } = testMetrics();
+    const { port } = await listen(tcpListenerConfig({ pool, ingress, metrics }));
     const denied = await connectFrom(port, '127.0.0.3');
     expect(await closesWithin(denied, 2000)).to.equal(true);
-    expect(listener.counters.deniedBySecurityGroup).to.equal(1);
+    expect(await count('albkit_listener_refused_connections_total', 'lb/tcp')).to.equal(1);
     expect(pool.acquired).to.equal(0);
     const allowed = await connectFrom(port, '127.0.0.2');
     expect((await roundTrip(allowed, Buffer.from('let in'))).length).to.equal(6);
-    expect(listener.counters.accepted).to.equal(1);
+    expect(await count('albkit_listener_connections_total', 'lb/tcp')).to.equal(1);
   });
 
   it('applies new security group rules in place to new connections only', async () => {
