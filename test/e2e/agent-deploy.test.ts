@@ -18,7 +18,7 @@ describe('albkit deploy and destroy against a running agent', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-deploy-'));
-    manifest = await quickstartManifest(20200);
+    manifest = await quickstartManifest();
     file = await writeManifest(dir, 'quickstart.json', manifest);
   });
   beforeEach(async () => {
@@ -66,7 +66,8 @@ describe('albkit deploy and destroy against a running agent', () => {
   });
 
   it('reports no changes and exits 0 on an up-to-date agent', async () => {
-    expect((await runCli(['deploy', file, ...target])).code).to.equal(0);
+    const first = await runCli(['deploy', file, ...target]);
+    expect(first.code, first.stderr).to.equal(0);
     const again = await runCli(['deploy', file, ...target]);
     expect(again.code).to.equal(0);
     expect(again.stdout.trim()).to.equal('no changes');
@@ -89,7 +90,8 @@ describe('albkit deploy and destroy against a running agent', () => {
   });
 
   it('deploys only the changed resource on an update', async () => {
-    await runCli(['deploy', file, ...target]);
+    const first = await runCli(['deploy', file, ...target]);
+    expect(first.code, first.stderr).to.equal(0);
     const changed = {
       ...manifest,
       resources: manifest.resources.map((r) => (r.id === 'web/http' ? { ...r, spec: { ...r.spec, idleTimeoutSeconds: 20 } } : r)),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
-import { ALBKIT_BIN, startAgent } from '../helpers/agent';
+import { ALBKIT_BIN, freePort, startAgent } from '../helpers/agent';
 import { shopManifest } from '../runtime/api/fixture';
 import { writeManifest } from '../runtime/deploy/quickstart';
 
@@ -41,17 +41,19 @@ describe('Agent lifecycle', () => {
     });
 
     it('stops accepting, lets an in-flight request finish, then exits 0', async () => {
-      const agent = await startAgent({ manifest: shopManifest({ listenerPort: 20501, backendPort: port }), args: ['--drain-ms', '5000'] });
+      const listenerPort = await freePort();
+      const url = `http://127.0.0.1:${listenerPort}`;
+      const agent = await startAgent({ manifest: shopManifest({ listenerPort, backendPort: port }), args: ['--drain-ms', '5000'] });
       try {
         const deadline = Date.now() + 10_000;
-        while ((await fetch('http://127.0.0.1:20501/healthz').then((r) => r.status, () => 0)) !== 200 && Date.now() < deadline) {
+        while ((await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) !== 200 && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        const inFlight = fetch('http://127.0.0.1:20501/slow').then(async (r) => ({ status: r.status, body: await r.text() }));
+        const inFlight = fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.text() }));
         await new Promise((resolve) => setTimeout(resolve, 200));
         const code = agent.stop();
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const late = await fetch('http://127.0.0.1:20501/late').then((r) => `answered ${r.status}`, (e: Error & { cause?: { code?: string } }) => e.cause?.code);
+        const late = await fetch(`${url}/late`).then((r) => `answered ${r.status}`, (e: Error & { cause?: { code?: string } }) => e.cause?.code);
         expect(late).to.equal('ECONNREFUSED');
         expect(await inFlight).to.deep.equal({ status: 200, body: 'slow answer\n' });
         expect(await code).to.equal(0);
@@ -76,7 +78,8 @@ describe('Agent lifecycle', () => {
     });
 
     it('runs an agent, deploys the app to it, serves it, and stops cleanly on SIGINT', async () => {
-      const file = await writeManifest(dir, 'app.json', shopManifest({ listenerPort: 20502, backendPort: backend.port }));
+      const listenerPort = await freePort();
+      const file = await writeManifest(dir, 'app.json', shopManifest({ listenerPort, backendPort: backend.port }));
       child = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
@@ -87,11 +90,11 @@ describe('Agent lifecycle', () => {
       const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
       await waitFor(child, () => output, /Ctrl-C to stop/);
       expect(output).to.match(/albkit agent listening on http:\/\/127\.0\.0\.1:\d+/);
-      expect(output).to.contain('plan: 5 to create').and.contain('http://127.0.0.1:20502  (shop/http)');
+      expect(output).to.contain('plan: 5 to create').and.contain(`http://127.0.0.1:${listenerPort}  (shop/http)`);
       const deadline = Date.now() + 10_000;
       let body = '';
       while (body !== 'up-backend\n' && Date.now() < deadline) {
-        body = await fetch('http://127.0.0.1:20502/').then((r) => (r.status === 200 ? r.text() : ''), () => '');
+        body = await fetch(`http://127.0.0.1:${listenerPort}/`).then((r) => (r.status === 200 ? r.text() : ''), () => '');
         if (body !== 'up-backend\n') await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(body).to.equal('up-backend\n');
@@ -101,9 +104,9 @@ describe('Agent lifecycle', () => {
 
     it('exits 1 naming the listener when the deploy fails', async () => {
       const blocker = createServer();
-      await new Promise<void>((resolve) => blocker.listen(20503, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
       try {
-        const file = await writeManifest(dir, 'busy.json', shopManifest({ listenerPort: 20503, backendPort: backend.port }));
+        const file = await writeManifest(dir, 'busy.json', shopManifest({ listenerPort: (blocker.address() as { port: number }).port, backendPort: backend.port }));
         const run = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'busy'), '--control', '127.0.0.1:0'], {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },

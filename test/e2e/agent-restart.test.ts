@@ -2,12 +2,11 @@ import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { expect } from 'chai';
 import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
-import { startAgent, type TestAgent } from '../helpers/agent';
+import { freePort, startAgent, type TestAgent } from '../helpers/agent';
 import { shopManifest } from '../runtime/api/fixture';
 
 type Rep = { id: string; generation: number; status: { state: string } };
 const COLLECTIONS = ['security-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners'];
-const LISTENER_PORT = 20301;
 
 async function snapshot(agent: TestAgent): Promise<string[]> {
   const lists = await Promise.all(COLLECTIONS.map((c) => agent.call<{ items: Rep[] }>('GET', `/v1/${c}`)));
@@ -57,6 +56,7 @@ describe('Agent restart after kill -9', () => {
   });
 
   it('comes back with the same resources ACTIVE and its HTTP listener answering again', async () => {
+    const LISTENER_PORT = await freePort();
     first = await startAgent({ manifest: shopManifest({ listenerPort: LISTENER_PORT, backendPort: backend.port }) });
     expect(await answer(LISTENER_PORT)).to.equal('restart-backend\n');
     const before = await snapshot(first);

@@ -53,7 +53,7 @@ describe('Interrupted deploy', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-resume-'));
-    manifest = await quickstartManifest(20400);
+    manifest = await quickstartManifest();
     agent = await startAgent();
   });
   after(async () => {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -136,6 +137,21 @@ function waitForListening(child: ChildProcess, output: () => string, exited: Pro
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`agent exited with code ${code} before listening:\n${output()}`));
+    });
+  });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed), for listener ports in
+ * test manifests, so parallel test runs never fight over fixed numbers.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
     });
   });
 }

@@ -1,4 +1,4 @@
-/** Manifests for agent tests: one load balancer on loopback with an HTTP listener, on ports of this area (20000–20999). */
+/** Manifests for agent tests: one load balancer on loopback with an HTTP listener. */
 import type { Manifest } from '../../../lib';
 
 /** A raw manifest document: security group, load balancer, server group, backend service, HTTP listener. */

@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
 import { validateManifest } from '../../../lib';
-import { startAgent, type TestAgent } from '../../helpers/agent';
+import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { shopManifest, specOf } from './fixture';
 
 type Rep = { id: string; kind: string; dependsOn: string[]; spec: Record<string, unknown>; status: { state: string; reason?: string; type?: string; servers?: unknown[] }; generation: number };
 type Err = { error: { code: string; message: string } };
 
-const manifest = shopManifest({ listenerPort: 20111, backendPort: 20112 });
 const put = (agent: TestAgent, collection: string, id: string, spec: unknown, dependsOn?: string[]) =>
   agent.call<Rep & Err>('PUT', `/v1/${collection}/${encodeURIComponent(id)}`, { spec, ...(dependsOn ? { dependsOn } : {}) });
 
@@ -21,6 +20,10 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 50
 
 describe('Control API: order as a cloud enforces it', () => {
   let agent: TestAgent;
+  let manifest: ReturnType<typeof shopManifest>;
+  before(async () => {
+    manifest = shopManifest({ listenerPort: await freePort(), backendPort: await freePort() });
+  });
   beforeEach(async () => {
     agent = await startAgent();
   });
@@ -87,7 +90,7 @@ describe('Control API: order as a cloud enforces it', () => {
     expect(updated.status).to.equal(200);
     expect(updated.body.generation).to.equal(2);
     expect(updated.body.status.state).to.equal('ACTIVE');
-    const replace = await put(agent, 'listeners', 'shop/http', { ...specOf(manifest, 'shop/http'), port: 20113 });
+    const replace = await put(agent, 'listeners', 'shop/http', { ...specOf(manifest, 'shop/http'), port: (specOf(manifest, 'shop/http').port as number) + 1 });
     expect(replace.status).to.equal(409);
     expect(replace.body.error.message).to.contain('port cannot change in place');
     const ops = await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations');
@@ -110,7 +113,7 @@ describe('Control API: order as a cloud enforces it', () => {
     let blocker: Server;
     beforeEach(async () => {
       blocker = createServer();
-      await new Promise<void>((resolve) => blocker.listen(20114, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     });
     afterEach(async () => {
       if (blocker.listening) await new Promise((resolve) => blocker.close(resolve));
@@ -118,7 +121,7 @@ describe('Control API: order as a cloud enforces it', () => {
 
     it('goes FAILED with the bind error, and ACTIVE once retried after the port is free', async () => {
       await agent.call('PUT', '/v1/manifest', { ...manifest, resources: manifest.resources.filter((r) => (r as { id: string }).id !== 'shop/http') });
-      const spec = { ...specOf(manifest, 'shop/http'), port: 20114 };
+      const spec = { ...specOf(manifest, 'shop/http'), port: (blocker.address() as { port: number }).port };
       const failed = await put(agent, 'listeners', 'shop/http', spec);
       expect(failed.status).to.equal(201);
       const read = await agent.call<Rep>('GET', '/v1/listeners/shop%2Fhttp');

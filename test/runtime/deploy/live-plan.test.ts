@@ -6,7 +6,7 @@ import type { RunEvent } from '../../../runtime/deploy/run';
 import { resolveTarget, TargetError } from '../../../runtime/deploy/target';
 import { shopManifest } from '../api/fixture';
 
-const desired = validateManifest(shopManifest({ listenerPort: 20601, backendPort: 20602 })).resources;
+const desired = validateManifest(shopManifest({ listenerPort: 8080, backendPort: 9001 })).resources;
 const live = (state: LiveResource['state'], resources: readonly Resource[] = desired): LiveResource[] => resources.map((resource) => ({ resource, state }));
 const steps = (plan: ReturnType<typeof livePlan>): string[] => plan.waves.flat().map((s) => `${s.action} ${s.id}`);
 

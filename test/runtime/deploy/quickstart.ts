@@ -4,15 +4,17 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateManifest, type Manifest } from '../../../lib';
 import { loadManifest } from '../../../bin/load';
-import { ALBKIT_BIN } from '../../helpers/agent';
+import { ALBKIT_BIN, freePort } from '../../helpers/agent';
 
-/** The quickstart, listeners on `base`+1/+2 and servers on `base`+3… (every port in 20000–20999). */
-export async function quickstartManifest(base: number): Promise<Manifest> {
+/** The quickstart with every port (listeners and servers) moved to one that is free now. */
+export async function quickstartManifest(): Promise<Manifest> {
   const app = await loadManifest(join(__dirname, '..', '..', '..', '..', 'examples', 'quickstart', 'app.ts'));
   const ports = new Map<number, number>();
+  for (const port of [8080, 8443, 9001, 9002, 9003]) ports.set(port, await freePort());
   const move = (port: number): number => {
-    if (!ports.has(port)) ports.set(port, base + ports.size + 1);
-    return ports.get(port) as number;
+    const moved = ports.get(port);
+    if (moved === undefined) throw new Error(`the quickstart uses port ${port}, which this fixture does not move`);
+    return moved;
   };
   const resources = app.resources.map((resource) => {
     const spec = resource.spec as unknown as Record<string, unknown>;
