@@ -33,33 +33,69 @@ const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
  *
  * IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`, what a dual-stack socket reports for an IPv4 peer) are sent
  * in their plain IPv4 form under `TCP4`. When one end is IPv4 and the other IPv6, both are sent as IPv6
- * (`TCP6`, the IPv4 end in its mapped form), since the line names one family for both. A scope id
- * (`fe80::1%eth0`) is not part of an address's canonical form and is dropped. Anything else that is not a
- * TCP endpoint with an address and a port (a socket already closed) gives `PROXY UNKNOWN\r\n`.
+ * (`TCP6`, the IPv4 end mapped), since the line names one family for both. IPv6 addresses are written in the
+ * specification's form, hexadecimal groups only, compressed as RFC 5952 says (so at most 39 characters and
+ * the line at most 104 bytes); a scope id (`fe80::1%eth0`) is dropped. Anything else that is not a TCP
+ * endpoint with an address and a port (a socket already closed) gives `PROXY UNKNOWN\r\n`.
  */
 export function proxyV1Header(source: Endpoint, destination: Endpoint): string {
-  const src = canonicalAddress(source.address);
-  const dst = canonicalAddress(destination.address);
+  const src = plainIpv4(source.address);
+  const dst = plainIpv4(destination.address);
   if (src === undefined || dst === undefined || !isPort(source.port) || !isPort(destination.port)) {
     return PROXY_V1_UNKNOWN;
   }
-  const srcIs4 = isIPv4(src);
-  const dstIs4 = isIPv4(dst);
-  if (srcIs4 && dstIs4) return `PROXY TCP4 ${src} ${dst} ${source.port} ${destination.port}\r\n`;
-  const src6 = srcIs4 ? `::ffff:${src}` : src;
-  const dst6 = dstIs4 ? `::ffff:${dst}` : dst;
+  if (isIPv4(src) && isIPv4(dst)) return `PROXY TCP4 ${src} ${dst} ${source.port} ${destination.port}\r\n`;
+  const src6 = canonicalIpv6(src);
+  const dst6 = canonicalIpv6(dst);
+  if (src6 === undefined || dst6 === undefined) return PROXY_V1_UNKNOWN;
   return `PROXY TCP6 ${src6} ${dst6} ${source.port} ${destination.port}\r\n`;
 }
 
-/** The address in the form the header carries: plain IPv4 for mapped addresses, no scope id; else undefined. */
-function canonicalAddress(address: string | undefined): string | undefined {
-  if (address === undefined) return undefined;
-  const mapped = MAPPED_IPV4.exec(address);
-  if (mapped !== null && isIPv4(mapped[1]!)) return mapped[1];
-  if (isIPv4(address)) return address;
+/** The IPv4 address of a mapped IPv6 address (`::ffff:a.b.c.d`), else the address as given. */
+function plainIpv4(address: string | undefined): string | undefined {
+  const mapped = address === undefined ? null : MAPPED_IPV4.exec(address);
+  return mapped !== null && isIPv4(mapped[1]!) ? mapped[1] : address;
+}
+
+/**
+ * An IPv4 or IPv6 address as RFC 5952 writes an IPv6 one: eight lowercase hexadecimal groups without leading
+ * zeros, the longest run of two or more zero groups (the first of equals) as `::`. IPv4 addresses are
+ * written mapped (`::ffff:a00:1`). Undefined for anything else.
+ */
+function canonicalIpv6(address: string): string | undefined {
+  const groups = ipv6Groups(address);
+  if (groups === undefined) return undefined;
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (list: number[]): string => list.map((group) => group.toString(16)).join(':');
+  if (bestStart === -1) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (scope id dropped), or of an IPv4 address mapped. */
+function ipv6Groups(address: string): number[] | undefined {
+  if (isIPv4(address)) return [0, 0, 0, 0, 0, 0xffff, ...ipv4Groups(address)];
   const scope = address.indexOf('%');
   const bare = scope === -1 ? address : address.slice(0, scope);
-  return isIPv6(bare) ? bare.toLowerCase() : undefined;
+  if (!isIPv6(bare)) return undefined;
+  const parse = (part: string): number[] =>
+    part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ipv4Groups(group) : [parseInt(group, 16)]));
+  const [head = '', tail] = bare.split('::') as [string, string | undefined];
+  const left = parse(head);
+  if (tail === undefined) return left;
+  const right = parse(tail);
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+function ipv4Groups(address: string): number[] {
+  const [a, b, c, d] = address.split('.').map(Number) as [number, number, number, number];
+  return [a * 256 + b, c * 256 + d];
 }
 
 function isPort(port: number | undefined): port is number {
