@@ -1,5 +1,5 @@
 /** What the figures were measured on: the machine, and the version of every program in the comparison. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +38,9 @@ export function describeMachine(root: string): MachineInfo {
 }
 
 function run(command: string, args: string[]): string {
-  try {
-    // nginx -v and wrk -v print to stderr, and wrk -v exits 1
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string };
-    return `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
-  }
+  // nginx -v prints to stderr, and wrk -v exits 1
+  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`;
 }
 
 function firstMatch(text: string, pattern: RegExp): string {

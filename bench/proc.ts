@@ -120,12 +120,18 @@ export interface BoundedOutput {
   stderr: string;
 }
 
+/** Extra controls of a bounded run. */
+export interface BoundedOptions extends SpawnOptions {
+  /** When this settles, the program gets SIGINT (wrk then stops and prints its figures). */
+  interrupt?: Promise<unknown>;
+}
+
 /** Runs a program to completion within `timeoutMs` (then SIGKILL by PID); rejects on a non-zero exit. */
 export function runBounded(
   command: string,
   args: readonly string[],
   timeoutMs: number,
-  options: SpawnOptions = {},
+  { interrupt, ...options }: BoundedOptions = {},
 ): Promise<BoundedOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,6 +141,8 @@ export function runBounded(
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => void daemon.stop(0), timeoutMs);
+    const interruptNow = (): void => signal(daemon.pid, 'SIGINT');
+    void interrupt?.then(interruptNow, interruptNow);
     child.once('close', (code, signalName) => {
       clearTimeout(timer);
       if (code === 0) resolve({ stdout, stderr });

@@ -51,7 +51,7 @@ export interface ControlRecord {
 /** The reconfiguration-under-load measurement. */
 export interface ReconfigRecord {
   round: number;
-  /** wrk connections and seconds of each of the two runs. */
+  /** wrk connections, and the seconds of the run before the changes (the loaded run lasts as long as they take). */
   connections: number;
   seconds: number;
   changes: number;

@@ -216,9 +216,10 @@ ${table(
     const of = (value: (record: (typeof results.reconfig)[number]) => number): Summary => summarize(results.reconfig.map(value));
     parts.push(`## Reconfiguration under load
 
-albkit at ${results.reconfig[0]!.connections} connections: one ${results.reconfig[0]!.seconds} s wrk run before the changes, and one as long
-while \`albkit deploy\` applies ${results.reconfig[0]!.changes} changes, one after the other (weights, a third server added and
-removed, the algorithm switched, the health check retuned).
+albkit at ${results.reconfig[0]!.connections} connections: one ${results.reconfig[0]!.seconds} s wrk run before the changes, and one that lasts
+while \`albkit deploy\` applies ${results.reconfig[0]!.changes} changes one after the other, spread over about
+${results.reconfig[0]!.seconds} s (weights, a third server added and removed, the algorithm switched, the health check retuned),
+ending a second after the last one.
 
 ${table(
   ['', 'req/s', 'p99 ms', 'failed requests', 'changes under load'],

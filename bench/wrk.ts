@@ -34,6 +34,8 @@ export interface WrkOptions {
   threads?: number;
   /** The core wrk is pinned to. @default 0 */
   core?: number;
+  /** Ends the run early (SIGINT: wrk stops and prints what it measured) when this settles. @default none */
+  until?: Promise<unknown>;
 }
 
 /** A run's parsed figures and wrk's own output. */
@@ -60,7 +62,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkRun> {
     '--latency',
     options.url,
   ];
-  const { stdout } = await runBounded('taskset', args, (options.seconds + 15) * 1000);
+  const { stdout } = await runBounded('taskset', args, (options.seconds + 15) * 1000, { interrupt: options.until });
   return { result: parseWrk(stdout), output: stdout };
 }
 

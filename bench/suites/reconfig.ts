@@ -47,17 +47,20 @@ export function reconfigVariants(backendPorts: readonly number[]): { ports: read
   return Array.from({ length: CHANGES }, (_, index) => cycle[index % cycle.length]!);
 }
 
-async function applyChanges(files: readonly string[], agent: RunningAgent, spanMs: number): Promise<number[]> {
+/** Applies each manifest with `albkit deploy`, one after the other, at least `spacingMs` apart; returns when each finished. */
+async function applyChanges(files: readonly string[], agent: RunningAgent, spacingMs: number): Promise<number[]> {
   const finishedAt: number[] = [];
-  const started = Date.now();
-  for (const [index, file] of files.entries()) {
-    const due = started + (spanMs * index) / files.length;
-    if (due > Date.now()) await sleep(due - Date.now());
+  for (const file of files) {
+    const next = sleep(spacingMs);
     await runAlbkit('deploy', file, agent);
     finishedAt.push(Date.now());
+    await next;
   }
   return finishedAt;
 }
+
+/** The longest the loaded run may last, whatever the deploys take. */
+const LOADED_RUN_CAP_SECONDS = 180;
 
 /** Runs the suite; a failed round is reported in `failures`. */
 export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: string[]): Promise<ReconfigRecord[]> {
@@ -68,8 +71,6 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
     writeManifest(httpApp(HTTP_PROXY_PORT, ports, variant), file);
     return file;
   });
-  // deploys start a Node process each: leave room for all 20 inside the loaded run
-  const seconds = Math.max(options.duration * 2, 30);
   const url = `http://${HOST}:${HTTP_PROXY_PORT}/`;
   const records: ReconfigRecord[] = [];
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -78,20 +79,24 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
       agent = await startAgent(options.dir, base);
       await waitForOk(HTTP_PROXY_PORT);
       await runWrk({ url, connections: options.connections, seconds: options.warmup });
-      const before = await runWrk({ url, connections: options.connections, seconds });
-      const loadEnds = Date.now() + seconds * 1000;
+      const before = await runWrk({ url, connections: options.connections, seconds: options.duration });
+      // the changes are spread over about one run's duration; the loaded run ends a second after the last one
+      const changes = applyChanges(files, agent, (options.duration * 1000) / files.length);
+      let loadEnded = Number.POSITIVE_INFINITY;
       const [during, finishedAt] = await Promise.all([
-        runWrk({ url, connections: options.connections, seconds }),
-        applyChanges(files, agent, seconds * 1000 * 0.8),
+        runWrk({ url, connections: options.connections, seconds: LOADED_RUN_CAP_SECONDS, until: changes.then(() => sleep(1000)) }).finally(
+          () => (loadEnded = Date.now()),
+        ),
+        changes,
       ]);
       options.raw.write(`reconfig-before-r${round}.txt`, before.output);
       options.raw.write(`reconfig-during-r${round}.txt`, during.output);
       const record: ReconfigRecord = {
         round,
         connections: options.connections,
-        seconds,
+        seconds: options.duration,
         changes: files.length,
-        changesDuringLoad: finishedAt.filter((time) => time <= loadEnds).length,
+        changesDuringLoad: finishedAt.filter((time) => time <= loadEnded).length,
         requestsBefore: before.result.requests,
         errorsBefore: before.result.socketErrors + before.result.non2xx,
         p99BeforeMs: before.result.p99Ms,
