@@ -18,6 +18,7 @@ import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
 import { FileStore } from './store/file-store';
+import { lockStateDir } from './store/lock';
 import { readOrCreateSecret, readSecret } from './store/secrets';
 
 /** Where the control API listens when no `--control` is given. */
@@ -71,9 +72,13 @@ export class Agent {
     private readonly dataPlane: DataPlanePort,
     private readonly reconciler: Reconciler,
     private readonly runner: ManifestRunner,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
-  /** Boots an agent; rejects (nothing left running) on an unusable state file, token or address. */
+  /**
+   * Boots an agent; rejects (nothing left running) on an unusable state file, token or address, or when
+   * another agent runs on the same state directory.
+   */
   static async start(options: AgentOptions = {}): Promise<Agent> {
     const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
     const { host, port } = parseControl(options.control ?? DEFAULT_CONTROL);
@@ -81,6 +86,16 @@ export class Agent {
       throw new Error(`--control ${host}:${port} is not a loopback address: give --token-file so the token is yours to distribute`);
     }
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const unlock = await lockStateDir(stateDir);
+    try {
+      return await Agent.boot(stateDir, host, port, options, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
+
+  private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
     const store = new FileStore(stateDir);
     const state = await store.load();
     const token = options.tokenFile ? await readSecret(options.tokenFile) : await readOrCreateSecret(join(stateDir, 'token'));
@@ -105,7 +120,7 @@ export class Agent {
     const endpoint = `http://${shown}:${address.port}`;
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner);
+    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, unlock);
     if (options.manifest) {
       // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
       await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
@@ -125,6 +140,7 @@ export class Agent {
       await this.server.close();
       await this.reconciler.idle();
       await this.dataPlane.stop(deadlineMs);
+      await this.unlock();
       this.logger.info('agent stopped');
     })();
     return this.stopping;

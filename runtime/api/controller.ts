@@ -55,6 +55,7 @@ export interface Representation {
 /** How long a PUT waits for its change to reach the data plane before answering (it answers CREATING then). */
 const PUT_SETTLE_MS = 10_000;
 
+/** The resources of one agent and the rules for changing them; the control API's routes call it. */
 export class Controller {
   constructor(
     private readonly state: AgentState,

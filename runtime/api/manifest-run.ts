@@ -20,6 +20,7 @@ export interface ManifestRun {
   hash: string;
 }
 
+/** Runs whole manifests against a controller, one at a time. */
 export class ManifestRunner {
   private chain: Promise<unknown> = Promise.resolve();
 

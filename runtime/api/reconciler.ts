@@ -9,6 +9,7 @@ import type { FileStore } from '../store/file-store';
 import { toResource, type AgentState, type StoredResource } from '../store/state';
 import type { BindOutcome, DataPlanePort } from './data-plane-port';
 
+/** Applies the stored resources to the data plane, one apply at a time, and records the outcome. */
 export class Reconciler {
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
