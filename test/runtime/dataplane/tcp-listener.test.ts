@@ -1,10 +1,14 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { createTcpListener, type TcpListenerRuntime } from '../../../runtime/dataplane/tcp-listener';
 import {
+  Children,
   TestPool,
   closesWithin,
   connectFrom,
@@ -253,9 +257,13 @@ describe('TLS listener', function () {
   let backend: TestBackend;
   let listener: TcpListenerRuntime;
   let port: number;
+  let dir: string;
+  const children = new Children();
 
   before(async () => {
     certificate = await generateCertificate();
+    dir = mkdtempSync(join(tmpdir(), 'albkit-tls-'));
+    writeFileSync(join(dir, 'ca.pem'), certificate.cert);
     backend = await startEchoBackend();
     listener = createTcpListener(
       tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate, idleTimeoutMs: 5_000 }),
@@ -265,8 +273,39 @@ describe('TLS listener', function () {
   });
 
   after(async () => {
+    await children.stopAll();
     await listener.stop(0);
     await backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `openssl s_client` against the listener, verifying the certificate for `hostname`. */
+  function sClient(hostname: string): ReturnType<Children['spawn']> {
+    const args = ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', hostname, '-CAfile', join(dir, 'ca.pem')];
+    return children.spawn('openssl', [...args, '-verify_hostname', hostname, '-verify_return_error']);
+  }
+
+  it('is verified by openssl s_client, and carries its bytes to the server and back', async () => {
+    const client = sClient('localhost');
+    client.stdin!.write('ping through openssl\n');
+    const deadline = Date.now() + 5000;
+    while (!client.output.join('').includes('\nping through openssl') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    client.stdin!.end();
+    const [code] = (await once(client, 'exit')) as [number];
+    const output = client.output.join('');
+    expect(output).to.include('Verify return code: 0 (ok)');
+    expect(output).to.include('\nping through openssl');
+    expect(code).to.equal(0);
+  });
+
+  it('fails openssl s_client verification for a name the certificate does not carry', async () => {
+    const client = sClient('other.example');
+    client.stdin!.end();
+    const [code] = (await once(client, 'exit')) as [number];
+    expect(code).to.not.equal(0);
+    expect(client.output.join('')).to.match(/hostname mismatch|verify error/i);
   });
 
   function secureConnect(): Promise<Socket> {
