@@ -114,9 +114,8 @@ export class Controller {
     if (resource.state !== 'DELETING') {
       const dependent = this.state.resources.find((r) => r.dependsOn.includes(id));
       if (dependent) {
-        throw conflict(
-          `${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; delete ${dependent.id} first`,
-        );
+        const advice = dependent.state === 'DELETING' ? `wait until ${dependent.id} is gone` : `delete ${dependent.id} first`;
+        throw conflict(`${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; ${advice}`);
       }
       resource.state = 'DELETING';
       delete resource.reason;
@@ -127,18 +126,21 @@ export class Controller {
     return this.represent(resource);
   }
 
-  /** Resolves once the resource is no longer CREATING (or is gone). */
+  /** Resolves once the resource is no longer CREATING (or is gone), or the deadline passed. */
   async settle(resource: StoredResource, deadlineMs = PUT_SETTLE_MS): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     do {
-      const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
-      await Promise.race([this.reconciler.request(), timer]);
+      await withDeadline(this.reconciler.request(), deadline);
     } while (resource.state === 'CREATING' && this.state.resources.includes(resource) && Date.now() < deadline);
   }
 
-  /** Resolves once the resource with this id is gone. */
-  async gone(id: string): Promise<void> {
-    while (this.state.resources.some((r) => r.id === id)) await this.reconciler.request();
+  /** Resolves once the resource with this id is gone; rejects with a 409 when it is still there at the deadline. */
+  async gone(id: string, deadlineMs: number): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    while (this.state.resources.some((r) => r.id === id)) {
+      if (Date.now() >= deadline) throw conflict(`"${id}" is still being deleted after ${deadlineMs} ms`);
+      await withDeadline(this.reconciler.request(), deadline);
+    }
   }
 
   /**
@@ -231,6 +233,17 @@ export class Controller {
     if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
     const { id, kind, dependsOn, spec, generation } = resource;
     return { id, kind, dependsOn, spec, status, generation };
+  }
+}
+
+/** Waits for `work`, but no later than `deadline` (epoch ms). */
+async function withDeadline(work: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

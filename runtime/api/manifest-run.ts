@@ -42,7 +42,7 @@ export class ManifestRunner {
       throw error;
     }
     const deleting = this.controller.all().filter((r) => r.state === 'DELETING');
-    await Promise.all(deleting.map((r) => this.controller.gone(r.id)));
+    await Promise.all(deleting.map((r) => this.controller.gone(r.id, STEP_TIMEOUT_MS)));
     const live = this.controller.all().map((r) => ({ resource: toResource(r), state: r.state }));
     const steps = livePlan(live, desired.resources);
     const byId = new Map(desired.resources.map((r) => [r.id, r]));
@@ -57,7 +57,7 @@ export class ManifestRunner {
   private async runStep(step: Step, desired: Map<string, { spec: unknown; dependsOn: string[] }>): Promise<void> {
     if (step.operation === 'delete') {
       await this.controller.delete(step.kind, step.id);
-      await this.controller.gone(step.id);
+      await this.controller.gone(step.id, STEP_TIMEOUT_MS);
       return;
     }
     const { spec, dependsOn } = desired.get(step.id) as { spec: unknown; dependsOn: string[] };
