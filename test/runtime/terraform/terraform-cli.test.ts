@@ -108,6 +108,28 @@ describe('Terraform CLI with examples/terraform', function () {
     expect(code, 'exit code 2 means changes were planned').to.equal(0);
   });
 
+  it('imports a resource the agent has, and then plans no changes', async () => {
+    await tf.run(['state', 'rm', 'albkit_listener.tcp']);
+    const { stdout } = await tf.run(['import', ...vars, '-var', `http_port=${HTTP_PORT}`, 'albkit_listener.tcp', 'web/tcp']);
+    expect(stdout).to.include('Import successful!');
+    const { code } = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [0, 2]);
+    expect(code).to.equal(0);
+    expect(await newOperations()).to.deep.equal([]);
+  });
+
+  it('runs through dev_overrides too, with no terraform init', async () => {
+    const dev = await terraformDir(terraform!, { install: 'dev_overrides' });
+    try {
+      await mkdir(dev.dir, { recursive: true });
+      for (const file of ['main.tf', 'variables.tf', 'outputs.tf']) await cp(join(EXAMPLE, file), join(dev.dir, file));
+      const { stdout, stderr } = await dev.run(['validate']);
+      expect(stdout).to.include('The configuration is valid');
+      expect(stderr + stdout).to.include('Provider development overrides are in effect');
+    } finally {
+      await dev.remove();
+    }
+  });
+
   it('replaces only the listener when its port changes', async () => {
     const { stdout } = await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${NEW_HTTP_PORT}`]);
     expect(stdout).to.include('Resources: 1 added, 0 changed, 1 destroyed.');

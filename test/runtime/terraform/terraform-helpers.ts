@@ -5,8 +5,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cliConfig, installMirror } from '../../../runtime/terraform/install';
+import { dirname, join } from 'node:path';
+import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../runtime/terraform/install';
 
 /** The terraform binary on PATH, or undefined. */
 export function findTerraform(): string | undefined {
@@ -26,13 +26,24 @@ export interface TerraformDir {
   remove(): Promise<void>;
 }
 
-/** Makes a temporary directory with a mirror and CLI config; `prepare` fills it (copies .tf files, …). */
-export async function terraformDir(binary: string, env: NodeJS.ProcessEnv = {}): Promise<TerraformDir> {
+/** A CLI configuration that runs the provider straight from this checkout, without `terraform init`. */
+function devOverrides(): string {
+  return `provider_installation {\n  dev_overrides {\n    "albkit/albkit" = ${JSON.stringify(dirname(PROVIDER_LAUNCHER))}\n  }\n  direct {}\n}\n`;
+}
+
+/**
+ * Makes a temporary directory (`dir`, still to be created and filled) with a CLI config that installs the
+ * provider from a filesystem mirror, or with `dev_overrides`.
+ */
+export async function terraformDir(
+  binary: string,
+  { env = {}, install = 'mirror' }: { env?: NodeJS.ProcessEnv; install?: 'mirror' | 'dev_overrides' } = {},
+): Promise<TerraformDir> {
   const root = await mkdtemp(join(tmpdir(), 'albkit-tf-'));
   const dir = join(root, 'work');
-  installMirror(join(root, 'mirror'));
+  if (install === 'mirror') installMirror(join(root, 'mirror'));
   const configFile = join(root, 'cli.tfrc');
-  await writeFile(configFile, cliConfig(join(root, 'mirror')));
+  await writeFile(configFile, install === 'mirror' ? cliConfig(join(root, 'mirror')) : devOverrides());
   const fullEnv: NodeJS.ProcessEnv = {
     ...process.env,
     TF_CLI_CONFIG_FILE: configFile,
