@@ -42,6 +42,8 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
     throw error;
   }
   const desired = manifest ?? (await loadManifest(input));
+  // Output piped into a reader that went away (`| head`): stop like any Unix tool on a broken pipe.
+  process.stdout.on('error', () => process.exit(EXIT.invalid));
   const client = new ControlClient(target.endpoint, target.token);
   const onEvent = options.json ? jsonReporter(process.stdout) : process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
   const run = verb === 'deploy' ? deploy : destroy;

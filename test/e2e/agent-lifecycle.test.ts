@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,26 @@ function waitFor(child: ChildProcess, text: () => string, pattern: RegExp, timeo
 }
 
 describe('Agent lifecycle', () => {
+  it('refuses to boot from an invalid manifest, before binding or storing anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'albkit-boot-'));
+    try {
+      const manifest = shopManifest({ listenerPort: await freePort(), backendPort: await freePort() });
+      (manifest.resources[4] as { spec: { port: number } }).spec.port = 0;
+      const file = await writeManifest(dir, 'bad.json', manifest);
+      const run = spawnSync(process.execPath, [ALBKIT_BIN, 'agent', '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--manifest', file], {
+        encoding: 'utf8',
+        env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+        timeout: 15_000,
+      });
+      expect(run.status).to.equal(1);
+      expect(run.stderr).to.contain('shop/http: port:');
+      expect(run.stdout).to.equal('');
+      expect(existsSync(join(dir, 'state'))).to.equal(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('SIGTERM', () => {
     let slow: Server;
     let port: number;
