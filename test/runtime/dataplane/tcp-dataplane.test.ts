@@ -1,0 +1,217 @@
+import { expect } from 'chai';
+import { once } from 'node:events';
+import http from 'node:http';
+import { connect as tlsConnect } from 'node:tls';
+import { validateResources, type Resource } from '../../../lib';
+import type { DataPlane } from '../../../runtime/dataplane/dataplane';
+import {
+  connectFrom,
+  freeRangePort,
+  generateCertificate,
+  greetingFrom,
+  readAll,
+  startBackend,
+  startNamedBackend,
+  type TestBackend,
+} from '../../fixtures/tcp-peers';
+import { applyOk, metricValue, newDataPlane } from './http-fixtures';
+
+/** A fast TCP health check: a server is out after 2 failed connects 200 ms apart, back after 2 good ones. */
+const FAST_CHECK = { intervalMs: 200, timeoutMs: 100, unhealthyThreshold: 2, healthyThreshold: 2 };
+
+interface TcpAlbOptions {
+  port: number;
+  servers: ReadonlyArray<{ name: string; port: number; weight?: number }>;
+  backend?: Record<string, unknown>;
+  listener?: Record<string, unknown>;
+  ingress?: Array<Record<string, unknown>>;
+}
+
+/** A load balancer on 127.0.0.1 with one server group, a TCP backend service and a TCP (or TLS) listener. */
+function tcpResources(options: TcpAlbOptions): Resource[] {
+  return validateResources([
+    { id: 'sg', kind: 'SecurityGroup', spec: options.ingress ? { ingress: options.ingress } : {} },
+    {
+      id: 'lb',
+      kind: 'LoadBalancer',
+      spec: {
+        name: 'lb',
+        zones: ['z1'],
+        vpc: { cidr: '127.0.0.0/8' },
+        subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+        securityGroups: ['sg'],
+      },
+    },
+    {
+      id: 'lb/servers',
+      kind: 'ServerGroup',
+      spec: { loadBalancer: 'lb', servers: options.servers.map((server) => ({ address: '127.0.0.1', ...server })) },
+    },
+    {
+      id: 'lb/tcp-backend',
+      kind: 'BackendService',
+      spec: { loadBalancer: 'lb', protocol: 'TCP', port: 9000, serverGroups: ['lb/servers'], healthCheck: FAST_CHECK, ...options.backend },
+    },
+    {
+      id: 'lb/tcp',
+      kind: 'Listener',
+      spec: { loadBalancer: 'lb', protocol: 'TCP', port: options.port, backendService: 'lb/tcp-backend', ...options.listener },
+    },
+  ]);
+}
+
+/** Polls `condition` every 25 ms until it holds or `ms` pass; resolves with whether it held. */
+async function eventually(condition: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
+describe('DataPlane with TCP and TLS listeners', function () {
+  this.timeout(20_000);
+  let a: TestBackend;
+  let b: TestBackend;
+  let dataPlane: DataPlane;
+
+  beforeEach(async () => {
+    a = await startNamedBackend('a');
+    b = await startNamedBackend('b');
+    dataPlane = newDataPlane().dataPlane;
+  });
+
+  afterEach(async () => {
+    await dataPlane.stop(0);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  const healthy = (key: string): boolean | undefined =>
+    dataPlane.health()['lb/tcp-backend']?.find((server) => server.key === key)?.healthy;
+
+  it('binds the TCP listener and spreads connections over the servers by weight', async () => {
+    const port = await freeRangePort();
+    const servers = [
+      { name: 'a', port: a.port, weight: 3 },
+      { name: 'b', port: b.port, weight: 1 },
+    ];
+    await applyOk(dataPlane, tcpResources({ port, servers }));
+    const names: string[] = [];
+    for (let i = 0; i < 8; i++) names.push(await greetingFrom(port));
+    expect(names.filter((name) => name === 'a')).to.have.length(6);
+    expect(names.filter((name) => name === 'b')).to.have.length(2);
+  });
+
+  it('takes a server that stops listening out after the thresholds, sends new connections elsewhere, and brings it back', async () => {
+    const port = await freeRangePort();
+    const servers = [
+      { name: 'a', port: a.port },
+      { name: 'b', port: b.port },
+    ];
+    await applyOk(dataPlane, tcpResources({ port, servers }));
+    expect(await eventually(() => healthy('lb/servers/b') === true, 1000)).to.equal(true);
+    await b.close();
+    const started = Date.now();
+    // Connections keep succeeding meanwhile: a refused connect is retried on the other server.
+    const names: string[] = [];
+    while (healthy('lb/servers/b') !== false && Date.now() - started < 3000) names.push(await greetingFrom(port));
+    const downAfter = Date.now() - started;
+    expect(healthy('lb/servers/b')).to.equal(false);
+    expect(downAfter).to.be.below(FAST_CHECK.intervalMs * 1.1 * FAST_CHECK.unhealthyThreshold + FAST_CHECK.timeoutMs + 1000);
+    expect(new Set(names)).to.deep.equal(new Set(names.length > 0 ? ['a'] : []));
+    for (let i = 0; i < 4; i++) expect(await greetingFrom(port)).to.equal('a');
+
+    b.server.listen(b.port, '127.0.0.1');
+    await once(b.server, 'listening');
+    expect(await eventually(() => healthy('lb/servers/b') === true, 3000)).to.equal(true);
+    const after: string[] = [];
+    for (let i = 0; i < 4; i++) after.push(await greetingFrom(port));
+    expect(after.sort()).to.deep.equal(['a', 'a', 'b', 'b']);
+  });
+
+  it('uses an HTTP health check on a TCP backend service when asked', async () => {
+    let status = 200;
+    const check = http.createServer((_request, response) => response.writeHead(status).end());
+    check.listen(0, '127.0.0.1');
+    await once(check, 'listening');
+    try {
+      const port = await freeRangePort();
+      const checkPort = (check.address() as { port: number }).port;
+      const backend = { healthCheck: { ...FAST_CHECK, protocol: 'HTTP', port: checkPort, path: '/healthz' } };
+      await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'a', port: a.port }], backend }));
+      expect(await greetingFrom(port)).to.equal('a');
+      status = 503;
+      expect(await eventually(() => healthy('lb/servers/a') === false, 3000)).to.equal(true);
+      const refused = await connectFrom(port);
+      expect((await readAll(refused)).length).to.equal(0);
+    } finally {
+      check.close();
+    }
+  });
+
+  it('sends the PROXY v1 header first when the backend service asks for it', async () => {
+    const port = await freeRangePort();
+    const seen: Buffer[] = [];
+    const recorder = await startBackend((socket) => socket.on('data', (chunk: Buffer) => seen.push(chunk)).on('end', () => socket.end()));
+    try {
+      const servers = [{ name: 'recorder', port: recorder.port }];
+      await applyOk(dataPlane, tcpResources({ port, servers, backend: { proxyProtocol: true } }));
+      const client = await connectFrom(port, '127.0.0.5');
+      const clientPort = client.localPort;
+      client.end('payload');
+      await readAll(client);
+      expect(Buffer.concat(seen).toString()).to.equal(`PROXY TCP4 127.0.0.5 127.0.0.1 ${clientPort} ${port}\r\npayload`);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('terminates TLS on a TLS listener with its certificate', async () => {
+    const port = await freeRangePort();
+    const { cert, key } = await generateCertificate();
+    const listener = { protocol: 'TLS', certificate: { certPem: cert, keyPem: key } };
+    await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'a', port: a.port }], listener }));
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost' });
+    const [line] = (await once(socket, 'data')) as [Buffer];
+    expect(line.toString()).to.equal('a\n');
+    socket.destroy();
+  });
+
+  it('enforces the security group at accept and counts refusals in the metrics', async () => {
+    const port = await freeRangePort();
+    const { dataPlane: measured, registry } = newDataPlane();
+    dataPlane = measured;
+    const ingress = [{ cidr: '127.0.0.2/32' }];
+    await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'a', port: a.port }], ingress }));
+    expect(await greetingFrom(port, '127.0.0.2')).to.equal('a');
+    const denied = await connectFrom(port, '127.0.0.3');
+    expect((await readAll(denied).catch(() => Buffer.alloc(0))).length).to.equal(0);
+    expect(await metricValue(registry, 'albkit_listener_refused_connections_total{listener="lb/tcp"}')).to.equal(1);
+    expect(await metricValue(registry, 'albkit_listener_connections_total{listener="lb/tcp"}')).to.equal(1);
+  });
+
+  it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
+    const port = await freeRangePort();
+    const { dataPlane: draining } = newDataPlane({ drainMs: 300 });
+    dataPlane = draining;
+    const resources = tcpResources({ port, servers: [{ name: 'a', port: a.port }] });
+    await applyOk(dataPlane, resources);
+    const open = await connectFrom(port);
+    const [greeting] = (await once(open, 'data')) as [Buffer];
+    expect(greeting.toString()).to.equal('a\n');
+
+    await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'b', port: b.port }] }));
+    open.write('still a');
+    const [echoed] = (await once(open, 'data')) as [Buffer];
+    expect(echoed.toString()).to.equal('still a');
+    expect(await greetingFrom(port)).to.equal('b');
+
+    await applyOk(dataPlane, resources.filter((resource) => resource.kind !== 'Listener'));
+    open.write('draining');
+    const [drained] = (await once(open, 'data')) as [Buffer];
+    expect(drained.toString()).to.equal('draining');
+    open.resume();
+    expect(await eventually(() => open.readableEnded || open.destroyed, 2000)).to.equal(true);
+  });
+});
