@@ -54,44 +54,51 @@ export function jsonReporter(out: ProgressSink): (event: RunEvent) => void {
   };
 }
 
-type Row = { label: string; mark: string; note: string };
-
-/** A task list redrawn in place on a terminal. */
+/**
+ * A live view on a terminal: finished steps scroll by as permanent lines (`✓`/`✗`), below them a redrawn
+ * region shows the steps in flight and the progress (`wave 2/5, 3/9 done`). The region stays as small as
+ * the concurrency, whatever the size of the plan.
+ */
 export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
-  const rows = new Map<string, Row>();
+  const running = new Map<string, string>();
   let drawn = 0;
+  let total = 0;
+  let finished = 0;
+  let waves = 0;
+  let wave = 0;
   const key = (step: Step): string => `${step.operation} ${step.id}`;
-  const draw = (): void => {
-    const lines = [...rows.values()].map((row) => `${row.mark} ${row.label}${row.note ? `  ${row.note}` : ''}`);
-    out.write(`${drawn > 0 ? `\x1b[${drawn}A` : ''}${lines.map((line) => `\x1b[2K${line}\n`).join('')}`);
-    drawn = lines.length;
+  const redraw = (permanent = ''): void => {
+    const region = running.size > 0 || finished < total ? [...[...running.values()].map((label) => `… ${label}`), `wave ${wave}/${waves}, ${finished}/${total} done`] : [];
+    out.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${permanent}${region.map((line) => `${line}\n`).join('')}`);
+    drawn = region.length;
   };
   return (event) => {
     switch (event.type) {
       case 'plan':
         if (event.dryRun) return;
-        if (event.plan.waves.length === 0) {
-          out.write('no changes\n');
-          return;
-        }
-        out.write(`plan: ${summaryLine(event.plan)}\n`);
-        for (const step of event.plan.waves.flat()) rows.set(key(step), { label: stepLabel(step), mark: '·', note: '' });
-        draw();
+        total = event.plan.waves.flat().length;
+        waves = event.plan.waves.length;
+        out.write(total === 0 ? 'no changes\n' : `plan: ${summaryLine(event.plan)}\n`);
         return;
       case 'start':
-        Object.assign(rows.get(key(event.step)) ?? {}, { mark: '…', note: 'in progress' });
-        draw();
+        wave = event.wave;
+        running.set(key(event.step), stepLabel(event.step));
+        redraw();
         return;
       case 'done':
-        Object.assign(rows.get(key(event.step)) ?? {}, { mark: '✓', note: `${event.ms} ms` });
-        draw();
+        running.delete(key(event.step));
+        finished += 1;
+        redraw(`✓ ${stepLabel(event.step)}  ${event.ms} ms\n`);
         return;
       case 'failed':
-        Object.assign(rows.get(key(event.step)) ?? {}, { mark: '✗', note: event.message });
-        draw();
+        running.delete(key(event.step));
+        finished += 1;
+        redraw(`✗ ${event.message}\n`);
         return;
       case 'end':
-        if (event.plan.waves.length > 0) out.write(event.ok ? `done in ${seconds(event.ms)}\n` : `failed after ${seconds(event.ms)}\n`);
+        running.clear();
+        total = finished;
+        redraw(event.plan.waves.length === 0 ? '' : event.ok ? `done in ${seconds(event.ms)}\n` : `failed after ${seconds(event.ms)}\n`);
         return;
     }
   };

@@ -58,9 +58,12 @@ describe('Progress reporters', () => {
     expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).to.deep.equal(['plan', 'start', 'done', 'failed', 'end']);
   });
 
-  it('redraws a task list in place on a terminal', () => {
+  it('keeps finished steps as lines and redraws only the steps in flight on a terminal', () => {
     const text = collect(ttyReporter);
-    expect(text).to.contain('\x1b[2A').and.contain('✓ create SecurityGroup shop-sg  12 ms').and.contain('· create LoadBalancer shop');
+    expect(text).to.contain('… create SecurityGroup shop-sg\nwave 1/2, 0/2 done\n');
+    expect(text).to.contain('\x1b[2A\x1b[0J✓ create SecurityGroup shop-sg  12 ms\nwave 1/2, 1/2 done\n');
+    expect(text).to.contain('✗ LoadBalancer shop: FAILED: boom\n');
+    expect(text.endsWith('failed after 1.5 s\n')).to.equal(true);
   });
 });
 
