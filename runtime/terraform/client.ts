@@ -60,14 +60,20 @@ export class ControlClient {
   }
 
   private async call(method: string, url: string, what: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(url, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`${what}: cannot reach the albkit agent at ${this.base} (${cause?.code ?? cause?.message ?? String(error)})`);
+    }
     const text = await response.text();
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
     if (response.status >= 400 && response.status !== 404) throw new ControlApiError(response.status, parsed, what);

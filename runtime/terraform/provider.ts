@@ -50,9 +50,7 @@ function failure(error: unknown, what: string): Diagnostic[] {
   if (error instanceof ControlApiError && error.issues.length > 0) {
     return error.issues.map((issue) => issueDiagnostic(issue));
   }
-  const message = error instanceof Error ? error.message : String(error);
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  return [errorDiagnostic(`${what}: ${message}${cause ? ` (${cause})` : ''}`)];
+  return [errorDiagnostic(`${what}: ${error instanceof Error ? error.message : String(error)}`)];
 }
 
 /** One provider instance: the state of one plugin process. */

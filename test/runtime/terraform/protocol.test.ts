@@ -197,11 +197,22 @@ describe('terraform-provider-albkit protocol', function () {
     ]);
   });
 
-  it('needs an endpoint and token before it can be configured', async () => {
+  it('needs an endpoint and token, and says when the agent cannot be reached', async () => {
     const fresh = await startProvider({ ALBKIT_ENDPOINT: '', ALBKIT_TOKEN: '', ALBKIT_STATE_DIR: '' });
     try {
       const { diagnostics } = await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, {}) });
       expect((diagnostics as { summary: string }[])[0]!.summary).to.equal('provider albkit: no endpoint and no token');
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((resolve) => closed.close(resolve));
+      const endpoint = `http://127.0.0.1:${port}`;
+      const configured = await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint, token: 't' }) });
+      expect(configured.diagnostics).to.deep.equal([]);
+      const unreachable = await fresh.provider.ImportResourceState!({ type_name: 'albkit_eip', id: 'ip' });
+      expect((unreachable.diagnostics as { summary: string }[])[0]!.summary).to.equal(
+        `ip: import: get Eip ip: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
+      );
     } finally {
       await fresh.stop();
     }
