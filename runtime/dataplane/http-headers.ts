@@ -1,9 +1,10 @@
 /**
  * Header rewriting between client and server. Request: hop-by-hop headers (and any named in `Connection`)
  * and `Expect` are dropped, X-Forwarded-For gets the client address appended, X-Forwarded-Proto and
- * X-Forwarded-Port are set to what the client connected to. Response: hop-by-hop headers are dropped (the
- * listener frames the body itself). Both work on flat `[name, value, name, value…]` arrays, as Node and
- * undici carry raw headers, so nothing is parsed into objects.
+ * X-Forwarded-Port are set to what the client connected to, and the result is the request head as one
+ * string. Response: hop-by-hop headers are dropped (the listener frames the body itself). Both read flat
+ * `[name, value, name, value…]` arrays, as Node's parser delivers raw headers, so nothing is parsed into
+ * objects. Names and values were validated by that parser (no CR/LF can slip through).
  */
 
 const PASS = 0;
@@ -13,8 +14,16 @@ const CONNECTION = 3;
 const CONTENT_LENGTH = 4;
 const TRANSFER_ENCODING = 5;
 
-/** Flag in the result of `upstreamRequestHeaders`: the request has a body. */
+/** Flag of `UpstreamHead.flags`: the request has a body. */
 export const HAS_BODY = 1;
+/** Flag of `UpstreamHead.flags`: the body comes chunked (Transfer-Encoding), so it is sent chunked. */
+export const CHUNKED = 2;
+
+/** Where `buildUpstreamHead` puts its result. */
+export interface UpstreamHead {
+  head: string;
+  flags: number;
+}
 
 /** How a header name is treated; compares lower-case only for the few lengths that can match. */
 function classify(name: string): number {
@@ -70,45 +79,49 @@ function listedHopHeaders(raw: readonly string[]): Set<string> | undefined {
 }
 
 /**
- * Appends to `out` the headers sent to the server for a request with raw headers `raw` from `clientIp`,
- * which reached a listener speaking `proto` on `port`; returns `HAS_BODY` when the request has a body.
+ * Sets `target.head` to the request head sent to the server (request line, rewritten headers, blank line)
+ * for a request with raw headers `raw` from `clientIp`, which reached a listener speaking `proto` on
+ * `port`; and `target.flags` to `HAS_BODY` and `CHUNKED` as they apply.
  */
-export function upstreamRequestHeaders(raw: readonly string[], clientIp: string, proto: string, port: string, out: string[]): number {
+export function buildUpstreamHead(
+  target: UpstreamHead,
+  method: string,
+  url: string,
+  raw: readonly string[],
+  clientIp: string,
+  proto: string,
+  port: string,
+): void {
   const listed = listedHopHeaders(raw);
   let flags = 0;
+  let head = `${method} ${url} HTTP/1.1\r\n`;
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
     if (kind === PASS || kind === CONTENT_LENGTH) {
-      if (listed === undefined || !listed.has(name.toLowerCase())) out.push(name, raw[i + 1]!);
+      if (listed === undefined || !listed.has(name.toLowerCase())) head += `${name}: ${raw[i + 1]!}\r\n`;
       if (kind === CONTENT_LENGTH && raw[i + 1] !== '0') flags |= HAS_BODY;
     } else if (kind === FORWARDED_FOR) {
       forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
     } else if (kind === TRANSFER_ENCODING) {
-      flags |= HAS_BODY;
+      flags |= HAS_BODY | CHUNKED;
     }
   }
-  out.push(
-    'x-forwarded-for',
-    forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`,
-    'x-forwarded-proto',
-    proto,
-    'x-forwarded-port',
-    port,
-  );
-  return flags;
+  if (flags & CHUNKED) head += 'transfer-encoding: chunked\r\n';
+  target.head = `${head}x-forwarded-for: ${forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`}\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
+  target.flags = flags;
 }
 
-/** The headers sent to the client for a response with undici's raw headers (Buffers). */
-export function downstreamResponseHeaders(raw: readonly Buffer[]): string[] {
+/** The headers sent to the client for a response with raw headers `raw`. */
+export function downstreamResponseHeaders(raw: readonly string[]): string[] {
   const out: string[] = [];
   let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1');
+    const name = raw[i]!;
     const kind = classify(name);
-    if (kind === CONNECTION) listed = connectionTokens(raw[i + 1]!.toString('latin1'), listed);
-    else if (kind === PASS || kind === FORWARDED_FOR || kind === CONTENT_LENGTH) out.push(name, raw[i + 1]!.toString('latin1'));
+    if (kind === CONNECTION) listed = connectionTokens(raw[i + 1]!, listed);
+    else if (kind === PASS || kind === FORWARDED_FOR || kind === CONTENT_LENGTH) out.push(name, raw[i + 1]!);
   }
   if (listed === undefined) return out;
   const kept: string[] = [];

@@ -5,15 +5,15 @@
  * is the only one left). Errors answer 502 (the server failed) or 504
  * (it timed out) with a fixed body that names no server; no usable server answers 503.
  *
- * The hot path is one `Exchange` object per request, implementing undici's dispatch handler, and module
- * level functions; no closures are made per request.
+ * The hot path is one `Exchange` object per request (the upstream handler, holding the request head) and
+ * module level functions; no closures are made per request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { downstreamResponseHeaders, HAS_BODY, upstreamRequestHeaders } from './http-headers';
+import { buildUpstreamHead, CHUNKED, downstreamResponseHeaders, HAS_BODY, type UpstreamHead } from './http-headers';
 import type { HttpCounts } from './metrics';
 import type { Pool, PoolServer } from './pool';
 import { readCookie } from './session-cookie';
+import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest } from './upstream';
 
 /** What a listener's requests need, rebuilt on each configuration change (never per request). */
 export interface HttpRoute {
@@ -48,12 +48,12 @@ const CONNECTION_FAILURES = new Set([
   'ENETUNREACH',
   'EADDRNOTAVAIL',
   'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
+  UPSTREAM_ERRORS.closed,
+  UPSTREAM_ERRORS.connectTimeout,
 ]);
 /** Failures of a connection that was open: the server may have closed an idle keep-alive connection. */
-const RESETS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const RESETS = new Set(['ECONNRESET', 'EPIPE']);
+const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 const BODIES: Record<number, Buffer> = {
@@ -109,13 +109,15 @@ function onResponseDrain(this: TrackedResponse): void {
   this[EXCHANGE]?.resumeUpstream();
 }
 
-/** One request in flight: undici's dispatch handler for it. */
-class Exchange implements Dispatcher.DispatchHandler {
+/** One request in flight: the upstream handler for it. */
+class Exchange implements UpstreamHandler, UpstreamHead {
   finished = false;
+  head = '';
+  flags = 0;
   private attempts = 0;
-  private abort: ((error?: Error) => void) | undefined;
-  private resume: (() => void) | undefined;
-  private readonly options: Dispatcher.DispatchOptions;
+  private connection: UpstreamExchange | undefined;
+  private readonly request: UpstreamRequest;
+  /** Whether a failed attempt may be sent again: idempotent and without a body (nothing was consumed). */
   private readonly retriable: boolean;
 
   constructor(
@@ -126,48 +128,40 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly clientIp: string,
     private setCookie: boolean,
   ) {
-    const headers: string[] = [];
-    const hasBody = (upstreamRequestHeaders(req.rawHeaders, clientIp, route.proto, route.port, headers) & HAS_BODY) !== 0;
-    this.retriable = !hasBody && IDEMPOTENT.has(req.method!);
-    this.options = {
-      origin: '',
-      path: req.url!,
-      method: req.method as Dispatcher.HttpMethod,
-      headers,
+    const method = req.method!;
+    buildUpstreamHead(this, method, req.url!, req.rawHeaders, clientIp, route.proto, route.port);
+    const hasBody = (this.flags & HAS_BODY) !== 0;
+    this.retriable = !hasBody && IDEMPOTENT.has(method);
+    this.request = {
+      head: this.head,
       body: hasBody ? req : null,
-      headersTimeout: route.idleTimeoutMs,
-      bodyTimeout: route.idleTimeoutMs,
+      chunked: (this.flags & CHUNKED) !== 0,
+      isHead: method === 'HEAD',
+      timeoutMs: route.idleTimeoutMs,
+      handler: this,
     };
   }
 
   dispatch(): void {
     this.attempts++;
-    this.abort = undefined;
-    this.route.pool.httpClient(this.server!).dispatch(this.options, this);
+    this.connection = this.route.pool.httpClient(this.server!).send(this.request);
   }
 
   abortUpstream(): void {
-    this.abort?.(new Error('client closed the connection'));
+    this.connection?.abort();
   }
 
   resumeUpstream(): void {
-    this.resume?.();
+    this.connection?.resume();
   }
 
-  onConnect(abort: (error?: Error) => void): void {
-    if (this.finished) abort();
-    else this.abort = abort;
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+  onHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
     const { res, route } = this;
     const headers = downstreamResponseHeaders(rawHeaders);
     if (this.setCookie) headers.push('set-cookie', `${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}`);
     if (route.draining) res.shouldKeepAlive = false;
     res.writeHead(statusCode, statusText, headers);
     route.counts.responses[(statusCode / 100) | 0]!++;
-    this.resume = resume;
-    return true;
   }
 
   onData(chunk: Buffer): boolean {
@@ -181,10 +175,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.res.end();
   }
 
-  onError(error: Error): void {
+  onError(error: NodeJS.ErrnoException): void {
     const { res, route } = this;
     const server = this.server!;
-    const code = (error as { code?: string }).code ?? '';
+    const code = error.code ?? '';
     const failed = CONNECTION_FAILURES.has(code);
     if (failed) route.pool.reportFailure(server);
     if (this.finished) return;
@@ -206,7 +200,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       }
     }
     this.finish();
-    sendError(route, res, code === 'UND_ERR_INVALID_ARG' ? 400 : TIMEOUTS.has(code) ? 504 : 502);
+    sendError(route, res, TIMEOUTS.has(code) ? 504 : 502);
   }
 
   private finish(): void {

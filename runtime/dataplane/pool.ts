@@ -5,11 +5,11 @@
  * connections; a removed server drains (its in-flight requests and connections finish, then it closes).
  */
 import type { Logger } from 'pino';
-import { Pool as UndiciPool } from 'undici';
 import type { BackendServiceSpec, HealthCheck } from '../../lib';
 import { HealthChecker } from './health';
 import type { DataPlaneMetrics } from './metrics';
 import { createScheduler, type Scheduler } from './schedulers';
+import { UpstreamPool } from './upstream';
 import type { BackendPool, Upstream } from './types';
 
 /** How long opening an upstream connection may take. */
@@ -37,7 +37,7 @@ export class PoolServer implements Upstream {
   /** The session cookie value naming this server. */
   cookie = '';
   /** Upstream HTTP connections, made on first use. */
-  client: UndiciPool | undefined;
+  client: UpstreamPool | undefined;
   readonly checker: HealthChecker;
 
   constructor(
@@ -146,12 +146,8 @@ export class Pool implements BackendPool {
   }
 
   /** The keep-alive HTTP connection pool to a server. */
-  httpClient(server: PoolServer): UndiciPool {
-    server.client ??= new UndiciPool(`http://${server.address}:${server.port}`, {
-      connect: { timeout: CONNECT_TIMEOUT_MS },
-      keepAliveTimeout: UPSTREAM_KEEP_ALIVE_MS,
-      pipelining: 1,
-    });
+  httpClient(server: PoolServer): UpstreamPool {
+    server.client ??= new UpstreamPool(server.address, server.port, CONNECT_TIMEOUT_MS, UPSTREAM_KEEP_ALIVE_MS);
     return server.client;
   }
 
@@ -179,7 +175,7 @@ export class Pool implements BackendPool {
         };
       });
     }
-    await Promise.all([...this.draining].map((server) => server.client?.destroy()));
+    for (const server of this.draining) server.client?.destroy();
     this.draining.clear();
   }
 
@@ -218,7 +214,7 @@ export class Pool implements BackendPool {
 
   private finishDraining(server: PoolServer): void {
     this.draining.delete(server);
-    void server.client?.close();
+    server.client?.close();
     if (this.draining.size === 0) this.drained?.();
   }
 }

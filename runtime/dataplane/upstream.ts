@@ -1,0 +1,339 @@
+/**
+ * The HTTP/1.1 client the proxy uses towards one server: keep-alive connections, each with Node's native
+ * HTTP parser (llhttp, the one node:http uses; headers arrive as one array, not one callback per field). It
+ * writes the request head the proxy built as one string, streams request and response bodies with
+ * backpressure, and hands each connection back to the idle list only when both messages are complete and
+ * the server allows keep-alive. Per request it allocates nothing but what the caller passes in.
+ *
+ * Errors carry a `code`: the socket's (`ECONNREFUSED`, `ECONNRESET`…) or one of `UPSTREAM_ERRORS`.
+ */
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+// Node's own HTTP parser binding, as node:http uses it; exposed (undocumented) through `_http_common`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { HTTPParser } = require('_http_common') as { HTTPParser: HttpParserClass };
+
+interface HttpParser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
+  execute(data: Buffer): number | Error;
+  finish(): number | Error | undefined;
+  close(): void;
+  [key: number]: unknown;
+  connection: UpstreamConnection;
+}
+interface HttpParserClass {
+  new (): HttpParser;
+  RESPONSE: number;
+  kOnHeaders: number;
+  kOnHeadersComplete: number;
+  kOnBody: number;
+  kOnMessageComplete: number;
+}
+
+/** Codes of the failures this client detects itself. */
+export const UPSTREAM_ERRORS = {
+  connectTimeout: 'UPSTREAM_CONNECT_TIMEOUT',
+  headersTimeout: 'UPSTREAM_HEADERS_TIMEOUT',
+  bodyTimeout: 'UPSTREAM_BODY_TIMEOUT',
+  /** The connection closed before a complete response. */
+  closed: 'UPSTREAM_CLOSED',
+  /** The response was not valid HTTP/1.1. */
+  malformed: 'UPSTREAM_MALFORMED',
+  /** The server answered 101 Switching Protocols, which the proxy does not carry. */
+  upgrade: 'UPSTREAM_UPGRADE',
+} as const;
+
+/** What one request's caller is told, in order: headers, body chunks, completion; or an error at any point. */
+export interface UpstreamHandler {
+  onHeaders(statusCode: number, statusText: string, headers: string[]): void;
+  /** A body chunk; return false to pause the server until `UpstreamRequest.resume()`. */
+  onData(chunk: Buffer): boolean;
+  onComplete(): void;
+  onError(error: NodeJS.ErrnoException): void;
+}
+
+/** One request to send. */
+export interface UpstreamRequest {
+  /** Request line and headers, ending with the blank line. */
+  readonly head: string;
+  /** The body, when there is one. */
+  readonly body: Readable | null;
+  /** Whether `body` is sent chunked (the client sent no Content-Length). */
+  readonly chunked: boolean;
+  /** HEAD requests get no response body. */
+  readonly isHead: boolean;
+  /** Longest silence allowed while waiting for the response and between its chunks. */
+  readonly timeoutMs: number;
+  readonly handler: UpstreamHandler;
+}
+
+/** The connection a request runs on: for pausing and aborting it. */
+export type UpstreamExchange = UpstreamConnection;
+
+const enum Phase {
+  Connecting,
+  Waiting,
+  Receiving,
+  Idle,
+}
+
+function upstreamError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Keep-alive connections to one server. */
+export class UpstreamPool {
+  private readonly idle: UpstreamConnection[] = [];
+  private readonly connections = new Set<UpstreamConnection>();
+  private closing = false;
+
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    /** How long opening a connection may take. */
+    readonly connectTimeoutMs: number,
+    /** How long an idle connection is kept open. */
+    readonly keepAliveMs: number,
+  ) {}
+
+  /** Sends `request` on an idle connection or a new one; returns that connection. */
+  send(request: UpstreamRequest): UpstreamExchange {
+    let connection = this.idle.pop();
+    while (connection !== undefined && connection.socket.destroyed) connection = this.idle.pop();
+    if (connection === undefined) {
+      connection = new UpstreamConnection(this);
+      this.connections.add(connection);
+    }
+    connection.start(request);
+    return connection;
+  }
+
+  /** Closes idle connections now and each busy one when its request is done. */
+  close(): void {
+    this.closing = true;
+    for (const connection of this.idle.splice(0)) connection.socket.destroy();
+  }
+
+  /** Closes every connection now, failing requests in flight. */
+  destroy(): void {
+    this.close();
+    for (const connection of this.connections) connection.socket.destroy();
+  }
+
+  /** @internal A connection finished its request; `reusable` when it may take another. */
+  done(connection: UpstreamConnection, reusable: boolean): void {
+    if (reusable && !this.closing) this.idle.push(connection);
+    else connection.socket.destroy();
+  }
+
+  /** @internal A connection closed. */
+  forget(connection: UpstreamConnection): void {
+    this.connections.delete(connection);
+    const index = this.idle.indexOf(connection);
+    if (index >= 0) this.idle.splice(index, 1);
+  }
+}
+
+/** One connection and its parser. */
+class UpstreamConnection {
+  readonly socket: net.Socket;
+  private readonly parser: HttpParser;
+  private phase = Phase.Connecting;
+  private request: UpstreamRequest | undefined;
+  private headers: string[] = [];
+  private informational = false;
+  private keepAlive = false;
+  private requestSent = false;
+
+  constructor(private readonly pool: UpstreamPool) {
+    this.parser = new HTTPParser();
+    this.parser.initialize(HTTPParser.RESPONSE, {}, 0, 0);
+    this.parser.connection = this;
+    this.parser[HTTPParser.kOnHeaders] = onParserHeaders;
+    this.parser[HTTPParser.kOnHeadersComplete] = onParserHeadersComplete;
+    this.parser[HTTPParser.kOnBody] = onParserBody;
+    this.parser[HTTPParser.kOnMessageComplete] = onParserMessageComplete;
+    this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
+    this.socket.setTimeout(pool.connectTimeoutMs);
+    this.socket.on('connect', () => {
+      if (this.phase === Phase.Connecting) {
+        this.phase = Phase.Waiting;
+        this.socket.setTimeout(this.request?.timeoutMs ?? 0);
+      }
+    });
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('timeout', () => this.timeout());
+    this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
+    this.socket.on('end', () => this.ended());
+    this.socket.on('close', () => this.closed());
+  }
+
+  start(request: UpstreamRequest): void {
+    this.request = request;
+    this.requestSent = false;
+    this.informational = false;
+    if (this.phase === Phase.Idle) {
+      this.phase = Phase.Waiting;
+      this.socket.setTimeout(request.timeoutMs);
+    }
+    this.socket.write(request.head, 'latin1');
+    if (request.body === null) this.requestSent = true;
+    else this.sendBody(request.body, request.chunked);
+  }
+
+  /** Resumes a response paused by `onData` returning false. */
+  resume(): void {
+    if (this.request !== undefined) this.socket.resume();
+  }
+
+  /** Drops the request (the client went away): the connection is closed, the handler hears nothing more. */
+  abort(): void {
+    if (this.request === undefined) return;
+    this.request = undefined;
+    this.pool.done(this, false);
+  }
+
+  private sendBody(body: Readable, chunked: boolean): void {
+    const socket = this.socket;
+    const onData = (chunk: Buffer): void => {
+      if (this.request === undefined) return;
+      const flushed = chunked
+        ? socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') && socket.write(chunk) && socket.write('\r\n', 'latin1')
+        : socket.write(chunk);
+      if (!flushed) {
+        body.pause();
+        socket.once('drain', () => body.resume());
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      body.off('data', onData);
+      if (this.request === undefined) return;
+      if (chunked) socket.write('0\r\n\r\n', 'latin1');
+      this.requestSent = true;
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.request === undefined) {
+      // Bytes with no request in flight: the server is not speaking HTTP/1.1 keep-alive properly.
+      this.socket.destroy();
+      return;
+    }
+    const result = this.parser.execute(chunk);
+    if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${(result as NodeJS.ErrnoException).code}`));
+  }
+
+  /** @internal Parser callback: header fields, when there are too many for one call. */
+  addHeaders(headers: string[]): void {
+    for (const item of headers) this.headers.push(item);
+  }
+
+  /** @internal Parser callback; returns 1 to tell the parser that no body follows (HEAD). */
+  headersComplete(headers: string[] | undefined, statusCode: number, statusText: string, upgrade: boolean, keepAlive: boolean): number {
+    const request = this.request;
+    if (request === undefined) return 0;
+    const fields = headers ?? this.headers;
+    this.headers = [];
+    if (statusCode < 200) {
+      if (statusCode === 101 || upgrade) this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'protocol upgrades are not proxied'));
+      this.informational = true;
+      return 0;
+    }
+    this.phase = Phase.Receiving;
+    this.keepAlive = keepAlive;
+    request.handler.onHeaders(statusCode, statusText, fields);
+    return request.isHead ? 1 : 0;
+  }
+
+  /** @internal Parser callback. */
+  body(chunk: Buffer): void {
+    const request = this.request;
+    if (request !== undefined && !request.handler.onData(chunk)) this.socket.pause();
+  }
+
+  /** @internal Parser callback. */
+  messageComplete(): void {
+    if (this.informational) {
+      this.informational = false;
+      return;
+    }
+    const request = this.request;
+    if (request === undefined) return;
+    // Back to the pool, unless the server wants to close or answered before the request body was sent.
+    this.request = undefined;
+    this.phase = Phase.Idle;
+    this.socket.setTimeout(this.pool.keepAliveMs);
+    this.pool.done(this, this.keepAlive && this.requestSent);
+    request.handler.onComplete();
+  }
+
+  private timeout(): void {
+    const code =
+      this.phase === Phase.Connecting
+        ? UPSTREAM_ERRORS.connectTimeout
+        : this.phase === Phase.Waiting
+          ? UPSTREAM_ERRORS.headersTimeout
+          : UPSTREAM_ERRORS.bodyTimeout;
+    if (this.request !== undefined) this.fail(upstreamError(code, `server timed out (${code})`));
+    this.socket.destroy();
+  }
+
+  private ended(): void {
+    if (this.request === undefined) return;
+    // A response delimited by the end of the connection completes here; anything else was cut short.
+    const result = this.parser.finish();
+    if (this.request !== undefined) {
+      this.fail(result instanceof Error ? upstreamError(UPSTREAM_ERRORS.malformed, 'malformed response') : this.closedError());
+    }
+  }
+
+  private closed(): void {
+    if (this.request !== undefined) this.fail(this.closedError());
+    this.pool.forget(this);
+    this.parser.close();
+  }
+
+  private closedError(): NodeJS.ErrnoException {
+    // Nothing received yet: the server closed a kept-alive connection (or crashed) before answering.
+    return this.phase === Phase.Receiving
+      ? upstreamError(UPSTREAM_ERRORS.closed, 'server closed the connection mid-response')
+      : upstreamError('ECONNRESET', 'server closed the connection before answering');
+  }
+
+  private fail(error: NodeJS.ErrnoException): void {
+    const request = this.request;
+    this.socket.destroy();
+    if (request === undefined) return;
+    this.request = undefined;
+    this.pool.done(this, false);
+    request.handler.onError(error);
+  }
+}
+
+function onParserHeaders(this: HttpParser, headers: string[]): void {
+  this.connection.addHeaders(headers);
+}
+
+function onParserHeadersComplete(
+  this: HttpParser,
+  _major: number,
+  _minor: number,
+  headers: string[] | undefined,
+  _method: unknown,
+  _url: unknown,
+  statusCode: number,
+  statusText: string,
+  upgrade: boolean,
+  keepAlive: boolean,
+): number {
+  return this.connection.headersComplete(headers, statusCode, statusText, upgrade, keepAlive);
+}
+
+function onParserBody(this: HttpParser, chunk: Buffer): void {
+  this.connection.body(chunk);
+}
+
+function onParserMessageComplete(this: HttpParser): void {
+  this.connection.messageComplete();
+}
