@@ -1,11 +1,15 @@
 /**
- * Writes the CDKTF L1 bindings from the provider schema: `providers schema -json` document first
- * (`provider-schema.json`), then `@cdktf/provider-generator` over it. Run after a model change:
- * `node dist/runtime/terraform/generate-bindings.js` (writes constructs/cdktf/gen/; the tests fail while it is stale).
+ * Regenerates what the provider schema is made from and made into, after a model change:
+ * `npm run build && node dist/runtime/terraform/generate-bindings.js` writes runtime/terraform/model-docs.json
+ * (the model's TSDoc), then constructs/cdktf/gen/: the `providers schema -json` document
+ * (`provider-schema.json`) and the CDKTF L1 bindings `@cdktf/provider-generator` makes from it. Tests fail while
+ * either is stale.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PROVIDER_VERSION } from './install';
+import { MODEL_DOCS_FILE, modelDocsText } from './model-docs';
 import { PROVIDER_SOURCE } from './schema';
 import { providerSchemaDocument } from './schema-forms';
 
@@ -52,6 +56,7 @@ export async function generateBindings(outDir: string = BINDINGS_DIR): Promise<v
 
 if (require.main === module) {
   const outDir = process.argv[2] ?? BINDINGS_DIR;
+  writeFileSync(MODEL_DOCS_FILE, modelDocsText());
   generateBindings(outDir).then(
     () => process.stdout.write(`wrote ${outDir}\n`),
     (error: unknown) => {

@@ -4,6 +4,8 @@
  * optional+computed attributes, and the fields lib derives (`DERIVED_DEFAULTS`) as computed. Every other face of
  * the schema (the gRPC answer, the `providers schema -json` document, the CDKTF bindings) is made from this.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
 import { DERIVED_DEFAULTS } from '../../lib/resolve';
 import type { CtyType } from './cty';
@@ -90,29 +92,58 @@ function shapesOf(schema: ZodLike): Record<string, ZodLike>[] | undefined {
   return undefined;
 }
 
-function scalarType(schema: ZodLike, where: string): { type: CtyType; hint: string } {
+/** The cty type of a scalar schema, and the only values it takes (enums, literals). */
+function scalarType(schema: ZodLike, where: string): { type: CtyType; values: string[] } {
   const d = def(schema);
   switch (d.type) {
     case 'string':
-      return { type: 'string', hint: '' };
+      return { type: 'string', values: [] };
     case 'enum':
-      return { type: 'string', hint: `One of ${Object.values(d.entries!).map((v) => `\`${v}\``).join(', ')}.` };
+      return { type: 'string', values: Object.values(d.entries!) };
     case 'number':
-      return { type: 'number', hint: '' };
+      return { type: 'number', values: [] };
     case 'boolean':
-      return { type: 'bool', hint: '' };
+      return { type: 'bool', values: [] };
     case 'literal':
-      return { type: typeof d.values![0] === 'boolean' ? 'bool' : 'string', hint: `Only \`${String(d.values![0])}\`.` };
+      return { type: typeof d.values![0] === 'boolean' ? 'bool' : 'string', values: d.values!.map(String) };
     default:
       throw new Error(`${where}: no Terraform type for a zod ${d.type}`);
   }
 }
 
-function describe(hint: string, defaultValue: unknown, derived: boolean, replace: boolean): string {
-  const parts = [hint];
-  if (defaultValue !== undefined) parts.push(`Default: \`${JSON.stringify(defaultValue)}\`.`);
-  if (derived) parts.push('Derived by albkit when not set.');
-  if (replace) parts.push('Changing it replaces the resource.');
+/** The model's TSDoc per field (`model-docs.json`, written by model-docs.ts), read once. */
+let docs: Record<string, string> | undefined;
+function modelDoc(key: string): string | undefined {
+  docs ??= JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'runtime', 'terraform', 'model-docs.json'), 'utf8')) as Record<string, string>;
+  return docs[key];
+}
+
+/** Field names in backticks as Terraform spells them: `minSize` → `min_size`. */
+const terraformNames = (text: string): string => text.replace(/`([a-z]+[A-Z][A-Za-z]*)`/g, (_, name: string) => `\`${snakeCase(name)}\``);
+
+interface DescribeOptions {
+  doc: string | undefined;
+  /** The only values the field takes, listed unless the model's text names them all. */
+  values: string[];
+  defaultValue: unknown;
+  derived: boolean;
+  replace: boolean;
+  required: boolean;
+}
+
+/** The model's words for a field, completed with what Terraform users need: values, default, replace. */
+function describe({ doc, values, defaultValue, derived, replace, required }: DescribeOptions): string {
+  // A required attribute has no default in Terraform, whatever the constructs fill in.
+  const text = terraformNames(doc ?? '').replace(required ? / ?Default: [^.]*\./g : /$^/, '');
+  const parts = [text];
+  if (values.some((value) => !text.includes(value))) {
+    parts.push(values.length === 1 ? `Only \`${values[0]}\`.` : `One of ${values.map((v) => `\`${v}\``).join(', ')}.`);
+  }
+  if (!text.includes('Default:')) {
+    if (defaultValue !== undefined) parts.push(`Default: \`${JSON.stringify(defaultValue)}\`.`);
+    else if (derived) parts.push('Derived by albkit when not set.');
+  }
+  if (replace && !text.includes('replaces')) parts.push('Changing it replaces the resource.');
   return parts.filter((part) => part !== '').join(' ');
 }
 
@@ -121,12 +152,13 @@ function attributesOf(
   path: string,
   derivedPaths: readonly string[],
   replaceFields: readonly string[],
+  kind: Kind,
 ): AttributeSchema[] {
   const names = [...new Set(shapes.flatMap((shape) => Object.keys(shape)))];
   const inAll = (name: string): boolean => shapes.every((shape) => name in shape);
   return names.map((field) => {
     const schema = shapes.find((shape) => field in shape)![field]!;
-    return attributeOf(field, schema, `${path}${field}`, derivedPaths, replaceFields.includes(field), !inAll(field));
+    return attributeOf(field, schema, `${path}${field}`, derivedPaths, replaceFields.includes(field), !inAll(field), kind);
   });
 }
 
@@ -137,6 +169,7 @@ function attributeOf(
   derivedPaths: readonly string[],
   replace: boolean,
   forceOptional: boolean,
+  kind: Kind,
 ): AttributeSchema {
   let inner = schema;
   let optional = forceOptional;
@@ -151,6 +184,7 @@ function attributeOf(
     inner = d.innerType!;
   }
   const derived = derivedPaths.includes(path);
+  const doc = modelDoc(`${kind}.${path.replace(/\[\]/g, '')}`);
   const computed = defaultValue !== undefined || derived;
   const base = {
     name: snakeCase(field),
@@ -167,20 +201,20 @@ function attributeOf(
   const element = d.type === 'array' ? d.element! : undefined;
   const shapes = shapesOf(element ?? inner);
   if (shapes) {
-    const attributes = attributesOf(shapes, element ? `${path}[].` : `${path}.`, derivedPaths, []);
+    const attributes = attributesOf(shapes, element ? `${path}[].` : `${path}.`, derivedPaths, [], kind);
     const objectType: CtyType = ['object', Object.fromEntries(attributes.map((a) => [a.name, a.type]))];
     return {
       ...base,
       type: element ? ['list', objectType] : objectType,
       nested: { mode: element ? 'list' : 'single', attributes },
-      description: describe('', defaultValue, derived, replace),
+      description: describe({ doc, values: [], defaultValue, derived, replace, required: !optional }),
     };
   }
   const scalar = scalarType(element ?? inner, path);
   return {
     ...base,
     type: element ? ['list', scalar.type] : scalar.type,
-    description: describe(scalar.hint, defaultValue, derived, replace),
+    description: describe({ doc, values: scalar.values, defaultValue, derived, replace, required: !optional }),
   };
 }
 
@@ -225,7 +259,7 @@ export function resourceSchema(kind: Kind): ResourceSchema {
   if (!shapes) throw new Error(`${kind}: the spec schema is not an object`);
   const attributes = [
     ...identityAttributes(),
-    ...attributesOf(shapes, '', DERIVED_DEFAULTS[kind], KINDS[kind].replaceOnChange as readonly string[]),
+    ...attributesOf(shapes, '', DERIVED_DEFAULTS[kind], KINDS[kind].replaceOnChange as readonly string[], kind),
   ];
   return {
     typeName: typeNameOf(kind),

@@ -5,6 +5,8 @@ import { KIND_NAMES, KINDS } from '../../../lib';
 import { DERIVED_DEFAULTS } from '../../../lib/resolve';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType } from '../../../runtime/terraform/cty';
 import { attributePath } from '../../../runtime/terraform/diagnostics';
+import { readFileSync } from 'node:fs';
+import { MODEL_DOCS_FILE, modelDocsText } from '../../../runtime/terraform/model-docs';
 import { resourceSchema, snakeCase, type AttributeSchema } from '../../../runtime/terraform/schema';
 import { providerSchemaDocument } from '../../../runtime/terraform/schema-forms';
 
@@ -74,6 +76,18 @@ describe('Provider schema', () => {
     expect(listener.id).to.deep.include({ type: 'string', computed: true });
     expect(listener.id).to.not.have.property('optional');
     expect((listener.certificate!.nested_type as { nesting_mode: string }).nesting_mode).to.equal('single');
+  });
+
+  it("describes attributes in the model's own words (model-docs.json is up to date with lib/model's TSDoc)", () => {
+    expect(readFileSync(MODEL_DOCS_FILE, 'utf8'), 'regenerate: node dist/runtime/terraform/generate-bindings.js').to.equal(modelDocsText());
+    const check = byName(byName(resourceSchema('BackendService').attributes).health_check!.nested!.attributes);
+    expect(check.timeout_ms!.description).to.equal(
+      'How long one check may take, 100–60000 ms; less than `interval_ms` unless both keep their defaults. Default: 5000.',
+    );
+    const listener = byName(resourceSchema('Listener').attributes);
+    expect(listener.port!.description).to.equal('The port, unique per load balancer. Changing it replaces the listener.');
+    const lb = byName(resourceSchema('LoadBalancer').attributes);
+    expect(lb.name!.description, 'a required attribute states no default').to.equal("The load balancer's name.");
   });
 
   it('turns a model field path into a Terraform attribute path', () => {

@@ -14,25 +14,25 @@ export interface AvailabilityGroupConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Default: `[]`.
+  * The instances. Their count must lie within `min_size`–`max_size`. Default: [].
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#instances AvailabilityGroup#instances}
   */
   readonly instances?: AvailabilityGroupInstances[] | cdktf.IResolvable;
   /**
-  * Default: `10`.
+  * The weight every instance gets, 0 (no new traffic) to 100. Default: 10.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#weight AvailabilityGroup#weight}
   */
   readonly weight?: number;
   /**
-  * Default: `0`.
+  * The fewest instances the group may have. Default: 0.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#min_size AvailabilityGroup#min_size}
   */
   readonly minSize?: number;
   /**
-  * Default: `10`.
+  * The most instances the group may have. Default: 10.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#max_size AvailabilityGroup#max_size}
   */
@@ -40,10 +40,14 @@ export interface AvailabilityGroupConfig extends cdktf.TerraformMetaArguments {
 }
 export interface AvailabilityGroupInstances {
   /**
+  * The instance's address; it serves on the backend service's port.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#address AvailabilityGroup#address}
   */
   readonly address: string;
   /**
+  * The zone the instance runs in.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/availability_group#zone AvailabilityGroup#zone}
   */
   readonly zone: string;

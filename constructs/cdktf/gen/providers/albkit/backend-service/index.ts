@@ -14,59 +14,61 @@ export interface BackendServiceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Changing it replaces the resource.
+  * Id of the load balancer. Changing it replaces the backend service.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#load_balancer BackendService#load_balancer}
   */
   readonly loadBalancer: string;
   /**
-  * One of `HTTP`, `TCP`. Changing it replaces the resource.
+  * `HTTP` for HTTP/HTTPS listeners, `TCP` for TCP/TLS listeners. Changing it replaces the backend service.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#protocol BackendService#protocol}
   */
   readonly protocol: string;
   /**
+  * The port availability group instances serve on (server group servers carry their own).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#port BackendService#port}
   */
   readonly port: number;
   /**
-  * One of `WEIGHTED_ROUND_ROBIN`, `WEIGHTED_LEAST_CONNECTIONS`, `SOURCE_IP`. Default: `"WEIGHTED_ROUND_ROBIN"`.
+  * How servers are picked. Default: 'WEIGHTED_ROUND_ROBIN'. One of `WEIGHTED_ROUND_ROBIN`, `WEIGHTED_LEAST_CONNECTIONS`, `SOURCE_IP`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#algorithm BackendService#algorithm}
   */
   readonly algorithm?: string;
   /**
-  * Default: `[]`.
+  * Ids of virtual server groups (not together with `availability_groups`). Default: [].
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#server_groups BackendService#server_groups}
   */
   readonly serverGroups?: string[];
   /**
-  * Default: `[]`.
+  * Ids of availability groups (not together with `server_groups`). Default: [].
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#availability_groups BackendService#availability_groups}
   */
   readonly availabilityGroups?: string[];
   /**
-  * Default: `{"enabled":false,"cookieName":"ALBKIT_SERVER","ttlSeconds":0}`.
+  * Cookie-insertion session persistence; HTTP only. Default: disabled.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#session_persistence BackendService#session_persistence}
   */
   readonly sessionPersistence?: BackendServiceSessionPersistence;
   /**
-  * Only `true`.
+  * X-Forwarded-For (with X-Forwarded-Proto and -Port) is always added on HTTP and cannot be turned off. Accepted only as `true`, for configurations that state it. Default: true.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#x_forwarded_for BackendService#x_forwarded_for}
   */
   readonly xForwardedFor?: boolean | cdktf.IResolvable;
   /**
-  * Default: `false`.
+  * Send a PROXY protocol v1 header to each server; TCP only. Default: false.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#proxy_protocol BackendService#proxy_protocol}
   */
   readonly proxyProtocol?: boolean | cdktf.IResolvable;
   /**
-  * Default: `{"enabled":true,"path":"/","timeoutMs":5000,"intervalMs":3000,"healthyThreshold":3,"unhealthyThreshold":3,"statusCodes":["2xx","3xx"]}`.
+  * The health check. Default: enabled, with the defaults of each field.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#health_check BackendService#health_check}
   */
@@ -74,19 +76,19 @@ export interface BackendServiceConfig extends cdktf.TerraformMetaArguments {
 }
 export interface BackendServiceSessionPersistence {
   /**
-  * Default: `false`.
+  * Pin each client to one server with an inserted cookie. Default: false.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#enabled BackendService#enabled}
   */
   readonly enabled?: boolean | cdktf.IResolvable;
   /**
-  * Default: `"ALBKIT_SERVER"`.
+  * The cookie's name. Default: 'ALBKIT_SERVER'.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#cookie_name BackendService#cookie_name}
   */
   readonly cookieName?: string;
   /**
-  * Default: `0`.
+  * Cookie lifetime in seconds; 0 means a browser-session cookie. 0–86400. Default: 0.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#ttl_seconds BackendService#ttl_seconds}
   */
@@ -240,53 +242,55 @@ export class BackendServiceSessionPersistenceOutputReference extends cdktf.Compl
 }
 export interface BackendServiceHealthCheck {
   /**
-  * Default: `true`.
+  * Whether servers are checked; unchecked servers count as healthy. Default: true.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#enabled BackendService#enabled}
   */
   readonly enabled?: boolean | cdktf.IResolvable;
   /**
-  * One of `HTTP`, `TCP`. Derived by albkit when not set.
+  * `HTTP` (a HEAD request) or `TCP` (a connect). Default: the backend service's protocol.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#protocol BackendService#protocol}
   */
   readonly protocol?: string;
   /**
-  * Default: `"/"`.
+  * The URL path an HTTP check requests with HEAD. Default: '/'.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#path BackendService#path}
   */
   readonly path?: string;
   /**
+  * The port checked. Default: the server's traffic port.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#port BackendService#port}
   */
   readonly port?: number;
   /**
-  * Default: `5000`.
+  * How long one check may take, 100–60000 ms; less than `interval_ms` unless both keep their defaults. Default: 5000.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#timeout_ms BackendService#timeout_ms}
   */
   readonly timeoutMs?: number;
   /**
-  * Default: `3000`.
+  * Pause between the end of one check of a server and the start of the next, 100–300000 ms. Default: 3000.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#interval_ms BackendService#interval_ms}
   */
   readonly intervalMs?: number;
   /**
-  * Default: `3`.
+  * Consecutive successes that bring a server back, 1–10. Default: 3.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#healthy_threshold BackendService#healthy_threshold}
   */
   readonly healthyThreshold?: number;
   /**
-  * Default: `3`.
+  * Consecutive failures that take a server out, 1–10. Default: 3.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#unhealthy_threshold BackendService#unhealthy_threshold}
   */
   readonly unhealthyThreshold?: number;
   /**
-  * Default: `["2xx","3xx"]`.
+  * Status codes an HTTP check counts as healthy. Default: ['2xx', '3xx'].
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#status_codes BackendService#status_codes}
   */

@@ -14,7 +14,7 @@ export interface EipConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Changing it replaces the resource.
+  * The public address. Changing it replaces the EIP.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/eip#address Eip#address}
   */

@@ -14,33 +14,37 @@ export interface ListenerConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Changing it replaces the resource.
+  * Id of the load balancer. Changing it replaces the listener.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#load_balancer Listener#load_balancer}
   */
   readonly loadBalancer: string;
   /**
-  * One of `HTTP`, `HTTPS`, `TCP`, `TLS`. Changing it replaces the resource.
+  * `HTTP`, `HTTPS`, `TCP` or `TLS`. Changing it replaces the listener.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#protocol Listener#protocol}
   */
   readonly protocol: string;
   /**
-  * Changing it replaces the resource.
+  * The port, unique per load balancer. Changing it replaces the listener.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#port Listener#port}
   */
   readonly port: number;
   /**
+  * Id of the backend service traffic goes to.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#backend_service Listener#backend_service}
   */
   readonly backendService: string;
   /**
+  * Required for HTTPS and TLS; not allowed otherwise. Default: none.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#certificate Listener#certificate}
   */
   readonly certificate?: ListenerCertificate;
   /**
-  * Derived by albkit when not set.
+  * Idle connection timeout, 1–86400 s. Default: 60 for HTTP/HTTPS, 1800 for TCP/TLS.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#idle_timeout_seconds Listener#idle_timeout_seconds}
   */
@@ -48,18 +52,26 @@ export interface ListenerConfig extends cdktf.TerraformMetaArguments {
 }
 export interface ListenerCertificate {
   /**
+  * The certificate chain, PEM.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#cert_pem Listener#cert_pem}
   */
   readonly certPem?: string;
   /**
+  * The private key, PEM.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#key_pem Listener#key_pem}
   */
   readonly keyPem?: string;
   /**
+  * Path of the certificate chain PEM file, read by the agent.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#cert_file Listener#cert_file}
   */
   readonly certFile?: string;
   /**
+  * Path of the private key PEM file, read by the agent.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#key_file Listener#key_file}
   */
   readonly keyFile?: string;

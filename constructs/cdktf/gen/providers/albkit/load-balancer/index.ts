@@ -14,40 +14,46 @@ export interface LoadBalancerConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
+  * The load balancer's name.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#name LoadBalancer#name}
   */
   readonly name: string;
   /**
-  * Changing it replaces the resource.
+  * The zone(s) it runs in: one or two. Changing them replaces the load balancer.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#zones LoadBalancer#zones}
   */
   readonly zones: string[];
   /**
-  * Changing it replaces the resource.
+  * The VPC. Changing it replaces the load balancer.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#vpc LoadBalancer#vpc}
   */
   readonly vpc: LoadBalancerVpc;
   /**
-  * Changing it replaces the resource.
+  * The subnet. Changing it replaces the load balancer.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#subnet LoadBalancer#subnet}
   */
   readonly subnet: LoadBalancerSubnet;
   /**
-  * Default: `[]`.
+  * Ids of the security groups enforced at accept. Default: one group open to all (made by the constructs).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#security_groups LoadBalancer#security_groups}
   */
   readonly securityGroups?: string[];
   /**
+  * Id of the EIP; with one the load balancer is `public`, without one `intranet`. Default: none.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#eip LoadBalancer#eip}
   */
   readonly eip?: string;
 }
 export interface LoadBalancerVpc {
   /**
+  * The VPC's address block; every server must lie inside it.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#cidr LoadBalancer#cidr}
   */
   readonly cidr: string;
@@ -139,11 +145,13 @@ export class LoadBalancerVpcOutputReference extends cdktf.ComplexObject {
 }
 export interface LoadBalancerSubnet {
   /**
+  * The subnet's address block; it must lie inside the VPC.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#cidr LoadBalancer#cidr}
   */
   readonly cidr: string;
   /**
-  * Derived by albkit when not set.
+  * The intranet address the listeners bind. Default: the subnet's first host.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/load_balancer#address LoadBalancer#address}
   */

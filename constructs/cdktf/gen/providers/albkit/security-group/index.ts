@@ -14,7 +14,7 @@ export interface SecurityGroupConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Default: `[{"cidr":"0.0.0.0/0","protocol":"ALL","fromPort":1,"toPort":65535}]`.
+  * Rules that allow connections; a connection no rule allows is closed at once. Default: one rule open to all.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/security_group#ingress SecurityGroup#ingress}
   */
@@ -22,25 +22,25 @@ export interface SecurityGroupConfig extends cdktf.TerraformMetaArguments {
 }
 export interface SecurityGroupIngress {
   /**
-  * Default: `"0.0.0.0/0"`.
+  * Source addresses allowed, as a CIDR block. Default: '0.0.0.0/0'.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/security_group#cidr SecurityGroup#cidr}
   */
   readonly cidr?: string;
   /**
-  * One of `TCP`, `ALL`. Default: `"ALL"`.
+  * `TCP` or `ALL` (every protocol the load balancer speaks; all of them run over TCP). Default: 'ALL'.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/security_group#protocol SecurityGroup#protocol}
   */
   readonly protocol?: string;
   /**
-  * Default: `1`.
+  * First listener port the rule opens. Default: 1.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/security_group#from_port SecurityGroup#from_port}
   */
   readonly fromPort?: number;
   /**
-  * Default: `65535`.
+  * Last listener port the rule opens (inclusive). Default: 65535.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/security_group#to_port SecurityGroup#to_port}
   */

@@ -14,13 +14,13 @@ export interface ServerGroupConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * Changing it replaces the resource.
+  * Id of the load balancer the group belongs to. Changing it replaces the group.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#load_balancer ServerGroup#load_balancer}
   */
   readonly loadBalancer: string;
   /**
-  * Default: `[]`.
+  * The servers. Default: [].
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#servers ServerGroup#servers}
   */
@@ -28,25 +28,31 @@ export interface ServerGroupConfig extends cdktf.TerraformMetaArguments {
 }
 export interface ServerGroupServers {
   /**
+  * A name unique within the group, used in metrics and health state. Default: `<address>:<port>`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#name ServerGroup#name}
   */
   readonly name?: string;
   /**
+  * The server's address; it must lie inside the load balancer's VPC.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#address ServerGroup#address}
   */
   readonly address: string;
   /**
+  * The port the server listens on.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#port ServerGroup#port}
   */
   readonly port: number;
   /**
-  * Default: `10`.
+  * Share of new traffic, 0 (none: draining) to 100. Default: 10.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#weight ServerGroup#weight}
   */
   readonly weight?: number;
   /**
-  * Derived by albkit when not set.
+  * The zone the server runs in; one of the load balancer's zones. Default: the load balancer's first zone.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/server_group#zone ServerGroup#zone}
   */
