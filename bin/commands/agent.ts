@@ -5,10 +5,15 @@ import { loadManifest } from '../load';
 
 /** The options `albkit agent` and `albkit up` share. */
 export interface AgentCliOptions {
+  /** `--state-dir`. @default '.albkit' */
   stateDir: string;
+  /** `--control host:port`. @default '127.0.0.1:7070' */
   control: string;
+  /** `--token-file`. @default `<state-dir>/token`, created */
   tokenFile?: string;
+  /** `--drain-ms`, as typed. @default '10000' */
   drainMs: string;
+  /** `--log-level`. @default `ALBKIT_LOG_LEVEL`, else 'info' */
   logLevel: string;
 }
 

@@ -10,11 +10,17 @@ import { renderPlan } from './plan';
 
 /** The options `albkit deploy` and `albkit destroy` share. */
 export interface DeployCliOptions {
+  /** `--endpoint URL`. @default `ALBKIT_ENDPOINT`, else `<state-dir>/endpoint` */
   endpoint?: string;
+  /** `--token-file`. @default `ALBKIT_TOKEN`, else `<state-dir>/token` */
   tokenFile?: string;
+  /** `--state-dir`. @default '.albkit' */
   stateDir: string;
+  /** `--dry-run`: print the plan only. @default false */
   dryRun?: boolean;
+  /** `--json`: NDJSON events on stdout. @default false */
   json?: boolean;
+  /** `--timeout` per step, in seconds, as typed. @default '120' */
   timeout: string;
 }
 

@@ -10,6 +10,7 @@ import { agentOptions, runAgent, type AgentCliOptions } from './agent';
 
 /** Options of `albkit up`. */
 export interface UpOptions extends AgentCliOptions {
+  /** `--timeout` per resource, in seconds, as typed. @default '120' */
   timeout: string;
 }
 

@@ -7,7 +7,9 @@ import { plan, type Plan, type Resource } from '../../lib';
 
 /** A resource as the agent reports it: the manifest form plus its lifecycle state. */
 export interface LiveResource {
+  /** The manifest form: id, kind, edges and resolved spec. */
   resource: Resource;
+  /** The lifecycle state the agent reports. */
   state: 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
 }
 
