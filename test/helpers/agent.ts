@@ -69,9 +69,17 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const endpoint = await waitForListening(child, () => output, exited, options.timeoutMs ?? 15_000);
-  const tokenFile = argValue(options.args, '--token-file') ?? join(stateDir, 'token');
-  const token = (await readFile(tokenFile, 'utf8')).trim();
+  let endpoint: string;
+  let token: string;
+  try {
+    endpoint = await waitForListening(child, () => output, exited, options.timeoutMs ?? 15_000);
+    token = (await readFile(argValue(options.args, '--token-file') ?? join(stateDir, 'token'), 'utf8')).trim();
+  } catch (error) {
+    // Never leave a process behind when the start fails half-way.
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
 
   return {
     endpoint,
