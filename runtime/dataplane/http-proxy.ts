@@ -57,7 +57,6 @@ const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERROR
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 const BODIES: Record<number, Buffer> = {
-  400: Buffer.from('400 Bad Request\n'),
   431: Buffer.from('431 Request Header Fields Too Large\n'),
   502: Buffer.from('502 Bad Gateway\n'),
   503: Buffer.from('503 Service Unavailable: no healthy server\n'),
@@ -147,8 +146,10 @@ class Exchange implements UpstreamHandler, UpstreamHead {
     this.connection = this.route.pool.httpClient(this.server!).send(this.request);
   }
 
+  /** The client went away: drop the upstream request and release the server. */
   abortUpstream(): void {
     this.connection?.abort();
+    this.finish();
   }
 
   resumeUpstream(): void {

@@ -147,6 +147,22 @@ describe('HTTP upstream connections', function () {
     expect(served).to.equal(3);
   });
 
+  it('drops the server request when the client goes away mid-response, and releases the server', async function () {
+    let upstreamClosed = false;
+    const url = await serve((_head, socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial');
+      socket.on('close', () => (upstreamClosed = true));
+    });
+    const socket = net.connect({ host: LB_ADDRESS, port });
+    await once(socket, 'connect');
+    socket.write(`GET ${new URL(url).pathname} HTTP/1.1\r\nHost: lb\r\n\r\n`);
+    await once(socket, 'data');
+    expect(dataPlane.health()['lb/backend']![0]!.active).to.equal(1);
+    socket.destroy();
+    while (!upstreamClosed) await sleep(10);
+    expect(dataPlane.health()['lb/backend']![0]!.active).to.equal(0);
+  });
+
   it('sends a sized request body as is, large ones with backpressure', async function () {
     const echo = await startHttpBackend('echo', (req, res) => {
       const chunks: Buffer[] = [];
