@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createWaves, type Manifest } from '../../lib';
-import { startAgent, type TestAgent } from '../helpers/agent';
+import { freePort, startAgent, type TestAgent } from '../helpers/agent';
 import { quickstartManifest, runCli, writeManifest } from '../runtime/deploy/quickstart';
 
 type Op = { seq: number; op: string; id: string; kind: string };
@@ -99,6 +99,22 @@ describe('albkit deploy and destroy against a running agent', () => {
     const run = await runCli(['deploy', await writeManifest(dir, 'changed.json', changed), ...target]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain('0 to create, 1 to update').and.contain('update Listener web/http');
+  });
+
+  it('replaces a listener whose port changed: delete, wait until gone, create', async () => {
+    const first = await runCli(['deploy', file, ...target]);
+    expect(first.code, first.stderr).to.equal(0);
+    const port = await freePort();
+    const moved = { ...manifest, resources: manifest.resources.map((r) => (r.id === 'web/http' ? { ...r, spec: { ...r.spec, port } } : r)) };
+    const run = await runCli(['deploy', await writeManifest(dir, 'moved.json', moved), ...target]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('0 to create, 0 to update, 1 to replace, 0 to delete');
+    expect(run.stdout.indexOf('replace (delete) Listener web/http')).to.be.below(run.stdout.indexOf('replace (create) Listener web/http'));
+    const listener = await agent.call<{ spec: { port: number }; generation: number; status: { state: string } }>('GET', '/v1/listeners/web%2Fhttp');
+    expect(listener.body).to.deep.include({ generation: 1, status: { state: 'ACTIVE' } });
+    expect(listener.body.spec.port).to.equal(port);
+    const ops = (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items.slice(-2);
+    expect(ops.map((o) => `${o.op} ${o.id}`)).to.deep.equal(['delete web/http', 'create web/http']);
   });
 
   describe('when a listener cannot bind', () => {
