@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type * as Grpc from '@grpc/grpc-js';
 import { selfSignedCertificate } from './certificate';
+import { log } from './log';
 import { AlbkitProvider } from './provider';
 
 /** The cookie go-plugin uses to tell a plugin it was started by Terraform. */
@@ -116,9 +117,18 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
   const unary: Grpc.UntypedServiceImplementation = {};
   for (const [rpc, method] of Object.entries(PROVIDER_METHODS)) {
     unary[rpc] = (call: Grpc.ServerUnaryCall<Record<string, unknown>, unknown>, callback: Grpc.sendUnaryData<unknown>) => {
+      const started = performance.now();
+      const typeName = call.request.type_name;
       provider[method](call.request).then(
-        (response) => callback(null, response),
-        (error: unknown) => callback({ code: grpc.status.INTERNAL, details: error instanceof Error ? error.message : String(error) }),
+        (response) => {
+          const errors = ((response.diagnostics ?? []) as { severity: string }[]).filter((d) => d.severity === 'ERROR').length;
+          log(errors > 0 ? 'warn' : 'debug', rpc, { type_name: typeName, ms: Math.round(performance.now() - started), errors });
+          callback(null, response);
+        },
+        (error: unknown) => {
+          log('error', rpc, { type_name: typeName, error: error instanceof Error ? error.stack : String(error) });
+          callback({ code: grpc.status.INTERNAL, details: error instanceof Error ? error.message : String(error) });
+        },
       );
     };
   }

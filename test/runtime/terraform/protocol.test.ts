@@ -165,6 +165,14 @@ describe('terraform-provider-albkit protocol', function () {
     expect((response.server_capabilities as { plan_destroy: boolean }).plan_destroy).to.equal(true);
   });
 
+  it("logs each call on stderr in go-plugin's JSON line format, and nothing but the handshake on stdout", async () => {
+    await rpc('GetProviderSchema', {});
+    const lines = provider.stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entry = lines.find((line) => line['@message'] === 'GetProviderSchema');
+    expect(entry).to.include({ '@level': 'debug', errors: 0 });
+    expect(entry!['@timestamp']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+
   it('validates configuration with the model and names the attribute', async () => {
     const type = typeOf('albkit_listener');
     const { diagnostics } = await rpc('ValidateResourceConfig', {
