@@ -261,8 +261,10 @@ class UpstreamConnection {
     const request = this.request;
     if (request === undefined) return;
     // Back to the pool, unless the server wants to close or answered before the request body was sent.
+    // Reading resumes (a paused response may have ended) so that a close of the idle connection is seen.
     this.request = undefined;
     this.phase = Phase.Idle;
+    this.socket.resume();
     this.socket.setTimeout(this.pool.keepAliveMs);
     this.pool.done(this, this.keepAlive && this.requestSent);
     request.handler.onComplete();

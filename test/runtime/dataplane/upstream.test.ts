@@ -163,6 +163,26 @@ describe('HTTP upstream connections', function () {
     expect(dataPlane.health()['lb/backend']![0]!.active).to.equal(0);
   });
 
+  it('applies backpressure to a server when the client reads slowly, then reuses the connection', async function () {
+    const size = 8 * 1024 * 1024;
+    const url = await serve((_head, socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.write(Buffer.alloc(size, 1));
+    });
+    const socket = net.connect({ host: LB_ADDRESS, port });
+    await once(socket, 'connect');
+    socket.pause();
+    socket.write(`GET ${new URL(url).pathname} HTTP/1.1\r\nHost: lb\r\n\r\n`);
+    await sleep(300);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.resume();
+    while (received < size) await sleep(10);
+    socket.destroy();
+    expect((await fetchText(client, url)).body.length).to.equal(size);
+    expect(peer!.connections()).to.equal(1);
+  });
+
   it('sends a sized request body as is, large ones with backpressure', async function () {
     const echo = await startHttpBackend('echo', (req, res) => {
       const chunks: Buffer[] = [];
