@@ -63,6 +63,8 @@ export interface ProviderProcess {
   /** Clients made with other credentials, for refusal tests. */
   connect(credentials: grpc.ChannelCredentials): Record<string, Call>;
   stderr(): string;
+  /** Everything the provider wrote on stdout. */
+  stdout(): string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   /** Closes the clients and kills the process if it still runs. */
@@ -107,11 +109,11 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stdout = '';
   const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      stdout += chunk.toString();
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
     });
     void exited.then((code) => reject(new Error(`provider exited (${code}) before its handshake: ${stderr}`)));
   });
@@ -139,6 +141,7 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
     shutdownRpc: async () => void (await promisify(controller, 'Shutdown')({})),
     connect: (other) => clientsFor(handshake.address, other, opened),
     stderr: () => stderr,
+    stdout: () => stdout,
     exited,
     async stop() {
       for (const client of opened) client.close();

@@ -171,6 +171,7 @@ describe('terraform-provider-albkit protocol', function () {
     const entry = lines.find((line) => line['@message'] === 'GetProviderSchema');
     expect(entry).to.include({ '@level': 'debug', errors: 0 });
     expect(entry!['@timestamp']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(provider.stdout()).to.match(/^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc\|[A-Za-z0-9+/]+\n$/);
   });
 
   it('validates configuration with the model and names the attribute', async () => {
