@@ -5,10 +5,10 @@
  * the schema (the gRPC answer, the `providers schema -json` document, the CDKTF bindings) is made from this.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
 import { DERIVED_DEFAULTS } from '../../lib/resolve';
 import type { CtyType } from './cty';
+import { MODEL_DOCS_FILE } from './model-docs';
 
 /** One attribute of a resource or of a nested object. */
 export interface AttributeSchema {
@@ -114,7 +114,7 @@ function scalarType(schema: ZodLike, where: string): { type: CtyType; values: st
 /** The model's TSDoc per field (`model-docs.json`, written by model-docs.ts), read once. */
 let docs: Record<string, string> | undefined;
 function modelDoc(key: string): string | undefined {
-  docs ??= JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'runtime', 'terraform', 'model-docs.json'), 'utf8')) as Record<string, string>;
+  docs ??= JSON.parse(readFileSync(MODEL_DOCS_FILE, 'utf8')) as Record<string, string>;
   return docs[key];
 }
 
