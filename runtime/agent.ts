@@ -37,6 +37,8 @@ export interface AgentOptions {
   tokenFile?: string;
   /** A manifest (already validated) to apply once the persisted state is running; a failure is logged. @default none */
   manifest?: Manifest;
+  /** How long a removed listener, and every listener on stop, lets in-flight work finish. @default 10000 */
+  drainMs?: number;
   /** @default a pino logger on stderr */
   logger?: Logger;
 }
@@ -73,6 +75,7 @@ export class Agent {
     private readonly reconciler: Reconciler,
     private readonly runner: ManifestRunner,
     private readonly unlock: () => Promise<void>,
+    private readonly drainMs: number,
   ) {}
 
   /**
@@ -103,7 +106,8 @@ export class Agent {
     const logger = options.logger ?? createLogger();
 
     const metrics = createAgentMetrics(() => state.resources);
-    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret });
+    const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs });
     const reconciler = new Reconciler(state, dataPlane, store, logger);
     await reconciler.request();
     const controller = new Controller(state, store, reconciler, dataPlane);
@@ -120,7 +124,7 @@ export class Agent {
     const endpoint = `http://${shown}:${address.port}`;
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, unlock);
+    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, unlock, drainMs);
     if (options.manifest) {
       // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
       await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
@@ -134,7 +138,7 @@ export class Agent {
   }
 
   /** Stops the control API, drains the data plane up to `deadlineMs`, and waits for the state to be saved. */
-  stop(deadlineMs = DEFAULT_DRAIN_MS): Promise<void> {
+  stop(deadlineMs = this.drainMs): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info({ deadlineMs }, 'agent stopping');
       await this.server.close();

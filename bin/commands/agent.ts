@@ -23,7 +23,7 @@ export function agentOptions(command: Command): Command {
     .option('--state-dir <dir>', 'state directory: state.json, token, cookie-secret, endpoint', DEFAULT_STATE_DIR)
     .option('--control <host:port>', 'address of the control API (port 0: any free port)', DEFAULT_CONTROL)
     .option('--token-file <file>', 'bearer token file (required for a non-loopback --control); default <state-dir>/token')
-    .option('--drain-ms <ms>', 'on SIGTERM, how long in-flight requests may finish', String(DEFAULT_DRAIN_MS))
+    .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
 
@@ -33,9 +33,9 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
   if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new Error(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
-  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, logger, ...extra });
+  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, drainMs, logger, ...extra });
   const stop = (): void => {
-    agent.stop(drainMs).then(
+    agent.stop().then(
       () => process.exit(0),
       (error: Error) => {
         agent.logger.error({ err: error }, 'stop failed');
