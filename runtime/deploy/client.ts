@@ -1,5 +1,5 @@
 /** A typed client of the agent's control API, as every deployment path uses it: JSON over HTTP with a bearer token. */
-import { KIND_NAMES, KINDS, type Kind, type Manifest, type Resource } from '../../lib';
+import { KIND_NAMES, KINDS, type Kind, type Resource } from '../../lib';
 import type { Representation } from '../api/controller';
 import type { LiveResource } from './live-plan';
 
@@ -68,11 +68,6 @@ export class ControlClient {
         state: item.status.state,
       })),
     );
-  }
-
-  /** The agent's current state in manifest form. */
-  manifest(): Promise<Manifest> {
-    return this.request('GET', '/v1/manifest');
   }
 
   /** A JSON request; throws `ControlApiError` for any status but 2xx. */
