@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 /** Which suites run. */
-export const SUITES = ['http', 'tcp', 'control', 'reconfig'] as const;
+export const SUITES = ['http', 'tcp', 'control', 'reconfig', 'profile'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** What one bench run does. */

@@ -1,6 +1,8 @@
 /** The figures every suite records, one record per measurement, and where their raw outputs go. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TimeWindow } from './profile';
+import type { ProfileSummary } from './suites/profile';
 
 /** One HTTP measurement: a target, a connection count, a round. */
 export interface HttpRecord {
@@ -21,6 +23,8 @@ export interface HttpRecord {
   proxyCoreBusy: number;
   /** HAProxy's own idle share during the run, where the target reports one. */
   idlePercent: number;
+  /** When the measured run began and ended, on the monotonic clock in µs (to cut a CPU profile to it). */
+  window: TimeWindow;
 }
 
 /** One TCP measurement: a target, a round. */
@@ -33,6 +37,8 @@ export interface TcpRecord {
   /** Proxy CPU seconds per GB (10^9 bytes), from the proxy process's own CPU time. */
   cpuSecondsPerGigabyte: number;
   proxyCoreBusy: number;
+  /** When the transfer began and ended, on the monotonic clock in µs. */
+  window: TimeWindow;
 }
 
 /** One control-plane measurement. */
@@ -73,8 +79,15 @@ export interface BenchResults {
   tcp: TcpRecord[];
   control: ControlRecord[];
   reconfig: ReconfigRecord[];
+  /** albkit's hot functions under the HTTP and TCP loads. */
+  profiles: ProfileSummary[];
   /** Failures that stopped a target or suite, kept for the report. */
   failures: string[];
+}
+
+/** The monotonic clock in µs, the clock V8 stamps CPU profile samples with. */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /** The folder of one run's raw outputs, created on first use. */

@@ -238,6 +238,23 @@ ${table(
 p99 during ÷ before: ${span(of((record) => ratio(record.p99DuringMs, record.p99BeforeMs)), 2)}.
 `);
   }
+  for (const profile of results.profiles) {
+    parts.push(`## Where albkit's time goes: ${profile.workload}
+
+\`node --cpu-prof\` on the agent (raw profile: \`${profile.file}\` in the run's results; open it in Chrome DevTools).
+Self time by function, then by file:
+
+${table(
+  ['function', 'self %'],
+  profile.functions.map((hot) => [`\`${hot.name}\``, number(hot.selfPercent, 1)]),
+)}
+
+${table(
+  ['file', 'self %'],
+  profile.files.map((hot) => [`\`${hot.name}\``, number(hot.selfPercent, 1)]),
+)}
+`);
+  }
   if (results.failures.length > 0) parts.push(`## Failures\n\n${results.failures.map((failure) => `- ${failure}`).join('\n')}\n`);
   if (input.notes) parts.push(input.notes.trim() + '\n');
   return parts.join('\n');

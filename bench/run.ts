@@ -21,6 +21,7 @@ import { renderReport } from './report';
 import { ensurePeers } from './setup';
 import { runControlSuite } from './suites/control';
 import { runHttpSuite } from './suites/http';
+import { runProfileSuite } from './suites/profile';
 import { runReconfigSuite } from './suites/reconfig';
 import { runTcpSuite } from './suites/tcp';
 
@@ -45,7 +46,7 @@ function tcpTargets(targets: readonly Target[]): Target[] {
 }
 
 async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchResults> {
-  const results: BenchResults = { http: [], tcp: [], control: [], reconfig: [], failures: [] };
+  const results: BenchResults = { http: [], tcp: [], control: [], reconfig: [], profiles: [], failures: [] };
   const targets = chooseTargets(allTargets(), options.targets);
   const dir = raw.folder('work');
   const context: TargetContext = { dir, backendPorts: BACKEND_PORTS.slice(0, 2), sinkPort: TCP_SINK_PORT };
@@ -64,6 +65,12 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
     if (options.only.includes('reconfig')) {
       results.reconfig = await runReconfigSuite(
         { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, backendPorts: BACKEND_PORTS, dir },
+        results.failures,
+      );
+    }
+    if (options.only.includes('profile')) {
+      results.profiles = await runProfileSuite(
+        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, context },
         results.failures,
       );
     }

@@ -20,10 +20,13 @@ export interface RunningAgent {
   endpoint: string;
 }
 
-/** Starts an agent on the proxy core with a fresh state folder under `dir`, optionally applying a manifest. */
-export async function startAgent(dir: string, manifestFile?: string): Promise<RunningAgent> {
+/**
+ * Starts an agent on the proxy core with a fresh state folder under `dir`, optionally applying a manifest;
+ * `nodeFlags` go to Node itself (`--cpu-prof`).
+ */
+export async function startAgent(dir: string, manifestFile?: string, nodeFlags: readonly string[] = []): Promise<RunningAgent> {
   const stateDir = mkdtempSync(join(dir, 'albkit-state-'));
-  const args = [ALBKIT_BIN, 'agent', '--state-dir', stateDir, '--control', `${HOST}:0`, '--drain-ms', '0'];
+  const args = [...nodeFlags, ALBKIT_BIN, 'agent', '--state-dir', stateDir, '--control', `${HOST}:0`, '--drain-ms', '0'];
   if (manifestFile) args.push('--manifest', manifestFile);
   const daemon = startDaemon({
     name: 'albkit agent',
@@ -89,22 +92,24 @@ function running(agent: RunningAgent, port: number): RunningTarget {
   return { port, pid: agent.daemon.pid, stop: () => agent.daemon.stop() };
 }
 
-/** albkit's agent with its data plane. */
-export function albkitTarget(port: number): Target {
+/**
+ * albkit's agent with its data plane; `nodeFlags` go to Node (the profile suite passes `--cpu-prof`).
+ */
+export function albkitTarget(port: number, nodeFlags: readonly string[] = []): Target {
   return {
     name: 'albkit',
     description: 'albkit agent (this commit), weighted round robin, X-Forwarded-For, health checks (HEAD / every 3 s)',
     async startHttp(context: TargetContext) {
       const file = join(context.dir, 'albkit-http.manifest.json');
       writeManifest(httpApp(port, context.backendPorts), file);
-      const agent = await startAgent(context.dir, file);
+      const agent = await startAgent(context.dir, file, nodeFlags);
       await waitForPort(agent.daemon, port);
       return running(agent, port);
     },
     async startTcp(context: TargetContext) {
       const file = join(context.dir, 'albkit-tcp.manifest.json');
       writeManifest(tcpApp(port, context.sinkPort), file);
-      const agent = await startAgent(context.dir, file);
+      const agent = await startAgent(context.dir, file, nodeFlags);
       await waitForPort(agent.daemon, port);
       return running(agent, port);
     },

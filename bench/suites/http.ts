@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { startCpuMeasure, sampleEvery } from '../measure';
 import { HOST } from '../ports';
-import type { HttpRecord, RawOutputs } from '../record';
+import { monotonicMicros, type HttpRecord, type RawOutputs } from '../record';
 import { CLIENT_CORE, PROXY_CORE } from '../ports';
 import type { RunningTarget, Target, TargetContext } from '../peers/target';
 import { runWrk } from '../wrk';
@@ -51,7 +51,9 @@ async function measure(target: Target, running: RunningTarget, connections: numb
   await runWrk({ url, connections, seconds: options.warmup });
   const stopCpu = startCpuMeasure(running.pid);
   const stopIdle = running.idlePercent ? sampleEvery(running.idlePercent, 1000) : undefined;
+  const fromMicros = monotonicMicros();
   const { result, output } = await runWrk({ url, connections, seconds: options.duration });
+  const window = { fromMicros, toMicros: monotonicMicros() };
   const cpu = stopCpu();
   const idle = stopIdle ? await stopIdle() : [];
   options.raw.write(`http-${target.name}-c${connections}-r${round}.txt`, output);
@@ -70,6 +72,7 @@ async function measure(target: Target, running: RunningTarget, connections: numb
     clientCoreBusy: cpu.cores[CLIENT_CORE]?.busyPercent ?? Number.NaN,
     proxyCoreBusy: proxyCore.busyPercent,
     idlePercent: idle.length > 0 ? idle.reduce((sum, value) => sum + value, 0) / idle.length : Number.NaN,
+    window,
   };
 }
 

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCpuMeasure } from '../measure';
 import { CLIENT_CORE, HOST, PROXY_CORE } from '../ports';
 import { runBounded, track, type Daemon } from '../proc';
-import type { RawOutputs, TcpRecord } from '../record';
+import { monotonicMicros, type RawOutputs, type TcpRecord } from '../record';
 import type { RunningTarget, Target, TargetContext } from '../peers/target';
 import { rotate } from './http';
 
@@ -64,14 +64,15 @@ async function transfer(target: Target, running: RunningTarget, round: number, o
   const timeoutMs = 20000 + options.bytes / 2 ** 20 * 100; // 10 MB/s at the very least
   try {
     const stopCpu = startCpuMeasure(running.pid);
-    const started = process.hrtime.bigint();
+    const fromMicros = monotonicMicros();
     await runBounded(
       'taskset',
       ['-c', String(CLIENT_CORE), 'socat', '-u', '-b', BUFFER, `OPEN:/dev/zero,readbytes=${options.bytes}`, `TCP:${HOST}:${running.port}`],
       timeoutMs,
     );
     const received = await Promise.race([sink.count, sleep(timeoutMs).then(() => Number.NaN)]);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const toMicros = monotonicMicros();
+    const seconds = (toMicros - fromMicros) / 1e6;
     const cpu = stopCpu();
     if (received !== options.bytes) throw new Error(`the sink received ${received} bytes of ${options.bytes}`);
     const gigabytes = options.bytes / 1e9;
@@ -83,6 +84,7 @@ async function transfer(target: Target, running: RunningTarget, round: number, o
       gigabytesPerSecond: gigabytes / seconds,
       cpuSecondsPerGigabyte: cpu.proxySeconds / gigabytes,
       proxyCoreBusy: cpu.cores[PROXY_CORE]?.busyPercent ?? Number.NaN,
+      window: { fromMicros, toMicros },
     };
   } finally {
     await sink.daemon.stop(0);

@@ -53,7 +53,7 @@ describe('bench options and schedule', () => {
     const options = parseOptions([]);
     expect(options).to.include({ rounds: 3, duration: 10, warmup: 3, tcpBytes: 2 ** 31, controlListeners: 100, writeReport: true });
     expect(options.connections).to.deep.equal([50, 200]);
-    expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig']);
+    expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig', 'profile']);
   });
 
   it('takes quick-run flags and rejects an unknown suite', () => {

@@ -3,6 +3,8 @@ import type { HttpRecord, BenchResults } from '../../bench/record';
 import { renderReport, roundRatios, span } from '../../bench/report';
 import { summarize } from '../../bench/stats';
 
+const window = { fromMicros: 0, toMicros: 1 };
+
 function http(target: string, round: number, requestsPerSecond: number, p99Ms: number): HttpRecord {
   return {
     target,
@@ -17,14 +19,15 @@ function http(target: string, round: number, requestsPerSecond: number, p99Ms: n
     clientCoreBusy: 90,
     proxyCoreBusy: 99,
     idlePercent: target === 'HAProxy' ? 12 : Number.NaN,
+    window,
   };
 }
 
 const results: BenchResults = {
   http: [http('HAProxy', 1, 40000, 2), http('albkit', 1, 28000, 4), http('HAProxy', 2, 20000, 4), http('albkit', 2, 10000, 12)],
   tcp: [
-    { target: 'HAProxy', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 2, cpuSecondsPerGigabyte: 0.3, proxyCoreBusy: 90 },
-    { target: 'albkit', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 1.8, cpuSecondsPerGigabyte: 0.5, proxyCoreBusy: 99 },
+    { target: 'HAProxy', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 2, cpuSecondsPerGigabyte: 0.3, proxyCoreBusy: 90, window },
+    { target: 'albkit', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 1.8, cpuSecondsPerGigabyte: 0.5, proxyCoreBusy: 99, window },
   ],
   control: [
     {
@@ -39,6 +42,7 @@ const results: BenchResults = {
     },
   ],
   reconfig: [],
+  profiles: [],
   failures: ['tcp round 2 albkit: the sink received 10 bytes of 1000'],
 };
 
