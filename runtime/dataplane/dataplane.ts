@@ -133,8 +133,11 @@ export class DataPlane {
       return { ok: true };
     }
     if (running !== undefined) {
+      // The old listener stops accepting at once (its open connections drain meanwhile), so the new one
+      // can bind the same port.
       this.listeners.delete(id);
-      await running.runtime.stop(this.drainMs);
+      this.retire(running.runtime.stop(this.drainMs));
+      await new Promise((resolve) => setImmediate(resolve));
     }
     try {
       const runtime = this.createRuntime(config);

@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { promisify } from 'node:util';
+import { Agent } from 'undici';
 import type { Resource } from '../../../lib';
+import { generateCertificate } from '../../fixtures/tcp-peers';
 import {
   albResources,
   applyOk,
@@ -134,6 +136,35 @@ describe('DataPlane', function () {
       open.close();
     } finally {
       await dataPlane.stop(500);
+    }
+  });
+
+  it('rebinds a listener whose protocol changes at once, while its open requests finish on the old one', async function () {
+    this.timeout(30000);
+    const slow = await startHttpBackend('slow', (req, res) => {
+      req.resume();
+      setTimeout(() => res.end('slow'), 500);
+    });
+    const { dataPlane } = newDataPlane();
+    const port = await freePort();
+    const certificate = await generateCertificate();
+    const https = new Agent({ connect: { rejectUnauthorized: false } });
+    try {
+      await applyOk(dataPlane, albResources({ port, servers: [{ backend: slow }] }));
+      let finished = false;
+      const inFlight = fetchText(client, `http://${LB_ADDRESS}:${port}/`).finally(() => (finished = true));
+      await sleep(100);
+      await applyOk(
+        dataPlane,
+        albResources({ port, servers: [{ backend: slow }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }),
+      );
+      expect(finished, 'apply waited for the old listener to drain').to.equal(false);
+      expect(await inFlight).to.include({ status: 200, body: 'slow' });
+      expect(await fetchText(https, `https://${LB_ADDRESS}:${port}/`)).to.include({ status: 200, body: 'slow' });
+    } finally {
+      await https.close();
+      await dataPlane.stop(500);
+      await slow.close();
     }
   });
 
