@@ -4,13 +4,14 @@
  * lib's `plan`.
  */
 import { plan, type Plan, type Resource } from '../../lib';
+import type { ResourceState } from '../store/state';
 
 /** A resource as the agent reports it: the manifest form plus its lifecycle state. */
 export interface LiveResource {
   /** The manifest form: id, kind, edges and resolved spec. */
   resource: Resource;
   /** The lifecycle state the agent reports. */
-  state: 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
+  state: ResourceState;
 }
 
 /** The plan from the live resources (none DELETING) to the desired ones. */
