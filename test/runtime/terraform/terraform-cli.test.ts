@@ -60,7 +60,7 @@ describe('Terraform CLI with examples/terraform', function () {
     tf = await terraformDir(terraform!);
     await mkdir(tf.dir, { recursive: true });
     for (const file of ['main.tf', 'variables.tf', 'outputs.tf']) await cp(join(EXAMPLE, file), join(tf.dir, file));
-    vars = ['-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports.join(',')}]`, '-var', `tcp_port=${TCP_PORT}`];
+    vars = ['-no-color', '-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports.join(',')}]`, '-var', `tcp_port=${TCP_PORT}`];
   });
 
   after(async () => {
@@ -115,6 +115,21 @@ describe('Terraform CLI with examples/terraform', function () {
     const { code } = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [0, 2]);
     expect(code).to.equal(0);
     expect(await newOperations()).to.deep.equal([]);
+  });
+
+  it('repairs drift: a change made on the agent is reverted, a resource deleted there is created again', async () => {
+    const path = `/v1/server-groups/${encodeURIComponent('web/tcp-servers')}`;
+    const group = await agent.call<{ spec: { loadBalancer: string; servers: { weight: number }[] } }>('GET', path);
+    const drifted = { ...group.body.spec, servers: group.body.spec.servers.map((server) => ({ ...server, weight: 0 })) };
+    expect((await agent.call('PUT', path, { spec: drifted })).status).to.equal(200);
+    expect((await agent.call('DELETE', `/v1/listeners/${encodeURIComponent('web/tcp')}`)).status).to.equal(200);
+    const plan = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [2]);
+    expect(plan.stdout).to.include('Plan: 1 to add, 1 to change, 0 to destroy.');
+    await newOperations();
+    await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${HTTP_PORT}`]);
+    expect((await newOperations()).sort()).to.deep.equal(['create web/tcp', 'update web/tcp-servers']);
+    const repaired = await agent.call<{ spec: { servers: { weight: number }[] } }>('GET', path);
+    expect(repaired.body.spec.servers.map((server) => server.weight)).to.deep.equal([10]);
   });
 
   it('runs through dev_overrides too, with no terraform init', async () => {
