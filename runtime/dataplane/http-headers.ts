@@ -13,6 +13,7 @@ const FORWARDED_FOR = 2;
 const CONNECTION = 3;
 const CONTENT_LENGTH = 4;
 const TRANSFER_ENCODING = 5;
+const HOST = 6;
 
 /** Flag of `UpstreamHead.flags`: the request has a body. */
 export const HAS_BODY = 1;
@@ -30,6 +31,8 @@ function classify(name: string): number {
   switch (name.length) {
     case 2:
       return name.toLowerCase() === 'te' ? DROP : PASS;
+    case 4:
+      return name.toLowerCase() === 'host' ? HOST : PASS;
     case 6:
       return name.toLowerCase() === 'expect' ? DROP : PASS;
     case 7: {
@@ -81,7 +84,8 @@ function listedHopHeaders(raw: readonly string[]): Set<string> | undefined {
 /**
  * Sets `target.head` to the request head sent to the server (request line, rewritten headers, blank line)
  * for a request with raw headers `raw` from `clientIp`, which reached a listener speaking `proto` on
- * `port`; and `target.flags` to `HAS_BODY` and `CHUNKED` as they apply.
+ * `port` of `localAddress`; and `target.flags` to `HAS_BODY` and `CHUNKED` as they apply. A request
+ * without Host (HTTP/1.0) gets the listener's address and port, since the server is spoken to in HTTP/1.1.
  */
 export function buildUpstreamHead(
   target: UpstreamHead,
@@ -91,16 +95,19 @@ export function buildUpstreamHead(
   clientIp: string,
   proto: string,
   port: string,
+  localAddress: string | undefined,
 ): void {
   const listed = listedHopHeaders(raw);
   let flags = 0;
+  let hasHost = false;
   let head = `${method} ${url} HTTP/1.1\r\n`;
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
-    if (kind === PASS || kind === CONTENT_LENGTH) {
+    if (kind === PASS || kind === CONTENT_LENGTH || kind === HOST) {
       if (listed === undefined || !listed.has(name.toLowerCase())) head += `${name}: ${raw[i + 1]!}\r\n`;
+      if (kind === HOST) hasHost = true;
       if (kind === CONTENT_LENGTH && raw[i + 1] !== '0') flags |= HAS_BODY;
     } else if (kind === FORWARDED_FOR) {
       forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
@@ -109,6 +116,7 @@ export function buildUpstreamHead(
     }
   }
   if (flags & CHUNKED) head += 'transfer-encoding: chunked\r\n';
+  if (!hasHost) head += `host: ${localAddress}:${port}\r\n`;
   target.head = `${head}x-forwarded-for: ${forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`}\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
   target.flags = flags;
 }
@@ -121,7 +129,7 @@ export function downstreamResponseHeaders(raw: readonly string[]): string[] {
     const name = raw[i]!;
     const kind = classify(name);
     if (kind === CONNECTION) listed = connectionTokens(raw[i + 1]!, listed);
-    else if (kind === PASS || kind === FORWARDED_FOR || kind === CONTENT_LENGTH) out.push(name, raw[i + 1]!);
+    else if (kind !== DROP && kind !== TRANSFER_ENCODING) out.push(name, raw[i + 1]!);
   }
   if (listed === undefined) return out;
   const kept: string[] = [];

@@ -128,7 +128,7 @@ class Exchange implements UpstreamHandler, UpstreamHead {
     private setCookie: boolean,
   ) {
     const method = req.method!;
-    buildUpstreamHead(this, method, req.url!, req.rawHeaders, clientIp, route.proto, route.port);
+    buildUpstreamHead(this, method, req.url!, req.rawHeaders, clientIp, route.proto, route.port, req.socket.localAddress);
     const hasBody = (this.flags & HAS_BODY) !== 0;
     this.retriable = !hasBody && IDEMPOTENT.has(method);
     this.request = {

@@ -24,6 +24,8 @@ export interface HttpBackend {
   last: http.IncomingHttpHeaders;
   /** Raw headers of the last request. */
   lastRaw: string[];
+  /** Request line of the last request: method, URL and version. */
+  lastLine: string;
   readonly server: http.Server;
   /** Stops listening and drops every connection. */
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startHttpBackend(name: string, handler: BackendHandler = a
     hits: 0,
     last: {},
     lastRaw: [],
+    lastLine: '',
     server,
     close: async () => {
       for (const socket of sockets) socket.destroy();
@@ -69,6 +72,7 @@ export async function startHttpBackend(name: string, handler: BackendHandler = a
     backend.hits++;
     backend.last = req.headers;
     backend.lastRaw = req.rawHeaders;
+    backend.lastLine = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
     handler(req, res, backend);
   });
   server.listen(port, '127.0.0.1');

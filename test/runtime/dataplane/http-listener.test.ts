@@ -146,6 +146,13 @@ describe('HTTP listener', function () {
     }
   });
 
+  it('gives an HTTP/1.0 request without Host the listener address, and answers it in HTTP/1.0', async function () {
+    const answer = await rawExchange('GET /old HTTP/1.0\r\n\r\n', PORT);
+    expect(answer).to.match(/^HTTP\/1\.[01] 200 /);
+    const served = backends.find((backend) => backend.lastLine === 'GET /old HTTP/1.1')!;
+    expect(served.last.host).to.equal(`${LB_ADDRESS}:${PORT}`);
+  });
+
   it('streams request and response bodies (chunked upload, large download)', async function () {
     const big = Buffer.alloc(4 * 1024 * 1024, 7);
     const echo = await startHttpBackend('echo', (req, res) => {
