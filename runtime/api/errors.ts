@@ -1,8 +1,8 @@
 /** The control API's error responses: a stable code, an HTTP status, a message and, for validation, the issues. */
 import type { Issue } from '../../lib';
 
-/** The error codes clients switch on. */
-export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST';
+/** The error codes clients switch on (`INTERNAL`: a bug in the agent, 500; see its log). */
+export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 400,
@@ -10,6 +10,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  INTERNAL: 500,
 };
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */

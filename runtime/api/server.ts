@@ -98,7 +98,7 @@ function kindOf(collection: string): Kind {
 /** Fastify's own errors (bad JSON, body too large, wrong media type) as API errors. */
 function fromFastify(error: FastifyError): ApiError {
   const status = error.statusCode ?? 500;
-  if (status >= 500) return new ApiError('BAD_REQUEST', 'internal error; see the agent log', undefined, 500);
+  if (status >= 500) return new ApiError('INTERNAL', 'internal error; see the agent log');
   const message =
     error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
       ? 'request body is too large (1 MiB for a resource, 16 MiB for a manifest)'
