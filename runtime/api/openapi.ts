@@ -95,7 +95,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST'] },
+            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST', 'INTERNAL'] },
             message: { type: 'string' },
             issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } } },
           },
