@@ -39,6 +39,8 @@ export function hasUnknown(value: CtyValue): boolean {
 export function conform(type: CtyType, value: unknown): CtyValue {
   if (value === undefined || value === null) return null;
   if (value === UNKNOWN || value instanceof ExtData) return UNKNOWN;
+  // cty writes a number that fits neither int64 nor float64 exactly as its decimal string.
+  if (type === 'number' && typeof value === 'string') return Number(value);
   if (typeof type === 'string') return value as CtyValue;
   const [kind, inner] = type;
   if (kind === 'object') {

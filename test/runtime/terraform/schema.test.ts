@@ -1,6 +1,7 @@
 /** The provider schema generated from the model, and the cty msgpack codec Terraform's values travel in. */
 import { encode, ExtData } from '@msgpack/msgpack';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { KIND_NAMES, KINDS } from '../../../lib';
 import { DERIVED_DEFAULTS } from '../../../lib/resolve';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType } from '../../../runtime/terraform/cty';
@@ -112,6 +113,37 @@ describe('cty msgpack', () => {
   it('reads any extension type as unknown (refined unknowns are type 12)', () => {
     const refined = encode({ name: new ExtData(12, new Uint8Array([1, 2])), ports: [], tls: { on: true } });
     expect(decodeValue(type, refined)).to.deep.equal({ name: UNKNOWN, ports: [], tls: { on: true } });
+  });
+
+  it('reads a number cty wrote as its decimal string', () => {
+    expect(decodeValue(['list', 'number'], encode(['12345678901234567890123', 1.5]))).to.deep.equal([1.2345678901234568e22, 1.5]);
+  });
+
+  it('round-trips any value of any type, unknowns included (property)', () => {
+    const typeArb: fc.Arbitrary<CtyType> = fc.letrec<{ type: CtyType }>((tie) => ({
+      type: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom<CtyType>('string', 'number', 'bool'),
+        tie('type').map((inner) => ['list', inner] as const),
+        fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), tie('type'), { maxKeys: 4 }).map((attrs) => ['object', attrs] as const),
+      ),
+    })).type;
+    const valueOf = (type: CtyType): fc.Arbitrary<unknown> => {
+      const known: fc.Arbitrary<unknown> =
+        type === 'string' ? fc.string() :
+        type === 'number' ? fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })) :
+        type === 'bool' ? fc.boolean() :
+        type[0] === 'object'
+          ? fc.record(Object.fromEntries(Object.entries(type[1]).map(([name, inner]) => [name, valueOf(inner)])))
+          : fc.array(valueOf((type as readonly ['list', CtyType])[1]), { maxLength: 4 });
+      return fc.oneof({ weight: 6, arbitrary: known }, fc.constant(null), fc.constant(UNKNOWN));
+    };
+    fc.assert(
+      fc.property(typeArb.chain((type) => fc.tuple(fc.constant(type), valueOf(type))), ([type, value]) => {
+        expect(decodeValue(type, encodeValue(type, value))).to.deep.equal(value);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('round-trips values and reads the JSON form of state', () => {
