@@ -153,6 +153,16 @@ describe('HTTP listener', function () {
     expect(served.last.host).to.equal(`${LB_ADDRESS}:${PORT}`);
   });
 
+  it('answers every pipelined request on a connection', async function () {
+    const socket = net.connect({ host: LB_ADDRESS, port: PORT });
+    await once(socket, 'connect');
+    socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    await once(socket, 'close');
+    expect(text.match(/HTTP\/1\.1 200 OK/g)).to.have.length(3);
+  });
+
   it('streams request and response bodies (chunked upload, large download)', async function () {
     const big = Buffer.alloc(4 * 1024 * 1024, 7);
     const echo = await startHttpBackend('echo', (req, res) => {
