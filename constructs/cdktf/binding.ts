@@ -43,18 +43,19 @@ class TerraformBinding implements IAspect {
 
   visit(node: IConstruct): void {
     if (node !== this.stack) return;
-    const all = resourcesWithin(this.stack);
-    if (all.every((resource) => resource.node.tryFindChild(L1_ID))) return;
-    const byId = new Map(all.map((resource) => [resource.resourceId, resource]));
-    const manifest = buildManifest(all.map((resource) => resource.toRawResource()));
+    const local = new Map(resourcesWithin(this.stack).map((resource) => [resource.resourceId, resource]));
+    if ([...local.values()].every((resource) => resource.node.tryFindChild(L1_ID))) return;
+    // The whole app is validated together, so a stack may refer to resources another stack holds.
+    const manifest = buildManifest(resourcesWithin(this.stack.node.root).map((resource) => resource.toRawResource()));
     const provider =
       this.stack.node.findAll().find((c): c is AlbkitProvider => c instanceof AlbkitProvider) ??
       new AlbkitProvider(this.stack, 'albkit', {});
-    const l1Of = (id: string): L1Resource | undefined => terraformResourceOf(byId.get(id));
+    // References within the stack become Terraform references; to other stacks they stay literal ids.
+    const l1Of = (id: string): L1Resource | undefined => terraformResourceOf(local.get(id));
     // Creation order: every resource's dependencies have their L1 before it refers to them.
     for (const { id, kind, dependsOn } of manifest.resources) {
-      const resource = byId.get(id)!;
-      if (terraformResourceOf(resource)) continue;
+      const resource = local.get(id);
+      if (!resource || terraformResourceOf(resource)) continue;
       const { spec } = resource.toRawResource();
       const config = { ...withReferences(kind, spec as Record<string, unknown>, l1Of), resourceId: id, provider };
       const l1 = new L1_CLASSES[kind](resource, L1_ID, config as never);

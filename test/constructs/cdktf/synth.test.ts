@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { Construct } from 'constructs';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { ValidationError } from '../../../lib';
-import { AlbkitProvider, Eip, LoadBalancer, SecurityGroup, terraformResourceOf } from '../../../constructs/cdktf';
+import { AlbkitProvider, BackendService, Eip, Listener, LoadBalancer, SecurityGroup, terraformResourceOf } from '../../../constructs/cdktf';
 
 type Synthesized = {
   provider: Record<string, Record<string, unknown>[]>;
@@ -158,6 +158,39 @@ describe('CDKTF constructs', () => {
     const document = JSON.parse(readFileSync(join(outdir, 'stacks', 'alb', 'cdk.tf.json'), 'utf8')) as Synthesized;
     expect(Object.keys(document.resource.albkit_listener!)).to.have.length(1);
     expect(terraformResourceOf(lb)?.terraformResourceType).to.equal('albkit_load_balancer');
+  });
+
+  it('lets one stack refer to a load balancer in another by its id, validating the app as a whole', () => {
+    const app = Testing.app();
+    const base = new TerraformStack(app, 'base');
+    const apps = new TerraformStack(app, 'apps');
+    const lb = quickstart(base);
+    const backend = new BackendService(apps, 'api-backend', {
+      loadBalancer: lb,
+      protocol: 'HTTP',
+      port: 9001,
+      serverGroups: [lb.node.findChild('servers') as never],
+    });
+    new Listener(apps, 'api', { loadBalancer: lb, protocol: 'HTTP', port: 8081, backendService: backend });
+    const out = JSON.parse(Testing.synth(apps)) as Synthesized;
+    const listener = resource(out, 'albkit_listener', 'apps/api');
+    const backendName = resource(out, 'albkit_backend_service', 'apps/api-backend').name;
+    expect(listener.config.load_balancer).to.equal('base/web');
+    expect(listener.config.backend_service).to.equal(`\${albkit_backend_service.${backendName}.id}`);
+    expect(listener.config.depends_on).to.deep.equal([`albkit_backend_service.${backendName}`]);
+    expect(Object.keys(out.resource)).to.have.members(['albkit_backend_service', 'albkit_listener']);
+  });
+
+  it('checks rules across stacks: a port another stack already uses on the load balancer is an error', () => {
+    const app = Testing.app();
+    const lb = quickstart(new TerraformStack(app, 'base'));
+    const apps = new TerraformStack(app, 'apps');
+    const backend = lb.node.findChild('backend') as BackendService;
+    new Listener(apps, 'clash', { loadBalancer: lb, protocol: 'HTTP', port: 8080, backendService: backend });
+    expect(() => Testing.synth(apps)).to.throw(
+      ValidationError,
+      'apps/clash: port: 8080 is already used by listener base/web/http on load balancer base/web',
+    );
   });
 
   it('keeps two stacks apart: each has its own resources and provider', () => {
