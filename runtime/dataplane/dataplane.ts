@@ -129,7 +129,11 @@ export class DataPlane {
     const binding = `${config.protocol} ${config.port} ${config.addresses.join(',')}`;
     const running = this.listeners.get(id);
     if (running !== undefined && running.binding === binding) {
-      running.runtime.update(config);
+      try {
+        running.runtime.update(config);
+      } catch (error) {
+        return this.failed(id, `${(error as Error).message} (the listener keeps its previous configuration)`);
+      }
       return { ok: true };
     }
     if (running !== undefined) {

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { proxyRequest, type HttpRoute } from './http-proxy';
 import type { DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
@@ -77,17 +78,21 @@ export class HttpListener implements ListenerRuntime {
     }
   }
 
+  /** Applies a changed configuration; throws (changing nothing) when a new certificate is unusable. */
   update(config: ListenerConfig): void {
     const previous = this.config;
+    const tls = config.tls;
+    if (tls && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
+      const context = { cert: tls.cert, key: tls.key };
+      certificateError(config, () => createSecureContext(context));
+      for (const server of this.servers) (server as https.Server).setSecureContext(context);
+    }
     this.config = config;
     this.route = this.buildRoute(config);
     this.allows = compileIngress(config.ingress, config.port);
     for (const server of this.servers) {
       server.keepAliveTimeout = keepAliveTimeout(config.idleTimeoutMs);
       server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
-      if (config.tls && (config.tls.cert !== previous.tls?.cert || config.tls.key !== previous.tls?.key)) {
-        (server as https.Server).setSecureContext({ cert: config.tls.cert, key: config.tls.key });
-      }
     }
   }
 
@@ -132,9 +137,10 @@ export class HttpListener implements ListenerRuntime {
       noDelay: true,
       requireHostHeader: true,
     };
+    const tls = { cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
     const server =
       config.protocol === 'HTTPS'
-        ? https.createServer({ ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs })
+        ? certificateError(config, () => https.createServer({ ...options, ...tls }))
         : http.createServer(options);
     server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
     server.maxHeadersCount = limits.maxHeaders + 1;
@@ -164,6 +170,15 @@ export class HttpListener implements ListenerRuntime {
       this.route.counts.responses[4]!++;
     }
     socket.destroy();
+  }
+}
+
+/** Runs `make`, turning a certificate or key that TLS refuses into an error naming the listener and field. */
+function certificateError<T>(config: ListenerConfig, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new Error(`${config.id}: certificate: ${(error as Error).message}`);
   }
 }
 

@@ -66,7 +66,10 @@ export interface ListenerConfig {
 export interface ListenerRuntime {
   /** Binds every address; rejects with a readable reason (such as the port being in use) on failure. */
   start(): Promise<void>;
-  /** Applies a changed configuration in place, without dropping connections. Port and protocol do not change. */
+  /**
+   * Applies a changed configuration in place, without dropping connections. Port and protocol do not change.
+   * Throws, leaving the previous configuration in force, when the new one cannot be used (a bad certificate).
+   */
   update(config: ListenerConfig): void;
   /** Stops accepting, lets in-flight requests and connections finish up to `deadlineMs`, then closes them. */
   stop(deadlineMs: number): Promise<void>;

@@ -110,6 +110,26 @@ describe('HTTPS listener', function () {
     }
   });
 
+  it('refuses a key that does not match the certificate, naming the listener, and keeps serving', async function () {
+    const other = await generateCertificate();
+    const mismatched = { cert: cert.cert, key: other.key };
+    const outcomes = await dataPlane.apply(resources(mismatched, { sessionPersistence: { enabled: true } }));
+    const outcome = outcomes.get('lb/listener') as { ok: false; reason: string };
+    expect(outcome.ok).to.equal(false);
+    expect(outcome.reason).to.match(/^lb\/listener: certificate: .*mismatch.*\(the listener keeps its previous configuration\)$/);
+    expect(await servedFingerprint(port)).to.equal(new X509Certificate(cert.cert).fingerprint256);
+    const fresh = await freePort();
+    const { dataPlane: plane } = newDataPlane();
+    try {
+      const failed = await plane.apply(
+        albResources({ port: fresh, servers: [{ backend: backends[0]! }], listener: { protocol: 'HTTPS', certificate: { certPem: mismatched.cert, keyPem: mismatched.key } } }),
+      );
+      expect((failed.get('lb/listener') as { reason: string }).reason).to.match(/^lb\/listener: certificate: .*mismatch/);
+    } finally {
+      await plane.stop(500);
+    }
+  });
+
   it('reads a certificate from files, and reports a missing file naming the listener and field', async function () {
     const other = await freePort();
     const { dataPlane: plane } = newDataPlane();
