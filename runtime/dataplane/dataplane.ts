@@ -16,7 +16,9 @@ import { cookieValue } from './session-cookie';
 import { createTcpListener } from './tcp-listener';
 import type { ListenerConfig, ListenerRuntime } from './types';
 
+/** What the data plane is given by the agent. */
 export interface DataPlaneOptions {
+  /** Where listener, bind and health events are logged (never per request). */
   logger: Logger;
   /** Where the data plane's metrics are registered. */
   registry: Registry;
@@ -32,11 +34,13 @@ export interface DataPlaneOptions {
 export type BindOutcome = { ok: true } | { ok: false; reason: string };
 
 interface RunningListener {
+  /** The running listener. */
   runtime: ListenerRuntime;
   /** Protocol, port and addresses: a change of any of them rebinds. */
   binding: string;
 }
 
+/** The running listeners, pools and health checkers of every load balancer the agent holds. */
 export class DataPlane {
   private readonly pools = new Map<string, Pool>();
   private readonly listeners = new Map<string, RunningListener>();

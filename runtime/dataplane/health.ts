@@ -16,15 +16,18 @@ export const SUSPECT_INTERVAL_MS = 200;
 
 /** Where and how one server is checked. */
 export interface HealthCheckTarget {
+  /** The server's address. */
   readonly address: string;
   /** The health check port: the check's own `port` or the server's traffic port. */
   readonly port: number;
+  /** The backend service's health check, with its protocol resolved. */
   readonly check: HealthCheck;
 }
 
 /** Called with each check's outcome and whether it changed the server's state. */
 export type HealthListener = (ok: boolean, changed: boolean) => void;
 
+/** The active checker of one server of one backend service. */
 export class HealthChecker {
   /** Current state; servers start healthy and stay so while checks are off. */
   healthy = true;

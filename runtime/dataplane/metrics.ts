@@ -7,7 +7,9 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** One server's state as the gauges report it. */
 export interface ServerSample {
+  /** The backend service id. */
   readonly backendService: string;
+  /** The server key. */
   readonly key: string;
   readonly healthy: boolean;
   readonly active: number;
@@ -19,10 +21,13 @@ const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** Responses of one listener by status class (index = status / 100), and its retries. */
 export interface HttpCounts {
+  /** Responses by status class, index = status / 100. */
   readonly responses: Float64Array;
+  /** Requests retried on another server. */
   retries: number;
 }
 
+/** Every metric of the data plane, on one registry. */
 export class DataPlaneMetrics {
   /** Connections accepted per listener (after the security group allowed them). */
   readonly connections: Counter<'listener'>;

@@ -21,16 +21,21 @@ export const UPSTREAM_KEEP_ALIVE_MS = 4000;
 export interface ServerConfig {
   /** `<server group id>/<server name>` or `<availability group id>/<address>`. */
   readonly key: string;
+  /** The server's address. */
   readonly address: string;
   /** The traffic port. */
   readonly port: number;
+  /** 0–100; 0 takes no new traffic. */
   readonly weight: number;
 }
 
 /** A server of a pool: the `Upstream` listeners see, with the pool's bookkeeping. */
 export class PoolServer implements Upstream {
+  /** Current health, as its checker last decided. */
   healthy = true;
+  /** Requests or connections in flight. */
   active = 0;
+  /** 0–100; 0 takes no new traffic. */
   weight: number;
   /** Set when the server has left the configuration and waits for in-flight work to end. */
   draining = false;
@@ -38,6 +43,7 @@ export class PoolServer implements Upstream {
   cookie = '';
   /** Upstream HTTP connections, made on first use. */
   client: UpstreamPool | undefined;
+  /** The server's active health checker. */
   readonly checker: HealthChecker;
 
   constructor(
@@ -58,25 +64,32 @@ export class PoolServer implements Upstream {
 
 /** What `health()` reports for one server. */
 export interface ServerHealth {
+  /** The server key: `<group id>/<server name>`. */
   key: string;
   address: string;
+  /** The traffic port. */
   port: number;
   weight: number;
   healthy: boolean;
+  /** Requests or connections in flight. */
   active: number;
 }
 
+/** What a pool is built with. */
 export interface PoolOptions {
   /** The backend service id. */
   readonly id: string;
   /** The cookie value naming a server key (an HMAC; see session-cookie.ts). */
   readonly cookieValue: (key: string) => string;
+  /** Where health check results and state changes are counted. */
   readonly metrics?: DataPlaneMetrics;
   /** Where health state changes are logged. */
   readonly logger?: Logger;
 }
 
+/** The pool of one backend service (see the file comment). */
 export class Pool implements BackendPool {
+  /** The backend service id. */
   readonly id: string;
   /** The configured servers in order (draining ones excluded). */
   servers: PoolServer[] = [];
@@ -120,18 +133,21 @@ export class Pool implements BackendPool {
     this.scheduler.reset(next);
   }
 
+  /** Picks a usable server with the scheduler and counts it active until `release`. */
   acquire(clientIp: string, exclude?: Upstream): PoolServer | undefined {
     const server = this.scheduler?.pick(clientIp, exclude as PoolServer | undefined);
     if (server !== undefined) server.active++;
     return server;
   }
 
+  /** Ends one request or connection; a draining server closes after its last. */
   release(upstream: Upstream): void {
     const server = upstream as PoolServer;
     server.active--;
     if (server.draining && server.active === 0) this.finishDraining(server);
   }
 
+  /** The server with this key if it is usable, counted as active. */
   acquireByKey(key: string): PoolServer | undefined {
     return this.take(this.byKey.get(key));
   }
@@ -141,6 +157,7 @@ export class Pool implements BackendPool {
     return this.take(this.byCookie.get(value));
   }
 
+  /** A failure on live traffic: the server's checker probes it at once. */
   reportFailure(upstream: Upstream): void {
     (upstream as PoolServer).checker.suspect();
   }

@@ -168,6 +168,7 @@ class UpstreamConnection {
     this.socket.on('close', () => this.closed());
   }
 
+  /** Sends a request on this connection (new, or idle in its pool). */
   start(request: UpstreamRequest): void {
     this.request = request;
     this.requestSent = false;
