@@ -3,7 +3,7 @@
  * by its PID (and its descendants' PIDs) — never by name.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processTree } from './cpu';
@@ -89,17 +89,34 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((daemon) => daemon.stop(2000)));
 }
 
-/** Waits until `host:port` accepts a connection; fails if the daemon exits first or `timeoutMs` passes. */
+/**
+ * Waits until something listens on `host:port`, read from /proc/net/tcp so that no probe connection is made
+ * (a TCP proxy would pass it on to a sink that accepts exactly one); fails if the daemon exits first.
+ */
 export async function waitForPort(daemon: Daemon, port: number, host = '127.0.0.1', timeoutMs = 15000): Promise<void> {
   let gone: number | string | undefined;
   void daemon.exited.then((code) => (gone = code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone !== undefined) throw new Error(`${daemon.name} exited (${gone}) before listening on ${host}:${port}`);
-    if (await canConnect(host, port)) return;
+    if (isListening(readFileSync('/proc/net/tcp', 'utf8'), host, port)) return;
     await sleep(50);
   }
   throw new Error(`${daemon.name} did not listen on ${host}:${port} within ${timeoutMs} ms`);
+}
+
+/** Whether /proc/net/tcp's text shows a socket listening on `host:port` (or on 0.0.0.0:port). */
+export function isListening(procNetTcp: string, host: string, port: number): boolean {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const hexHost = host
+    .split('.')
+    .reverse()
+    .map((octet) => Number(octet).toString(16).toUpperCase().padStart(2, '0'))
+    .join('');
+  return procNetTcp.split('\n').some((line) => {
+    const [, local, , state] = line.trim().split(/\s+/);
+    return state === '0A' && (local === `${hexHost}:${hexPort}` || local === `00000000:${hexPort}`);
+  });
 }
 
 /** Whether a TCP connection to `host:port` succeeds now. */
