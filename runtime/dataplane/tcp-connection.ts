@@ -4,6 +4,7 @@
  * down on an error or an abrupt close. Plain functions over one plain object per connection.
  */
 import { connect, type Socket } from 'node:net';
+import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
 
@@ -13,8 +14,6 @@ export interface TcpRoute {
   readonly pool: BackendPool;
   /** Whether each server connection starts with a PROXY v1 header. */
   readonly proxyProtocol: boolean;
-  /** How long a connect to a server may take before the next server is tried. */
-  readonly connectTimeoutMs: number;
 }
 
 /**
@@ -88,7 +87,7 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
   const upstream = connect({ host: server.address, port: server.port, allowHalfOpen: true, noDelay: true });
   conn.server = server;
   conn.upstream = upstream;
-  upstream.setTimeout(conn.route.connectTimeoutMs);
+  upstream.setTimeout(CONNECT_TIMEOUT_MS);
   upstream.on('connect', () => onConnected(conn, upstream));
   upstream.on('timeout', () => upstream.destroy(new Error('connect timeout')));
   upstream.on('error', () => onUpstreamError(conn, upstream, server));

@@ -181,9 +181,5 @@ class TcpListener implements TcpListenerRuntime {
 }
 
 function routeOf(config: ListenerConfig): TcpRoute {
-  return {
-    pool: config.pool,
-    proxyProtocol: config.backend.proxyProtocol,
-    connectTimeoutMs: config.backend.healthCheck.timeoutMs,
-  };
+  return { pool: config.pool, proxyProtocol: config.backend.proxyProtocol };
 }
