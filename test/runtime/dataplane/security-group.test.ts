@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import net from 'node:net';
+import tls from 'node:tls';
+import { generateCertificate } from '../../fixtures/tcp-peers';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { compileIngress, effectiveIngress } from '../../../runtime/dataplane/security-group';
 import { OPEN_INGRESS } from '../../../lib';
@@ -87,6 +89,33 @@ describe('Security groups', function () {
         expect((await fetchText(allowed, `http://${LB_ADDRESS}:${port}/`)).body).to.equal('a');
       } finally {
         await allowed.close();
+      }
+    });
+
+    it('refuses before the TLS handshake on an HTTPS listener', async function () {
+      this.timeout(20000);
+      const certificate = await generateCertificate();
+      const { dataPlane: plane, registry: metrics } = newDataPlane();
+      const httpsPort = await freePort();
+      try {
+        await applyOk(
+          plane,
+          albResources({
+            port: httpsPort,
+            servers: [{ backend }],
+            ingress: [{ cidr: '127.0.0.2/32' }],
+            listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
+          }),
+        );
+        const refused = tls.connect({ socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.3' }), rejectUnauthorized: false });
+        const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
+        expect(error.code).to.be.oneOf(['ECONNRESET', 'EPIPE']);
+        expect(await metricValue(metrics, 'albkit_listener_refused_connections_total{listener="lb/listener"}')).to.equal(1);
+        const allowed = tls.connect({ socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.2' }), rejectUnauthorized: false });
+        await once(allowed, 'secureConnect');
+        allowed.destroy();
+      } finally {
+        await plane.stop(500);
       }
     });
 
