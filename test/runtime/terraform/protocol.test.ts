@@ -4,9 +4,11 @@
  * destroy against a live agent, whose operation log proves the order.
  */
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import selfsigned from 'selfsigned';
 import { selfSignedCertificate } from '../../../runtime/terraform/certificate';
 import { UNKNOWN, type CtyValue } from '../../../runtime/terraform/cty';
 import { PROVIDER_TYPE, resourceSchemas } from '../../../runtime/terraform/schema';
@@ -18,6 +20,20 @@ type Reply = Record<string, unknown>;
 const typeOf = (typeName: string) => resourceSchemas().get(typeName)!.type;
 const LISTENER_PORT = 23080;
 const OTHER_PORT = 23081;
+const HTTPS_PORT = 23083;
+
+/** GET over HTTPS, trusting only `ca`; resolves with the body. */
+function httpsGet(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path: '/', ca, servername: 'localhost' }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** Terraform's rule: every value known in the plan is the value after apply. */
 function expectConsistent(planned: CtyValue, applied: CtyValue, path = ''): void {
@@ -256,6 +272,21 @@ describe('terraform-provider-albkit protocol', function () {
     expect(body.status.state).to.equal('ACTIVE');
     const response = await fetch(`http://127.0.0.1:${LISTENER_PORT}/`);
     expect(await response.text()).to.equal('hello from a\n');
+  });
+
+  it('serves HTTPS with a certificate given inline, the plan matching what the agent keeps', async () => {
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
+    const config = {
+      ...configs().albkit_listener,
+      resource_id: 'web/https',
+      protocol: 'HTTPS',
+      port: HTTPS_PORT,
+      certificate: { cert_pem: pems.cert, key_pem: pems.private },
+    };
+    const state = await create('albkit_listener', config);
+    expect(state.certificate).to.deep.equal({ cert_pem: pems.cert, key_pem: pems.private, cert_file: null, key_file: null });
+    expect(await httpsGet(HTTPS_PORT, pems.cert)).to.equal('hello from a\n');
+    expect((await apply('albkit_listener', null, state)).diagnostics).to.deep.equal([]);
   });
 
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
