@@ -8,7 +8,6 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
-import selfsigned from 'selfsigned';
 import { selfSignedCertificate } from '../../../runtime/terraform/certificate';
 import { UNKNOWN, type CtyValue } from '../../../runtime/terraform/cty';
 import { PROVIDER_TYPE, resourceSchemas } from '../../../runtime/terraform/schema';
@@ -275,17 +274,17 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('serves HTTPS with a certificate given inline, the plan matching what the agent keeps', async () => {
-    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
+    const pems = selfSignedCertificate();
     const config = {
       ...configs().albkit_listener,
       resource_id: 'web/https',
       protocol: 'HTTPS',
       port: HTTPS_PORT,
-      certificate: { cert_pem: pems.cert, key_pem: pems.private },
+      certificate: { cert_pem: pems.certPem, key_pem: pems.keyPem },
     };
     const state = await create('albkit_listener', config);
-    expect(state.certificate).to.deep.equal({ cert_pem: pems.cert, key_pem: pems.private, cert_file: null, key_file: null });
-    expect(await httpsGet(HTTPS_PORT, pems.cert)).to.equal('hello from a\n');
+    expect(state.certificate).to.deep.equal({ cert_pem: pems.certPem, key_pem: pems.keyPem, cert_file: null, key_file: null });
+    expect(await httpsGet(HTTPS_PORT, pems.certPem)).to.equal('hello from a\n');
     expect((await apply('albkit_listener', null, state)).diagnostics).to.deep.equal([]);
   });
 
