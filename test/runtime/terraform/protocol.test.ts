@@ -288,6 +288,25 @@ describe('terraform-provider-albkit protocol', function () {
     expect((await apply('albkit_listener', null, state)).diagnostics).to.deep.equal([]);
   });
 
+  it('creates an availability group and a backend service over it, then deletes both', async () => {
+    const group = await create('albkit_availability_group', {
+      resource_id: 'web-instances',
+      instances: [{ address: '127.0.0.1', zone: 'local-a' }],
+      weight: 5,
+    });
+    expect(group).to.deep.include({ weight: 5, min_size: 0, max_size: 10 });
+    const backend = await create('albkit_backend_service', {
+      resource_id: 'web/instances-backend',
+      load_balancer: 'web',
+      protocol: 'HTTP',
+      port: backendPort,
+      availability_groups: ['web-instances'],
+    });
+    expect(backend).to.deep.include({ availability_groups: ['web-instances'], server_groups: [] });
+    expect((await apply('albkit_backend_service', null, backend)).diagnostics).to.deep.equal([]);
+    expect((await apply('albkit_availability_group', null, group)).diagnostics).to.deep.equal([]);
+  });
+
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
     const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT });
     expect(listener.planned.idle_timeout_seconds).to.equal(60);
