@@ -27,6 +27,23 @@ export interface HttpCounts {
   retries: number;
 }
 
+/** Counts of one TCP or TLS listener, read into the registry when it is scraped. */
+export interface TcpCounts {
+  /** Connections closed because no server was usable or every try to connect failed. */
+  noServer: number;
+  /** Server connects that failed (refused, reset, timed out). */
+  connectFailures: number;
+  /** Bytes read from clients, added as connections close. */
+  bytesFromClients: number;
+  /** Bytes written to clients, added as connections close. */
+  bytesToClients: number;
+}
+
+/** TCP counts all at zero. */
+export function newTcpCounts(): TcpCounts {
+  return { noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
+}
+
 /** Every metric of the data plane, on one registry. */
 export class DataPlaneMetrics {
   /** Connections accepted per listener (after the security group allowed them). */
@@ -42,6 +59,7 @@ export class DataPlaneMetrics {
   /** Health state changes per server. */
   readonly transitions: Counter<'backend_service' | 'server' | 'state'>;
   private readonly httpCounts = new Map<string, HttpCounts>();
+  private readonly tcpCounts = new Map<string, TcpCounts>();
 
   constructor(registry: Registry, servers: () => Iterable<ServerSample>) {
     const registers = [registry];
@@ -109,6 +127,34 @@ export class DataPlaneMetrics {
     gauge('albkit_server_healthy', '1 when the server passes its health checks', (server) => (server.healthy ? 1 : 0));
     gauge('albkit_server_active', 'Requests or connections in flight to the server', (server) => server.active);
     gauge('albkit_server_weight', 'The server weight', (server) => server.weight);
+    const tcpCounts = this.tcpCounts;
+    type Series = ReadonlyArray<readonly [direction: string | undefined, value: number]>;
+    const tcpCounter = (name: string, help: string, read: (counts: TcpCounts) => Series): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['listener', 'direction'],
+        registers,
+        collect(this: Counter<'listener' | 'direction'>) {
+          this.reset();
+          for (const [listener, counts] of tcpCounts) {
+            for (const [direction, value] of read(counts)) {
+              if (value > 0) this.inc(direction === undefined ? { listener } : { listener, direction }, value);
+            }
+          }
+        },
+      });
+    };
+    tcpCounter('albkit_tcp_no_server_total', 'TCP/TLS connections closed because no server was usable', (counts) => [
+      [undefined, counts.noServer],
+    ]);
+    tcpCounter('albkit_tcp_connect_failures_total', 'Server connects of TCP/TLS listeners that failed', (counts) => [
+      [undefined, counts.connectFailures],
+    ]);
+    tcpCounter('albkit_tcp_bytes_total', 'Bytes TCP/TLS listeners moved over closed connections, by direction', (counts) => [
+      ['from_clients', counts.bytesFromClients],
+      ['to_clients', counts.bytesToClients],
+    ]);
   }
 
   /** The HTTP counts of a listener id, kept across reconfiguration and replacement of the listener. */
@@ -121,10 +167,21 @@ export class DataPlaneMetrics {
     return counts;
   }
 
+  /** The TCP counts of a listener id, kept across reconfiguration and replacement of the listener. */
+  tcpCountsOf(listener: string): TcpCounts {
+    let counts = this.tcpCounts.get(listener);
+    if (counts === undefined) {
+      counts = newTcpCounts();
+      this.tcpCounts.set(listener, counts);
+    }
+    return counts;
+  }
+
   /** Removes the series of a listener that is gone (unless a new listener took its id meanwhile). */
   forgetListener(listener: string, counts?: HttpCounts): void {
     if (counts !== undefined && this.httpCounts.get(listener) !== counts) return;
     this.httpCounts.delete(listener);
+    this.tcpCounts.delete(listener);
     this.connections.remove(listener);
     this.refused.remove(listener);
   }

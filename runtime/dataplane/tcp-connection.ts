@@ -4,6 +4,7 @@
  * down on an error or an abrupt close. Plain functions over one plain object per connection.
  */
 import { connect, type Socket } from 'node:net';
+import type { TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
@@ -16,32 +17,13 @@ export interface TcpRoute {
   readonly proxyProtocol: boolean;
 }
 
-/**
- * Counters a listener keeps for its connections, beside the accepted and refused counts it reports to the
- * data plane's metrics.
- */
-export interface TcpCounters {
-  /** Connections closed because no server was usable or every try failed to connect. */
-  noServer: number;
-  /** Server connects that failed (refused, reset, timed out). */
-  connectFailures: number;
-  /** Bytes read from clients and written to them, over closed connections. */
-  bytesFromClients: number;
-  bytesToClients: number;
-}
-
-/** A fresh set of counters, all zero. */
-export function newTcpCounters(): TcpCounters {
-  return { noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
-}
-
 /** A connection's state: the client side, the server side once picked, and where it came from and went to. */
 interface Connection {
   readonly client: Socket;
   readonly source: Endpoint;
   readonly destination: Endpoint;
   readonly route: TcpRoute;
-  readonly counters: TcpCounters;
+  readonly counters: TcpCounts;
   server: Upstream | undefined;
   upstream: Socket | undefined;
   connected: boolean;
@@ -59,7 +41,7 @@ export function proxyConnection(
   source: Endpoint,
   destination: Endpoint,
   route: TcpRoute,
-  counters: TcpCounters,
+  counters: TcpCounts,
 ): void {
   const conn: Connection = {
     client,

@@ -8,15 +8,16 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import { once } from 'node:events';
 import type { ListenerConfig, ListenerRuntime } from './types';
 import { compileIngress, type IngressCheck } from './security-group';
-import { newTcpCounters, proxyConnection, type TcpCounters, type TcpRoute } from './tcp-connection';
+import { newTcpCounts, type TcpCounts } from './metrics';
+import { proxyConnection, type TcpRoute } from './tcp-connection';
 
 /** The longest a TLS handshake may take, unless the idle timeout is shorter. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
-/** A running TCP or TLS listener, with the counters status and metrics read. */
+/** A running TCP or TLS listener, with what status and tests read. */
 export interface TcpListenerRuntime extends ListenerRuntime {
-  /** Counters since start; connection byte counts are added as connections close. */
-  readonly counters: Readonly<TcpCounters>;
+  /** Its counts (the ones in the data plane's metrics when it has them); bytes are added as connections close. */
+  readonly counters: Readonly<TcpCounts>;
   /** Connections open now (including TLS handshakes in progress). */
   readonly activeConnections: number;
   /** The addresses and ports bound now (the real port when the configuration asked for port 0). */
@@ -32,7 +33,7 @@ export function createTcpListener(config: ListenerConfig): TcpListenerRuntime {
 }
 
 class TcpListener implements TcpListenerRuntime {
-  readonly counters = newTcpCounters();
+  readonly counters: TcpCounts;
   #config: ListenerConfig;
   #route: TcpRoute;
   #allows: IngressCheck;
@@ -51,6 +52,7 @@ class TcpListener implements TcpListenerRuntime {
     this.#config = config;
     this.#route = routeOf(config);
     this.#port = config.port;
+    this.counters = config.metrics?.tcpCountsOf(config.id) ?? newTcpCounts();
     this.#counted = {
       accepted: config.metrics?.connections.labels(config.id),
       refused: config.metrics?.refused.labels(config.id),
@@ -113,7 +115,6 @@ class TcpListener implements TcpListenerRuntime {
 
   async stop(deadlineMs: number): Promise<void> {
     this.#stopping = true;
-    this.#config.metrics?.forgetListener(this.#config.id);
     const closed = this.#closeServers();
     if (this.#live.size > 0) {
       const drained = new Promise<void>((resolve) => (this.#onDrained = resolve));
@@ -124,6 +125,7 @@ class TcpListener implements TcpListenerRuntime {
       clearTimeout(deadline);
     }
     await closed;
+    this.#config.metrics?.forgetListener(this.#config.id);
   }
 
   async #bind(address: string): Promise<Server> {

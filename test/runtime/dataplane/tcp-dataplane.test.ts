@@ -61,9 +61,9 @@ function tcpResources(options: TcpAlbOptions): Resource[] {
 }
 
 /** Polls `condition` every 25 ms until it holds or `ms` pass; resolves with whether it held. */
-async function eventually(condition: () => boolean, ms: number): Promise<boolean> {
+async function eventually(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -131,6 +131,8 @@ describe('DataPlane with TCP and TLS listeners', function () {
   });
 
   it('uses an HTTP health check on a TCP backend service when asked', async () => {
+    const { dataPlane: measured, registry } = newDataPlane();
+    dataPlane = measured;
     let status = 200;
     const check = http.createServer((_request, response) => response.writeHead(status).end());
     check.listen(0, '127.0.0.1');
@@ -145,6 +147,7 @@ describe('DataPlane with TCP and TLS listeners', function () {
       expect(await eventually(() => healthy('lb/servers/a') === false, 3000)).to.equal(true);
       const refused = await connectFrom(port);
       expect((await readAll(refused)).length).to.equal(0);
+      expect(await metricValue(registry, 'albkit_tcp_no_server_total{listener="lb/tcp"}')).to.equal(1);
     } finally {
       check.close();
     }
@@ -189,6 +192,8 @@ describe('DataPlane with TCP and TLS listeners', function () {
     expect((await readAll(denied).catch(() => Buffer.alloc(0))).length).to.equal(0);
     expect(await metricValue(registry, 'albkit_listener_refused_connections_total{listener="lb/tcp"}')).to.equal(1);
     expect(await metricValue(registry, 'albkit_listener_connections_total{listener="lb/tcp"}')).to.equal(1);
+    const sent = 'albkit_tcp_bytes_total{listener="lb/tcp",direction="to_clients"}';
+    expect(await eventually(async () => (await metricValue(registry, sent)) === 2, 2000)).to.equal(true);
   });
 
   it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
