@@ -1,6 +1,7 @@
 /** The figures every suite records, one record per measurement, and where their raw outputs go. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WaveTiming } from './peers/albkit';
 import type { TimeWindow } from './profile';
 import type { ProfileSummary } from './suites/profile';
 
@@ -52,6 +53,9 @@ export interface ControlRecord {
   /** Listener ports that accepted connections after deploy, and that still did after destroy. */
   listeningAfterDeploy: number;
   listeningAfterDestroy: number;
+  /** Step times per wave, as the commands reported them. */
+  deployWaves: WaveTiming[];
+  destroyWaves: WaveTiming[];
 }
 
 /** The reconfiguration-under-load measurement. */

@@ -3,6 +3,7 @@
  * also as a ratio to HAProxy measured in the same run, and where each target of the bench issue stands.
  */
 import type { MachineInfo } from './machine';
+import type { WaveTiming } from './peers/albkit';
 import type { BenchResults, HttpRecord, TcpRecord } from './record';
 import { ratio, summarize, type Summary } from './stats';
 import { REFERENCE } from './peers/target';
@@ -95,6 +96,10 @@ function tcpTable(records: readonly TcpRecord[], order: readonly string[]): stri
     ];
   });
   return table(['target', 'GB/s', '× HAProxy', 'proxy CPU s/GB', 'proxy core busy %', 'bytes received'], rows);
+}
+
+function waveCell(wave: WaveTiming): string {
+  return `${wave.steps} × ${number(wave.meanMs)} (≤ ${number(wave.slowestMs)})`;
 }
 
 /** One line of the goals table. */
@@ -208,6 +213,16 @@ ${table(
   [
     ['deploy', span(of((record) => record.deployWallSeconds), 2), span(of((record) => record.deployApplySeconds), 2), span(of((record) => record.listeningAfterDeploy))],
     ['destroy', span(of((record) => record.destroyWallSeconds), 2), span(of((record) => record.destroyApplySeconds), 2), span(of((record) => record.listeningAfterDestroy))],
+  ],
+)}
+
+Per wave, round 1 (steps in the wave; mean and slowest step in ms, a step being the request and its polling):
+
+${table(
+  ['', ...results.control[0]!.deployWaves.map((wave) => `wave ${wave.wave}`)],
+  [
+    ['deploy', ...results.control[0]!.deployWaves.map(waveCell)],
+    ['destroy', ...results.control[0]!.destroyWaves.map(waveCell)],
   ],
 )}
 `);

@@ -59,12 +59,40 @@ async function waitForEndpoint(daemon: Daemon, stateDir: string, timeoutMs = 200
   throw new Error(`albkit agent wrote no ${join(stateDir, 'endpoint')} within ${timeoutMs} ms`);
 }
 
+/** One wave of a deploy or destroy: how many steps ran in parallel and what each took. */
+export interface WaveTiming {
+  wave: number;
+  steps: number;
+  /** Mean and slowest step (the put or delete and its polling until ACTIVE or gone), in ms. */
+  meanMs: number;
+  slowestMs: number;
+}
+
+/** Per-wave step times from the NDJSON events of `albkit deploy --json`. */
+export function waveTimings(events: readonly { type: string; wave?: number; ms?: number }[]): WaveTiming[] {
+  const waves = new Map<number, number[]>();
+  for (const event of events) {
+    if (event.type !== 'done' || event.wave === undefined || event.ms === undefined) continue;
+    waves.set(event.wave, [...(waves.get(event.wave) ?? []), event.ms]);
+  }
+  return [...waves.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([wave, times]) => ({
+      wave,
+      steps: times.length,
+      meanMs: times.reduce((sum, ms) => sum + ms, 0) / times.length,
+      slowestMs: Math.max(...times),
+    }));
+}
+
 /** What one `albkit deploy` or `albkit destroy` took. */
 export interface CliTiming {
   /** Wall time of the command, from spawn to exit: what a user waits for. */
   wallSeconds: number;
   /** The apply time the command itself reports (its `end` event), without Node's start-up. */
   applySeconds: number;
+  /** Step times per wave. */
+  waves: WaveTiming[];
   /** The command's NDJSON output. */
   output: string;
 }
@@ -78,14 +106,14 @@ export async function runAlbkit(verb: 'deploy' | 'destroy', manifestFile: string
     timeoutMs,
   );
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const end = stdout
+  const events = stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { type: string; ok?: boolean; ms?: number; message?: string })
-    .find((event) => event.type === 'end');
+    .map((line) => JSON.parse(line) as { type: string; ok?: boolean; wave?: number; ms?: number; message?: string });
+  const end = events.find((event) => event.type === 'end');
   if (!end) throw new Error(`albkit ${verb} printed no end event:\n${stdout}`);
   if (!end.ok) throw new Error(`albkit ${verb} failed: ${end.message ?? stdout}`);
-  return { wallSeconds, applySeconds: (end.ms ?? Number.NaN) / 1000, output: stdout };
+  return { wallSeconds, applySeconds: (end.ms ?? Number.NaN) / 1000, waves: waveTimings(events), output: stdout };
 }
 
 function running(agent: RunningAgent, port: number): RunningTarget {

@@ -50,6 +50,8 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
         destroyApplySeconds: destroy.applySeconds,
         listeningAfterDeploy,
         listeningAfterDestroy,
+        deployWaves: deploy.waves,
+        destroyWaves: destroy.waves,
       };
       records.push(record);
       options.log(

@@ -10,6 +10,7 @@ import { parseOptions } from '../../bench/options';
 import { rotate } from '../../bench/suites/http';
 import { reconfigVariants, CHANGES } from '../../bench/suites/reconfig';
 import { hasProgram, withSbin } from '../../bench/setup';
+import { waveTimings } from '../../bench/peers/albkit';
 
 const env = withSbin();
 
@@ -73,5 +74,22 @@ describe('bench options and schedule', () => {
     const variants = reconfigVariants([1, 2, 3]).map((variant) => JSON.stringify(variant));
     expect(variants).to.have.length(CHANGES);
     variants.forEach((variant, index) => expect(variant).not.to.equal(variants[index - 1] ?? JSON.stringify({ ports: [1, 2], variant: {} })));
+  });
+});
+
+describe('albkit deploy events', () => {
+  it('gives each wave its step count, mean and slowest step', () => {
+    const events = [
+      { type: 'plan' },
+      { type: 'done', wave: 2, ms: 30 },
+      { type: 'done', wave: 1, ms: 5 },
+      { type: 'done', wave: 2, ms: 10 },
+      { type: 'failed', wave: 2, ms: 999 },
+      { type: 'end', ms: 60 },
+    ];
+    expect(waveTimings(events)).to.deep.equal([
+      { wave: 1, steps: 1, meanMs: 5, slowestMs: 5 },
+      { wave: 2, steps: 2, meanMs: 20, slowestMs: 30 },
+    ]);
   });
 });

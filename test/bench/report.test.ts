@@ -39,6 +39,11 @@ const results: BenchResults = {
       destroyApplySeconds: 2.1,
       listeningAfterDeploy: 100,
       listeningAfterDestroy: 0,
+      deployWaves: [
+        { wave: 1, steps: 1, meanMs: 20, slowestMs: 20 },
+        { wave: 2, steps: 100, meanMs: 90.4, slowestMs: 180 },
+      ],
+      destroyWaves: [{ wave: 1, steps: 100, meanMs: 50, slowestMs: 70 }],
     },
   ],
   reconfig: [],
@@ -86,6 +91,7 @@ describe('benchmark report', () => {
     expect(text).to.match(/\| 0 failed requests .* \| – \| not measured \|/);
     expect(text).to.match(/\| albkit \| 19000 \(10000–28000\) \| 0.60 \(0.50–0.70\) \|/);
     expect(text).to.match(/\| HAProxy \| .* \| 12 \| 0 \|/);
+    expect(text).to.match(/\| deploy \| 1 × 20 \(≤ 20\) \| 100 × 90 \(≤ 180\) \|/);
     expect(text).to.include('## Failures');
     expect(text).to.include('the sink received 10 bytes of 1000');
     expect(text).not.to.include('## Reconfiguration under load');
