@@ -142,6 +142,16 @@ describe('TCP listener', function () {
     }
   });
 
+  it('applies a new idle timeout to open connections', async () => {
+    const backend = await echo();
+    const config = tcpListenerConfig({ pool: new TestPool([backend.port]), idleTimeoutMs: 60_000 });
+    const { listener, port } = await listen(config);
+    const client = await connectFrom(port);
+    expect(await closesWithin(client, 300)).to.equal(false);
+    listener.update({ ...config, idleTimeoutMs: 200 });
+    expect(await closesWithin(client, 2000)).to.equal(true);
+  });
+
   it('tries another server when a connect is refused, and reports the failure to the pool', async () => {
     const backend = await echo();
     const dead = createServer().listen(0, '127.0.0.1');
@@ -216,11 +226,14 @@ describe('TCP listener', function () {
     const backend = await echo();
     const { listener, port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]) }));
     const open = await connectFrom(port);
+    open.write('x');
+    await once(open, 'data');
+    const [serverSide] = [...backend.sockets];
     const started = Date.now();
     await listener.stop(200);
     expect(Date.now() - started).to.be.at.least(150);
     expect(await closesWithin(open, 1000)).to.equal(true);
-    expect(await closesWithin([...backend.sockets][0] ?? open, 1000)).to.equal(true);
+    expect(await closesWithin(serverSide!, 1000)).to.equal(true);
   });
 
   it('rejects start with the listener and the address when the port is in use', async () => {
@@ -326,6 +339,25 @@ describe('TLS listener', function () {
     const client = await secureConnect();
     client.end('half');
     expect((await readAll(client)).toString()).to.equal('half');
+  });
+
+  it('closes a TLS connection idle for idleTimeoutMs, and a client that never completes its handshake', async () => {
+    const short = createTcpListener(
+      tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate, idleTimeoutMs: 300 }),
+    );
+    await short.start();
+    try {
+      const shortPort = short.boundAddresses[0]!.port;
+      const silent = await connectFrom(shortPort);
+      const idle = tlsConnect({ host: '127.0.0.1', port: shortPort, ca: certificate.cert, servername: 'localhost' });
+      await once(idle, 'secureConnect');
+      expect(await closesWithin(silent, 2000)).to.equal(true);
+      expect(await closesWithin(idle, 2000)).to.equal(true);
+      for (let i = 0; i < 40 && short.activeConnections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(short.activeConnections).to.equal(0);
+    } finally {
+      await short.stop(0);
+    }
   });
 
   it('refuses a client that does not trust the certificate, without reaching a server', async () => {
