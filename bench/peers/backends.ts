@@ -1,6 +1,7 @@
 /**
  * The backends behind every HTTP proxy: one nginx worker on the client core answering a 64-byte body on two
- * ports (a Node backend would be the bottleneck, not the proxy).
+ * ports (a Node backend would be the bottleneck, not the proxy). Each answer names the backend's port and the
+ * X-Forwarded-For it received, so that the bench can check a proxy balances and forwards the client address.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ http {
 ${listens}
     location / {
       default_type text/plain;
+      add_header X-Backend-Port $server_port;
+      add_header X-Seen-Forwarded-For $http_x_forwarded_for;
       return 200 '${BACKEND_BODY.replace(/\n$/, '\\n')}';
     }
   }

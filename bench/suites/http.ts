@@ -28,22 +28,51 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-/** Waits until a GET through the target answers 200 (health checks may first have to pass). */
-export async function waitForOk(port: number, timeoutMs = 20000): Promise<void> {
+/** What the backends saw of a few requests through a target. */
+export interface Forwarding {
+  /** Backend ports that answered. */
+  ports: Set<string>;
+  /** X-Forwarded-For values the backends received. */
+  forwardedFor: Set<string>;
+}
+
+/**
+ * Waits until a GET through the target answers 200 (health checks may first have to pass), then sends a few
+ * more and reports which backends answered and what X-Forwarded-For they saw.
+ */
+export async function waitForOk(port: number, timeoutMs = 20000): Promise<Forwarding> {
   const deadline = Date.now() + timeoutMs;
+  const seen: Forwarding = { ports: new Set(), forwardedFor: new Set() };
   let last = 'no answer';
-  while (Date.now() < deadline) {
+  let ok = 0;
+  while (ok < 6) {
+    if (Date.now() > deadline) throw new Error(`port ${port}: no 200 within ${timeoutMs} ms (${last})`);
     try {
       const response = await request(`http://${HOST}:${port}/`, { headersTimeout: 2000, bodyTimeout: 2000 });
       await response.body.text();
-      if (response.statusCode === 200) return;
+      if (response.statusCode === 200) {
+        ok += 1;
+        seen.ports.add(String(response.headers['x-backend-port']));
+        seen.forwardedFor.add(String(response.headers['x-seen-forwarded-for'] ?? ''));
+        continue;
+      }
       last = `status ${response.statusCode}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await sleep(100);
   }
-  throw new Error(`port ${port}: no 200 within ${timeoutMs} ms (${last})`);
+  return seen;
+}
+
+/** Checks that a proxy balanced over every backend and appended the client's address to X-Forwarded-For. */
+export function checkForwarding(target: string, seen: Forwarding, backendPorts: readonly number[]): void {
+  const missing = backendPorts.filter((backend) => !seen.ports.has(String(backend)));
+  if (missing.length > 0) throw new Error(`${target} sent nothing to backend port(s) ${missing.join(', ')} in 6 requests`);
+  const forwarded = [...seen.forwardedFor];
+  if (!forwarded.every((value) => value.split(/,\s*/).includes(HOST))) {
+    throw new Error(`${target} did not append the client address to X-Forwarded-For (backends saw "${forwarded.join('", "')}")`);
+  }
 }
 
 async function measure(target: Target, running: RunningTarget, connections: number, round: number, options: HttpSuiteOptions): Promise<HttpRecord> {
@@ -85,7 +114,8 @@ export async function runHttpSuite(targets: readonly Target[], options: HttpSuit
       let running: RunningTarget | undefined;
       try {
         running = await target.startHttp!(options.context);
-        await waitForOk(running.port);
+        const seen = await waitForOk(running.port);
+        if (running.pid !== undefined) checkForwarding(target.name, seen, options.context.backendPorts);
         for (const connections of options.connections) {
           const record = await measure(target, running, connections, round, options);
           records.push(record);

@@ -7,7 +7,7 @@ import { BACKEND_BODY, backendConfig } from '../../bench/peers/backends';
 import { haproxyHttpConfig, haproxyTcpConfig } from '../../bench/peers/haproxy';
 import { nginxProxyConfig } from '../../bench/peers/nginx';
 import { parseOptions } from '../../bench/options';
-import { rotate } from '../../bench/suites/http';
+import { checkForwarding, rotate } from '../../bench/suites/http';
 import { reconfigVariants, CHANGES } from '../../bench/suites/reconfig';
 import { hasProgram, withSbin } from '../../bench/setup';
 import { waveTimings } from '../../bench/peers/albkit';
@@ -91,5 +91,19 @@ describe('albkit deploy events', () => {
       { wave: 1, steps: 1, meanMs: 5, slowestMs: 5 },
       { wave: 2, steps: 2, meanMs: 20, slowestMs: 30 },
     ]);
+  });
+});
+
+describe('forwarding check', () => {
+  const seen = (ports: string[], forwardedFor: string[]) => ({ ports: new Set(ports), forwardedFor: new Set(forwardedFor) });
+
+  it('accepts a proxy that used every backend and appended the client address', () => {
+    expect(() => checkForwarding('p', seen(['25001', '25002'], ['127.0.0.1']), [25001, 25002])).not.to.throw();
+    expect(() => checkForwarding('p', seen(['25001', '25002'], ['10.0.0.9, 127.0.0.1']), [25001, 25002])).not.to.throw();
+  });
+
+  it('names the proxy and what it missed', () => {
+    expect(() => checkForwarding('p', seen(['25001'], ['127.0.0.1']), [25001, 25002])).to.throw(/p sent nothing to backend port\(s\) 25002/);
+    expect(() => checkForwarding('p', seen(['25001', '25002'], ['']), [25001, 25002])).to.throw(/p did not append the client address/);
   });
 });
