@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { proxyRequest, type HttpRoute } from './http-proxy';
+import { proxyUpgrade } from './http-upgrade';
 import type { DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
 import { compileIngress, type IngressCheck } from './security-group';
@@ -54,6 +55,8 @@ export class HttpListener implements ListenerRuntime {
   private allows: IngressCheck;
   private config: ListenerConfig;
   private readonly servers: Array<http.Server | https.Server> = [];
+  /** Client connections upgraded into tunnels (the HTTP server no longer tracks them). */
+  private readonly tunnels = new Set<Socket>();
 
   constructor(
     config: ListenerConfig,
@@ -105,6 +108,7 @@ export class HttpListener implements ListenerRuntime {
     clearInterval(poll);
     clearTimeout(timer);
     for (const server of this.servers) server.closeAllConnections();
+    for (const tunnel of this.tunnels) tunnel.destroy();
     await Promise.all(closed);
     this.servers.length = 0;
     this.metrics.forgetListener(this.config.id, this.route.counts);
@@ -145,6 +149,7 @@ export class HttpListener implements ListenerRuntime {
     server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
     server.maxHeadersCount = limits.maxHeaders + 1;
     server.on('request', (req, res) => proxyRequest(this.route, req, res));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => proxyUpgrade(this.route, req, socket, head, this.tunnels));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     guardConnections(server, (socket) => this.admit(socket));
     return server;

@@ -72,6 +72,13 @@ export function sendError(route: HttpRoute, res: ServerResponse, status: keyof t
   route.counts.responses[(status / 100) | 0]!++;
 }
 
+/** The usable server the request's session cookie names, counted active; undefined when there is none. */
+export function cookieServer(route: HttpRoute, req: IncomingMessage): PoolServer | undefined {
+  if (route.cookieName === undefined) return undefined;
+  const value = readCookie(req.headers.cookie, route.cookieName);
+  return value === undefined ? undefined : route.pool.acquireByCookie(value);
+}
+
 /** Handles one request on a listener. */
 export function proxyRequest(route: HttpRoute, req: IncomingMessage, res: ServerResponse): void {
   if (req.rawHeaders.length > route.maxHeaders * 2) {
@@ -79,15 +86,9 @@ export function proxyRequest(route: HttpRoute, req: IncomingMessage, res: Server
     return;
   }
   const clientIp = req.socket.remoteAddress ?? '';
-  const pool = route.pool;
-  let server: PoolServer | undefined;
-  let setCookie = false;
-  if (route.cookieName !== undefined) {
-    const value = readCookie(req.headers.cookie, route.cookieName);
-    if (value !== undefined) server = pool.acquireByCookie(value);
-    setCookie = server === undefined;
-  }
-  server ??= pool.acquire(clientIp);
+  let server = cookieServer(route, req);
+  const setCookie = route.cookieName !== undefined && server === undefined;
+  server ??= route.pool.acquire(clientIp);
   if (server === undefined) {
     sendError(route, res, 503);
     return;

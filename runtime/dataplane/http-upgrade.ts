@@ -1,0 +1,76 @@
+/**
+ * Protocol upgrades (WebSocket and the like) on HTTP/HTTPS listeners. The upgrade request reaches a server as
+ * any request does (session cookie, then the scheduler; X-Forwarded-For, -Proto and -Port added), with its
+ * `Connection: upgrade` and `Upgrade` headers kept; from then on the connection is a byte tunnel in both
+ * directions, with backpressure, closed when either side closes or stays silent for the idle timeout. The
+ * server's answer passes verbatim: a 101 switches, anything else is the answer. Off the hot path: one
+ * closure set per tunnel.
+ */
+import type { IncomingMessage } from 'node:http';
+import net, { type Socket } from 'node:net';
+import { buildUpstreamHead, type UpstreamHead } from './http-headers';
+import { cookieServer, type HttpRoute } from './http-proxy';
+import { CONNECT_TIMEOUT_MS } from './pool';
+
+const REFUSALS: Record<number, string> = {
+  502: 'HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\n502 Bad Gateway\n',
+  503: 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 42\r\n\r\n503 Service Unavailable: no healthy server\n',
+  504: 'HTTP/1.1 504 Gateway Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n504 Gateway Timeout\n',
+};
+
+/** Tunnels `client` (whose upgrade request is `req`, with `head` already read past it) to a server. */
+export function proxyUpgrade(route: HttpRoute, req: IncomingMessage, client: Socket, head: Buffer, tunnels: Set<Socket>): void {
+  const clientIp = client.remoteAddress ?? '';
+  const server = cookieServer(route, req) ?? route.pool.acquire(clientIp);
+  if (server === undefined) {
+    refuse(route, client, 503);
+    return;
+  }
+  const request: UpstreamHead = { head: '', flags: 0 };
+  buildUpstreamHead(request, req.method!, req.url!, req.rawHeaders, clientIp, route.proto, route.port, client.localAddress);
+  const upgrade = `connection: upgrade\r\nupgrade: ${req.headers.upgrade ?? ''}\r\n\r\n`;
+  const upstream = net.connect({ host: server.address, port: server.port, noDelay: true });
+  let open = true;
+  let connected = false;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    tunnels.delete(client);
+    client.destroy();
+    upstream.destroy();
+    route.pool.release(server);
+  };
+  const fail = (status: 502 | 504): void => {
+    if (!open) return;
+    open = false;
+    tunnels.delete(client);
+    upstream.destroy();
+    route.pool.reportFailure(server);
+    route.pool.release(server);
+    refuse(route, client, status);
+  };
+  tunnels.add(client);
+  upstream.setTimeout(CONNECT_TIMEOUT_MS);
+  upstream.once('connect', () => {
+    connected = true;
+    upstream.setTimeout(route.idleTimeoutMs);
+    client.setTimeout(route.idleTimeoutMs);
+    upstream.write(request.head.slice(0, -2) + upgrade, 'latin1');
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  });
+  upstream.on('error', () => (connected ? close() : fail(502)));
+  upstream.on('timeout', () => (connected ? close() : fail(504)));
+  upstream.on('close', () => connected && close());
+  client.on('timeout', close);
+  client.on('close', close);
+  client.on('error', close);
+}
+
+/** Answers an upgrade request that cannot be tunnelled, and closes the connection. */
+function refuse(route: HttpRoute, client: Socket, status: 502 | 503 | 504): void {
+  route.counts.responses[5]!++;
+  client.write(REFUSALS[status]!, 'latin1');
+  client.destroySoon();
+}
