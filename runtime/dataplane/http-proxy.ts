@@ -109,14 +109,18 @@ function onResponseDrain(this: TrackedResponse): void {
   this[EXCHANGE]?.resumeUpstream();
 }
 
-/** One request in flight: the upstream handler for it. */
-class Exchange implements UpstreamHandler, UpstreamHead {
+/** One request in flight: the request sent upstream and the handler of its answer, in one object. */
+class Exchange implements UpstreamRequest, UpstreamHandler, UpstreamHead {
   finished = false;
   head = '';
   flags = 0;
+  readonly body: IncomingMessage | null;
+  readonly chunked: boolean;
+  readonly isHead: boolean;
+  readonly timeoutMs: number;
+  readonly handler: UpstreamHandler = this;
   private attempts = 0;
   private connection: UpstreamExchange | undefined;
-  private readonly request: UpstreamRequest;
   /** Whether a failed attempt may be sent again: idempotent and without a body (nothing was consumed). */
   private readonly retriable: boolean;
 
@@ -132,19 +136,15 @@ class Exchange implements UpstreamHandler, UpstreamHead {
     buildUpstreamHead(this, method, req.url!, req.rawHeaders, clientIp, route.proto, route.port, req.socket.localAddress);
     const hasBody = (this.flags & HAS_BODY) !== 0;
     this.retriable = !hasBody && IDEMPOTENT.has(method);
-    this.request = {
-      head: this.head,
-      body: hasBody ? req : null,
-      chunked: (this.flags & CHUNKED) !== 0,
-      isHead: method === 'HEAD',
-      timeoutMs: route.idleTimeoutMs,
-      handler: this,
-    };
+    this.body = hasBody ? req : null;
+    this.chunked = (this.flags & CHUNKED) !== 0;
+    this.isHead = method === 'HEAD';
+    this.timeoutMs = route.idleTimeoutMs;
   }
 
   dispatch(): void {
     this.attempts++;
-    this.connection = this.route.pool.httpClient(this.server!).send(this.request);
+    this.connection = this.route.pool.httpClient(this.server!).send(this);
   }
 
   /** The client went away: drop the upstream request and release the server. */
