@@ -283,7 +283,11 @@ class UpstreamConnection {
   }
 
   private ended(): void {
-    if (this.request === undefined) return;
+    if (this.request === undefined) {
+      // The server closed an idle connection: it must not be picked again.
+      this.socket.destroy();
+      return;
+    }
     // A response delimited by the end of the connection completes here; anything else was cut short.
     const result = this.parser.finish();
     if (this.request !== undefined) {
