@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { proxyRequest, type HttpRoute } from './http-proxy';
 import { proxyUpgrade } from './http-upgrade';
@@ -197,8 +197,8 @@ function guardConnections(server: http.Server | https.Server, admit: (socket: So
   });
 }
 
-/** Binds `server` to `address`:`port`; rejects with a readable reason. */
-function listen(server: http.Server, address: string, port: number): Promise<void> {
+/** Binds `server` to `address`:`port`; rejects with a readable reason. Used by the TCP/TLS listeners too. */
+export function listen(server: Server, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);

@@ -5,8 +5,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
-import { once } from 'node:events';
 import type { ListenerConfig, ListenerRuntime } from './types';
+import { listen } from './http-listener';
 import { compileIngress, type IngressCheck } from './security-group';
 import { newTcpCounts, type TcpCounts } from './metrics';
 import { proxyConnection, type TcpRoute } from './tcp-connection';
@@ -131,14 +131,7 @@ class TcpListener implements TcpListenerRuntime {
   async #bind(address: string): Promise<Server> {
     const server = createServer({ allowHalfOpen: true, noDelay: true });
     server.on('connection', (socket) => this.#onAccept(socket));
-    server.listen({ host: address, port: this.#port, exclusive: true });
-    try {
-      await once(server, 'listening');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${code ?? String(error)})`;
-      throw new Error(`listener ${this.#config.id}: port: ${address}:${this.#port} ${reason}`);
-    }
+    await listen(server, address, this.#port);
     return server;
   }
 
