@@ -103,6 +103,44 @@ describe('DataPlane with TCP and TLS listeners', function () {
     expect(names.filter((name) => name === 'b')).to.have.length(2);
   });
 
+  it('sends new connections to the server with the fewest live connections (weighted least connections)', async () => {
+    const port = await freeRangePort();
+    const servers = [
+      { name: 'a', port: a.port },
+      { name: 'b', port: b.port },
+    ];
+    await applyOk(dataPlane, tcpResources({ port, servers, backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS' } }));
+    const held = [await connectFrom(port), await connectFrom(port), await connectFrom(port)];
+    const names = await Promise.all(held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()));
+    const busier = names.filter((name) => name === 'a\n').length > 1 ? 'a' : 'b';
+    const idler = busier === 'a' ? 'b' : 'a';
+    // Two live connections on one server, one on the other: the next two go to the idler, then they alternate.
+    expect(await greetingFrom(port)).to.equal(idler);
+    held.filter((_socket, index) => names[index] === `${busier}\n`)[0]!.destroy();
+    await eventually(() => dataPlane.health()['lb/tcp-backend']!.every((server) => server.active === 1), 2000);
+    const next = [await greetingFrom(port), await greetingFrom(port)];
+    expect(next.sort()).to.deep.equal(['a', 'b']);
+    for (const socket of held) socket.destroy();
+  });
+
+  it('keeps each client address on one server (source IP)', async () => {
+    const port = await freeRangePort();
+    const servers = [
+      { name: 'a', port: a.port },
+      { name: 'b', port: b.port },
+    ];
+    await applyOk(dataPlane, tcpResources({ port, servers, backend: { algorithm: 'SOURCE_IP' } }));
+    const seen = new Map<string, Set<string>>();
+    for (let host = 2; host <= 9; host++) {
+      const address = `127.0.0.${host}`;
+      const names = new Set<string>();
+      for (let i = 0; i < 3; i++) names.add(await greetingFrom(port, address));
+      seen.set(address, names);
+    }
+    expect([...seen.values()].every((names) => names.size === 1)).to.equal(true);
+    expect(new Set([...seen.values()].flatMap((names) => [...names])).size).to.equal(2);
+  });
+
   it('takes a server that stops listening out after the thresholds, sends new connections elsewhere, and brings it back', async () => {
     const port = await freeRangePort();
     const servers = [
