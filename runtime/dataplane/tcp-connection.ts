@@ -15,6 +15,8 @@ export interface TcpRoute {
   readonly pool: BackendPool;
   /** Whether each server connection starts with a PROXY v1 header. */
   readonly proxyProtocol: boolean;
+  /** The listener's idle timeout, also applied to a server side left flushing after its client closed. */
+  readonly idleTimeoutMs: number;
 }
 
 /** A connection's state: the client side, the server side once picked, and where it came from and went to. */
@@ -24,7 +26,6 @@ interface Connection {
   readonly destination: Endpoint;
   readonly route: TcpRoute;
   readonly counters: TcpCounts;
-  server: Upstream | undefined;
   upstream: Socket | undefined;
   connected: boolean;
   retried: boolean;
@@ -49,7 +50,6 @@ export function proxyConnection(
     destination,
     route,
     counters,
-    server: undefined,
     upstream: undefined,
     connected: false,
     retried: false,
@@ -67,11 +67,10 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
     return;
   }
   const upstream = connect({ host: server.address, port: server.port, allowHalfOpen: true, noDelay: true });
-  conn.server = server;
   conn.upstream = upstream;
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
   upstream.on('connect', () => onConnected(conn, upstream));
-  upstream.on('timeout', () => upstream.destroy(new Error('connect timeout')));
+  upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
   upstream.on('error', () => onUpstreamError(conn, upstream, server));
   upstream.on('close', () => onUpstreamClose(conn, upstream, server));
 }
@@ -79,7 +78,6 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
 function onConnected(conn: Connection, upstream: Socket): void {
   conn.connected = true;
   upstream.setTimeout(0);
-  upstream.removeAllListeners('timeout');
   if (conn.client.destroyed) {
     upstream.destroy();
     return;
@@ -116,7 +114,13 @@ function onClientClose(conn: Connection): void {
   const { client, upstream } = conn;
   conn.counters.bytesFromClients += client.bytesRead;
   conn.counters.bytesToClients += client.bytesWritten;
-  if (upstream !== undefined && (!conn.connected || !closedCleanly(client))) upstream.destroy();
+  if (upstream === undefined || upstream.destroyed) return;
+  if (!conn.connected || !closedCleanly(client)) {
+    upstream.destroy();
+  } else {
+    // The client is done; the server side may still be flushing what it sent. Bound that like any idle wait.
+    upstream.setTimeout(conn.route.idleTimeoutMs);
+  }
 }
 
 /** Both directions finished normally: the peer's end was read and ours was flushed. */

@@ -176,5 +176,5 @@ class TcpListener implements TcpListenerRuntime {
 }
 
 function routeOf(config: ListenerConfig): TcpRoute {
-  return { pool: config.pool, proxyProtocol: config.backend.proxyProtocol };
+  return { pool: config.pool, proxyProtocol: config.backend.proxyProtocol, idleTimeoutMs: config.idleTimeoutMs };
 }
