@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import type { Manifest } from '../../lib';
+import { formatIssue, zodIssues, type Manifest } from '../../lib';
 import { ControlClient } from '../../runtime/deploy/client';
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
+import { DEFAULT_STACK, describeOwner, StackName } from '../../runtime/deploy/stack';
 import { resolveTarget, TargetError } from '../../runtime/deploy/target';
 import { EXIT } from '../exit';
 import { loadManifest } from '../load';
@@ -22,11 +23,28 @@ export interface DeployCliOptions {
   json?: boolean;
   /** `--timeout` per step, in seconds, as typed. @default '120' */
   timeout: string;
+  /** `--stack <name>`: the deploy owns its resources as `deploy/<name>` and changes no others. @default 'default' */
+  stack: string;
+  /** `--adopt`: take over the app's resources another owner (or none) has. @default false */
+  adopt?: boolean;
+}
+
+/** Adds `--stack` and `--adopt` (shared with `albkit up`). */
+export function stackOptions(command: Command): Command {
+  return command
+    .option('--stack <name>', 'the stack: owns its resources as deploy/<name>, never touches other owners\' resources', DEFAULT_STACK)
+    .option('--adopt', "take over the app's resources that another stack or owner (or none) has, instead of refusing");
+}
+
+/** The error in a `--stack` value, if any. */
+export function stackProblem(stack: string): string | undefined {
+  const parsed = StackName.safeParse(stack);
+  return parsed.success ? undefined : zodIssues('--stack', parsed.error).map(formatIssue).join('; ');
 }
 
 /** Adds the shared options to a command. */
 export function deployOptions(command: Command): Command {
-  return command
+  return stackOptions(command)
     .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
     .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else <state-dir>/endpoint)')
     .option('--token-file <file>', 'the bearer token file (default: ALBKIT_TOKEN, else <state-dir>/token)')
@@ -40,6 +58,8 @@ export function deployOptions(command: Command): Command {
 export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string, options: DeployCliOptions, manifest?: Manifest): Promise<number> {
   const timeout = Number(options.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) return usage(verb, `--timeout: "${options.timeout}" is not a positive number of seconds`);
+  const badStack = stackProblem(options.stack);
+  if (badStack) return usage(verb, badStack);
   let target;
   try {
     target = await resolveTarget(options);
@@ -55,12 +75,15 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
   const run = verb === 'deploy' ? deploy : destroy;
   let result: DeployResult;
   try {
-    result = await run(client, desired, { dryRun: options.dryRun, stepTimeoutMs: timeout * 1000, onEvent });
+    result = await run(client, desired, { dryRun: options.dryRun, stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent });
   } catch (error) {
     process.stderr.write(`albkit ${verb}: ${(error as Error).message}\n`);
     return EXIT.invalid;
   }
-  if (options.dryRun && !options.json) process.stdout.write(renderPlan(result.plan));
+  if (options.dryRun && !options.json) {
+    for (const { kind, id, from } of result.adopted) process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
+    process.stdout.write(renderPlan(result.plan));
+  }
   if (!result.ok) {
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);
     return EXIT.invalid;

@@ -7,11 +7,16 @@ import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
 import { EXIT } from '../exit';
 import { loadManifest } from '../load';
 import { agentOptions, runAgent, type AgentCliOptions } from './agent';
+import { stackOptions, stackProblem } from './deploy';
 
 /** Options of `albkit up`. */
 export interface UpOptions extends AgentCliOptions {
   /** `--timeout` per resource, in seconds, as typed. @default '120' */
   timeout: string;
+  /** `--stack <name>`: the stack the app is deployed as (owner `deploy/<name>`). @default 'default' */
+  stack?: string;
+  /** `--adopt`: take over the app's resources another owner (or none) has. @default false */
+  adopt?: boolean;
 }
 
 /** The URLs a manifest's listeners answer on: `http://127.0.0.1:8080`, `tcp://127.0.0.1:8443`. */
@@ -34,10 +39,15 @@ export function listenerUrls(manifest: Manifest): string[] {
 export async function runUp(manifest: Manifest, options: UpOptions): Promise<Agent> {
   const timeout = Number(options.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: "${options.timeout}" is not a positive number of seconds`);
+  const badStack = options.stack === undefined ? undefined : stackProblem(options.stack);
+  if (badStack) throw new Error(badStack);
   const agent = await runAgent(options);
   process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
   const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
-  const result = await deploy(new ControlClient(agent.endpoint, agent.token), manifest, { stepTimeoutMs: timeout * 1000, onEvent });
+  const client = new ControlClient(agent.endpoint, agent.token);
+  const result = await deploy(client, manifest, { stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent }).catch(
+    (error: Error) => ({ ok: false, message: error.message }),
+  );
   if (!result.ok) {
     await agent.stop(0);
     throw new Error(`albkit up: deploy failed:\n${result.message ?? 'unknown failure'}`);
@@ -48,11 +58,13 @@ export async function runUp(manifest: Manifest, options: UpOptions): Promise<Age
 /** `albkit up <app>`: agent and deploy in one process, for local use. */
 export function register(program: Command): void {
   agentOptions(
-    program
-      .command('up')
-      .description('run an agent and deploy an app or manifest to it, in one process; Ctrl-C stops it')
-      .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
-      .option('--timeout <seconds>', 'how long each resource may take to become ACTIVE', '120'),
+    stackOptions(
+      program
+        .command('up')
+        .description('run an agent and deploy an app or manifest to it, in one process; Ctrl-C stops it')
+        .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
+        .option('--timeout <seconds>', 'how long each resource may take to become ACTIVE', '120'),
+    ),
   ).action(async (input: string, options: UpOptions) => {
     const manifest = await loadManifest(input);
     try {

@@ -21,6 +21,7 @@ import {
   type Resource,
 } from '../../lib';
 import type { FileStore } from '../store/file-store';
+import { Owner } from '../store/owner';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
 import type { DataPlanePort, ServerHealth } from './data-plane-port';
 import { conflict, invalid, notFound } from './errors';
@@ -32,6 +33,11 @@ export const PutBody = z.strictObject({
   spec: z.unknown(),
   /** Extra dependencies beyond those the spec's references imply. @default [] */
   dependsOn: z.array(ResourceRef).max(1000).optional(),
+  /**
+   * Who manages the resource (`terraform`, `pulumi`, `deploy/<stack>`…); a deploy of a stack never changes
+   * another owner's resources. @default on update the owner it has; on create none
+   */
+  owner: Owner.optional(),
 });
 export type PutBody = z.infer<typeof PutBody>;
 
@@ -39,6 +45,8 @@ export type PutBody = z.infer<typeof PutBody>;
 export interface Representation {
   id: string;
   kind: Kind;
+  /** Who manages it; absent when unowned. */
+  owner?: string;
   dependsOn: string[];
   spec: Resource['spec'];
   status: {
@@ -84,9 +92,11 @@ export class Controller {
     return this.state.operations;
   }
 
-  /** The current state in manifest form (resources being deleted left out). */
-  manifest(): Manifest {
-    const resources = this.state.resources.filter((r) => r.state !== 'DELETING').map(toResource);
+  /** The current state in manifest form (resources being deleted left out); only `owner`'s when given. */
+  manifest(owner?: string): Manifest {
+    const resources = this.state.resources
+      .filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner))
+      .map(toResource);
     return { apiVersion: API_VERSION, resources, hash: contentHash({ apiVersion: API_VERSION, resources }) };
   }
 
@@ -95,13 +105,18 @@ export class Controller {
    * an `ApiError` (400 invalid, 409 out of order or a replace-only change) leaving the state untouched.
    */
   async put(kind: Kind, id: string, body: unknown): Promise<{ created: boolean; resource: Representation }> {
-    const { candidate, order } = this.check(kind, id, body);
+    const { candidate, order, owner } = this.check(kind, id, body);
     const existing = this.state.resources.find((r) => r.id === id);
     if (existing && sameContent(existing, candidate)) {
+      // A new owner alone is bookkeeping: stored, but no operation, no new generation, nothing for the data plane.
+      if (owner !== undefined && owner !== existing.owner) {
+        existing.owner = owner;
+        await this.store.save(this.state);
+      }
       if (existing.state !== 'ACTIVE') await this.settle(existing);
       return { created: false, resource: this.represent(existing) };
     }
-    this.accept(candidate, existing, order);
+    this.accept(candidate, existing, order, owner);
     await this.store.save(this.state);
     const stored = this.state.resources.find((r) => r.id === id) as StoredResource;
     await this.settle(stored);
@@ -144,10 +159,10 @@ export class Controller {
   }
 
   /**
-   * Validates a PUT; returns the resolved resource it would store and the creation order of the would-be state.
-   * Throws `ApiError`.
+   * Validates a PUT; returns the resolved resource it would store, the creation order of the would-be state
+   * and the owner the body names. Throws `ApiError`.
    */
-  private check(kind: Kind, id: string, body: unknown): { candidate: Resource; order: string[] } {
+  private check(kind: Kind, id: string, body: unknown): { candidate: Resource; order: string[]; owner?: string } {
     const idResult = ResourceRef.safeParse(id);
     if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
     const parsedBody = PutBody.safeParse(body ?? undefined);
@@ -177,7 +192,7 @@ export class Controller {
         throw conflict(`${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`);
       }
     }
-    return { candidate, order: resolved.map((r) => r.id) };
+    return { candidate, order: resolved.map((r) => r.id), owner: parsedBody.data.owner };
   }
 
   /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */
@@ -199,17 +214,23 @@ export class Controller {
     }
   }
 
-  /** Stores the checked resource as CREATING, records the operation and keeps resources in creation order. */
-  private accept(candidate: Resource, existing: StoredResource | undefined, order: readonly string[]): void {
+  /**
+   * Stores the checked resource as CREATING (with `owner` when given), records the operation and keeps
+   * resources in creation order.
+   */
+  private accept(candidate: Resource, existing: StoredResource | undefined, order: readonly string[], owner: string | undefined): void {
     const { id, kind } = candidate;
     if (existing) {
+      if (owner !== undefined) existing.owner = owner;
       existing.spec = candidate.spec;
       existing.dependsOn = candidate.dependsOn;
       existing.generation += 1;
       existing.state = 'CREATING';
       delete existing.reason;
     } else {
-      this.state.resources.push({ id, kind, dependsOn: candidate.dependsOn, spec: candidate.spec, state: 'CREATING', generation: 1 });
+      const created: StoredResource = { id, kind, dependsOn: candidate.dependsOn, spec: candidate.spec, state: 'CREATING', generation: 1 };
+      if (owner !== undefined) created.owner = owner;
+      this.state.resources.push(created);
     }
     const rank = new Map(order.map((resourceId, index) => [resourceId, index]));
     this.state.resources.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
@@ -231,8 +252,8 @@ export class Controller {
     const status: Representation['status'] = { state: resource.state, ...(resource.reason ? { reason: resource.reason } : {}) };
     if (resource.kind === 'LoadBalancer') status.type = loadBalancerType(resource.spec as { eip?: string });
     if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
-    const { id, kind, dependsOn, spec, generation } = resource;
-    return { id, kind, dependsOn, spec, status, generation };
+    const { id, kind, owner, dependsOn, spec, generation } = resource;
+    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec, status, generation };
   }
 }
 

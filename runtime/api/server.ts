@@ -1,11 +1,14 @@
 /** The control API over HTTP: fastify routes onto the controller, bearer auth, JSON errors, metrics. */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { KIND_NAMES, KINDS, kindOfCollection, type Kind } from '../../lib';
+import { z } from 'zod';
+import { KIND_NAMES, KINDS, kindOfCollection, zodIssues, type Kind } from '../../lib';
+import { StackName, stackOwner } from '../deploy/stack';
 import type { AgentMetrics } from '../metrics';
+import { Owner } from '../store/owner';
 import { bearerChecker } from './auth';
 import type { Controller } from './controller';
-import { ApiError } from './errors';
+import { ApiError, invalid } from './errors';
 import type { ManifestRunner } from './manifest-run';
 import { openApiDocument } from './openapi';
 
@@ -26,6 +29,26 @@ export interface ControlApiOptions {
 }
 
 type IdParams = { collection: string; id: string };
+
+/** `GET /v1/manifest?stack=<name>` or `?owner=<owner>`: only the resources of that stack or owner. */
+const ManifestReadQuery = z
+  .strictObject({ stack: StackName.optional(), owner: Owner.optional() })
+  .refine((query) => query.stack === undefined || query.owner === undefined, { message: 'give stack or owner, not both' });
+
+/** `PUT /v1/manifest?stack=<name>&adopt=true`. */
+const ManifestRunQuery = z.strictObject({
+  /** The stack the document describes. @default 'default' */
+  stack: StackName.optional(),
+  /** Take over the document's resources that another owner (or none) has. @default false */
+  adopt: z.enum(['true', 'false']).optional(),
+});
+
+/** The query parsed with `schema`, or a 400 naming the parameter. */
+function queryOf<T>(schema: z.ZodType<T>, query: unknown): T {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) throw invalid(zodIssues('query', parsed.error));
+  return parsed.data;
+}
 
 /** Builds the control API (not yet listening). */
 export function buildControlApi(options: ControlApiOptions): FastifyInstance {
@@ -66,8 +89,14 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   });
   app.get('/v1/openapi.json', async () => openapi);
   app.get('/v1/operations', async () => ({ items: controller.operations() }));
-  app.get('/v1/manifest', async () => controller.manifest());
-  app.put('/v1/manifest', async (request) => runner.run(request.body));
+  app.get('/v1/manifest', async (request) => {
+    const { stack, owner } = queryOf(ManifestReadQuery, request.query);
+    return controller.manifest(stack === undefined ? owner : stackOwner(stack));
+  });
+  app.put('/v1/manifest', async (request) => {
+    const { stack, adopt } = queryOf(ManifestRunQuery, request.query);
+    return runner.run(request.body, { stack, adopt: adopt === 'true' });
+  });
 
   app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
     items: controller.list(kindOf(request.params.collection)),

@@ -41,9 +41,10 @@ export class ControlClient {
     }
   }
 
-  /** Creates or updates a resource. */
-  put(resource: Pick<Resource, 'id' | 'kind' | 'spec' | 'dependsOn'>): Promise<Representation> {
-    return this.request('PUT', resourcePath(resource.kind, resource.id), { spec: resource.spec, dependsOn: resource.dependsOn });
+  /** Creates or updates a resource; with `owner`, the resource is owned by it from then on. */
+  put(resource: Pick<Resource, 'id' | 'kind' | 'spec' | 'dependsOn'>, owner?: string): Promise<Representation> {
+    const body = { spec: resource.spec, dependsOn: resource.dependsOn, ...(owner === undefined ? {} : { owner }) };
+    return this.request('PUT', resourcePath(resource.kind, resource.id), body);
   }
 
   /** Starts deleting a resource; false when it was already gone. */
@@ -57,7 +58,7 @@ export class ControlClient {
     }
   }
 
-  /** Every resource of the agent with its lifecycle state. */
+  /** Every resource of the agent with its lifecycle state and owner. */
   async live(): Promise<LiveResource[]> {
     const lists = await Promise.all(
       KIND_NAMES.map((kind) => this.request<{ items: Representation[] }>('GET', `/v1/${KINDS[kind].collection}`)),
@@ -66,6 +67,7 @@ export class ControlClient {
       items.map((item) => ({
         resource: { id: item.id, kind: item.kind, dependsOn: item.dependsOn, spec: item.spec } as Resource,
         state: item.status.state,
+        ...(item.owner === undefined ? {} : { owner: item.owner }),
       })),
     );
   }

@@ -1,57 +1,95 @@
 /**
- * `albkit deploy` and `albkit destroy` as functions: compute the plan against the agent's live state, report
- * it, and (unless a dry run) run it. Re-running after an interruption finishes the job: what is already
- * ACTIVE is not touched again.
+ * `albkit deploy` and `albkit destroy` as functions, scoped to a stack: compute the plan against the
+ * resources the stack owns on the agent, report it, and (unless a dry run) run it, writing the stack's owner
+ * on every put. Resources of other owners are never updated or deleted; an app id owned by someone else
+ * stops the run before any change, unless `adopt` takes it over. Re-running after an interruption finishes
+ * the job: what is already ACTIVE is not touched again.
  */
-import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Step } from '../../lib';
+import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import type { ControlClient } from './client';
-import { livePlan } from './live-plan';
+import { livePlan, type LiveResource } from './live-plan';
 import { poll, runPlan, type RunEvent, type RunOptions } from './run';
+import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
 
 export interface DeployOptions extends RunOptions {
-  /** Only compute and report the plan. @default false */
+  /** Only compute and report the plan (and what would be adopted). @default false */
   dryRun?: boolean;
+  /** The stack: it owns its resources as `deploy/<stack>` and changes no others. @default 'default' */
+  stack?: string;
+  /** Take over the app's resources that another owner (or none) has, instead of refusing. @default false */
+  adopt?: boolean;
 }
 
 /** The outcome of a deploy or destroy. */
 export interface DeployResult {
   ok: boolean;
   plan: Plan;
+  /** Resources taken over from another owner (or none), or that a dry run would take over. */
+  adopted: { id: string; kind: Resource['kind']; from?: string }[];
   /** What failed, naming the resource. */
   message?: string;
 }
 
-/** Makes the agent's state match the manifest (creates, updates, replaces, deletes). */
+/**
+ * Makes the stack's resources on the agent match the manifest (creates, updates, replaces, deletes). Throws
+ * `OwnershipError` before any change when the manifest names resources the stack does not own (and no adopt).
+ */
 export async function deploy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
   await waitForDeletions(client, options.stepTimeoutMs ?? 120_000);
-  const plan = livePlan(await client.live(), manifest.resources);
-  return execute(client, plan, new Map(manifest.resources.map((r) => [r.id, r])), options);
+  const scope = await scopeOf(client, manifest, options);
+  const plan = livePlan(scope.owned, manifest.resources);
+  return execute(client, plan, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);
 }
 
-/** Deletes every resource of the manifest the agent has, dependents first, and waits until they are gone. */
+/**
+ * Deletes every resource the stack owns (the manifest's, and any left from an earlier version of it),
+ * dependents first, and waits until they are gone. Throws `OwnershipError` like `deploy`.
+ */
 export async function destroy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
-  const live = new Map((await client.live()).map((l) => [l.resource.id, l.resource]));
-  const present = manifest.resources.filter((r) => live.has(r.id)).map((r) => live.get(r.id) ?? r);
+  const scope = await scopeOf(client, manifest, options);
+  const present = scope.owned.map((l) => l.resource);
   const byId = new Map(present.map((r) => [r.id, r]));
   const waves = destroyWaves(present).map((wave) =>
     wave.map((id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] })),
   );
   const plan: Plan = { waves, summary: { create: 0, update: 0, replace: 0, delete: present.length } };
-  return execute(client, plan, new Map(), options);
+  return execute(client, plan, scope, new Map(), options);
 }
 
-async function execute(client: ControlClient, plan: Plan, desired: Map<string, Manifest['resources'][number]>, options: DeployOptions): Promise<DeployResult> {
+/** The stack's scope on the agent now; refuses foreign resources unless adopting. */
+async function scopeOf(client: ControlClient, manifest: Manifest, options: DeployOptions): Promise<StackScope> {
+  const stack = options.stack ?? DEFAULT_STACK;
+  const claimed = new Set(manifest.resources.map((r) => r.id));
+  const scope = stackScope(await client.live(), stackOwner(stack), claimed, options.adopt === true);
+  if (scope.foreign.length > 0 && options.adopt !== true) throw new OwnershipError(stack, scope.foreign);
+  return scope;
+}
+
+async function execute(client: ControlClient, plan: Plan, scope: StackScope, desired: Map<string, Resource>, options: DeployOptions): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
+  const owner = stackOwner(options.stack ?? DEFAULT_STACK);
+  const adopted = scope.foreign.map(({ resource, owner: from }) => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
   const started = Date.now();
   emit({ type: 'plan', plan, dryRun: options.dryRun === true });
-  if (options.dryRun) return { ok: true, plan };
+  if (options.dryRun) return { ok: true, plan, adopted };
+  await adopt(client, scope.foreign, owner, emit);
   if (isEmptyPlan(plan)) {
     emit({ type: 'end', ok: true, plan, ms: Date.now() - started });
-    return { ok: true, plan };
+    return { ok: true, plan, adopted };
   }
-  const result = await runPlan(client, plan, desired, options);
+  const result = await runPlan(client, plan, { desired, owner }, options);
   emit({ type: 'end', ok: result.ok, plan, ms: Date.now() - started, ...(result.message ? { message: result.message } : {}) });
-  return { ...result, plan };
+  return { ...result, plan, adopted };
+}
+
+/** Takes ownership first: the resource put again as the agent has it, with the stack's owner (no data-plane change). */
+async function adopt(client: ControlClient, foreign: readonly LiveResource[], owner: string, emit: (event: RunEvent) => void): Promise<void> {
+  for (const { resource, owner: from } of foreign) {
+    await client.put(resource, owner).catch((error: Error) => {
+      throw new Error(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}`);
+    });
+    emit({ type: 'adopt', id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) });
+  }
 }
 
 /** Waits until the agent has no resource in DELETING (a previous run's deletes finish first). */

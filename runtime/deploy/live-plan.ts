@@ -12,6 +12,8 @@ export interface LiveResource {
   resource: Resource;
   /** The lifecycle state the agent reports. */
   state: ResourceState;
+  /** Who manages it (`deploy/<stack>`, `terraform`…); absent when unowned. */
+  owner?: string;
 }
 
 /** The plan from the live resources (none DELETING) to the desired ones. */

@@ -24,12 +24,20 @@ export function summaryLine(plan: Plan): string {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
+/** `adopted LoadBalancer web (was owned by terraform)` */
+export function adoptLine(event: Extract<RunEvent, { type: 'adopt' }>): string {
+  return `adopted ${event.kind} ${event.id} (was owned by ${event.from ?? 'no one'})\n`;
+}
+
 /** One line per finished step, for logs and CI. */
 export function lineReporter(out: ProgressSink): (event: RunEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'plan':
         if (!event.dryRun) out.write(event.plan.waves.length === 0 ? 'no changes\n' : `plan: ${summaryLine(event.plan)}\n`);
+        return;
+      case 'adopt':
+        out.write(adoptLine(event));
         return;
       case 'done':
         out.write(`[wave ${event.wave}] ok      ${stepLabel(event.step)} (${event.ms} ms)\n`);
@@ -79,6 +87,9 @@ export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
         total = event.plan.waves.flat().length;
         waves = event.plan.waves.length;
         out.write(total === 0 ? 'no changes\n' : `plan: ${summaryLine(event.plan)}\n`);
+        return;
+      case 'adopt':
+        redraw(adoptLine(event));
         return;
       case 'start':
         wave = event.wave;

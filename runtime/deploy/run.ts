@@ -9,6 +9,7 @@ import { ControlApiError, type ControlClient } from './client';
 /** What happens during a run, for progress reporters. */
 export type RunEvent =
   | { type: 'plan'; plan: Plan; dryRun: boolean }
+  | { type: 'adopt'; id: string; kind: Step['kind']; from?: string }
   | { type: 'start'; wave: number; step: Step }
   | { type: 'done'; wave: number; step: Step; ms: number }
   | { type: 'failed'; wave: number; step: Step; message: string }
@@ -34,13 +35,14 @@ export class StepError extends Error {
   }
 }
 
-/** Runs the waves; resolves true when every step succeeded. `desired` holds the resources to put. */
-export async function runPlan(
-  client: ControlClient,
-  plan: Plan,
-  desired: ReadonlyMap<string, Resource>,
-  options: RunOptions = {},
-): Promise<{ ok: boolean; message?: string }> {
+/** What a run puts: the desired resources by id, and the owner written on each put (none: keep the agent's). */
+export interface RunTarget {
+  desired: ReadonlyMap<string, Resource>;
+  owner?: string;
+}
+
+/** Runs the waves; resolves true when every step succeeded. */
+export async function runPlan(client: ControlClient, plan: Plan, target: RunTarget, options: RunOptions = {}): Promise<{ ok: boolean; message?: string }> {
   const emit = options.onEvent ?? (() => undefined);
   const timeoutMs = options.stepTimeoutMs ?? 120_000;
   for (const [index, wave] of plan.waves.entries()) {
@@ -50,7 +52,7 @@ export async function runPlan(
       emit({ type: 'start', wave: number, step });
       const started = Date.now();
       try {
-        await runStep(client, step, desired, timeoutMs);
+        await runStep(client, step, target, timeoutMs);
         emit({ type: 'done', wave: number, step, ms: Date.now() - started });
       } catch (error) {
         const message = error instanceof StepError ? error.message : `${step.kind} ${step.id}: ${(error as Error).message}`;
@@ -63,7 +65,7 @@ export async function runPlan(
   return { ok: true };
 }
 
-async function runStep(client: ControlClient, step: Step, desired: ReadonlyMap<string, Resource>, timeoutMs: number): Promise<void> {
+async function runStep(client: ControlClient, step: Step, target: RunTarget, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   if (step.operation === 'delete') {
     await client.delete(step.kind, step.id);
@@ -73,10 +75,10 @@ async function runStep(client: ControlClient, step: Step, desired: ReadonlyMap<s
     }, () => new StepError(step, `still present after ${timeoutMs} ms`));
     return;
   }
-  const resource = desired.get(step.id);
+  const resource = target.desired.get(step.id);
   if (!resource) throw new StepError(step, 'is not in the desired manifest');
   try {
-    await client.put(resource);
+    await client.put(resource, target.owner);
   } catch (error) {
     if (error instanceof ControlApiError) throw new StepError(step, `${error.code}: ${error.message}`);
     throw error;

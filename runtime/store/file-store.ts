@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
 import { writeFileAtomic } from './atomic';
+import { Owner } from './owner';
 import { emptyState, type AgentState } from './state';
 
 /** How many operations the state file keeps. */
@@ -32,6 +33,7 @@ const StoredResourceSchema = z.strictObject({
   state: z.enum(['CREATING', 'ACTIVE', 'FAILED', 'DELETING']),
   reason: z.string().optional(),
   generation: z.number().int().min(1),
+  owner: Owner.optional(),
 });
 
 const StateSchema = z.strictObject({

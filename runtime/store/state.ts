@@ -17,6 +17,8 @@ export interface StoredResource {
   reason?: string;
   /** Bumped on every accepted change of spec or edges; 1 on create. */
   generation: number;
+  /** Who manages it (`deploy/<stack>`, `terraform`, `pulumi`…); absent when no PUT ever named an owner. */
+  owner?: string;
 }
 
 /** One accepted create, update or delete, in the order the agent performed them. */
