@@ -1,6 +1,8 @@
 /** The control API's OpenAPI 3.1 document, generated from the zod schemas of the model. */
 import { z } from 'zod';
 import { KIND_NAMES, KINDS, manifestJsonSchema } from '../../lib';
+import { StackName } from '../deploy/stack';
+import { Owner } from '../store/owner';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -23,6 +25,7 @@ function representation(kind: string): Record<string, unknown> {
     properties: {
       id: { type: 'string' },
       kind: { const: kind },
+      owner: ref('Owner'),
       dependsOn: { type: 'array', items: { type: 'string' } },
       spec: ref(`${kind}Spec`),
       status: ref('Status'),
@@ -51,7 +54,7 @@ function kindPaths(kind: (typeof KIND_NAMES)[number]): Record<string, unknown> {
         summary: `Create or update a ${kind}`,
         requestBody: {
           required: true,
-          ...json({ type: 'object', required: ['spec'], additionalProperties: false, properties: { spec: ref(`${kind}Spec`), dependsOn: { type: 'array', items: { type: 'string' } } } }),
+          ...json({ type: 'object', required: ['spec'], additionalProperties: false, properties: { spec: ref(`${kind}Spec`), dependsOn: { type: 'array', items: { type: 'string' } }, owner: ref('Owner') } }),
         },
         responses: { 200: { description: 'Updated', ...json(ref(kind)) }, 201: { description: 'Created', ...json(ref(kind)) }, ...errors },
       },
@@ -103,7 +106,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     },
     Manifest: (({ $schema: _s, $id: _i, ...rest }) => rest)(manifestJsonSchema()),
+    Owner: { ...jsonSchema(Owner), description: 'Who manages the resource: deploy/<stack>, terraform, pulumi, or any name; absent when unowned' },
+    StackName: jsonSchema(StackName),
   };
+  const stack = (what: string) => ({ name: 'stack', in: 'query', required: false, description: what, schema: ref('StackName') });
   for (const kind of KIND_NAMES) {
     schemas[`${kind}Spec`] = jsonSchema(KINDS[kind].schema as z.ZodType);
     schemas[kind] = representation(kind);
@@ -118,11 +124,34 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/healthz': { get: { security: [], summary: 'Liveness', responses: { 200: { description: 'The agent is up' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format' }, 401: errors[401] } } },
       '/v1/manifest': {
-        get: { summary: 'The current state as a manifest', responses: { 200: { description: 'The manifest', ...json(ref('Manifest')) }, 401: errors[401] } },
+        get: {
+          summary: 'The current state as a manifest, or only the resources of one stack or owner',
+          parameters: [
+            stack('Only the resources of this stack (owner deploy/<stack>)'),
+            { name: 'owner', in: 'query', required: false, description: 'Only the resources of this owner', schema: ref('Owner') },
+          ],
+          responses: { 200: { description: 'The manifest', ...json(ref('Manifest')) }, 400: errors[400], 401: errors[401] },
+        },
         put: {
-          summary: 'Validate, plan and apply a whole manifest in waves',
+          summary: "Validate, plan against the stack's resources and apply a whole manifest in waves; other owners' resources are never changed",
+          parameters: [
+            stack('The stack the document describes. Default: default'),
+            {
+              name: 'adopt',
+              in: 'query',
+              required: false,
+              description: 'true: take over the document\'s resources another owner (or none) has, instead of refusing with 409',
+              schema: { enum: ['true', 'false'] },
+            },
+          ],
           requestBody: { required: true, ...json(ref('Manifest')) },
-          responses: { 200: { description: 'The plan that was run and the new hash' }, ...errors },
+          responses: {
+            200: {
+              description: 'The stack, the plan that was run, the ids adopted and the hash of the stack now',
+              ...json({ type: 'object', properties: { stack: { type: 'string' }, plan: { type: 'object' }, adopted: { type: 'array', items: { type: 'string' } }, hash: { type: 'string' } } }),
+            },
+            ...errors,
+          },
         },
       },
       '/v1/operations': {

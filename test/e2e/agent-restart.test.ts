@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
 import { freePort, startAgent, type TestAgent } from '../helpers/agent';
 import { shopManifest } from '../runtime/api/fixture';
+import { answer } from '../runtime/deploy/answer';
 
 type Rep = { id: string; generation: number; status: { state: string } };
 const COLLECTIONS = ['security-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners'];
@@ -11,22 +12,6 @@ const COLLECTIONS = ['security-groups', 'load-balancers', 'server-groups', 'back
 async function snapshot(agent: TestAgent): Promise<string[]> {
   const lists = await Promise.all(COLLECTIONS.map((c) => agent.call<{ items: Rep[] }>('GET', `/v1/${c}`)));
   return lists.flatMap((l) => l.body.items.map((r) => `${r.id} g${r.generation} ${r.status.state}`)).sort();
-}
-
-/** The body of GET / through the listener, once it answers 200 (health checks may need a moment). */
-async function answer(port: number, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      const text = await response.text();
-      if (response.status === 200) return text;
-    } catch {
-      // not bound yet
-    }
-    if (Date.now() > deadline) throw new Error(`listener on ${port} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function refused(port: number): Promise<boolean> {
