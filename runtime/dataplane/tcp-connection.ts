@@ -5,7 +5,7 @@
  *
  * Server to client, the server socket reads into one buffer of its own, reused for every read (`onread`), and
  * stops reading until each chunk has been handed to the client socket: no allocation per read, and the
- * buffer stays in cache, which measured about twice less CPU per byte than `pipe()`. Client to server it is
+ * buffer stays in cache, which costs about half the CPU per byte of `pipe()`. Client to server it is
  * `pipe()`, since Node offers `onread` only on sockets made by `connect()`, not on accepted ones.
  */
 import { connect, type Socket } from 'node:net';
@@ -14,8 +14,12 @@ import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
 
-/** Bytes a server connection reads at a time, into its one reused buffer. */
-export const SERVER_READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Bytes a server connection reads at a time, into its one reused buffer (held while the connection lives).
+ * Larger reads cost less CPU per byte (measured: 16 KiB ≈ 0.7, 32 KiB ≈ 0.5, 256 KiB ≈ 0.4 CPU s/GB, against
+ * ≈ 1.0 for `pipe()`); 32 KiB keeps most of the gain at a memory cost near HAProxy's two 16 KiB buffers.
+ */
+export const SERVER_READ_BUFFER_BYTES = 32 * 1024;
 
 /** What connections need from their listener; replaced as a whole when the listener's configuration changes. */
 export interface TcpRoute {
