@@ -36,9 +36,9 @@ export function stackScope(live: readonly LiveResource[], owner: string, claimed
   return { owned, foreign };
 }
 
-/** `deploy/web (stack "web")`, `terraform`, or `no owner`. */
+/** `deploy/web (stack "web")`, `terraform`, or `no one (…)`. */
 export function describeOwner(owner: string | undefined): string {
-  if (owner === undefined) return 'no owner (created by a PUT without owner, or before owners existed)';
+  if (owner === undefined) return 'no one (created by a PUT without owner, or before owners existed)';
   return owner.startsWith('deploy/') ? `${owner} (stack "${owner.slice('deploy/'.length)}")` : owner;
 }
 
