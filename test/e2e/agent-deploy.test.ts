@@ -141,6 +141,13 @@ describe('albkit deploy and destroy against a running agent', () => {
     expect(run.stderr).to.contain('no agent endpoint');
   });
 
+  it('exits 2 on a --stack that is not a stack name, before talking to the agent', async () => {
+    const run = await runCli(['deploy', file, ...target, '--stack', 'a/b']);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain('--stack: must be 1–63 letters, digits');
+    expect((await agent.call<{ items: unknown[] }>('GET', '/v1/operations')).body.items).to.have.length(0);
+  });
+
   it('exits 1 naming the agent when it is unreachable', async () => {
     const run = await runCli(['deploy', file, '--endpoint', 'http://127.0.0.1:1', '--token-file', join(agent.stateDir, 'token')]);
     expect(run.code).to.equal(1);

@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
-import { ALBKIT_BIN, freePort, startAgent } from '../helpers/agent';
+import { ALBKIT_BIN, call, freePort, startAgent } from '../helpers/agent';
 import { shopManifest } from '../runtime/api/fixture';
 import { writeManifest } from '../runtime/deploy/quickstart';
 
@@ -98,10 +98,10 @@ describe('Agent lifecycle', () => {
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('runs an agent, deploys the app to it, serves it, and stops cleanly on SIGINT', async () => {
+    it('runs an agent, deploys the app to it as the given stack, serves it, and stops cleanly on SIGINT', async () => {
       const listenerPort = await freePort();
       const file = await writeManifest(dir, 'app.json', shopManifest({ listenerPort, backendPort: backend.port }));
-      child = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0'], {
+      child = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--stack', 'demo'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
       });
@@ -119,6 +119,10 @@ describe('Agent lifecycle', () => {
         if (body !== 'up-backend\n') await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(body).to.equal('up-backend\n');
+      const endpoint = (/albkit agent listening on (\S+)/.exec(output) as RegExpExecArray)[1] as string;
+      const token = (await readFile(join(dir, 'state', 'token'), 'utf8')).trim();
+      const stack = await call<{ resources: unknown[] }>(endpoint, 'GET', '/v1/manifest?stack=demo', undefined, token);
+      expect(stack.body.resources).to.have.length(5);
       child.kill('SIGINT');
       expect(await exited).to.equal(0);
     });
