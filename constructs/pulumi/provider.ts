@@ -153,7 +153,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
   /** PUT the spec, then wait until the agent reports the resource ACTIVE. */
   async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
     const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
-    const body = explicit.length > 0 ? { spec: specOf(props), dependsOn: explicit } : { spec: specOf(props) };
+    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) };
     const reply = await request(props, 'PUT', id, body);
     if (reply.status !== 200 && reply.status !== 201) throw refused(id, action, reply);
     const until = deadline(props);

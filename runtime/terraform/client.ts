@@ -95,7 +95,7 @@ export class ControlClient {
   /** Creates or updates the resource, then waits until it is ACTIVE (a FAILED resource is returned as is). */
   async put(kind: Kind, id: string, spec: Record<string, unknown>): Promise<Representation> {
     const what = `put ${kind} ${id}`;
-    const { status, body } = await this.call('PUT', this.url(kind, id), what, { spec });
+    const { status, body } = await this.call('PUT', this.url(kind, id), what, { spec, owner: 'terraform' });
     if (status === 404) throw new ControlApiError(status, body, what);
     return this.waitFor(kind, id, body as Representation);
   }

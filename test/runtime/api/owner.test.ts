@@ -1,5 +1,8 @@
+import type * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
-import { validateManifest } from '../../../lib';
+import { albkitProvider } from '../../../constructs/pulumi/provider';
+import { KINDS, validateManifest } from '../../../lib';
+import { ControlClient as TerraformClient } from '../../../runtime/terraform/client';
 import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { shopManifest } from './fixture';
 
@@ -46,6 +49,14 @@ describe('Control API: resource owners', () => {
     expect(response.status).to.equal(400);
     expect(response.body.error.message).to.match(/^sg: owner: must be 1–128 letters/);
     expect((await agent.call('GET', '/v1/security-groups/sg')).status).to.equal(404);
+  });
+
+  it('is written by the Terraform provider (terraform) and the Pulumi providers (pulumi)', async () => {
+    await new TerraformClient({ endpoint: agent.endpoint, token: agent.token }).put('SecurityGroup', 'tf-sg', {});
+    const pulumiProvider = albkitProvider({ kind: 'SecurityGroup', collection: KINDS.SecurityGroup.collection, replaceOnChange: KINDS.SecurityGroup.replaceOnChange });
+    await (pulumiProvider as Required<pulumi.dynamic.ResourceProvider>).create({ endpoint: agent.endpoint, token: agent.token, resourceId: 'pulumi-sg' });
+    expect((await agent.call<Rep>('GET', '/v1/security-groups/tf-sg')).body.owner).to.equal('terraform');
+    expect((await agent.call<Rep>('GET', '/v1/security-groups/pulumi-sg')).body.owner).to.equal('pulumi');
   });
 
   it('keeps owners across a kill -9 and restart', async () => {
