@@ -15,8 +15,8 @@ export const HTTP_PROXY_PORT = 25010;
 /** The port of the TCP proxy under test. */
 export const TCP_PROXY_PORT = 25020;
 
-/** The port of the TCP sink behind the TCP proxy. */
-export const TCP_SINK_PORT = 25021;
+/** The port of the TCP backend (the socat sink, or the source for downloads) behind the TCP proxy. */
+export const TCP_BACKEND_PORT = 25021;
 
 /** The first of the control-plane bench's listener ports (one per listener, upwards). */
 export const CONTROL_FIRST_PORT = 25100;

@@ -28,9 +28,13 @@ export interface HttpRecord {
   window: TimeWindow;
 }
 
-/** One TCP measurement: a target, a round. */
+/** Which way the bytes go: client to backend, or backend to client. */
+export type TcpDirection = 'upload' | 'download';
+
+/** One TCP measurement: a target, a direction, a round. */
 export interface TcpRecord {
   target: string;
+  direction: TcpDirection;
   round: number;
   bytes: number;
   seconds: number;

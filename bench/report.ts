@@ -4,7 +4,8 @@
  */
 import type { MachineInfo } from './machine';
 import type { WaveTiming } from './peers/albkit';
-import type { BenchResults, HttpRecord, TcpRecord } from './record';
+import type { BenchResults, HttpRecord, TcpDirection, TcpRecord } from './record';
+import { TCP_DIRECTIONS } from './suites/tcp';
 import { ratio, summarize, type Summary } from './stats';
 import { REFERENCE } from './peers/target';
 
@@ -102,6 +103,11 @@ function waveCell(wave: WaveTiming): string {
   return `${wave.steps} × ${number(wave.meanMs)} (≤ ${number(wave.slowestMs)})`;
 }
 
+const TCP_DIRECTION_TEXT: Record<TcpDirection, string> = {
+  upload: 'the client sends, the backend receives',
+  download: 'the backend sends, the client receives',
+};
+
 /** One line of the goals table. */
 interface Goal {
   goal: string;
@@ -123,8 +129,14 @@ function goals(results: BenchResults): Goal[] {
     met: rps.count ? rps.median >= 0.6 : undefined,
   });
   list.push({ goal: 'HTTP c=50: albkit p99 ≤ 2.5 × HAProxy', measured: span(p99, 2), met: p99.count ? p99.median <= 2.5 : undefined });
-  const tcp = roundRatios(results.tcp, 'albkit', (record) => record.gigabytesPerSecond);
-  list.push({ goal: 'TCP: albkit GB/s ≥ 0.8 × HAProxy', measured: span(tcp, 2), met: tcp.count ? tcp.median >= 0.8 : undefined });
+  for (const direction of TCP_DIRECTIONS) {
+    const tcp = roundRatios(
+      results.tcp.filter((record) => record.direction === direction),
+      'albkit',
+      (record) => record.gigabytesPerSecond,
+    );
+    list.push({ goal: `TCP ${direction}: albkit GB/s ≥ 0.8 × HAProxy`, measured: span(tcp, 2), met: tcp.count ? tcp.median >= 0.8 : undefined });
+  }
   const deploy = summarize(results.control.map((record) => record.deployWallSeconds));
   const destroy = summarize(results.control.map((record) => record.destroyWallSeconds));
   const resources = results.control[0]?.resources ?? 0;
@@ -173,8 +185,9 @@ ${Object.entries(machine.versions)
 - CPU: "proxy CPU µs/req" is the proxy process's own CPU time (utime + stime of it and its children, from
   /proc/<pid>/stat) per request; "proxy core µs/req" is core 1's busy time (/proc/stat) per request, which also
   counts interrupts and anything else that ran there; "own idle %" is HAProxy's \`Idle_pct\` from its stats socket.
-- TCP: ${input.tcpBytes / 2 ** 20} MiB through one connection, socat source → proxy → socat sink, the sink's byte
-  count checked; GB is 10^9 bytes.
+- TCP: ${input.tcpBytes / 2 ** 20} MiB through one connection, socat source → proxy → socat sink, both ways (upload:
+  the client is the source; download: the backend is), the sink's byte count checked; GB is 10^9 bytes.
+  HAProxy's and albkit's TCP backends have no health check here (the socat backend accepts one connection).
 - Every process is started by the bench, pinned, bounded in time and stopped by its PID; everything binds 127.0.0.1.
 
 Targets:
@@ -198,7 +211,10 @@ ${httpTable(
 )}
 `);
   }
-  if (results.tcp.length > 0) parts.push(`## TCP, one connection\n\n${tcpTable(results.tcp, order)}\n`);
+  for (const direction of TCP_DIRECTIONS) {
+    const records = results.tcp.filter((record) => record.direction === direction);
+    if (records.length > 0) parts.push(`## TCP ${direction}, one connection (${TCP_DIRECTION_TEXT[direction]})\n\n${tcpTable(records, order)}\n`);
+  }
   if (results.control.length > 0) {
     const of = (value: (record: (typeof results.control)[number]) => number): Summary => summarize(results.control.map(value));
     const resources = results.control[0]!.resources;

@@ -14,7 +14,7 @@ import { fastifyTarget } from './peers/fastify';
 import { haproxyTarget } from './peers/haproxy';
 import { nginxTarget } from './peers/nginx';
 import { REFERENCE, type Target, type TargetContext } from './peers/target';
-import { BACKEND_PORTS, CLIENT_CORE, HTTP_PROXY_PORT, TCP_PROXY_PORT, TCP_SINK_PORT } from './ports';
+import { BACKEND_PORTS, CLIENT_CORE, HTTP_PROXY_PORT, TCP_PROXY_PORT, TCP_BACKEND_PORT } from './ports';
 import { stopAll } from './proc';
 import { RawOutputs, type BenchResults } from './record';
 import { renderReport } from './report';
@@ -49,7 +49,7 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
   const results: BenchResults = { http: [], tcp: [], control: [], reconfig: [], profiles: [], failures: [] };
   const targets = chooseTargets(allTargets(), options.targets);
   const dir = raw.folder('work');
-  const context: TargetContext = { dir, backendPorts: BACKEND_PORTS.slice(0, 2), sinkPort: TCP_SINK_PORT };
+  const context: TargetContext = { dir, backendPorts: BACKEND_PORTS.slice(0, 2), tcpBackendPort: TCP_BACKEND_PORT };
   const backends = await startBackends(dir, BACKEND_PORTS);
   try {
     const common = { rounds: options.rounds, raw, log };

@@ -59,11 +59,11 @@ export function httpApp(port: number, backendPorts: readonly number[], variant: 
  * The TCP topology: a TCP listener on `port` to the sink. Health check off: the sink accepts exactly one
  * connection (HAProxy's TCP target has none either).
  */
-export function tcpApp(port: number, sinkPort: number): App {
+export function tcpApp(port: number, tcpBackendPort: number): App {
   const app = new App();
   const lb = loadBalancer(app);
-  const sink = lb.addServerGroup('sink', { servers: [{ name: 'sink', address: HOST, port: sinkPort, zone: ZONE }] });
-  const backend = lb.addBackendService('stream', { protocol: 'TCP', port: sinkPort, serverGroups: [sink] });
+  const sink = lb.addServerGroup('sink', { servers: [{ name: 'sink', address: HOST, port: tcpBackendPort, zone: ZONE }] });
+  const backend = lb.addBackendService('stream', { protocol: 'TCP', port: tcpBackendPort, serverGroups: [sink] });
   backend.configureHealthCheck({ enabled: false });
   lb.addListener('tcp', { protocol: 'TCP', port, backendService: backend });
   return app;

@@ -136,7 +136,7 @@ export function albkitTarget(port: number, nodeFlags: readonly string[] = []): T
     },
     async startTcp(context: TargetContext) {
       const file = join(context.dir, 'albkit-tcp.manifest.json');
-      writeManifest(tcpApp(port, context.sinkPort), file);
+      writeManifest(tcpApp(port, context.tcpBackendPort), file);
       const agent = await startAgent(context.dir, file, nodeFlags);
       await waitForPort(agent.daemon, port);
       return running(agent, port);

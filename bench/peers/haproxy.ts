@@ -45,7 +45,7 @@ ${servers}
  * HAProxy's configuration for the TCP suite. No health check on the sink: the sink accepts exactly one
  * connection, and a check would take it (albkit's TCP target turns its check off for the same reason).
  */
-export function haproxyTcpConfig(dir: string, port: number, sinkPort: number): string {
+export function haproxyTcpConfig(dir: string, port: number, tcpBackendPort: number): string {
   return `${GLOBAL(dir)}
 defaults
   mode tcp
@@ -58,7 +58,7 @@ frontend stream
   default_backend sink
 
 backend sink
-  server sink ${HOST}:${sinkPort}
+  server sink ${HOST}:${tcpBackendPort}
 `;
 }
 
@@ -107,6 +107,6 @@ export function haproxyTarget(port: number): Target {
     startHttp: (context: TargetContext) =>
       start('haproxy-http', context.dir, haproxyHttpConfig(context.dir, port, context.backendPorts), port),
     startTcp: (context: TargetContext) =>
-      start('haproxy-tcp', context.dir, haproxyTcpConfig(context.dir, port, context.sinkPort), port),
+      start('haproxy-tcp', context.dir, haproxyTcpConfig(context.dir, port, context.tcpBackendPort), port),
   };
 }

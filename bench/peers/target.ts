@@ -6,8 +6,8 @@ export interface TargetContext {
   dir: string;
   /** The nginx backends' ports (HTTP suites). */
   backendPorts: readonly number[];
-  /** The TCP sink's port (TCP suite). */
-  sinkPort: number;
+  /** The TCP backend's port: the socat sink (uploads) or source (downloads) (TCP suite). */
+  tcpBackendPort: number;
 }
 
 /** A started target. */

@@ -11,11 +11,11 @@ import { HTTP_PROXY_PORT, TCP_PROXY_PORT } from '../ports';
 import { hotFiles, hotFunctions, type CpuProfile, type HotFunction, type TimeWindow } from '../profile';
 import { RawOutputs } from '../record';
 import { runHttpSuite } from './http';
-import { runTcpSuite } from './tcp';
+import { runTcpSuite, TCP_DIRECTIONS } from './tcp';
 
 /** A ranked profile of one workload. */
 export interface ProfileSummary {
-  /** The workload: `HTTP, 50 connections`, `TCP, 2048 MiB`. */
+  /** The workload: `HTTP, 50 connections`, `TCP download, 2048 MiB`. */
   workload: string;
   /** The profile file, relative to the raw outputs. */
   file: string;
@@ -71,8 +71,10 @@ export async function runProfileSuite(options: ProfileSuiteOptions, failures: st
   await profiled(`HTTP, ${options.connections} connections`, 'profile-http', (flags, raw, failed) =>
     runHttpSuite([albkitTarget(HTTP_PROXY_PORT, flags)], { ...options, rounds: 1, connections: [options.connections], raw }, failed),
   );
-  await profiled(`TCP, ${options.tcpBytes / 2 ** 20} MiB`, 'profile-tcp', (flags, raw, failed) =>
-    runTcpSuite([albkitTarget(TCP_PROXY_PORT, flags)], { ...options, rounds: 1, bytes: options.tcpBytes, raw }, failed),
-  );
+  for (const direction of TCP_DIRECTIONS) {
+    await profiled(`TCP ${direction}, ${options.tcpBytes / 2 ** 20} MiB`, `profile-tcp-${direction}`, (flags, raw, failed) =>
+      runTcpSuite([albkitTarget(TCP_PROXY_PORT, flags)], { ...options, rounds: 1, bytes: options.tcpBytes, directions: [direction], raw }, failed),
+    );
+  }
   return summaries;
 }

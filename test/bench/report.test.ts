@@ -26,8 +26,8 @@ function http(target: string, round: number, requestsPerSecond: number, p99Ms: n
 const results: BenchResults = {
   http: [http('HAProxy', 1, 40000, 2), http('albkit', 1, 28000, 4), http('HAProxy', 2, 20000, 4), http('albkit', 2, 10000, 12)],
   tcp: [
-    { target: 'HAProxy', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 2, cpuSecondsPerGigabyte: 0.3, proxyCoreBusy: 90, window },
-    { target: 'albkit', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 1.8, cpuSecondsPerGigabyte: 0.5, proxyCoreBusy: 99, window },
+    { target: 'HAProxy', direction: 'upload', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 2, cpuSecondsPerGigabyte: 0.3, proxyCoreBusy: 90, window },
+    { target: 'albkit', direction: 'upload', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 1.8, cpuSecondsPerGigabyte: 0.5, proxyCoreBusy: 99, window },
   ],
   control: [
     {
@@ -85,7 +85,9 @@ describe('benchmark report', () => {
     expect(text).to.include('- haproxy 2.6.12');
     expect(text).to.match(/\| HTTP c=50: albkit req\/s ≥ 0.6 × HAProxy \| 0.60 \(0.50–0.70\) .*\| met \|/);
     expect(text).to.match(/\| HTTP c=50: albkit p99 ≤ 2.5 × HAProxy \| 2.50 \(2.00–3.00\) \| met \|/);
-    expect(text).to.match(/\| TCP: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \| met \|/);
+    expect(text).to.match(/\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \| met \|/);
+    expect(text).to.match(/\| TCP download: albkit GB\/s ≥ 0.8 × HAProxy \| – \| not measured \|/);
+    expect(text).to.include('## TCP upload, one connection');
     expect(text).to.match(/\| deploy of 301 resources < 2 s \| 1.50 s \| met \|/);
     expect(text).to.match(/\| destroy of 301 resources < 2 s \| 2.50 s \| \*\*missed\*\* \|/);
     expect(text).to.match(/\| 0 failed requests .* \| – \| not measured \|/);
