@@ -44,8 +44,7 @@ export function stackProblem(stack: string): string | undefined {
 
 /** Adds the shared options to a command. */
 export function deployOptions(command: Command): Command {
-  return stackOptions(command)
-    .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
+  return stackOptions(command.argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)'))
     .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else <state-dir>/endpoint)')
     .option('--token-file <file>', 'the bearer token file (default: ALBKIT_TOKEN, else <state-dir>/token)')
     .option('--state-dir <dir>', 'where a local agent keeps its endpoint and token files', '.albkit')
@@ -96,10 +95,12 @@ function usage(verb: string, message: string): number {
   return EXIT.usage;
 }
 
-/** `albkit deploy <app|manifest>`: plan against the agent's state and apply it in waves. */
+/** `albkit deploy <app|manifest>`: plan against what the stack owns on the agent and apply it in waves. */
 export function register(program: Command): void {
   deployOptions(
-    program.command('deploy').description('deploy an app or manifest to an agent: plan against its state, apply in waves, wait for ACTIVE'),
+    program
+      .command('deploy')
+      .description("deploy an app or manifest to an agent as a stack: plan against the stack's resources, apply in waves, wait for ACTIVE"),
   ).action(async (input: string, options: DeployCliOptions) => {
     process.exitCode = await runDeployCommand('deploy', input, options);
   });

@@ -48,10 +48,10 @@ export function describeOwner(owner: string | undefined): string {
  */
 export function ownershipMessage(stack: string, foreign: readonly LiveResource[], adoptHint: string): string {
   const lines = foreign.map(({ resource, owner }) => `  ${resource.kind} "${resource.id}" is owned by ${describeOwner(owner)}`);
-  const count = foreign.length === 1 ? '1 resource' : `${foreign.length} resources`;
+  const [count, them] = foreign.length === 1 ? ['1 resource', 'it'] : [`${foreign.length} resources`, 'them'];
   return (
     `stack "${stack}" claims ${count} it does not own; nothing was changed:\n${lines.join('\n')}\n` +
-    `rename them in the app, deploy them with the stack that owns them, or give ${adoptHint} to take them over`
+    `rename ${them} in the app, deploy ${them} with the stack that owns ${them}, or give ${adoptHint} to take ${them} over`
   );
 }
 
