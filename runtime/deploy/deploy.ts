@@ -8,7 +8,7 @@
 import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import type { ControlClient } from './client';
 import { livePlan, type LiveResource } from './live-plan';
-import { poll, runPlan, type RunEvent, type RunOptions } from './run';
+import { poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
 
 export interface DeployOptions extends RunOptions {
@@ -25,7 +25,7 @@ export interface DeployResult {
   ok: boolean;
   plan: Plan;
   /** Resources taken over from another owner (or none), or that a dry run would take over. */
-  adopted: { id: string; kind: Resource['kind']; from?: string }[];
+  adopted: Adoption[];
   /** What failed, naming the resource. */
   message?: string;
 }
@@ -68,9 +68,9 @@ async function scopeOf(client: ControlClient, manifest: Manifest, options: Deplo
 async function execute(client: ControlClient, plan: Plan, scope: StackScope, desired: Map<string, Resource>, options: DeployOptions): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
   const owner = stackOwner(options.stack ?? DEFAULT_STACK);
-  const adopted = scope.foreign.map(({ resource, owner: from }) => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
+  const adopted = scope.foreign.map(({ resource, owner: from }): Adoption => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
   const started = Date.now();
-  emit({ type: 'plan', plan, dryRun: options.dryRun === true });
+  emit({ type: 'plan', plan, dryRun: options.dryRun === true, ...(adopted.length > 0 ? { adopt: adopted } : {}) });
   if (options.dryRun) return { ok: true, plan, adopted };
   await adopt(client, scope.foreign, owner, emit);
   if (isEmptyPlan(plan)) {

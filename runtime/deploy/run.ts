@@ -6,10 +6,17 @@
 import type { Plan, Resource, Step } from '../../lib';
 import { ControlApiError, type ControlClient } from './client';
 
-/** What happens during a run, for progress reporters. */
+/** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
+export interface Adoption {
+  id: string;
+  kind: Step['kind'];
+  from?: string;
+}
+
+/** What happens during a run, for progress reporters; `plan.adopt` lists the takeovers before the steps. */
 export type RunEvent =
-  | { type: 'plan'; plan: Plan; dryRun: boolean }
-  | { type: 'adopt'; id: string; kind: Step['kind']; from?: string }
+  | { type: 'plan'; plan: Plan; dryRun: boolean; adopt?: Adoption[] }
+  | ({ type: 'adopt' } & Adoption)
   | { type: 'start'; wave: number; step: Step }
   | { type: 'done'; wave: number; step: Step; ms: number }
   | { type: 'failed'; wave: number; step: Step; message: string }

@@ -100,6 +100,10 @@ describe('albkit deploy --stack: several owners on one agent', () => {
     const dry = await cli('deploy', files.b, 'a', '--adopt', '--dry-run');
     expect(dry.code, dry.stderr).to.equal(0);
     expect(dry.stdout).to.contain('adopt LoadBalancer shop-b (owned by deploy/b (stack "b"))');
+    const machine = await cli('deploy', files.b, 'a', '--adopt', '--dry-run', '--json');
+    const plan = JSON.parse(machine.stdout.split('\n')[0] as string) as { type: string; adopt: { id: string; from: string }[] };
+    expect(plan.type).to.equal('plan');
+    expect(plan.adopt.map((r) => `${r.id} ${r.from}`).sort()).to.deep.equal(idsOf(b).map((id) => `${id} deploy/b`));
     expect(await stackIds('b')).to.deep.equal(idsOf(b));
 
     const adopted = await cli('deploy', files.b, 'a', '--adopt');
