@@ -361,6 +361,30 @@ describe('TLS listener', function () {
     }
   });
 
+  it('swaps in a new certificate in place: new handshakes get it, open connections go on', async () => {
+    const config = tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate });
+    const own = createTcpListener(config);
+    await own.start();
+    try {
+      const ownPort = own.boundAddresses[0]!.port;
+      const connectWith = (ca: string): Promise<Socket> => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: ownPort, ca, servername: 'localhost' });
+        return new Promise((resolve, reject) => socket.once('secureConnect', () => resolve(socket)).once('error', reject));
+      };
+      const open = await connectWith(certificate.cert);
+      const renewed = await generateCertificate();
+      own.update({ ...config, tls: renewed });
+      const fresh = await connectWith(renewed.cert);
+      expect((await roundTrip(fresh, Buffer.from('new certificate'))).length).to.equal(15);
+      let refusal: NodeJS.ErrnoException | undefined;
+      await connectWith(certificate.cert).catch((error: NodeJS.ErrnoException) => (refusal = error));
+      expect(refusal?.code).to.equal('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect((await roundTrip(open, Buffer.from('old session'))).length).to.equal(11);
+    } finally {
+      await own.stop(0);
+    }
+  });
+
   it('refuses a client that does not trust the certificate, without reaching a server', async () => {
     const before = backend.sockets.size;
     const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost' });
