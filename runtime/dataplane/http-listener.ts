@@ -178,8 +178,11 @@ export class HttpListener implements ListenerRuntime {
   }
 }
 
-/** Runs `make`, turning a certificate or key that TLS refuses into an error naming the listener and field. */
-function certificateError<T>(config: ListenerConfig, make: () => T): T {
+/**
+ * Runs `make`, turning a certificate or key that TLS refuses into an error naming the listener and field.
+ * Used by the TCP/TLS listeners too.
+ */
+export function certificateError<T>(config: ListenerConfig, make: () => T): T {
   try {
     return make();
   } catch (error) {

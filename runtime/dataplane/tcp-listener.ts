@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { ListenerConfig, ListenerRuntime } from './types';
-import { listen } from './http-listener';
+import { certificateError, listen } from './http-listener';
 import { compileIngress, type IngressCheck } from './security-group';
 import { newTcpCounts, type TcpCounts } from './metrics';
 import { proxyConnection, type TcpRoute } from './tcp-connection';
@@ -60,18 +60,19 @@ class TcpListener implements TcpListenerRuntime {
     this.#allows = compileIngress(config.ingress, config.port);
     if (config.protocol === 'TLS') {
       const tls = config.tls;
-      if (tls === undefined) throw new Error(`listener ${config.id}: certificate: a TLS listener needs one`);
-      this.#tls = createTlsServer({
+      if (tls === undefined) throw new Error(`${config.id}: certificate: a TLS listener needs one`);
+      const options = {
         cert: tls.cert,
         key: tls.key,
         allowHalfOpen: true,
         handshakeTimeout: Math.min(TLS_HANDSHAKE_TIMEOUT_MS, config.idleTimeoutMs),
-      });
+      };
+      this.#tls = certificateError(config, () => createTlsServer(options));
       this.#tls.on('secureConnection', (socket: TLSSocket) => this.#proxy(socket));
       // A failed handshake destroys its socket; there is nothing to forward.
       this.#tls.on('tlsClientError', () => undefined);
     } else if (config.protocol !== 'TCP') {
-      throw new Error(`listener ${config.id}: protocol: ${config.protocol} is not served by the TCP data plane`);
+      throw new Error(`${config.id}: protocol: ${config.protocol} is not served by the TCP data plane`);
     }
   }
 
@@ -99,15 +100,17 @@ class TcpListener implements TcpListenerRuntime {
     }
   }
 
+  /** Applies a changed configuration; throws (changing nothing) when a new certificate is unusable. */
   update(config: ListenerConfig): void {
     const previous = this.#config;
+    const server = this.#tls;
+    const tls = config.tls;
+    if (server !== undefined && tls !== undefined && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
+      certificateError(config, () => server.setSecureContext({ cert: tls.cert, key: tls.key }));
+    }
     this.#config = config;
     this.#route = routeOf(config);
     if (config.ingress !== previous.ingress) this.#allows = compileIngress(config.ingress, this.#port);
-    const tls = config.tls;
-    if (this.#tls !== undefined && tls !== undefined && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
-      this.#tls.setSecureContext({ cert: tls.cert, key: tls.key });
-    }
     if (config.idleTimeoutMs !== previous.idleTimeoutMs) {
       for (const socket of this.#live) socket.setTimeout(config.idleTimeoutMs);
     }

@@ -234,6 +234,24 @@ describe('DataPlane with TCP and TLS listeners', function () {
     expect(await eventually(async () => (await metricValue(registry, sent)) === 2, 2000)).to.equal(true);
   });
 
+  it('rebinds a listener changed from TCP to TLS on its port at once, while its TCP connections drain', async () => {
+    const port = await freeRangePort();
+    const servers = [{ name: 'a', port: a.port }];
+    await applyOk(dataPlane, tcpResources({ port, servers }));
+    const old = await connectFrom(port);
+    await once(old, 'data');
+    const { cert, key } = await generateCertificate();
+    await applyOk(dataPlane, tcpResources({ port, servers, listener: { protocol: 'TLS', certificate: { certPem: cert, keyPem: key } } }));
+    const secure = tlsConnect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost' });
+    const [line] = (await once(secure, 'data')) as [Buffer];
+    expect(line.toString()).to.equal('a\n');
+    secure.destroy();
+    old.write('still here');
+    const [echoed] = (await once(old, 'data')) as [Buffer];
+    expect(echoed.toString()).to.equal('still here');
+    old.destroy();
+  });
+
   it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
     const port = await freeRangePort();
     const { dataPlane: draining } = newDataPlane({ drainMs: 300 });

@@ -385,6 +385,27 @@ describe('TLS listener', function () {
     }
   });
 
+  it('names the listener and its certificate when TLS refuses the certificate, at start and on update', async () => {
+    const bad = { cert: certificate.cert, key: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n' };
+    const config = tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: bad });
+    expect(() => createTcpListener(config)).to.throw(/^lb\/tcp: certificate: /);
+
+    const good = tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate });
+    const own = createTcpListener(good);
+    await own.start();
+    try {
+      const otherPool = new TestPool([backend.port]);
+      expect(() => own.update({ ...good, tls: bad, pool: otherPool })).to.throw(/^lb\/tcp: certificate: /);
+      const port = own.boundAddresses[0]!.port;
+      const client = tlsConnect({ host: '127.0.0.1', port, ca: certificate.cert, servername: 'localhost' });
+      await once(client, 'secureConnect');
+      expect((await roundTrip(client, Buffer.from('kept'))).length).to.equal(4);
+      expect(otherPool.acquired).to.equal(0);
+    } finally {
+      await own.stop(0);
+    }
+  });
+
   it('refuses a client that does not trust the certificate, without reaching a server', async () => {
     const before = backend.sockets.size;
     const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost' });
