@@ -60,6 +60,8 @@ export class DataPlaneMetrics {
   readonly transitions: Counter<'backend_service' | 'server' | 'state'>;
   private readonly httpCounts = new Map<string, HttpCounts>();
   private readonly tcpCounts = new Map<string, TcpCounts>();
+  /** How many running listeners hold each listener id (two while a rebound listener's old one drains). */
+  private readonly holders = new Map<string, number>();
 
   constructor(registry: Registry, servers: () => Iterable<ServerSample>) {
     const registers = [registry];
@@ -177,8 +179,25 @@ export class DataPlaneMetrics {
     return counts;
   }
 
+  /** Marks a listener id as in use by one more running listener, until the matching `releaseListener`. */
+  holdListener(listener: string): void {
+    this.holders.set(listener, (this.holders.get(listener) ?? 0) + 1);
+  }
+
+  /** Ends one hold; the listener's series are forgotten once no running listener holds its id. */
+  releaseListener(listener: string): void {
+    const left = (this.holders.get(listener) ?? 1) - 1;
+    if (left > 0) {
+      this.holders.set(listener, left);
+      return;
+    }
+    this.holders.delete(listener);
+    this.forgetListener(listener);
+  }
+
   /** Removes the series of a listener that is gone (unless a new listener took its id meanwhile). */
   forgetListener(listener: string, counts?: HttpCounts): void {
+    if (this.holders.has(listener)) return;
     if (counts !== undefined && this.httpCounts.get(listener) !== counts) return;
     this.httpCounts.delete(listener);
     this.tcpCounts.delete(listener);

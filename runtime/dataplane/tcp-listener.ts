@@ -44,6 +44,8 @@ class TcpListener implements TcpListenerRuntime {
   readonly #live = new Set<Socket>();
   readonly #tls: TlsServer | undefined;
   #stopping = false;
+  /** Whether this listener holds its id in the metrics (from a successful start to the end of stop). */
+  #holding = false;
   /** The metrics children of this listener, bound once. */
   readonly #counted: { accepted?: { inc(): void }; refused?: { inc(): void } };
   #onDrained: (() => void) | undefined;
@@ -98,6 +100,8 @@ class TcpListener implements TcpListenerRuntime {
       await this.#closeServers();
       throw error;
     }
+    this.#holding = this.#config.metrics !== undefined;
+    this.#config.metrics?.holdListener(this.#config.id);
   }
 
   /** Applies a changed configuration; throws (changing nothing) when a new certificate is unusable. */
@@ -128,7 +132,8 @@ class TcpListener implements TcpListenerRuntime {
       clearTimeout(deadline);
     }
     await closed;
-    this.#config.metrics?.forgetListener(this.#config.id);
+    if (this.#holding) this.#config.metrics?.releaseListener(this.#config.id);
+    this.#holding = false;
   }
 
   async #bind(address: string): Promise<Server> {

@@ -236,6 +236,8 @@ describe('DataPlane with TCP and TLS listeners', function () {
 
   it('rebinds a listener changed from TCP to TLS on its port at once, while its TCP connections drain', async () => {
     const port = await freeRangePort();
+    const { dataPlane: measured, registry } = newDataPlane();
+    dataPlane = measured;
     const servers = [{ name: 'a', port: a.port }];
     await applyOk(dataPlane, tcpResources({ port, servers }));
     const old = await connectFrom(port);
@@ -250,6 +252,16 @@ describe('DataPlane with TCP and TLS listeners', function () {
     const [echoed] = (await once(old, 'data')) as [Buffer];
     expect(echoed.toString()).to.equal('still here');
     old.destroy();
+
+    // Once the old listener has drained, the new one still reports under the listener id.
+    const accepted = 'albkit_listener_connections_total{listener="lb/tcp"}';
+    const sent = 'albkit_tcp_bytes_total{listener="lb/tcp",direction="to_clients"}';
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const later = tlsConnect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost' });
+    await once(later, 'data');
+    later.destroy();
+    expect(await eventually(async () => (await metricValue(registry, sent)) !== undefined, 2000)).to.equal(true);
+    expect(await metricValue(registry, accepted)).to.equal(3);
   });
 
   it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
