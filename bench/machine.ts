@@ -1,7 +1,7 @@
 /** What the figures were measured on: the machine, and the version of every program in the comparison. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /** The machine and the versions of the programs compared. */
@@ -12,6 +12,8 @@ export interface MachineInfo {
   memory: string;
   /** Kernel release. */
   kernel: string;
+  /** The 1, 5 and 15 minute load averages. */
+  loadAverage: string;
   /** Program name → version. */
   versions: Record<string, string>;
 }
@@ -23,6 +25,9 @@ export function describeMachine(root: string): MachineInfo {
     cpu: `${model}, ${cpus().length} cores`,
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     kernel: `Linux ${release()}`,
+    loadAverage: loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', '),
     versions: {
       albkit: packageVersion(root, '.'),
       node: process.version,

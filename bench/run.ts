@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   // the harness itself (and every client it starts) stays off the proxy's core
   execFileSync('taskset', ['-p', '-c', String(CLIENT_CORE), String(process.pid)], { stdio: 'ignore' });
   ensurePeers(log);
+  const machine = describeMachine(ROOT);
   const raw = new RawOutputs(join(ROOT, 'bench', 'results', date.replace(/[:.]/g, '-')));
   log(`raw outputs in ${raw.dir}`);
   const results = await runSuites(options, raw);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const report = renderReport({
     date,
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
-    machine: describeMachine(ROOT),
+    machine,
     rounds: options.rounds,
     duration: options.duration,
     warmup: options.warmup,

@@ -54,7 +54,7 @@ const results: BenchResults = {
 const input = {
   date: '2026-01-01T00:00:00.000Z',
   command: 'npm run bench -- --rounds 2',
-  machine: { cpu: 'Test CPU, 2 cores', memory: '4 GiB', kernel: 'Linux 6.1', versions: { haproxy: '2.6.12' } },
+  machine: { cpu: 'Test CPU, 2 cores', memory: '4 GiB', kernel: 'Linux 6.1', loadAverage: '0.10, 0.20, 0.30', versions: { haproxy: '2.6.12' } },
   rounds: 2,
   duration: 10,
   warmup: 3,
@@ -85,7 +85,7 @@ describe('benchmark report', () => {
     expect(text).to.include('- haproxy 2.6.12');
     expect(text).to.match(/\| HTTP c=50: albkit req\/s ≥ 0.6 × HAProxy \| 0.60 \(0.50–0.70\) .*\| met \|/);
     expect(text).to.match(/\| HTTP c=50: albkit p99 ≤ 2.5 × HAProxy \| 2.50 \(2.00–3.00\) \| met \|/);
-    expect(text).to.match(/\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \| met \|/);
+    expect(text).to.match(/\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \(CPU per GB 1.67 × HAProxy's\) \| met \|/);
     expect(text).to.match(/\| TCP download: albkit GB\/s ≥ 0.8 × HAProxy \| – \| not measured \|/);
     expect(text).to.include('## TCP upload, one connection');
     expect(text).to.match(/\| deploy of 301 resources < 2 s \| 1.50 s \| met \|/);
