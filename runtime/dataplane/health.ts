@@ -5,11 +5,15 @@
  * `healthyThreshold` consecutive successes bring it back. Each check has `timeoutMs`; the first one runs
  * after a random delay and later ones every `intervalMs` ± 10 %, so servers are not probed in lockstep.
  * A failure seen on live traffic (`suspect()`) makes the checker probe at once and then quickly until it
- * has settled, so a crashed server is taken out well before the next regular check.
+ * has settled, so a crashed server is taken out well before the next regular check. When the traffic to a
+ * server starts with a PROXY protocol line, so do HTTP checks of its traffic port (as HAProxy's checks of a
+ * `send-proxy` server do), since such a server refuses anything else.
  */
 import http from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { statusMatches, type HealthCheck } from '../../lib';
+import { proxyV1Header } from './proxy-protocol';
 
 /** Interval between probes while a server is suspected after a live-traffic failure. */
 export const SUSPECT_INTERVAL_MS = 200;
@@ -22,6 +26,8 @@ export interface HealthCheckTarget {
   readonly port: number;
   /** The backend service's health check, with its protocol resolved. */
   readonly check: HealthCheck;
+  /** HTTP checks start with a PROXY v1 line naming the check connection's own ends. @default false */
+  readonly proxyProtocol?: boolean;
 }
 
 /** Called with each check's outcome and whether it changed the server's state. */
@@ -93,9 +99,10 @@ export class HealthChecker {
   private probe(): void {
     this.timer = undefined;
     this.probing = true;
-    const { address, port, check } = this.target;
-    const run = check.protocol === 'TCP' ? probeTcp : probeHttp;
-    run(address, port, check, (ok) => this.record(ok));
+    const { address, port, check, proxyProtocol = false } = this.target;
+    const done = (ok: boolean): void => this.record(ok);
+    if (check.protocol === 'TCP') probeTcp(address, port, check, done);
+    else probeHttp(address, port, check, done, proxyProtocol);
   }
 
   private record(ok: boolean): void {
@@ -127,7 +134,7 @@ export class HealthChecker {
 }
 
 /** `HEAD <path>` on a fresh connection; passes when the status matches the check's codes in time. */
-function probeHttp(address: string, port: number, check: HealthCheck, done: (ok: boolean) => void): void {
+function probeHttp(address: string, port: number, check: HealthCheck, done: (ok: boolean) => void, proxyProtocol: boolean): void {
   let settled = false;
   const finish = (ok: boolean): void => {
     if (settled) return;
@@ -141,8 +148,11 @@ function probeHttp(address: string, port: number, check: HealthCheck, done: (ok:
     port,
     method: 'HEAD',
     path: check.path,
-    agent: false,
     headers: { 'user-agent': 'albkit-health-check', connection: 'close' },
+    // A fresh connection per check: our own (no agent) when it starts with a PROXY line, else a one-off agent.
+    ...(proxyProtocol
+      ? { createConnection: (options: http.ClientRequestArgs, ready: Ready) => connectWithProxyLine(options, check.timeoutMs, ready) }
+      : { agent: false }),
   });
   const timer = setTimeout(() => finish(false), check.timeoutMs);
   request.on('response', (response) => {
@@ -167,4 +177,27 @@ function probeTcp(address: string, port: number, check: HealthCheck, done: (ok: 
   const timer = setTimeout(() => finish(false), check.timeoutMs);
   socket.on('connect', () => finish(true));
   socket.on('error', () => finish(false));
+}
+
+/** How a custom connection is handed to Node's HTTP client. */
+type Ready = (error: Error | null, socket: Duplex) => void;
+
+/**
+ * Opens a check connection and writes the PROXY v1 line of its own two ends (the specification's advice for
+ * checks) before handing it to the HTTP client, so that the line precedes the request.
+ */
+function connectWithProxyLine(options: http.ClientRequestArgs, timeoutMs: number, ready: Ready): undefined {
+  const socket = net.connect({ host: options.host ?? undefined, port: Number(options.port) });
+  const failed = (error: Error): void => ready(error, socket);
+  socket.once('error', failed);
+  socket.setTimeout(timeoutMs, () => socket.destroy(new Error('connect timeout')));
+  socket.once('connect', () => {
+    socket.off('error', failed);
+    socket.setTimeout(0);
+    const source = { address: socket.localAddress, port: socket.localPort };
+    const destination = { address: socket.remoteAddress, port: socket.remotePort };
+    socket.write(proxyV1Header(source, destination));
+    ready(null, socket);
+  });
+  return undefined;
 }

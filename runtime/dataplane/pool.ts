@@ -5,8 +5,8 @@
  * connections; a removed server drains (its in-flight requests and connections finish, then it closes).
  */
 import type { Logger } from 'pino';
-import type { BackendServiceSpec, HealthCheck } from '../../lib';
-import { HealthChecker } from './health';
+import type { BackendServiceSpec } from '../../lib';
+import { HealthChecker, type HealthCheckTarget } from './health';
 import type { DataPlaneMetrics } from './metrics';
 import { createScheduler, type Scheduler } from './schedulers';
 import { UpstreamPool } from './upstream';
@@ -51,11 +51,11 @@ export class PoolServer implements Upstream {
     readonly address: string,
     readonly port: number,
     weight: number,
-    check: HealthCheck,
+    spec: CheckSpec,
     onCheck: (server: PoolServer, ok: boolean, changed: boolean) => void,
   ) {
     this.weight = weight;
-    this.checker = new HealthChecker(checkTarget(address, port, check), (ok, changed) => {
+    this.checker = new HealthChecker(checkTarget(address, port, spec), (ok, changed) => {
       this.healthy = this.checker.healthy;
       onCheck(this, ok, changed);
     });
@@ -114,12 +114,12 @@ export class Pool implements BackendPool {
       const existing = this.byKey.get(config.key);
       if (existing && existing.address === config.address && existing.port === config.port) {
         existing.weight = config.weight;
-        existing.checker.update(checkTarget(config.address, config.port, spec.healthCheck));
+        existing.checker.update(checkTarget(config.address, config.port, spec));
         existing.healthy = existing.checker.healthy;
         keep.add(existing);
         next.push(existing);
       } else {
-        next.push(this.createServer(config, spec.healthCheck));
+        next.push(this.createServer(config, spec));
       }
     }
     for (const server of this.servers) if (!keep.has(server)) this.retire(server);
@@ -202,8 +202,8 @@ export class Pool implements BackendPool {
     return server;
   }
 
-  private createServer(config: ServerConfig, check: HealthCheck): PoolServer {
-    const server = new PoolServer(config.key, config.address, config.port, config.weight, check, (s, ok, changed) =>
+  private createServer(config: ServerConfig, spec: CheckSpec): PoolServer {
+    const server = new PoolServer(config.key, config.address, config.port, config.weight, spec, (s, ok, changed) =>
       this.recordCheck(s, ok, changed),
     );
     server.cookie = this.options.cookieValue(config.key);
@@ -236,6 +236,15 @@ export class Pool implements BackendPool {
   }
 }
 
-function checkTarget(address: string, port: number, check: HealthCheck): { address: string; port: number; check: HealthCheck } {
-  return { address, port: check.port ?? port, check };
+/** What a server's health check depends on in its backend service's spec. */
+type CheckSpec = Pick<BackendServiceSpec, 'healthCheck' | 'proxyProtocol'>;
+
+/**
+ * Where and how a server is checked. Checks of the traffic port start with a PROXY line when the traffic
+ * does (HAProxy's default for `send-proxy` servers); a separate check port is assumed to speak plain.
+ */
+function checkTarget(address: string, port: number, spec: CheckSpec): HealthCheckTarget {
+  const check = spec.healthCheck;
+  const checkPort = check.port ?? port;
+  return { address, port: checkPort, check, proxyProtocol: spec.proxyProtocol && checkPort === port };
 }

@@ -5,6 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { validateResources, type Resource } from '../../../lib';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import {
+  Children,
   connectFrom,
   freeRangePort,
   generateCertificate,
@@ -14,6 +15,7 @@ import {
   startNamedBackend,
   type TestBackend,
 } from '../../fixtures/tcp-peers';
+import { startHaproxy } from '../../fixtures/tcp-haproxy';
 import { applyOk, metricValue, newDataPlane } from './http-fixtures';
 
 /** A fast TCP health check: a server is out after 2 failed connects 200 ms apart, back after 2 good ones. */
@@ -188,6 +190,48 @@ describe('DataPlane with TCP and TLS listeners', function () {
       expect(await metricValue(registry, 'albkit_tcp_no_server_total{listener="lb/tcp"}')).to.equal(1);
     } finally {
       check.close();
+    }
+  });
+
+  it('sends the PROXY v1 line on HTTP health checks of the traffic port too, as HAProxy does for send-proxy servers', async () => {
+    const children = new Children();
+    const app = http.createServer((_request, response) => response.end('app'));
+    app.listen(0, '127.0.0.1');
+    await once(app, 'listening');
+    try {
+      // A server that requires the PROXY line (HAProxy, accept-proxy), answering its own health URL.
+      const server = await startHaproxy(
+        children,
+        (port) => `defaults
+  mode http
+  timeout connect 2s
+  timeout client 5s
+  timeout server 5s
+frontend proxied
+  bind 127.0.0.1:${port} accept-proxy
+  monitor-uri /healthz
+  default_backend app
+backend app
+  server app 127.0.0.1:${(app.address() as { port: number }).port}
+`,
+      );
+      const port = await freeRangePort();
+      const check = { ...FAST_CHECK, protocol: 'HTTP', path: '/healthz' };
+      const servers = [{ name: 'haproxy', port: server.port }];
+      await applyOk(dataPlane, tcpResources({ port, servers, backend: { proxyProtocol: true, healthCheck: check } }));
+      await new Promise((resolve) => setTimeout(resolve, FAST_CHECK.intervalMs * 4));
+      expect(healthy('lb/servers/haproxy')).to.equal(true);
+      const client = await connectFrom(port);
+      client.end('GET / HTTP/1.1\r\nHost: albkit.test\r\nConnection: close\r\n\r\n');
+      expect((await readAll(client)).toString()).to.match(/^HTTP\/1\.1 200[\s\S]*\r\n\r\napp$/);
+
+      // Without the PROXY line on traffic, the same checks must not send it either: HAProxy refuses them.
+      await applyOk(dataPlane, tcpResources({ port, servers, backend: { proxyProtocol: false, healthCheck: check } }));
+      expect(await eventually(() => healthy('lb/servers/haproxy') === false, 3000)).to.equal(true);
+      server.cleanup();
+    } finally {
+      await children.stopAll();
+      app.close();
     }
   });
 
