@@ -69,6 +69,27 @@ describe('TCP listener', function () {
     expect(back.hash).to.equal(createHash('sha256').update(data).digest('hex'));
   });
 
+  it('serves 300 concurrent connections exactly, and releases every server slot and socket after', async () => {
+    const backends = [await echo(), await echo(), await echo()];
+    const pool = new TestPool(backends.map((backend) => backend.port));
+    const { listener, port } = await listen(tcpListenerConfig({ pool }));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, async (_unused, index) => {
+        const data = randomBytes(16 * 1024 + index);
+        const client = await connectFrom(port, `127.0.0.${2 + (index % 50)}`);
+        const back = await roundTrip(client, data);
+        return back.hash === createHash('sha256').update(data).digest('hex') && back.length === data.length;
+      }),
+    );
+    expect(results.every(Boolean)).to.equal(true);
+    for (let i = 0; i < 40 && (listener.activeConnections > 0 || pool.released < 300); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect([pool.acquired, pool.released, listener.activeConnections]).to.deep.equal([300, 300, 0]);
+    expect(pool.servers.map((server) => server.active)).to.deep.equal([0, 0, 0]);
+    expect(backends.map((backend) => backend.sockets.size)).to.deep.equal([0, 0, 0]);
+  });
+
   it('forwards a half-close: the client ends, the server still answers, then ends', async () => {
     const backend = await startBackend((socket) => {
       const chunks: Buffer[] = [];
