@@ -157,13 +157,18 @@ export function runBounded(
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => void daemon.stop(0), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void daemon.stop(0);
+    }, timeoutMs);
     const interruptNow = (): void => signal(daemon.pid, 'SIGINT');
     void interrupt?.then(interruptNow, interruptNow);
     child.once('close', (code, signalName) => {
       clearTimeout(timer);
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`${command} ${args.join(' ')} ${signalName ? `was killed (${signalName}) after ${timeoutMs} ms` : `exited ${code}`}: ${stderr.trim() || stdout.trim()}`));
+      if (code === 0) return resolve({ stdout, stderr });
+      const how = timedOut ? `was stopped after ${timeoutMs} ms` : signalName ? `was killed (${signalName})` : `exited ${code}`;
+      reject(new Error(`${command} ${args.join(' ')} ${how}: ${stderr.trim() || stdout.trim()}`));
     });
   });
 }

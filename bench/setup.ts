@@ -8,7 +8,6 @@ const PROGRAMS: Record<string, string> = {
   wrk: 'wrk',
   socat: 'socat',
   taskset: 'util-linux',
-  curl: 'curl',
 };
 
 /** Whether a program is on the PATH (or in /usr/sbin, where Debian puts haproxy and nginx). */

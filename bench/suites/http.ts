@@ -5,9 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { startCpuMeasure, sampleEvery } from '../measure';
-import { HOST } from '../ports';
+import { CLIENT_CORE, HOST, PROXY_CORE } from '../ports';
 import { monotonicMicros, type HttpRecord, type RawOutputs } from '../record';
-import { CLIENT_CORE, PROXY_CORE } from '../ports';
 import type { RunningTarget, Target, TargetContext } from '../peers/target';
 import { runWrk } from '../wrk';
 

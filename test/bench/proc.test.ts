@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
-import { isListening, startDaemon, waitForPort } from '../../bench/proc';
+import { isListening, runBounded, startDaemon, waitForPort } from '../../bench/proc';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,5 +45,20 @@ describe('bench processes', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stops a run that overruns its time, and says so', async () => {
+    const started = Date.now();
+    await runBounded('sleep', ['30'], 200).then(
+      () => expect.fail('the run should have been stopped'),
+      (error: Error) => expect(error.message).to.match(/sleep 30 was stopped after 200 ms/),
+    );
+    expect(Date.now() - started).to.be.lessThan(5000);
+  });
+
+  it('interrupts a run when asked, keeping what it printed (as wrk prints its figures on SIGINT)', async () => {
+    const script = `trap 'echo figures; kill $!; exit 0' INT; echo started; sleep 10 & wait`;
+    const { stdout } = await runBounded('sh', ['-c', script], 10000, { interrupt: new Promise((resolve) => setTimeout(resolve, 300)) });
+    expect(stdout).to.equal('started\nfigures\n');
   });
 });
