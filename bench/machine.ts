@@ -29,7 +29,7 @@ export function describeMachine(root: string): MachineInfo {
       .map((load) => load.toFixed(2))
       .join(', '),
     versions: {
-      albkit: packageVersion(root, '.'),
+      albkit: `${packageVersion(root, '.')} (commit ${firstMatch(run('git', ['-C', root, 'describe', '--always', '--dirty']), /(\S+)/)})`,
       node: process.version,
       haproxy: firstMatch(run('haproxy', ['-v']), /version (\S+)/),
       nginx: firstMatch(run('nginx', ['-v']), /nginx\/(\S+)/),

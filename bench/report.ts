@@ -195,6 +195,9 @@ ${Object.entries(machine.versions)
   HAProxy's and albkit's TCP backends have no health check here (the socat backend accepts one connection).
   Source, sink and \`wc\` share the client core, which bounds GB/s for every proxy alike: CPU per GB on the proxy
   core is the figure that tells the proxies apart.
+- Before it is measured, each HTTP proxy must send 6 requests to both backends and append the client's address
+  to X-Forwarded-For (the backends echo what they received).
+- A target is met when the median over the rounds meets it (deploy and destroy: the slowest round).
 - Every process is started by the bench, pinned, bounded in time and stopped by its PID; everything binds 127.0.0.1.
 
 Targets:
