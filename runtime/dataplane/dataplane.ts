@@ -111,6 +111,7 @@ export class DataPlane {
           cookieValue: (key) => cookieValue(secret, service.id, key),
           metrics: this.metrics,
           logger: this.options.logger,
+          drainMs: this.drainMs,
         });
         this.pools.set(service.id, pool);
       }

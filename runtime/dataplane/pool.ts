@@ -14,6 +14,8 @@ import type { BackendPool, Upstream } from './types';
 
 /** How long opening an upstream connection may take. */
 export const CONNECT_TIMEOUT_MS = 5000;
+/** How long a removed server's connections may go on, unless the pool is told otherwise. */
+export const DEFAULT_DRAIN_MS = 30000;
 /** How long an idle upstream keep-alive connection is kept (servers may announce less). */
 export const UPSTREAM_KEEP_ALIVE_MS = 4000;
 
@@ -43,6 +45,10 @@ export class PoolServer implements Upstream {
   cookie = '';
   /** Upstream HTTP connections, made on first use. */
   client: UpstreamPool | undefined;
+  /** What to close when this server is removed and its drain deadline passes (see `onRetired`). */
+  readonly closers = new Set<() => void>();
+  /** The drain deadline of a removed server still in use. */
+  deadline: NodeJS.Timeout | undefined;
   /** The server's active health checker. */
   readonly checker: HealthChecker;
 
@@ -85,6 +91,8 @@ export interface PoolOptions {
   readonly metrics?: DataPlaneMetrics;
   /** Where health state changes are logged. */
   readonly logger?: Logger;
+  /** How long a removed server's connections may go on before they are closed. @default DEFAULT_DRAIN_MS */
+  readonly drainMs?: number;
 }
 
 /** The pool of one backend service (see the file comment). */
@@ -162,6 +170,12 @@ export class Pool implements BackendPool {
     (upstream as PoolServer).checker.suspect();
   }
 
+  onRetired(upstream: Upstream, close: () => void): () => void {
+    const { closers } = upstream as PoolServer;
+    closers.add(close);
+    return () => closers.delete(close);
+  }
+
   /** The keep-alive HTTP connection pool to a server. */
   httpClient(server: PoolServer): UpstreamPool {
     server.client ??= new UpstreamPool(server.address, server.port, CONNECT_TIMEOUT_MS, UPSTREAM_KEEP_ALIVE_MS);
@@ -192,7 +206,10 @@ export class Pool implements BackendPool {
         };
       });
     }
-    for (const server of this.draining) server.client?.destroy();
+    for (const server of this.draining) {
+      server.client?.destroy();
+      closeRetired(server);
+    }
     this.draining.clear();
   }
 
@@ -226,14 +243,28 @@ export class Pool implements BackendPool {
     server.draining = true;
     server.checker.stop();
     this.draining.add(server);
-    if (server.active === 0) this.finishDraining(server);
+    if (server.active === 0) {
+      this.finishDraining(server);
+    } else {
+      server.deadline = setTimeout(() => closeRetired(server), this.options.drainMs ?? DEFAULT_DRAIN_MS);
+      server.deadline.unref();
+    }
   }
 
   private finishDraining(server: PoolServer): void {
+    clearTimeout(server.deadline);
     this.draining.delete(server);
     server.client?.close();
     if (this.draining.size === 0) this.drained?.();
   }
+}
+
+/** Closes what still uses a removed server at its drain deadline. */
+function closeRetired(server: PoolServer): void {
+  clearTimeout(server.deadline);
+  const closers = [...server.closers];
+  server.closers.clear();
+  for (const close of closers) close();
 }
 
 /** What a server's health check depends on in its backend service's spec. */

@@ -43,6 +43,8 @@ interface Connection {
   retried: boolean;
   /** Reading from the server is paused until the client socket has taken the last chunk. */
   waiting: boolean;
+  /** Cancels the close the pool would do if the server were removed and its drain deadline passed. */
+  cancelRetired: (() => void) | undefined;
 }
 
 /**
@@ -68,6 +70,7 @@ export function proxyConnection(
     connected: false,
     retried: false,
     waiting: false,
+    cancelRetired: undefined,
   };
   client.on('error', () => destroyBoth(conn));
   client.on('close', () => onClientClose(conn));
@@ -94,19 +97,20 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
   });
   conn.upstream = upstream;
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
-  upstream.on('connect', () => onConnected(conn, upstream));
+  upstream.on('connect', () => onConnected(conn, upstream, server));
   upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
   upstream.on('error', () => onUpstreamError(conn, upstream, server));
   upstream.on('close', () => onUpstreamClose(conn, upstream, server));
 }
 
-function onConnected(conn: Connection, upstream: Socket): void {
+function onConnected(conn: Connection, upstream: Socket, server: Upstream): void {
   conn.connected = true;
   upstream.setTimeout(0);
   if (conn.client.destroyed) {
     upstream.destroy();
     return;
   }
+  conn.cancelRetired = conn.route.pool.onRetired(server, () => destroyBoth(conn));
   if (conn.route.proxyProtocol) upstream.write(proxyV1Header(conn.source, conn.destination));
   conn.client.pipe(upstream);
   upstream.on('end', () => conn.client.end());
@@ -151,6 +155,7 @@ function onUpstreamError(conn: Connection, upstream: Socket, server: Upstream): 
 
 function onUpstreamClose(conn: Connection, upstream: Socket, server: Upstream): void {
   conn.route.pool.release(server);
+  if (conn.upstream === upstream) conn.cancelRetired?.();
   if (conn.upstream === upstream && conn.connected && !closedCleanly(upstream)) conn.client.destroy();
 }
 

@@ -34,6 +34,12 @@ export interface BackendPool {
   acquireByKey(key: string): Upstream | undefined;
   /** Reports a failure seen on live traffic (connect refused, reset), so the pool may stop picking it. */
   reportFailure(upstream: Upstream): void;
+  /**
+   * Has `close` called if `upstream` leaves the configuration and the drain deadline passes while the work
+   * registering it (a long-lived TCP connection) still runs; returns the function that cancels it, for when
+   * that work ends first.
+   */
+  onRetired(upstream: Upstream, close: () => void): () => void;
 }
 
 /** Everything one listener needs; given on start and again, in full, on each change. */

@@ -6,6 +6,7 @@ import { validateResources, type Resource } from '../../../lib';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import {
   Children,
+  closesWithin,
   connectFrom,
   freeRangePort,
   generateCertificate,
@@ -306,6 +307,22 @@ backend app
     later.destroy();
     expect(await eventually(async () => (await metricValue(registry, sent)) !== undefined, 2000)).to.equal(true);
     expect(await metricValue(registry, accepted)).to.equal(3);
+  });
+
+  it('lets connections to a removed server go on until the drain deadline, then closes them', async () => {
+    const port = await freeRangePort();
+    const { dataPlane: draining } = newDataPlane({ drainMs: 400 });
+    dataPlane = draining;
+    await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'a', port: a.port }] }));
+    const open = await connectFrom(port);
+    await once(open, 'data');
+    await applyOk(dataPlane, tcpResources({ port, servers: [{ name: 'b', port: b.port }] }));
+    expect(await greetingFrom(port)).to.equal('b');
+    open.write('before the deadline');
+    const [echoed] = (await once(open, 'data')) as [Buffer];
+    expect(echoed.toString()).to.equal('before the deadline');
+    expect(await closesWithin(open, 2000)).to.equal(true);
+    expect(await eventually(() => a.sockets.size === 0, 1000)).to.equal(true);
   });
 
   it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
