@@ -147,7 +147,7 @@ describe('TCP listener', function () {
       socket.pipe(socket);
     });
     backends.push(backend);
-    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]), idleTimeoutMs: 300 }));
+    const { port } = await listen(tcpListenerConfig({ pool: new TestPool([backend.port]), idleTimeoutMs: 600 }));
     const idle = await connectFrom(port);
     const busy = await connectFrom(port);
     busy.on('data', () => undefined);
