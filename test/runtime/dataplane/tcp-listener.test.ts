@@ -180,13 +180,33 @@ describe('TCP listener', function () {
     const deadPort = (dead.address() as { port: number }).port;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
     const pool = new TestPool([deadPort, backend.port]);
-    const { port } = await listen(tcpListenerConfig({ pool }));
+    const { listener, port } = await listen(tcpListenerConfig({ pool }));
     const client = await connectFrom(port);
     const back = await roundTrip(client, Buffer.from('still served'));
     expect(back.length).to.equal('still served'.length);
     expect(pool.failures).to.deep.equal(['g/s0']);
+    expect(listener.counters.connectFailures).to.equal(1);
     await closesWithin(client, 1000);
     expect(pool.acquired).to.equal(pool.released);
+  });
+
+  it('tries one other server only, then closes the client', async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const dead = createServer().listen(0, '127.0.0.1');
+      await once(dead, 'listening');
+      ports.push((dead.address() as { port: number }).port);
+      await new Promise<void>((resolve) => dead.close(() => resolve()));
+    }
+    const pool = new TestPool(ports);
+    const { listener, port } = await listen(tcpListenerConfig({ pool }));
+    const client = await connectFrom(port);
+    expect(await closesWithin(client, 2000)).to.equal(true);
+    expect(pool.failures).to.have.length(2);
+    expect([listener.counters.connectFailures, listener.counters.noServer]).to.deep.equal([2, 1]);
+    expect(pool.acquired).to.equal(2);
+    for (let i = 0; i < 40 && pool.released < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(pool.released).to.equal(2);
   });
 
   it('closes the client at once when no server is usable', async () => {
