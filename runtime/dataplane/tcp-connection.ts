@@ -155,8 +155,9 @@ function onUpstreamError(conn: Connection, upstream: Socket, server: Upstream): 
 
 function onUpstreamClose(conn: Connection, upstream: Socket, server: Upstream): void {
   conn.route.pool.release(server);
-  if (conn.upstream === upstream) conn.cancelRetired?.();
-  if (conn.upstream === upstream && conn.connected && !closedCleanly(upstream)) conn.client.destroy();
+  if (conn.upstream !== upstream) return;
+  conn.cancelRetired?.();
+  if (conn.connected && !closedCleanly(upstream)) conn.client.destroy();
 }
 
 function onClientClose(conn: Connection): void {
