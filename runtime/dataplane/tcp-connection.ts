@@ -3,23 +3,25 @@
  * both ways with backpressure and no copies, forwarding half-closes and tearing both sides down on an error
  * or an abrupt close. Plain functions over one plain object per connection.
  *
- * Server to client, the server socket reads into one buffer of its own, reused for every read (`onread`), and
- * stops reading until each chunk has been handed to the client socket: no allocation per read, and the
- * buffer stays in cache, which costs about half the CPU per byte of `pipe()`. Client to server it is
- * `pipe()`, since Node offers `onread` only on sockets made by `connect()`, not on accepted ones.
+ * Each side reads into one buffer of its own, reused for every read (`onread`), and stops reading until each
+ * chunk has been handed to the other side: no allocation per read and no page faults, the buffer stays in
+ * cache, which costs about half the CPU per byte of `pipe()`. Node offers `onread` only through the
+ * `net.Socket` constructor, so an accepted plain TCP socket's handle is moved into a new socket made with it
+ * (`proxyAccepted`); a TLS client socket is read through `pipe()`.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, Socket, type SocketConstructorOpts } from 'node:net';
 import type { TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
 
 /**
- * Bytes a server connection reads at a time, into its one reused buffer (held while the connection lives).
- * Larger reads cost less CPU per byte (measured: 16 KiB ≈ 0.7, 32 KiB ≈ 0.5, 256 KiB ≈ 0.4 CPU s/GB, against
- * ≈ 1.0 for `pipe()`); 32 KiB keeps most of the gain at a memory cost near HAProxy's two 16 KiB buffers.
+ * Bytes each side of a connection reads at a time, into its one reused buffer (held while the connection
+ * lives). Larger reads cost less CPU per byte (measured server to client: 16 KiB ≈ 0.7, 32 KiB ≈ 0.5,
+ * 256 KiB ≈ 0.4 CPU s/GB, against ≈ 1.0 for `pipe()`); 32 KiB keeps most of the gain at a memory cost near
+ * HAProxy's two 16 KiB buffers.
  */
-export const SERVER_READ_BUFFER_BYTES = 32 * 1024;
+export const READ_BUFFER_BYTES = 32 * 1024;
 
 /** What connections need from their listener; replaced as a whole when the listener's configuration changes. */
 export interface TcpRoute {
@@ -29,6 +31,16 @@ export interface TcpRoute {
   readonly proxyProtocol: boolean;
   /** The listener's idle timeout, also applied to a server side left flushing after its client closed. */
   readonly idleTimeoutMs: number;
+}
+
+/** One direction of a connection read into a reused buffer: reading `from` waits while `to` holds a chunk. */
+interface Direction {
+  readonly from: Socket;
+  readonly to: Socket;
+  /** Reading is paused until `to` has taken the last chunk. */
+  waiting: boolean;
+  /** Called as each chunk leaves `to`. */
+  readonly onFlushed: () => void;
 }
 
 /** A connection's state: the client side, the server side once picked, and where it came from and went to. */
@@ -41,17 +53,19 @@ interface Connection {
   upstream: Socket | undefined;
   connected: boolean;
   retried: boolean;
-  /** Reading from the server is paused until the client socket has taken the last chunk. */
-  waiting: boolean;
+  /** Whether the client socket reads into a reused buffer (`proxyAccepted`) rather than through `pipe()`. */
+  readonly clientReadsInPlace: boolean;
+  /** Client to server, once connected, when the client reads in place. */
+  up: Direction | undefined;
   /** Cancels the close the pool would do if the server were removed and its drain deadline passed. */
   cancelRetired: (() => void) | undefined;
 }
 
 /**
- * Proxies `client` (a plain or TLS socket, not yet read from) to a server of `route`. `source` and
- * `destination` are the client's address and the listener address it reached, for the PROXY header.
- * The client socket must have been created with `allowHalfOpen: true`; its idle timeout is the caller's
- * (destroying the client on timeout closes the server side too).
+ * Proxies `client` (a TLS socket, or a plain one Node's internals did not let `proxyAccepted` take over) to a
+ * server of `route`. `source` and `destination` are the client's address and the listener address it
+ * reached, for the PROXY header. The client socket must have been created with `allowHalfOpen: true`; its
+ * idle timeout is the caller's (destroying the client on timeout closes the server side too).
  */
 export function proxyConnection(
   client: Socket,
@@ -60,6 +74,57 @@ export function proxyConnection(
   route: TcpRoute,
   counters: TcpCounts,
 ): void {
+  start(client, source, destination, route, counters, false);
+}
+
+/** `net.Socket` constructor options Node honours without documenting them. */
+interface HandleSocketOptions extends SocketConstructorOpts {
+  handle: object;
+  pauseOnCreate: boolean;
+  onread: { buffer: Buffer; callback: (bytes: number, buffer: Uint8Array) => boolean };
+}
+
+/**
+ * Proxies a plain TCP socket just accepted by a server made with `pauseOnConnect: true` and `allowHalfOpen:
+ * true`, and returns the socket that carries the connection from now on, for the caller to track and time
+ * out. The accepted handle moves into a socket made with `onread`, so that the client side reads into a
+ * reused buffer too; if the accepted socket has no handle to move (Node's internals changed), it is proxied as
+ * it is.
+ */
+export function proxyAccepted(accepted: Socket, route: TcpRoute, counters: TcpCounts): Socket {
+  const source = { address: accepted.remoteAddress, port: accepted.remotePort };
+  const destination = { address: accepted.localAddress, port: accepted.localPort };
+  const internal = accepted as unknown as { _handle?: object | null };
+  const handle = internal._handle;
+  if (handle === undefined || handle === null) {
+    proxyConnection(accepted, source, destination, route, counters);
+    return accepted;
+  }
+  // Detach the handle, so that retiring the accepted socket (and its count in the server) leaves it open.
+  internal._handle = null;
+  accepted.destroy();
+  const options: HandleSocketOptions = {
+    handle,
+    allowHalfOpen: true,
+    readable: true,
+    writable: true,
+    pauseOnCreate: true,
+    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => forward(conn.up!, buffer as Buffer, bytes) },
+  };
+  // Created paused: nothing is read (so `conn` is not used) before the server connection is up.
+  const client = new Socket(options);
+  const conn = start(client, source, destination, route, counters, true);
+  return client;
+}
+
+function start(
+  client: Socket,
+  source: Endpoint,
+  destination: Endpoint,
+  route: TcpRoute,
+  counters: TcpCounts,
+  clientReadsInPlace: boolean,
+): Connection {
   const conn: Connection = {
     client,
     source,
@@ -69,12 +134,14 @@ export function proxyConnection(
     upstream: undefined,
     connected: false,
     retried: false,
-    waiting: false,
+    clientReadsInPlace,
+    up: undefined,
     cancelRetired: undefined,
   };
   client.on('error', () => destroyBoth(conn));
   client.on('close', () => onClientClose(conn));
   connectToServer(conn, undefined);
+  return conn;
 }
 
 function connectToServer(conn: Connection, exclude: Upstream | undefined): void {
@@ -84,17 +151,14 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
     conn.client.destroy();
     return;
   }
-  const onFlushed = (): void => resumeServer(conn, upstream);
   const upstream = connect({
     host: server.address,
     port: server.port,
     allowHalfOpen: true,
     noDelay: true,
-    onread: {
-      buffer: Buffer.allocUnsafe(SERVER_READ_BUFFER_BYTES),
-      callback: (bytes, buffer) => forwardToClient(conn, buffer as Buffer, bytes, onFlushed),
-    },
+    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => forward(down, buffer as Buffer, bytes) },
   });
+  const down = direction(upstream, conn.client);
   conn.upstream = upstream;
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
   upstream.on('connect', () => onConnected(conn, upstream, server));
@@ -112,27 +176,38 @@ function onConnected(conn: Connection, upstream: Socket, server: Upstream): void
   }
   conn.cancelRetired = conn.route.pool.onRetired(server, () => destroyBoth(conn));
   if (conn.route.proxyProtocol) upstream.write(proxyV1Header(conn.source, conn.destination));
-  conn.client.pipe(upstream);
   upstream.on('end', () => conn.client.end());
+  if (!conn.clientReadsInPlace) {
+    conn.client.pipe(upstream);
+    return;
+  }
+  conn.up = direction(conn.client, upstream);
+  conn.client.on('end', () => upstream.end());
+  conn.client.resume();
+}
+
+function direction(from: Socket, to: Socket): Direction {
+  const dir: Direction = { from, to, waiting: false, onFlushed: () => resumeReading(dir) };
+  return dir;
 }
 
 /**
- * Writes what the server sent to the client. True (read on) when the client socket took it at once, so the
- * read buffer is free again; else false, which pauses the server socket until `resumeServer`.
+ * Writes a chunk read into `from`'s buffer to the other side. True (read on) when that socket took it at
+ * once, so the buffer is free again; else false, which pauses `from` until `resumeReading`.
  */
-function forwardToClient(conn: Connection, buffer: Buffer, bytes: number, onFlushed: () => void): boolean {
-  const { client } = conn;
-  client.write(bytes === buffer.length ? buffer : buffer.subarray(0, bytes), onFlushed);
-  if (client.writableLength === 0) return true;
-  conn.waiting = true;
+function forward(dir: Direction, buffer: Buffer, bytes: number): boolean {
+  const { to } = dir;
+  to.write(bytes === buffer.length ? buffer : buffer.subarray(0, bytes), dir.onFlushed);
+  if (to.writableLength === 0) return true;
+  dir.waiting = true;
   return false;
 }
 
-/** Called as each chunk leaves the client socket: reads from the server again once nothing is pending. */
-function resumeServer(conn: Connection, upstream: Socket): void {
-  if (!conn.waiting || conn.client.writableLength !== 0) return;
-  conn.waiting = false;
-  upstream.resume();
+/** Called as each chunk leaves `to`: reads from `from` again once nothing is pending. */
+function resumeReading(dir: Direction): void {
+  if (!dir.waiting || dir.to.writableLength !== 0) return;
+  dir.waiting = false;
+  dir.from.resume();
 }
 
 function onUpstreamError(conn: Connection, upstream: Socket, server: Upstream): void {

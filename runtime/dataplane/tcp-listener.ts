@@ -9,7 +9,7 @@ import type { ListenerConfig, ListenerRuntime } from './types';
 import { certificateError, listen } from './http-listener';
 import { compileIngress, type IngressCheck } from './security-group';
 import { newTcpCounts, type TcpCounts } from './metrics';
-import { proxyConnection, type TcpRoute } from './tcp-connection';
+import { proxyAccepted, proxyConnection, type TcpRoute } from './tcp-connection';
 
 /** The longest a TLS handshake may take, unless the idle timeout is shorter. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -40,7 +40,7 @@ class TcpListener implements TcpListenerRuntime {
   /** The port bound: the configured one, or the one the first bind picked when that is 0 (tests). */
   #port: number;
   readonly #servers: Server[] = [];
-  /** Accepted client sockets (for TLS, the TCP socket under the TLS one: closing it closes both). */
+  /** Client sockets (for TLS, the TCP socket under the TLS one: closing it closes both). */
   readonly #live = new Set<Socket>();
   readonly #tls: TlsServer | undefined;
   #stopping = false;
@@ -70,7 +70,7 @@ class TcpListener implements TcpListenerRuntime {
         handshakeTimeout: Math.min(TLS_HANDSHAKE_TIMEOUT_MS, config.idleTimeoutMs),
       };
       this.#tls = certificateError(config, () => createTlsServer(options));
-      this.#tls.on('secureConnection', (socket: TLSSocket) => this.#proxy(socket));
+      this.#tls.on('secureConnection', (socket: TLSSocket) => this.#proxyTls(socket));
       // A failed handshake destroys its socket; there is nothing to forward.
       this.#tls.on('tlsClientError', () => undefined);
     } else if (config.protocol !== 'TCP') {
@@ -137,7 +137,8 @@ class TcpListener implements TcpListenerRuntime {
   }
 
   async #bind(address: string): Promise<Server> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    // Plain TCP sockets are accepted paused, for `proxyAccepted` to take their handle before anything is read.
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: this.#tls === undefined });
     server.on('connection', (socket) => this.#onAccept(socket));
     await listen(server, address, this.#port);
     return server;
@@ -154,19 +155,24 @@ class TcpListener implements TcpListenerRuntime {
       return;
     }
     this.#counted.accepted?.inc();
-    this.#live.add(socket);
-    socket.setTimeout(this.#config.idleTimeoutMs);
-    socket.on('timeout', () => socket.destroy());
-    socket.on('close', () => this.#onClose(socket));
     if (this.#tls === undefined) {
-      this.#proxy(socket);
+      this.#track(proxyAccepted(socket, this.#route, this.counters));
     } else {
+      this.#track(socket);
       socket.on('error', () => socket.destroy());
       this.#tls.emit('connection', socket);
     }
   }
 
-  #proxy(client: Socket): void {
+  /** Counts a client socket as live until it closes, and closes it when idle. */
+  #track(socket: Socket): void {
+    this.#live.add(socket);
+    socket.setTimeout(this.#config.idleTimeoutMs);
+    socket.on('timeout', () => socket.destroy());
+    socket.on('close', () => this.#onClose(socket));
+  }
+
+  #proxyTls(client: TLSSocket): void {
     const source = { address: client.remoteAddress, port: client.remotePort };
     const destination = { address: client.localAddress, port: client.localPort };
     proxyConnection(client, source, destination, this.#route, this.counters);
