@@ -113,14 +113,14 @@ async function main(): Promise<void> {
   if (results.failures.length > 0) log(`${results.failures.length} failure(s):\n  ${results.failures.join('\n  ')}`);
 }
 
-const stop = (signal: NodeJS.Signals): void => {
+function stopOnSignal(signal: NodeJS.Signals): void {
   log(`${signal}: stopping every process the bench started`);
   void stopAll().then(() => process.exit(130));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+}
 
 if (require.main === module) {
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   main()
     .catch((error: Error) => {
       console.error(`bench: ${error.message}`);

@@ -11,6 +11,7 @@ import { checkForwarding, rotate } from '../../bench/suites/http';
 import { reconfigVariants, CHANGES } from '../../bench/suites/reconfig';
 import { hasProgram, withSbin } from '../../bench/setup';
 import { waveTimings } from '../../bench/peers/albkit';
+import { chooseTargets } from '../../bench/run';
 
 const env = withSbin();
 
@@ -105,5 +106,14 @@ describe('forwarding check', () => {
   it('names the proxy and what it missed', () => {
     expect(() => checkForwarding('p', seen(['25001'], ['127.0.0.1']), [25001, 25002])).to.throw(/p sent nothing to backend port\(s\) 25002/);
     expect(() => checkForwarding('p', seen(['25001', '25002'], ['']), [25001, 25002])).to.throw(/p did not append the client address/);
+  });
+});
+
+describe('target choice', () => {
+  const targets = ['direct', 'HAProxy', 'nginx', 'fastify', 'albkit'].map((name) => ({ name, description: name }));
+
+  it('keeps every target without --targets, and HAProxy whatever is chosen, in the report order', () => {
+    expect(chooseTargets(targets, undefined).map((target) => target.name)).to.deep.equal(['direct', 'HAProxy', 'nginx', 'fastify', 'albkit']);
+    expect(chooseTargets(targets, ['ALBKIT', 'direct']).map((target) => target.name)).to.deep.equal(['direct', 'HAProxy', 'albkit']);
   });
 });
