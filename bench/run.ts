@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquireLock } from './lock';
 import { describeMachine } from './machine';
 import { parseOptions, type BenchOptions } from './options';
 import { albkitTarget } from './peers/albkit';
@@ -83,10 +84,19 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseOptions(argv);
-  const date = new Date().toISOString();
   // the harness itself (and every client it starts) stays off the proxy's core
   execFileSync('taskset', ['-p', '-c', String(CLIENT_CORE), String(process.pid)], { stdio: 'ignore' });
   ensurePeers(log);
+  const release = await acquireLock(join(ROOT, 'bench', 'results', 'bench.lock'), log);
+  try {
+    await measure(options, argv);
+  } finally {
+    release();
+  }
+}
+
+async function measure(options: BenchOptions, argv: readonly string[]): Promise<void> {
+  const date = new Date().toISOString();
   const machine = describeMachine(ROOT);
   const raw = new RawOutputs(join(ROOT, 'bench', 'results', date.replace(/[:.]/g, '-')));
   log(`raw outputs in ${raw.dir}`);
