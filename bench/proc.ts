@@ -64,7 +64,7 @@ export function track(name: string, child: ChildProcess): Daemon {
     async stop(graceMs = 5000) {
       const tree = processTree(pid);
       signal(pid, 'SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), sleep(graceMs, false, { ref: false })]);
       if (!done) signal(pid, 'SIGKILL');
       await exited;
       for (const member of tree.slice(1)) signal(member, 'SIGKILL');

@@ -136,5 +136,6 @@ if (require.main === module) {
       console.error(`bench: ${error.message}`);
       process.exitCode = 1;
     })
-    .finally(() => stopAll());
+    // every process is stopped by now; exit rather than wait for any timer left behind
+    .finally(() => stopAll().then(() => process.exit()));
 }

@@ -81,7 +81,7 @@ async function transfer(target: Target, running: RunningTarget, direction: TcpDi
     const stopCpu = startCpuMeasure(running.pid);
     const fromMicros = monotonicMicros();
     const client = await runBounded('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', direction === 'upload' ? source(options.bytes, proxy) : sink(proxy)], timeoutMs);
-    const counted = direction === 'upload' ? await Promise.race([backend.output, sleep(timeoutMs).then(() => 'timed out')]) : client.stdout;
+    const counted = direction === 'upload' ? await Promise.race([backend.output, sleep(timeoutMs, 'timed out', { ref: false })]) : client.stdout;
     const toMicros = monotonicMicros();
     const cpu = stopCpu();
     const received = Number(counted.trim());
