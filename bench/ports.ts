@@ -9,6 +9,9 @@ export const HOST = '127.0.0.1';
 /** The nginx backend ports: the HTTP proxies use the first two; reconfiguration adds and removes the third. */
 export const BACKEND_PORTS = [25001, 25002, 25003] as const;
 
+/** The backends' nginx status page (connections accepted), to count the connections a proxy opens. */
+export const BACKEND_STATUS_PORT = 25009;
+
 /** The port of the HTTP proxy under test. */
 export const HTTP_PROXY_PORT = 25010;
 

@@ -24,6 +24,8 @@ export interface HttpRecord {
   proxyCoreBusy: number;
   /** HAProxy's own idle share during the run, where the target reports one. */
   idlePercent: number;
+  /** New connections the backends accepted during the run: low when the proxy keeps its upstream alive. */
+  backendConnections: number;
   /** When the measured run began and ended, on the monotonic clock in µs (to cut a CPU profile to it). */
   window: TimeWindow;
 }

@@ -74,11 +74,25 @@ function httpTable(records: readonly HttpRecord[], order: readonly string[]): st
       span(of((record) => record.coreMicrosPerRequest), 1),
       `${number(of((record) => record.proxyCoreBusy).median)} / ${number(of((record) => record.clientCoreBusy).median)}`,
       idle.count > 0 ? number(idle.median) : '–',
+      span(of((record) => record.backendConnections)),
       String(mine.reduce((sum, record) => sum + record.errors, 0)),
     ];
   });
   return table(
-    ['target', 'req/s', '× HAProxy', 'p50 ms', 'p99 ms', 'p99 × HAProxy', 'proxy CPU µs/req', 'proxy core µs/req', 'busy % proxy / client core', 'own idle %', 'errors'],
+    [
+      'target',
+      'req/s',
+      '× HAProxy',
+      'p50 ms',
+      'p99 ms',
+      'p99 × HAProxy',
+      'proxy CPU µs/req',
+      'proxy core µs/req',
+      'busy % proxy / client core',
+      'own idle %',
+      'backend conns opened',
+      'errors',
+    ],
     rows,
   );
 }
@@ -195,6 +209,8 @@ ${Object.entries(machine.versions)
   HAProxy's and albkit's TCP backends have no health check here (the socat backend accepts one connection).
   Source, sink and \`wc\` share the client core, which bounds GB/s for every proxy alike: CPU per GB on the proxy
   core is the figure that tells the proxies apart.
+- "backend conns opened" counts the connections the backends accepted during a measured run (nginx's
+  stub_status): a proxy that keeps its upstream connections alive opens few.
 - Before it is measured, each HTTP proxy must send 6 requests to both backends and append the client's address
   to X-Forwarded-For (the backends echo what they received).
 - A target is met when the median over the rounds meets it (deploy and destroy: the slowest round).

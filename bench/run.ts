@@ -9,7 +9,7 @@ import { acquireLock } from './lock';
 import { describeMachine } from './machine';
 import { parseOptions, type BenchOptions } from './options';
 import { albkitTarget } from './peers/albkit';
-import { startBackends } from './peers/backends';
+import { backendAccepts, startBackends } from './peers/backends';
 import { directTarget } from './peers/direct';
 import { fastifyTarget } from './peers/fastify';
 import { haproxyTarget } from './peers/haproxy';
@@ -55,7 +55,11 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
   try {
     const common = { rounds: options.rounds, raw, log };
     if (options.only.includes('http')) {
-      results.http = await runHttpSuite(targets, { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections, context }, results.failures);
+      results.http = await runHttpSuite(
+        targets,
+        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections, context, backendAccepts },
+        results.failures,
+      );
     }
     if (options.only.includes('tcp')) {
       results.tcp = await runTcpSuite(tcpTargets(targets), { ...common, bytes: options.tcpBytes, context }, results.failures);
@@ -71,7 +75,7 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
     }
     if (options.only.includes('profile')) {
       results.profiles = await runProfileSuite(
-        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, context },
+        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, context, backendAccepts },
         results.failures,
       );
     }

@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIENT_CORE, HOST } from '../ports';
+import { get } from 'node:http';
+import { BACKEND_STATUS_PORT, CLIENT_CORE, HOST } from '../ports';
 import { startDaemon, waitForPort, type Daemon } from '../proc';
 
 /** The body every backend request gets: 64 bytes. */
@@ -32,8 +33,33 @@ ${listens}
       return 200 '${BACKEND_BODY.replace(/\n$/, '\\n')}';
     }
   }
+  server {
+    listen ${HOST}:${BACKEND_STATUS_PORT};
+    location / { stub_status; }
+  }
 }
 `;
+}
+
+/**
+ * Connections the backends have accepted so far (nginx's stub_status). Each call opens one connection of its
+ * own, so the connections a proxy opened between two calls are their difference minus one.
+ */
+export function backendAccepts(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = get({ host: HOST, port: BACKEND_STATUS_PORT, path: '/', agent: false, timeout: 2000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        const match = /^\s*(\d+)\s+\d+\s+\d+\s*$/m.exec(text);
+        if (match) resolve(Number(match[1]));
+        else reject(new Error(`backends' status page: no connection counts in "${text}"`));
+      });
+    });
+    request.once('timeout', () => request.destroy(new Error("backends' status page: no answer within 2 s")));
+    request.once('error', reject);
+  });
 }
 
 /** Starts the backends pinned to the client core; resolves once both ports accept connections. */
@@ -47,6 +73,6 @@ export async function startBackends(dir: string, ports: readonly number[]): Prom
     args: ['-p', dir, '-e', join(dir, 'backends.error.log'), '-c', config],
     logFile: join(dir, 'backends.log'),
   });
-  for (const port of ports) await waitForPort(daemon, port);
+  for (const port of [...ports, BACKEND_STATUS_PORT]) await waitForPort(daemon, port);
   return daemon;
 }

@@ -17,6 +17,8 @@ export interface HttpSuiteOptions {
   warmup: number;
   connections: readonly number[];
   context: TargetContext;
+  /** Connections the backends have accepted so far. */
+  backendAccepts: () => Promise<number>;
   raw: RawOutputs;
   log: (line: string) => void;
 }
@@ -77,6 +79,7 @@ export function checkForwarding(target: string, seen: Forwarding, backendPorts: 
 async function measure(target: Target, running: RunningTarget, connections: number, round: number, options: HttpSuiteOptions): Promise<HttpRecord> {
   const url = `http://${HOST}:${running.port}/`;
   await runWrk({ url, connections, seconds: options.warmup });
+  const acceptsBefore = await options.backendAccepts();
   const stopCpu = startCpuMeasure(running.pid);
   const stopIdle = running.idlePercent ? sampleEvery(running.idlePercent, 1000) : undefined;
   const fromMicros = monotonicMicros();
@@ -84,6 +87,7 @@ async function measure(target: Target, running: RunningTarget, connections: numb
   const window = { fromMicros, toMicros: monotonicMicros() };
   const cpu = stopCpu();
   const idle = stopIdle ? await stopIdle() : [];
+  const backendConnections = (await options.backendAccepts()) - acceptsBefore - 1;
   options.raw.write(`http-${target.name}-c${connections}-r${round}.txt`, output);
   const proxyCore = cpu.cores[PROXY_CORE] ?? { busyPercent: Number.NaN, busySeconds: Number.NaN };
   const hasProxy = running.pid !== undefined;
@@ -100,6 +104,7 @@ async function measure(target: Target, running: RunningTarget, connections: numb
     clientCoreBusy: cpu.cores[CLIENT_CORE]?.busyPercent ?? Number.NaN,
     proxyCoreBusy: proxyCore.busyPercent,
     idlePercent: idle.length > 0 ? idle.reduce((sum, value) => sum + value, 0) / idle.length : Number.NaN,
+    backendConnections,
     window,
   };
 }

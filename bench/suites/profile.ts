@@ -30,6 +30,7 @@ export interface ProfileSuiteOptions {
   connections: number;
   tcpBytes: number;
   context: TargetContext;
+  backendAccepts: () => Promise<number>;
   raw: RawOutputs;
   log: (line: string) => void;
 }

@@ -19,6 +19,7 @@ function http(target: string, round: number, requestsPerSecond: number, p99Ms: n
     clientCoreBusy: 90,
     proxyCoreBusy: 99,
     idlePercent: target === 'HAProxy' ? 12 : Number.NaN,
+    backendConnections: 50,
     window,
   };
 }
@@ -92,7 +93,7 @@ describe('benchmark report', () => {
     expect(text).to.match(/\| destroy of 301 resources < 2 s \| 2.50 s \| \*\*missed\*\* \|/);
     expect(text).to.match(/\| 0 failed requests .* \| – \| not measured \|/);
     expect(text).to.match(/\| albkit \| 19000 \(10000–28000\) \| 0.60 \(0.50–0.70\) \|/);
-    expect(text).to.match(/\| HAProxy \| .* \| 12 \| 0 \|/);
+    expect(text).to.match(/\| HAProxy \| .* \| 12 \| 50 \| 0 \|/);
     expect(text).to.match(/\| deploy \| 1 × 20 \(≤ 20\) \| 100 × 90 \(≤ 180\) \|/);
     expect(text).to.include('## Failures');
     expect(text).to.include('the sink received 10 bytes of 1000');
