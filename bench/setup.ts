@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 /** Each program the bench runs and the Debian package that provides it. */
 const PROGRAMS: Record<string, string> = {
   haproxy: 'haproxy',
-  nginx: 'nginx-light',
+  nginx: 'nginx',
   wrk: 'wrk',
   socat: 'socat',
   taskset: 'util-linux',

@@ -50,11 +50,11 @@ async function startHttp(context: TargetContext, port: number): Promise<RunningT
   return { port, pid: daemon.pid, stop: () => daemon.stop() };
 }
 
-/** nginx from Debian (HTTP only: Debian's nginx-light has no stream module). */
+/** nginx from Debian (HTTP only: its stream module is a separate package, and the TCP comparison is with HAProxy). */
 export function nginxTarget(port: number): Target {
   return {
     name: 'nginx',
-    description: 'nginx (Debian nginx-light), 1 worker, round robin, upstream keepalive 256, X-Forwarded-For',
+    description: 'nginx (Debian), 1 worker, round robin, upstream keepalive 256, X-Forwarded-For',
     startHttp: (context: TargetContext) => startHttp(context, port),
   };
 }
