@@ -81,6 +81,8 @@ export interface ReconfigRecord {
   p99DuringMs: number;
   requestsPerSecondBefore: number;
   requestsPerSecondDuring: number;
+  /** When the loaded run with the changes began and ended, on the monotonic clock in µs. */
+  window: TimeWindow;
 }
 
 /** Everything one bench run measured. */

@@ -75,7 +75,7 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
     }
     if (options.only.includes('profile')) {
       results.profiles = await runProfileSuite(
-        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, context, backendAccepts },
+        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, reconfigBackendPorts: BACKEND_PORTS, context, backendAccepts },
         results.failures,
       );
     }

@@ -1,6 +1,6 @@
 /**
- * The profile suite: albkit under the HTTP load (first connection count) and the TCP transfer once more, with
- * `node --cpu-prof`; the profiles are kept in the raw outputs and ranked by self time for the report. Its
+ * The profile suite: albkit under the HTTP load (first connection count), the reconfiguration under load and
+ * the TCP transfers once more, with `node --cpu-prof`; the profiles are kept in the raw outputs and ranked by self time for the report. Its
  * figures are not part of the comparison (the profiler costs time).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { HTTP_PROXY_PORT, TCP_PROXY_PORT } from '../ports';
 import { hotFiles, hotFunctions, type CpuProfile, type HotFunction, type TimeWindow } from '../profile';
 import { RawOutputs } from '../record';
 import { runHttpSuite } from './http';
+import { runReconfigSuite } from './reconfig';
 import { runTcpSuite, TCP_DIRECTIONS } from './tcp';
 
 /** A ranked profile of one workload. */
@@ -29,6 +30,8 @@ export interface ProfileSuiteOptions {
   warmup: number;
   connections: number;
   tcpBytes: number;
+  /** The backends the reconfiguration switches between (three). */
+  reconfigBackendPorts: readonly number[];
   context: TargetContext;
   backendAccepts: () => Promise<number>;
   raw: RawOutputs;
@@ -71,6 +74,9 @@ export async function runProfileSuite(options: ProfileSuiteOptions, failures: st
   };
   await profiled(`HTTP, ${options.connections} connections`, 'profile-http', (flags, raw, failed) =>
     runHttpSuite([albkitTarget(HTTP_PROXY_PORT, flags)], { ...options, rounds: 1, connections: [options.connections], raw }, failed),
+  );
+  await profiled(`reconfiguration under load, ${options.connections} connections`, 'profile-reconfig', (flags, raw, failed) =>
+    runReconfigSuite({ ...options, rounds: 1, backendPorts: options.reconfigBackendPorts, dir: options.context.dir, raw, nodeFlags: flags }, failed),
   );
   for (const direction of TCP_DIRECTIONS) {
     await profiled(`TCP ${direction}, ${options.tcpBytes / 2 ** 20} MiB`, `profile-tcp-${direction}`, (flags, raw, failed) =>

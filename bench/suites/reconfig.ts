@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { httpApp, writeManifest, type HttpVariant } from '../peers/albkit-apps';
 import { runAlbkit, startAgent, type RunningAgent } from '../peers/albkit';
 import { HOST, HTTP_PROXY_PORT } from '../ports';
-import type { RawOutputs, ReconfigRecord } from '../record';
+import { monotonicMicros, type RawOutputs, type ReconfigRecord } from '../record';
 import { runWrk } from '../wrk';
 import { waitForOk } from './http';
 
@@ -23,6 +23,8 @@ export interface ReconfigSuiteOptions {
   dir: string;
   raw: RawOutputs;
   log: (line: string) => void;
+  /** Flags for the agent's Node (the profile suite passes `--cpu-prof`). @default none */
+  nodeFlags?: readonly string[];
 }
 
 /** How many changes one run applies. */
@@ -76,13 +78,14 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
   for (let round = 1; round <= options.rounds; round += 1) {
     let agent: RunningAgent | undefined;
     try {
-      agent = await startAgent(options.dir, base);
+      agent = await startAgent(options.dir, base, options.nodeFlags);
       await waitForOk(HTTP_PROXY_PORT);
       await runWrk({ url, connections: options.connections, seconds: options.warmup });
       const before = await runWrk({ url, connections: options.connections, seconds: options.duration });
       // the changes are spread over about one run's duration; the loaded run ends a second after the last one
       const changes = applyChanges(files, agent, (options.duration * 1000) / files.length);
       let loadEnded = Number.POSITIVE_INFINITY;
+      const fromMicros = monotonicMicros();
       const [during, finishedAt] = await Promise.all([
         runWrk({ url, connections: options.connections, seconds: LOADED_RUN_CAP_SECONDS, until: changes.then(() => sleep(1000)) }).finally(
           () => (loadEnded = Date.now()),
@@ -105,6 +108,7 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
         p99DuringMs: during.result.p99Ms,
         requestsPerSecondBefore: before.result.requestsPerSecond,
         requestsPerSecondDuring: during.result.requestsPerSecond,
+        window: { fromMicros, toMicros: monotonicMicros() },
       };
       records.push(record);
       options.log(
