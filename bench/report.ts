@@ -140,7 +140,7 @@ function goals(results: BenchResults): Goal[] {
   const fastify = roundRatios(c50, 'fastify', (record) => record.requestsPerSecond);
   list.push({
     goal: 'HTTP c=50: albkit req/s ≥ 0.6 × HAProxy',
-    measured: `${span(rps, 2)} (fastify ${span(fastify, 2)})`,
+    measured: `${span(rps, 2)}; fastify ${span(fastify, 2)}`,
     met: rps.count ? rps.median >= 0.6 : undefined,
   });
   list.push({ goal: 'HTTP c=50: albkit p99 ≤ 2.5 × HAProxy', measured: span(p99, 2), met: p99.count ? p99.median <= 2.5 : undefined });

@@ -84,7 +84,7 @@ describe('benchmark report', () => {
     expect(text).to.include('2026-01-01T00:00:00.000Z');
     expect(text).to.include('npm run bench -- --rounds 2');
     expect(text).to.include('- haproxy 2.6.12');
-    expect(text).to.match(/\| HTTP c=50: albkit req\/s ≥ 0.6 × HAProxy \| 0.60 \(0.50–0.70\) .*\| met \|/);
+    expect(text).to.match(/\| HTTP c=50: albkit req\/s ≥ 0.6 × HAProxy \| 0.60 \(0.50–0.70\); fastify – \| met \|/);
     expect(text).to.match(/\| HTTP c=50: albkit p99 ≤ 2.5 × HAProxy \| 2.50 \(2.00–3.00\) \| met \|/);
     expect(text).to.match(/\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \(CPU per GB 1.67 × HAProxy's\) \| met \|/);
     expect(text).to.match(/\| TCP download: albkit GB\/s ≥ 0.8 × HAProxy \| – \| not measured \|/);
