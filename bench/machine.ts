@@ -29,7 +29,7 @@ export function describeMachine(root: string): MachineInfo {
       .map((load) => load.toFixed(2))
       .join(', '),
     versions: {
-      albkit: `${packageVersion(root, '.')} (commit ${firstMatch(run('git', ['-C', root, 'describe', '--always', '--dirty']), /(\S+)/)})`,
+      albkit: `${packageVersion(root, '.')} (commit ${gitCommit(root)})`,
       node: process.version,
       haproxy: firstMatch(run('haproxy', ['-v']), /version (\S+)/),
       nginx: firstMatch(run('nginx', ['-v']), /nginx\/(\S+)/),
@@ -46,6 +46,12 @@ function run(command: string, args: string[]): string {
   // nginx -v prints to stderr, and wrk -v exits 1
   const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return `${result.stdout ?? ''}${result.stderr ?? ''}`;
+}
+
+/** The commit checked out at `root` (`-dirty` with uncommitted changes), or `unknown` outside a git work tree. */
+function gitCommit(root: string): string {
+  const result = spawnSync('git', ['-C', root, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : 'unknown';
 }
 
 function firstMatch(text: string, pattern: RegExp): string {
