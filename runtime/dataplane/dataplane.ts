@@ -203,8 +203,9 @@ export class DataPlane {
 
   private *samples(): Iterable<ServerSample> {
     for (const [backendService, pool] of this.pools) {
-      for (const server of pool.servers) {
-        yield { backendService, key: server.key, healthy: server.healthy, active: server.active, weight: server.weight };
+      const protocol = pool.protocol;
+      for (const { key, healthy, active, weight, picks } of pool.servers) {
+        yield { backendService, key, protocol, healthy, active, weight, picks };
       }
     }
   }

@@ -10,7 +10,7 @@ import type { Server, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { proxyRequest, type HttpRoute } from './http-proxy';
 import { proxyUpgrade } from './http-upgrade';
-import type { DataPlaneMetrics } from './metrics';
+import type { ByteCounts, DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
 import { compileIngress, type IngressCheck } from './security-group';
 import { cookieAttributes } from './session-cookie';
@@ -57,6 +57,8 @@ export class HttpListener implements ListenerRuntime {
   private readonly servers: Array<http.Server | https.Server> = [];
   /** Client connections upgraded into tunnels (the HTTP server no longer tracks them). */
   private readonly tunnels = new Set<Socket>();
+  /** Whether this listener holds its id in the metrics (from start to the end of stop). */
+  private holding = false;
 
   constructor(
     config: ListenerConfig,
@@ -69,6 +71,9 @@ export class HttpListener implements ListenerRuntime {
   }
 
   async start(): Promise<void> {
+    // Held from the start, so that a replaced listener draining meanwhile cannot forget the counts this one uses.
+    this.holding = true;
+    this.metrics.holdListener(this.config.id);
     try {
       for (const address of this.config.addresses) {
         const server = this.createServer();
@@ -111,7 +116,9 @@ export class HttpListener implements ListenerRuntime {
     for (const tunnel of this.tunnels) tunnel.destroy();
     await Promise.all(closed);
     this.servers.length = 0;
-    this.metrics.forgetListener(this.config.id, this.route.counts);
+    // A listener rebound under the same id (HTTP to HTTPS…) holds it too: its series stay.
+    if (this.holding) this.metrics.releaseListener(this.config.id);
+    this.holding = false;
   }
 
   private buildRoute(config: ListenerConfig): HttpRoute {
@@ -159,6 +166,8 @@ export class HttpListener implements ListenerRuntime {
   private admit(socket: Socket): boolean {
     if (this.allows(socket.remoteAddress)) {
       this.metrics.connections.labels(this.config.id).inc();
+      (socket as CountedSocket)[COUNTS] = this.route.counts;
+      socket.once('close', addBytes);
       return true;
     }
     this.metrics.refused.labels(this.config.id).inc();
@@ -176,6 +185,16 @@ export class HttpListener implements ListenerRuntime {
     }
     socket.destroy();
   }
+}
+
+const COUNTS = Symbol('albkit.counts');
+type CountedSocket = Socket & { [COUNTS]: ByteCounts };
+
+/** A client connection closed: its bytes join the listener's (upgraded tunnels included). */
+function addBytes(this: CountedSocket): void {
+  const counts = this[COUNTS];
+  counts.bytesFromClients += this.bytesRead;
+  counts.bytesToClients += this.bytesWritten;
 }
 
 /**

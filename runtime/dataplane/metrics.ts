@@ -11,16 +11,28 @@ export interface ServerSample {
   readonly backendService: string;
   /** The server key. */
   readonly key: string;
+  /** The backend service protocol: its servers get requests (`HTTP`) or connections (`TCP`). */
+  readonly protocol: 'HTTP' | 'TCP';
   readonly healthy: boolean;
   readonly active: number;
   readonly weight: number;
+  /** Requests (HTTP) or connections (TCP) given to the server since it joined, retries included. */
+  readonly picks: number;
 }
 
 /** Status classes counted per listener: index = status / 100. */
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
-/** Responses of one listener by status class (index = status / 100), and its retries. */
-export interface HttpCounts {
+/** Bytes over the client connections of one listener, added as each connection closes. */
+export interface ByteCounts {
+  /** Bytes read from clients (for HTTPS and TLS as the socket under TLS counts them). */
+  bytesFromClients: number;
+  /** Bytes written to clients. */
+  bytesToClients: number;
+}
+
+/** Responses of one HTTP/HTTPS listener by status class (index = status / 100), its retries and bytes. */
+export interface HttpCounts extends ByteCounts {
   /** Responses by status class, index = status / 100. */
   readonly responses: Float64Array;
   /** Requests retried on another server. */
@@ -28,15 +40,11 @@ export interface HttpCounts {
 }
 
 /** Counts of one TCP or TLS listener, read into the registry when it is scraped. */
-export interface TcpCounts {
+export interface TcpCounts extends ByteCounts {
   /** Connections closed because no server was usable or every try to connect failed. */
   noServer: number;
   /** Server connects that failed (refused, reset, timed out). */
   connectFailures: number;
-  /** Bytes read from clients, added as connections close. */
-  bytesFromClients: number;
-  /** Bytes written to clients, added as connections close. */
-  bytesToClients: number;
 }
 
 /** TCP counts all at zero. */
@@ -129,9 +137,32 @@ export class DataPlaneMetrics {
     gauge('albkit_server_healthy', '1 when the server passes its health checks', (server) => (server.healthy ? 1 : 0));
     gauge('albkit_server_active', 'Requests or connections in flight to the server', (server) => server.active);
     gauge('albkit_server_weight', 'The server weight', (server) => server.weight);
+    const serverCounter = (name: string, help: string, protocol: ServerSample['protocol']): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['backend_service', 'server'],
+        registers,
+        collect(this: Counter<'backend_service' | 'server'>) {
+          this.reset();
+          for (const server of servers()) {
+            if (server.protocol === protocol && server.picks > 0) {
+              this.inc({ backend_service: server.backendService, server: server.key }, server.picks);
+            }
+          }
+        },
+      });
+    };
+    serverCounter('albkit_server_requests_total', 'HTTP requests sent to the server, retries included', 'HTTP');
+    serverCounter('albkit_server_connections_total', 'TCP/TLS connections sent to the server, retries included', 'TCP');
     const tcpCounts = this.tcpCounts;
     type Series = ReadonlyArray<readonly [direction: string | undefined, value: number]>;
-    const tcpCounter = (name: string, help: string, read: (counts: TcpCounts) => Series): void => {
+    const listenerCounter = <C>(
+      name: string,
+      help: string,
+      entries: () => Iterable<readonly [string, C]>,
+      read: (counts: C) => Series,
+    ): void => {
       new Counter({
         name,
         help,
@@ -139,7 +170,7 @@ export class DataPlaneMetrics {
         registers,
         collect(this: Counter<'listener' | 'direction'>) {
           this.reset();
-          for (const [listener, counts] of tcpCounts) {
+          for (const [listener, counts] of entries()) {
             for (const [direction, value] of read(counts)) {
               if (value > 0) this.inc(direction === undefined ? { listener } : { listener, direction }, value);
             }
@@ -147,23 +178,34 @@ export class DataPlaneMetrics {
         },
       });
     };
-    tcpCounter('albkit_tcp_no_server_total', 'TCP/TLS connections closed because no server was usable', (counts) => [
+    const tcpEntries = (): Iterable<readonly [string, TcpCounts]> => tcpCounts;
+    listenerCounter('albkit_tcp_no_server_total', 'TCP/TLS connections closed because no server was usable', tcpEntries, (counts) => [
       [undefined, counts.noServer],
     ]);
-    tcpCounter('albkit_tcp_connect_failures_total', 'Server connects of TCP/TLS listeners that failed', (counts) => [
+    listenerCounter('albkit_tcp_connect_failures_total', 'Server connects of TCP/TLS listeners that failed', tcpEntries, (counts) => [
       [undefined, counts.connectFailures],
     ]);
-    tcpCounter('albkit_tcp_bytes_total', 'Bytes TCP/TLS listeners moved over closed connections, by direction', (counts) => [
-      ['from_clients', counts.bytesFromClients],
-      ['to_clients', counts.bytesToClients],
-    ]);
+    // Both maps: after a rebind between HTTP and TCP, a listener id has counts in each, and they add up.
+    const byteEntries = function* (): Iterable<readonly [string, ByteCounts]> {
+      yield* httpCounts;
+      yield* tcpCounts;
+    };
+    listenerCounter(
+      'albkit_listener_bytes_total',
+      'Bytes a listener moved over its closed client connections, by direction (from_clients, to_clients)',
+      byteEntries,
+      (counts) => [
+        ['from_clients', counts.bytesFromClients],
+        ['to_clients', counts.bytesToClients],
+      ],
+    );
   }
 
   /** The HTTP counts of a listener id, kept across reconfiguration and replacement of the listener. */
   httpCountsOf(listener: string): HttpCounts {
     let counts = this.httpCounts.get(listener);
     if (counts === undefined) {
-      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0 };
+      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0, bytesFromClients: 0, bytesToClients: 0 };
       this.httpCounts.set(listener, counts);
     }
     return counts;
@@ -195,10 +237,8 @@ export class DataPlaneMetrics {
     this.forgetListener(listener);
   }
 
-  /** Removes the series of a listener that is gone (unless a new listener took its id meanwhile). */
-  forgetListener(listener: string, counts?: HttpCounts): void {
-    if (this.holders.has(listener)) return;
-    if (counts !== undefined && this.httpCounts.get(listener) !== counts) return;
+  /** Removes the series of a listener id no running listener holds any more. */
+  private forgetListener(listener: string): void {
     this.httpCounts.delete(listener);
     this.tcpCounts.delete(listener);
     this.connections.remove(listener);

@@ -37,6 +37,8 @@ export class PoolServer implements Upstream {
   healthy = true;
   /** Requests or connections in flight. */
   active = 0;
+  /** Requests (HTTP) or connections (TCP) it was given, retries included: read by the metrics. */
+  picks = 0;
   /** 0–100; 0 takes no new traffic. */
   weight: number;
   /** Set when the server has left the configuration and waits for in-flight work to end. */
@@ -144,7 +146,10 @@ export class Pool implements BackendPool {
   /** Picks a usable server with the scheduler and counts it active until `release`. */
   acquire(clientIp: string, exclude?: Upstream): PoolServer | undefined {
     const server = this.scheduler?.pick(clientIp, exclude as PoolServer | undefined);
-    if (server !== undefined) server.active++;
+    if (server !== undefined) {
+      server.active++;
+      server.picks++;
+    }
     return server;
   }
 
@@ -182,6 +187,11 @@ export class Pool implements BackendPool {
     return server.client;
   }
 
+  /** The backend service protocol: what its servers are given, requests (`HTTP`) or connections (`TCP`). */
+  get protocol(): 'HTTP' | 'TCP' {
+    return this.spec?.protocol ?? 'HTTP';
+  }
+
   /** Every configured server's state. */
   health(): ServerHealth[] {
     return this.servers.map(({ key, address, port, weight, healthy, active }) => ({ key, address, port, weight, healthy, active }));
@@ -216,6 +226,7 @@ export class Pool implements BackendPool {
   private take(server: PoolServer | undefined): PoolServer | undefined {
     if (server === undefined || !server.healthy || server.weight === 0) return undefined;
     server.active++;
+    server.picks++;
     return server;
   }
 

@@ -44,7 +44,7 @@ class TcpListener implements TcpListenerRuntime {
   readonly #live = new Set<Socket>();
   readonly #tls: TlsServer | undefined;
   #stopping = false;
-  /** Whether this listener holds its id in the metrics (from a successful start to the end of stop). */
+  /** Whether this listener holds its id in the metrics (from start to the end of stop). */
   #holding = false;
   /** The metrics children of this listener, bound once. */
   readonly #counted: { accepted?: { inc(): void }; refused?: { inc(): void } };
@@ -87,6 +87,9 @@ class TcpListener implements TcpListenerRuntime {
   }
 
   async start(): Promise<void> {
+    // Held from the start, so that a replaced listener draining meanwhile cannot forget the counts this one uses.
+    this.#holding = this.#config.metrics !== undefined;
+    this.#config.metrics?.holdListener(this.#config.id);
     try {
       for (const address of this.#config.addresses) {
         const server = await this.#bind(address);
@@ -98,10 +101,9 @@ class TcpListener implements TcpListenerRuntime {
       }
     } catch (error) {
       await this.#closeServers();
+      this.#release();
       throw error;
     }
-    this.#holding = this.#config.metrics !== undefined;
-    this.#config.metrics?.holdListener(this.#config.id);
   }
 
   /** Applies a changed configuration; throws (changing nothing) when a new certificate is unusable. */
@@ -132,6 +134,10 @@ class TcpListener implements TcpListenerRuntime {
       clearTimeout(deadline);
     }
     await closed;
+    this.#release();
+  }
+
+  #release(): void {
     if (this.#holding) this.#config.metrics?.releaseListener(this.#config.id);
     this.#holding = false;
   }

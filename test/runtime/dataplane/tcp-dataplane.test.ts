@@ -99,11 +99,18 @@ describe('DataPlane with TCP and TLS listeners', function () {
       { name: 'a', port: a.port, weight: 3 },
       { name: 'b', port: b.port, weight: 1 },
     ];
+    const { dataPlane: measured, registry } = newDataPlane();
+    dataPlane = measured;
     await applyOk(dataPlane, tcpResources({ port, servers }));
     const names: string[] = [];
     for (let i = 0; i < 8; i++) names.push(await greetingFrom(port));
     expect(names.filter((name) => name === 'a')).to.have.length(6);
     expect(names.filter((name) => name === 'b')).to.have.length(2);
+    const perServer = (server: string): Promise<number | undefined> =>
+      metricValue(registry, `albkit_server_connections_total{backend_service="lb/tcp-backend",server="lb/servers/${server}"}`);
+    expect(await perServer('a')).to.equal(6);
+    expect(await perServer('b')).to.equal(2);
+    expect(await metricValue(registry, 'albkit_server_requests_total{backend_service="lb/tcp-backend",server="lb/servers/a"}')).to.equal(undefined);
   });
 
   it('sends new connections to the server with the fewest live connections (weighted least connections)', async () => {
@@ -275,7 +282,7 @@ backend app
     expect((await readAll(denied).catch(() => Buffer.alloc(0))).length).to.equal(0);
     expect(await metricValue(registry, 'albkit_listener_refused_connections_total{listener="lb/tcp"}')).to.equal(1);
     expect(await metricValue(registry, 'albkit_listener_connections_total{listener="lb/tcp"}')).to.equal(1);
-    const sent = 'albkit_tcp_bytes_total{listener="lb/tcp",direction="to_clients"}';
+    const sent = 'albkit_listener_bytes_total{listener="lb/tcp",direction="to_clients"}';
     expect(await eventually(async () => (await metricValue(registry, sent)) === 2, 2000)).to.equal(true);
   });
 
@@ -300,7 +307,7 @@ backend app
 
     // Once the old listener has drained, the new one still reports under the listener id.
     const accepted = 'albkit_listener_connections_total{listener="lb/tcp"}';
-    const sent = 'albkit_tcp_bytes_total{listener="lb/tcp",direction="to_clients"}';
+    const sent = 'albkit_listener_bytes_total{listener="lb/tcp",direction="to_clients"}';
     await new Promise((resolve) => setTimeout(resolve, 100));
     const later = tlsConnect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost' });
     await once(later, 'data');
