@@ -27,7 +27,11 @@ export function createWaves(nodes: readonly Node[]): string[][] {
   for (const node of nodes) {
     const deps = new Set(node.dependsOn.filter((dep) => ids.has(dep) && dep !== node.id));
     pending.set(node.id, deps.size);
-    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), node.id]);
+    for (const dep of deps) {
+      const list = dependents.get(dep);
+      if (list) list.push(node.id);
+      else dependents.set(dep, [node.id]);
+    }
     if (node.dependsOn.includes(node.id)) throw new CycleError([node.id, node.id]);
   }
   const waves: string[][] = [];

@@ -25,26 +25,29 @@ export const DERIVED_DEFAULTS: { readonly [K in Kind]: readonly string[] } = {
 /** A copy of the resources with derived defaults filled in. */
 export function resolveDefaults(resources: readonly Resource[]): Resource[] {
   const index = new ResourceIndex(resources);
-  return resources.map((resource): Resource => {
-    switch (resource.kind) {
-      case 'LoadBalancer': {
-        const { subnet } = resource.spec;
-        const address = subnet.address ?? (isCidr(subnet.cidr) ? firstHost(subnet.cidr) : undefined);
-        return { ...resource, spec: { ...resource.spec, subnet: { ...subnet, address } } };
-      }
-      case 'ServerGroup': {
-        const zone = index.getOf('LoadBalancer', resource.spec.loadBalancer)?.spec.zones[0];
-        const servers = resource.spec.servers.map((server) => ({ ...server, zone: server.zone ?? zone }));
-        return { ...resource, spec: { ...resource.spec, servers } };
-      }
-      case 'BackendService': {
-        const healthCheck = { ...resource.spec.healthCheck, protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol };
-        return { ...resource, spec: { ...resource.spec, healthCheck } };
-      }
-      case 'Listener':
-        return { ...resource, spec: { ...resource.spec, idleTimeoutSeconds: idleTimeoutSeconds(resource.spec) } };
-      default:
-        return resource;
+  return resources.map((resource) => resolveResource(resource, index));
+}
+
+/** A copy of one resource with derived defaults filled in; `index` holds the resources it refers to. */
+export function resolveResource(resource: Resource, index: ResourceIndex): Resource {
+  switch (resource.kind) {
+    case 'LoadBalancer': {
+      const { subnet } = resource.spec;
+      const address = subnet.address ?? (isCidr(subnet.cidr) ? firstHost(subnet.cidr) : undefined);
+      return { ...resource, spec: { ...resource.spec, subnet: { ...subnet, address } } };
     }
-  });
+    case 'ServerGroup': {
+      const zone = index.getOf('LoadBalancer', resource.spec.loadBalancer)?.spec.zones[0];
+      const servers = resource.spec.servers.map((server) => ({ ...server, zone: server.zone ?? zone }));
+      return { ...resource, spec: { ...resource.spec, servers } };
+    }
+    case 'BackendService': {
+      const healthCheck = { ...resource.spec.healthCheck, protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol };
+      return { ...resource, spec: { ...resource.spec, healthCheck } };
+    }
+    case 'Listener':
+      return { ...resource, spec: { ...resource.spec, idleTimeoutSeconds: idleTimeoutSeconds(resource.spec) } };
+    default:
+      return resource;
+  }
 }

@@ -5,16 +5,42 @@
  */
 import type { Issue } from './errors';
 import { cidrContains, cidrWithin } from './net';
-import { referencesOf } from './model/kinds';
+import { referencesOf, type Kind } from './model/kinds';
 import { backendProtocolFor, needsCertificate } from './model/listener';
 import { serverName } from './model/server-group';
 import { ResourceIndex, type Resource, type ResourceOf } from './resource';
 
-type Rule = (index: ResourceIndex, known: ReadonlySet<string>) => Issue[];
+/**
+ * The resources a check reports on: every resource, or (for a change to a valid set) the changed resource and
+ * those whose rules read it. A rule about resource R reads only R and the resources R refers to, except the
+ * uniqueness rules, which read every resource of R's kind and report on the later of two.
+ */
+class Subjects {
+  constructor(
+    private readonly index: ResourceIndex,
+    private readonly ids: ReadonlySet<string> | undefined,
+  ) {}
+  /** True when issues about `id` are wanted. */
+  has(id: string): boolean {
+    return this.ids === undefined || this.ids.has(id);
+  }
+  /** The subjects of `kind`. */
+  ofKind<K extends Kind>(kind: K): ResourceOf<K>[] {
+    if (this.ids === undefined) return this.index.ofKind(kind);
+    return [...this.ids].flatMap((id) => this.index.getOf(kind, id) ?? []);
+  }
+  /** Every subject. */
+  all(): Resource[] {
+    if (this.ids === undefined) return this.index.all();
+    return [...this.ids].flatMap((id) => this.index.get(id) ?? []);
+  }
+}
+
+type Rule = (index: ResourceIndex, known: ReadonlySet<string>, subjects: Subjects) => Issue[];
 
 /** Every reference names an existing resource of the right kind; explicit edges name existing resources. */
-const referencesExist: Rule = (index, known) =>
-  index.all().flatMap((resource) => [
+const referencesExist: Rule = (index, known, subjects) =>
+  subjects.all().flatMap((resource) => [
     ...referencesOf(resource.kind, resource.spec).flatMap(({ field, id, kind }) => {
       const target = index.get(id);
       if (!target && known.has(id)) return [];
@@ -30,8 +56,8 @@ const referencesExist: Rule = (index, known) =>
   ]);
 
 /** The subnet lies in the VPC and the intranet address in the subnet. */
-const subnetInVpc: Rule = (index) =>
-  index.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
+const subnetInVpc: Rule = (_index, _known, subjects) =>
+  subjects.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
     const issues: Issue[] = [];
     if (!cidrWithin(spec.vpc.cidr, spec.subnet.cidr)) {
       issues.push({ path: id, field: 'subnet.cidr', message: `${spec.subnet.cidr} is not inside the VPC ${spec.vpc.cidr}` });
@@ -47,18 +73,18 @@ const subnetInVpc: Rule = (index) =>
   });
 
 /** An EIP belongs to at most one load balancer. */
-const eipUsedOnce: Rule = (index) => {
+const eipUsedOnce: Rule = (index, _known, subjects) => {
   const owner = new Map<string, string>();
   return index.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
     if (!spec.eip) return [];
     const other = owner.get(spec.eip);
     owner.set(spec.eip, other ?? id);
-    return other ? [{ path: id, field: 'eip', message: `EIP ${spec.eip} is already used by load balancer ${other}` }] : [];
+    return other && subjects.has(id) ? [{ path: id, field: 'eip', message: `EIP ${spec.eip} is already used by load balancer ${other}` }] : [];
   });
 };
 
 /** A listener port is unique per load balancer. */
-const listenerPortUnique: Rule = (index) => {
+const listenerPortUnique: Rule = (index, _known, subjects) => {
   const used = new Map<string, string>();
   return index.ofKind('Listener').flatMap(({ id, spec }) => {
     const key = `${spec.loadBalancer}:${spec.port}`;
@@ -67,6 +93,7 @@ const listenerPortUnique: Rule = (index) => {
       used.set(key, id);
       return [];
     }
+    if (!subjects.has(id)) return [];
     return [
       {
         path: id,
@@ -78,8 +105,8 @@ const listenerPortUnique: Rule = (index) => {
 };
 
 /** A listener's backend service is on the same load balancer and speaks the matching layer. */
-const listenerBackend: Rule = (index) =>
-  index.ofKind('Listener').flatMap(({ id, spec }) => {
+const listenerBackend: Rule = (index, _known, subjects) =>
+  subjects.ofKind('Listener').flatMap(({ id, spec }) => {
     const backend = index.getOf('BackendService', spec.backendService);
     if (!backend) return [];
     const issues: Issue[] = [];
@@ -102,8 +129,8 @@ const listenerBackend: Rule = (index) =>
   });
 
 /** HTTPS and TLS listeners have a certificate; HTTP and TCP listeners have none. */
-const listenerCertificate: Rule = (index) =>
-  index.ofKind('Listener').flatMap(({ id, spec }) => {
+const listenerCertificate: Rule = (_index, _known, subjects) =>
+  subjects.ofKind('Listener').flatMap(({ id, spec }) => {
     if (needsCertificate(spec.protocol) && !spec.certificate) {
       return [{ path: id, field: 'certificate', message: `an ${spec.protocol} listener needs a certificate` }];
     }
@@ -114,8 +141,8 @@ const listenerCertificate: Rule = (index) =>
   });
 
 /** Backend services: one kind of group, at least one; persistence on HTTP only; PROXY protocol on TCP only. */
-const backendServiceShape: Rule = (index) =>
-  index.ofKind('BackendService').flatMap(({ id, spec }) => {
+const backendServiceShape: Rule = (index, _known, subjects) =>
+  subjects.ofKind('BackendService').flatMap(({ id, spec }) => {
     const issues: Issue[] = [];
     const groups = spec.serverGroups.length;
     const availability = spec.availabilityGroups.length;
@@ -157,8 +184,8 @@ const backendServiceShape: Rule = (index) =>
   });
 
 /** Servers lie inside the load balancer's VPC and in its zones; names are unique within a group. */
-const serversInVpc: Rule = (index) =>
-  index.ofKind('ServerGroup').flatMap(({ id, spec }) => {
+const serversInVpc: Rule = (index, _known, subjects) =>
+  subjects.ofKind('ServerGroup').flatMap(({ id, spec }) => {
     const lb = index.getOf('LoadBalancer', spec.loadBalancer);
     const issues: Issue[] = [];
     const names = new Set<string>();
@@ -172,8 +199,8 @@ const serversInVpc: Rule = (index) =>
   });
 
 /** Availability group instances lie inside the VPC and zones of each load balancer that uses them. */
-const instancesInVpc: Rule = (index) =>
-  index.ofKind('BackendService').flatMap((backend) => {
+const instancesInVpc: Rule = (index, _known, subjects) =>
+  subjects.ofKind('BackendService').flatMap((backend) => {
     const lb = index.getOf('LoadBalancer', backend.spec.loadBalancer);
     if (!lb) return [];
     return backend.spec.availabilityGroups.flatMap((groupId) => {
@@ -224,9 +251,16 @@ const RULES: readonly Rule[] = [
 
 /**
  * Every cross-component issue of the resources whose specs parsed. `known` holds every id present, parsed or
- * not, so a reference to a resource with its own errors is not reported again as missing.
+ * not, so a reference to a resource with its own errors is not reported again as missing. With `subjects`,
+ * only the rules about those resources run: when the other resources are valid together, checking the
+ * changed resource and the resources that depend on it finds every issue a full check would.
  */
-export function checkRules(resources: readonly Resource[], known: ReadonlySet<string> = new Set(resources.map((r) => r.id))): Issue[] {
+export function checkRules(
+  resources: readonly Resource[],
+  known: ReadonlySet<string> = new Set(resources.map((r) => r.id)),
+  subjects?: ReadonlySet<string>,
+): Issue[] {
   const index = new ResourceIndex(resources);
-  return RULES.flatMap((rule) => rule(index, known));
+  const scope = new Subjects(index, subjects);
+  return RULES.flatMap((rule) => rule(index, known, scope));
 }

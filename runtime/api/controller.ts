@@ -14,7 +14,7 @@ import {
   loadBalancerType,
   parseSpec,
   referencesOf,
-  validateResources,
+  validateChange,
   zodIssues,
   type Kind,
   type Manifest,
@@ -175,10 +175,10 @@ export class Controller {
     if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
     this.checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? []);
 
-    const others = this.state.resources.filter((r) => r.id !== id).map(toResource);
     let resolved: Resource[];
     try {
-      resolved = validateResources([...others, { id, kind, dependsOn: parsedBody.data.dependsOn ?? [], spec: parsedBody.data.spec }]);
+      // The stored resources are valid together (checked on load and on every change): only the change is checked.
+      resolved = validateChange(this.state.resources.map(toResource), { id, kind, dependsOn: parsedBody.data.dependsOn ?? [], spec: parsedBody.data.spec });
     } catch (error) {
       if (error instanceof ValidationError) throw invalid(error.issues);
       throw error;
