@@ -60,6 +60,9 @@ export interface Representation {
   generation: number;
 }
 
+/** The longest wait of `watch` (`GET /v1/<collection>/<id>?wait=`). */
+export const MAX_WAIT_MS = 60_000;
+
 /** How long a PUT waits for its change to reach the data plane before answering (it answers CREATING then). */
 const PUT_SETTLE_MS = 10_000;
 
@@ -151,11 +154,27 @@ export class Controller {
 
   /** Resolves once the resource with this id is gone; rejects with a 409 when it is still there at the deadline. */
   async gone(id: string, deadlineMs: number): Promise<void> {
-    const deadline = Date.now() + deadlineMs;
+    if (!(await this.untilGone(id, Date.now() + deadlineMs))) throw conflict(`"${id}" is still being deleted after ${deadlineMs} ms`);
+  }
+
+  /**
+   * `get` after waiting up to `waitMs` while the resource is CREATING (until ACTIVE or FAILED) or DELETING
+   * (until gone: then 404), so clients wait for an outcome with one request instead of polling.
+   */
+  async watch(kind: Kind, id: string, waitMs: number): Promise<Representation> {
+    const resource = this.find(kind, id);
+    if (resource.state === 'CREATING') await this.settle(resource, waitMs);
+    if (resource.state === 'DELETING') await this.untilGone(id, Date.now() + waitMs);
+    return this.get(kind, id);
+  }
+
+  /** True once the resource with this id is gone, false when it is still there at `deadline` (epoch ms). */
+  private async untilGone(id: string, deadline: number): Promise<boolean> {
     while (this.state.resources.some((r) => r.id === id)) {
-      if (Date.now() >= deadline) throw conflict(`"${id}" is still being deleted after ${deadlineMs} ms`);
+      if (Date.now() >= deadline) return false;
       await withDeadline(this.reconciler.request(), deadline);
     }
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { KIND_NAMES, KINDS, manifestJsonSchema } from '../../lib';
 import { StackName } from '../deploy/stack';
+import { MAX_WAIT_MS } from './controller';
 import { Owner } from '../store/owner';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -48,7 +49,20 @@ function kindPaths(kind: (typeof KIND_NAMES)[number]): Record<string, unknown> {
     },
     [`/v1/${collection}/{id}`]: {
       parameters: [id],
-      get: { tags, summary: `Read a ${kind}`, responses: { 200: { description: 'The resource', ...json(ref(kind)) }, 401: errors[401], 404: errors[404] } },
+      get: {
+        tags,
+        summary: `Read a ${kind}`,
+        parameters: [
+          {
+            name: 'wait',
+            in: 'query',
+            required: false,
+            description: `Milliseconds (at most ${MAX_WAIT_MS}) to wait first while the resource is CREATING (until ACTIVE or FAILED) or DELETING (until gone: 404)`,
+            schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS },
+          },
+        ],
+        responses: { 200: { description: 'The resource', ...json(ref(kind)) }, 400: errors[400], 401: errors[401], 404: errors[404] },
+      },
       put: {
         tags,
         summary: `Create or update a ${kind}`,

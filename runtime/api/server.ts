@@ -7,7 +7,7 @@ import { StackName, stackOwner } from '../deploy/stack';
 import type { AgentMetrics } from '../metrics';
 import { Owner } from '../store/owner';
 import { bearerChecker } from './auth';
-import type { Controller } from './controller';
+import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid } from './errors';
 import type { ManifestRunner } from './manifest-run';
 import { openApiDocument } from './openapi';
@@ -34,6 +34,12 @@ type IdParams = { collection: string; id: string };
 const ManifestReadQuery = z
   .strictObject({ stack: StackName.optional(), owner: Owner.optional() })
   .refine((query) => query.stack === undefined || query.owner === undefined, { message: 'give stack or owner, not both' });
+
+/** `GET /v1/<collection>/<id>?wait=<ms>`: wait while the resource is CREATING or DELETING. */
+const ResourceReadQuery = z.strictObject({
+  /** How long to wait for a CREATING resource to settle or a DELETING one to go. @default 0: answer at once */
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+});
 
 /** `PUT /v1/manifest?stack=<name>&adopt=true`. */
 const ManifestRunQuery = z.strictObject({
@@ -101,9 +107,11 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
     items: controller.list(kindOf(request.params.collection)),
   }));
-  app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) =>
-    controller.get(kindOf(request.params.collection), request.params.id),
-  );
+  app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) => {
+    const kind = kindOf(request.params.collection);
+    const { wait } = queryOf(ResourceReadQuery, request.query);
+    return wait === undefined ? controller.get(kind, request.params.id) : controller.watch(kind, request.params.id, wait);
+  });
   app.put('/v1/:collection/:id', { bodyLimit: RESOURCE_BODY_LIMIT }, async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
     const { created, resource } = await controller.put(kindOf(request.params.collection), request.params.id, request.body);
     void reply.status(created ? 201 : 200);

@@ -31,10 +31,13 @@ export class ControlClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  /** The resource, or undefined when the agent has none with this id. */
-  async get(kind: Kind, id: string): Promise<Representation | undefined> {
+  /**
+   * The resource, or undefined when the agent has none with this id. With `waitMs`, the agent first waits that
+   * long while the resource is CREATING or DELETING, so one request sees the outcome.
+   */
+  async get(kind: Kind, id: string, waitMs?: number): Promise<Representation | undefined> {
     try {
-      return await this.request<Representation>('GET', resourcePath(kind, id));
+      return await this.request<Representation>('GET', `${resourcePath(kind, id)}${waitMs === undefined ? '' : `?wait=${Math.round(waitMs)}`}`);
     } catch (error) {
       if (error instanceof ControlApiError && error.status === 404) return undefined;
       throw error;
