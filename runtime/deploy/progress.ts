@@ -62,10 +62,13 @@ export function jsonReporter(out: ProgressSink): (event: RunEvent) => void {
   };
 }
 
+/** How many steps in flight the live view lists by name. */
+export const TTY_RUNNING_SHOWN = 8;
+
 /**
  * A live view on a terminal: finished steps scroll by as permanent lines (`✓`/`✗`), below them a redrawn
- * region shows the steps in flight and the progress (`wave 2/5, 3/9 done`). The region stays as small as
- * the concurrency, whatever the size of the plan.
+ * region shows the steps in flight and the progress (`wave 2/5, 3/9 done`). The region stays small whatever
+ * the size of the plan or the concurrency: at most `TTY_RUNNING_SHOWN` steps in flight are listed by name.
  */
 export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
   const running = new Map<string, string>();
@@ -76,7 +79,9 @@ export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
   let wave = 0;
   const key = (step: Step): string => `${step.operation} ${step.id}`;
   const redraw = (permanent = ''): void => {
-    const region = running.size > 0 || finished < total ? [...[...running.values()].map((label) => `… ${label}`), `wave ${wave}/${waves}, ${finished}/${total} done`] : [];
+    const shown = [...running.values()].slice(0, TTY_RUNNING_SHOWN).map((label) => `… ${label}`);
+    if (running.size > TTY_RUNNING_SHOWN) shown.push(`… and ${running.size - TTY_RUNNING_SHOWN} more`);
+    const region = running.size > 0 || finished < total ? [...shown, `wave ${wave}/${waves}, ${finished}/${total} done`] : [];
     out.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${permanent}${region.map((line) => `${line}\n`).join('')}`);
     drawn = region.length;
   };
