@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Manifest } from '../lib';
+import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from './agent-defaults';
 import { Controller } from './api/controller';
 import type { DataPlanePort } from './api/data-plane-port';
 import { ManifestRunner, type ManifestRun } from './api/manifest-run';
@@ -21,12 +22,7 @@ import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
 import { readOrCreateSecret, readSecret } from './store/secrets';
 
-/** Where the control API listens when no `--control` is given. */
-export const DEFAULT_CONTROL = '127.0.0.1:7070';
-/** The state directory when no `--state-dir` is given. */
-export const DEFAULT_STATE_DIR = '.albkit';
-/** How long a stop lets in-flight requests and connections finish. */
-export const DEFAULT_DRAIN_MS = 10_000;
+export { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR };
 
 export interface AgentOptions {
   /** Holds state.json, token, cookie-secret and endpoint. @default '.albkit' */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { Agent, DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR, type AgentOptions } from '../../runtime/agent';
+import type { Agent, AgentOptions } from '../../runtime/agent';
+import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
 import { loadManifest } from '../load';
 
@@ -33,6 +34,8 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
   if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new Error(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
+  // Loaded here, not at the top: the other commands start without the control API and the data plane.
+  const { Agent } = await import('../../runtime/agent.js');
   const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, drainMs, logger, ...extra });
   const stop = (): void => {
     agent.stop().then(
