@@ -59,6 +59,8 @@ export interface ControlRecord {
   /** Listener ports that accepted connections after deploy, and that still did after destroy. */
   listeningAfterDeploy: number;
   listeningAfterDestroy: number;
+  /** How long after destroy returned the last listener port stopped accepting (0: at once; NaN: not in 5 s). */
+  portsClosedMs: number;
   /** Step times per wave, as the commands reported them. */
   deployWaves: WaveTiming[];
   destroyWaves: WaveTiming[];

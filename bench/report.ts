@@ -251,10 +251,16 @@ planning against the agent, every wave until ACTIVE or gone); "apply" is the tim
 waves alone.
 
 ${table(
-  ['', 'wall s', 'apply s', 'listener ports accepting after'],
+  ['', 'wall s', 'apply s', 'listener ports accepting once it returned', 'ms until every port was closed'],
   [
-    ['deploy', span(of((record) => record.deployWallSeconds), 2), span(of((record) => record.deployApplySeconds), 2), span(of((record) => record.listeningAfterDeploy))],
-    ['destroy', span(of((record) => record.destroyWallSeconds), 2), span(of((record) => record.destroyApplySeconds), 2), span(of((record) => record.listeningAfterDestroy))],
+    ['deploy', span(of((record) => record.deployWallSeconds), 2), span(of((record) => record.deployApplySeconds), 2), span(of((record) => record.listeningAfterDeploy)), '–'],
+    [
+      'destroy',
+      span(of((record) => record.destroyWallSeconds), 2),
+      span(of((record) => record.destroyApplySeconds), 2),
+      span(of((record) => record.listeningAfterDestroy)),
+      results.control.map((record) => number(record.portsClosedMs)).join(', '),
+    ],
   ],
 )}
 

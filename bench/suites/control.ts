@@ -4,6 +4,7 @@
  * all gone); the listener ports are probed after each to confirm the data plane followed.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { controlApp, writeManifest } from '../peers/albkit-apps';
 import { runAlbkit, startAgent, type RunningAgent } from '../peers/albkit';
 import { CONTROL_FIRST_PORT, HOST } from '../ports';
@@ -26,6 +27,16 @@ async function listening(count: number): Promise<number> {
   return open.filter(Boolean).length;
 }
 
+/** Milliseconds until no listener port accepts any more (probed every 50 ms), NaN if some still do after 5 s. */
+async function closedWithin(count: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < 5000) {
+    if ((await listening(count)) === 0) return Date.now() - started;
+    await sleep(50);
+  }
+  return Number.NaN;
+}
+
 /** Runs the suite; a failed round is reported in `failures`. */
 export async function runControlSuite(options: ControlSuiteOptions, failures: string[]): Promise<ControlRecord[]> {
   const file = join(options.dir, 'control.manifest.json');
@@ -39,6 +50,7 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
       const listeningAfterDeploy = await listening(options.listeners);
       const destroy = await runAlbkit('destroy', file, agent);
       const listeningAfterDestroy = await listening(options.listeners);
+      const portsClosedMs = listeningAfterDestroy === 0 ? 0 : await closedWithin(options.listeners);
       options.raw.write(`control-deploy-r${round}.ndjson`, deploy.output);
       options.raw.write(`control-destroy-r${round}.ndjson`, destroy.output);
       const record: ControlRecord = {
@@ -50,12 +62,13 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
         destroyApplySeconds: destroy.applySeconds,
         listeningAfterDeploy,
         listeningAfterDestroy,
+        portsClosedMs,
         deployWaves: deploy.waves,
         destroyWaves: destroy.waves,
       };
       records.push(record);
       options.log(
-        `control round ${round}: ${resources} resources, deploy ${deploy.wallSeconds.toFixed(2)} s (apply ${deploy.applySeconds.toFixed(2)} s), destroy ${destroy.wallSeconds.toFixed(2)} s (apply ${destroy.applySeconds.toFixed(2)} s), listening ${listeningAfterDeploy} → ${listeningAfterDestroy}`,
+        `control round ${round}: ${resources} resources, deploy ${deploy.wallSeconds.toFixed(2)} s (apply ${deploy.applySeconds.toFixed(2)} s), destroy ${destroy.wallSeconds.toFixed(2)} s (apply ${destroy.applySeconds.toFixed(2)} s), listening ${listeningAfterDeploy} → ${listeningAfterDestroy}${portsClosedMs > 0 ? ` (all closed ${portsClosedMs} ms later)` : ''}`,
       );
     } catch (error) {
       failures.push(`control round ${round}: ${(error as Error).message}`);

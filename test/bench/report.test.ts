@@ -40,6 +40,7 @@ const results: BenchResults = {
       destroyApplySeconds: 2.1,
       listeningAfterDeploy: 100,
       listeningAfterDestroy: 0,
+      portsClosedMs: 0,
       deployWaves: [
         { wave: 1, steps: 1, meanMs: 20, slowestMs: 20 },
         { wave: 2, steps: 100, meanMs: 90.4, slowestMs: 180 },
