@@ -33,12 +33,29 @@ export interface DaemonOptions {
   logFile: string;
   /** Extra environment. @default none */
   env?: NodeJS.ProcessEnv;
+  /** Ports it will listen on: they must be free, or the bench would measure whatever holds them. @default none */
+  ports?: readonly number[];
 }
 
 const live = new Set<Daemon>();
+let stopping = false;
+
+/** Throws when the bench is stopping: nothing new may start then, or it would outlive the bench. */
+function refuseWhenStopping(name: string): void {
+  if (stopping) throw new Error(`${name}: not started, the bench is stopping`);
+}
+
+/** Throws naming the first of `ports` that something on this machine already listens on. */
+export function assertPortsFree(name: string, ports: readonly number[], host = '127.0.0.1'): void {
+  const table = readFileSync('/proc/net/tcp', 'utf8');
+  const taken = ports.find((port) => isListening(table, host, port));
+  if (taken !== undefined) throw new Error(`${name}: port ${taken} is already in use by another process; stop it first`);
+}
 
 /** Starts a program pinned to a core, its output appended to `logFile`. */
 export function startDaemon(options: DaemonOptions): Daemon {
+  refuseWhenStopping(options.name);
+  assertPortsFree(options.name, options.ports ?? []);
   const log = openSync(options.logFile, 'a');
   const child = spawn('taskset', ['-c', String(options.core), options.command, ...options.args], {
     stdio: ['ignore', log, log],
@@ -84,9 +101,10 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Stops every daemon still running (on exit, on Ctrl-C, after a failure). */
+/** Stops every daemon still running (on exit, on Ctrl-C, after a failure); nothing new starts after this. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...live].map((daemon) => daemon.stop(2000)));
+  stopping = true;
+  while (live.size > 0) await Promise.all([...live].map((daemon) => daemon.stop(2000)));
 }
 
 /**
@@ -151,6 +169,7 @@ export function runBounded(
   { interrupt, ...options }: BoundedOptions = {},
 ): Promise<BoundedOutput> {
   return new Promise((resolve, reject) => {
+    refuseWhenStopping(command);
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     const daemon = track(command, child);
     let stdout = '';

@@ -21,10 +21,15 @@ export interface RunningAgent {
 }
 
 /**
- * Starts an agent on the proxy core with a fresh state folder under `dir`, optionally applying a manifest;
- * `nodeFlags` go to Node itself (`--cpu-prof`).
+ * Starts an agent on the proxy core with a fresh state folder under `dir`, optionally applying a manifest
+ * whose listeners use `ports` (checked free first); `nodeFlags` go to Node itself (`--cpu-prof`).
  */
-export async function startAgent(dir: string, manifestFile?: string, nodeFlags: readonly string[] = []): Promise<RunningAgent> {
+export async function startAgent(
+  dir: string,
+  manifestFile?: string,
+  nodeFlags: readonly string[] = [],
+  ports: readonly number[] = [],
+): Promise<RunningAgent> {
   const stateDir = mkdtempSync(join(dir, 'albkit-state-'));
   const args = [...nodeFlags, ALBKIT_BIN, 'agent', '--state-dir', stateDir, '--control', `${HOST}:0`, '--drain-ms', '0'];
   if (manifestFile) args.push('--manifest', manifestFile);
@@ -35,6 +40,7 @@ export async function startAgent(dir: string, manifestFile?: string, nodeFlags: 
     args,
     logFile: join(stateDir, 'agent.log'),
     env: { NODE_ENV: 'production' },
+    ports,
   });
   const endpoint = await waitForEndpoint(daemon, stateDir);
   return { daemon, stateDir, endpoint };
@@ -130,14 +136,14 @@ export function albkitTarget(port: number, nodeFlags: readonly string[] = []): T
     async startHttp(context: TargetContext) {
       const file = join(context.dir, 'albkit-http.manifest.json');
       writeManifest(httpApp(port, context.backendPorts), file);
-      const agent = await startAgent(context.dir, file, nodeFlags);
+      const agent = await startAgent(context.dir, file, nodeFlags, [port]);
       await waitForPort(agent.daemon, port);
       return running(agent, port);
     },
     async startTcp(context: TargetContext) {
       const file = join(context.dir, 'albkit-tcp.manifest.json');
       writeManifest(tcpApp(port, context.tcpBackendPort), file);
-      const agent = await startAgent(context.dir, file, nodeFlags);
+      const agent = await startAgent(context.dir, file, nodeFlags, [port]);
       await waitForPort(agent.daemon, port);
       return running(agent, port);
     },

@@ -72,6 +72,7 @@ export async function startBackends(dir: string, ports: readonly number[]): Prom
     command: 'nginx',
     args: ['-p', dir, '-e', join(dir, 'backends.error.log'), '-c', config],
     logFile: join(dir, 'backends.log'),
+    ports: [...ports, BACKEND_STATUS_PORT],
   });
   for (const port of [...ports, BACKEND_STATUS_PORT]) await waitForPort(daemon, port);
   return daemon;

@@ -13,6 +13,7 @@ async function startHttp(context: TargetContext, port: number): Promise<RunningT
     args: [join(__dirname, 'fastify-proxy-main.js'), String(port), ...upstreams],
     logFile: join(context.dir, 'fastify-proxy.log'),
     env: { NODE_ENV: 'production' },
+    ports: [port],
   });
   await waitForPort(daemon, port);
   return { port, pid: daemon.pid, stop: () => daemon.stop() };

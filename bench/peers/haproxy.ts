@@ -89,6 +89,7 @@ async function start(name: string, dir: string, config: string, port: number): P
     command: 'haproxy',
     args: ['-db', '-f', file],
     logFile: join(dir, `${name}.log`),
+    ports: [port],
   });
   await waitForPort(daemon, port);
   return {

@@ -45,6 +45,7 @@ async function startHttp(context: TargetContext, port: number): Promise<RunningT
     command: 'nginx',
     args: ['-p', context.dir, '-e', join(context.dir, 'nginx-proxy.error.log'), '-c', config],
     logFile: join(context.dir, 'nginx-proxy.log'),
+    ports: [port],
   });
   await waitForPort(daemon, port);
   return { port, pid: daemon.pid, stop: () => daemon.stop() };

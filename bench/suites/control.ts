@@ -45,7 +45,7 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
   for (let round = 1; round <= options.rounds; round += 1) {
     let agent: RunningAgent | undefined;
     try {
-      agent = await startAgent(options.dir);
+      agent = await startAgent(options.dir, undefined, [], Array.from({ length: options.listeners }, (_, index) => CONTROL_FIRST_PORT + index));
       const deploy = await runAlbkit('deploy', file, agent);
       const listeningAfterDeploy = await listening(options.listeners);
       const destroy = await runAlbkit('destroy', file, agent);

@@ -78,7 +78,7 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
   for (let round = 1; round <= options.rounds; round += 1) {
     let agent: RunningAgent | undefined;
     try {
-      agent = await startAgent(options.dir, base, options.nodeFlags);
+      agent = await startAgent(options.dir, base, options.nodeFlags, [HTTP_PROXY_PORT]);
       await waitForOk(HTTP_PROXY_PORT);
       await runWrk({ url, connections: options.connections, seconds: options.warmup });
       const before = await runWrk({ url, connections: options.connections, seconds: options.duration });

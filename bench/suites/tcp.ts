@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCpuMeasure } from '../measure';
 import { CLIENT_CORE, HOST, PROXY_CORE } from '../ports';
-import { runBounded, track, type Daemon } from '../proc';
+import { assertPortsFree, runBounded, track, type Daemon } from '../proc';
 import { monotonicMicros, type RawOutputs, type TcpDirection, type TcpRecord } from '../record';
 import type { RunningTarget, Target, TargetContext } from '../peers/target';
 import { rotate } from './http';
@@ -45,6 +45,7 @@ const sink = (address: string, logFile?: string): string => `${socat(logFile)} $
 
 /** Starts a backend (`script` logging to `logFile`) and waits until it listens on `port`. */
 async function startBackend(script: string, port: number, logFile: string): Promise<Backend> {
+  assertPortsFree('tcp backend', [port]);
   // socat logs "listening on" once bound: a probe connection would use up its single accept
   const child = spawn('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const daemon = track('tcp backend', child);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
-import { isListening, runBounded, startDaemon, waitForPort } from '../../bench/proc';
+import { assertPortsFree, isListening, runBounded, startDaemon, waitForPort } from '../../bench/proc';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +18,15 @@ describe('bench processes', () => {
     expect(isListening(PROC_NET_TCP, '127.0.0.1', 8080)).to.equal(true); // bound to every address
   });
 
-  it('sees a real listener and no connection reaches it while waiting', async () => {
+  it('sees a real listener, refuses to start on its port, and no connection reaches it', async () => {
     let connections = 0;
     const server: Server = createServer(() => (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     expect(isListening(readFileSync('/proc/net/tcp', 'utf8'), '127.0.0.1', port)).to.equal(true);
-    server.close();
+    expect(() => assertPortsFree('haproxy', [port])).to.throw(`haproxy: port ${port} is already in use by another process`);
+    await new Promise((resolve) => server.close(resolve));
+    expect(() => assertPortsFree('haproxy', [port])).not.to.throw();
     expect(connections).to.equal(0);
   });
 
