@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock } from './lock';
 import { describeMachine } from './machine';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
   // the harness itself (and every client it starts) stays off the proxy's core
   execFileSync('taskset', ['-p', '-c', String(CLIENT_CORE), String(process.pid)], { stdio: 'ignore' });
   ensurePeers(log);
-  const release = await acquireLock(join(ROOT, 'bench', 'results', 'bench.lock'), log);
+  // the ports are the machine's, so the lock is too (not the checkout's)
+  const release = await acquireLock(join(tmpdir(), 'albkit-bench.lock'), log);
   try {
     await measure(options, argv);
   } finally {
