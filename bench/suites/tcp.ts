@@ -30,7 +30,7 @@ const BUFFER = '131072';
 /** The backend side: socat listening for exactly one connection, as sink or as source. */
 interface Backend {
   daemon: Daemon;
-  /** Resolves with the backend's stdout once it has exited (the byte count, for a sink). */
+  /** Resolves with the backend's stdout once it has exited and its output is read (the byte count, for a sink). */
   output: Promise<string>;
 }
 
@@ -51,7 +51,8 @@ async function startBackend(script: string, port: number, logFile: string): Prom
   const daemon = track('tcp backend', child);
   let text = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  const output = daemon.exited.then(() => text);
+  // 'close', not 'exit': the count wc printed may still be in the pipe when the shell has exited
+  const output = new Promise<string>((resolve) => child.once('close', () => resolve(text)));
   const deadline = Date.now() + 10000;
   while (!safeRead(logFile).includes(`listening on AF=2 ${HOST}:${port}`)) {
     if (Date.now() > deadline) {
