@@ -64,6 +64,11 @@ function classify(name: string): number {
 
 /** Extra header names a `Connection` header lists (beyond close/keep-alive), lower-cased; rare. */
 function connectionTokens(value: string, into: Set<string> | undefined): Set<string> | undefined {
+  // The usual values, as servers send them on every response, without splitting.
+  if (value.length <= 10) {
+    const lower = value.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') return into;
+  }
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();
     if (name === '' || name === 'close' || name === 'keep-alive') continue;

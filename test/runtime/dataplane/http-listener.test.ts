@@ -312,7 +312,9 @@ describe('HTTP listener', function () {
       const socket = net.connect({ host: LB_ADDRESS, port: port });
       await once(socket, 'connect');
       socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-      await once(socket, 'data');
+      const [head] = (await once(socket, 'data')) as [Buffer];
+      // Clients are told a little early, so that they do not reuse a connection as it closes.
+      expect(head.toString('latin1').toLowerCase()).to.include('\r\nkeep-alive: timeout=1\r\n');
       const started = Date.now();
       socket.resume();
       await once(socket, 'close');
