@@ -102,7 +102,27 @@ export function buildUpstreamHead(
   port: string,
   localAddress: string | undefined,
 ): void {
-  const listed = listedHopHeaders(raw);
+  // One pass in the usual case; a second, knowing the names to drop, when `Connection` lists any (rare).
+  if (!writeUpstreamHead(target, method, url, raw, clientIp, proto, port, localAddress, undefined)) {
+    writeUpstreamHead(target, method, url, raw, clientIp, proto, port, localAddress, listedHopHeaders(raw));
+  }
+}
+
+/**
+ * `buildUpstreamHead` with the `Connection`-listed names to drop; when `listed` is undefined and a
+ * `Connection` header lists names, stops and returns false (the caller then passes them).
+ */
+function writeUpstreamHead(
+  target: UpstreamHead,
+  method: string,
+  url: string,
+  raw: readonly string[],
+  clientIp: string,
+  proto: string,
+  port: string,
+  localAddress: string | undefined,
+  listed: Set<string> | undefined,
+): boolean {
   let flags = 0;
   let hasHost = false;
   let head = `${method} ${url} HTTP/1.1\r\n`;
@@ -118,12 +138,15 @@ export function buildUpstreamHead(
       forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
     } else if (kind === TRANSFER_ENCODING) {
       flags |= HAS_BODY | CHUNKED;
+    } else if (kind === CONNECTION && listed === undefined && connectionTokens(raw[i + 1]!, undefined) !== undefined) {
+      return false;
     }
   }
   if (flags & CHUNKED) head += 'transfer-encoding: chunked\r\n';
   if (!hasHost) head += `host: ${localAddress}:${port}\r\n`;
   target.head = `${head}x-forwarded-for: ${forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`}\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
   target.flags = flags;
+  return true;
 }
 
 /** The headers sent to the client for a response with raw headers `raw`. */
