@@ -10,7 +10,7 @@ import type { Server, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { proxyRequest, type HttpRoute } from './http-proxy';
 import { proxyUpgrade } from './http-upgrade';
-import type { ByteCounts, DataPlaneMetrics } from './metrics';
+import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
 import { compileIngress, type IngressCheck } from './security-group';
 import { cookieAttributes } from './session-cookie';
@@ -166,8 +166,10 @@ export class HttpListener implements ListenerRuntime {
   private admit(socket: Socket): boolean {
     if (this.allows(socket.remoteAddress)) {
       this.metrics.connections.labels(this.config.id).inc();
-      (socket as CountedSocket)[COUNTS] = this.route.counts;
-      socket.once('close', addBytes);
+      const counts = this.route.counts;
+      (socket as CountedSocket)[COUNTS] = counts;
+      openBytes(counts, socket);
+      socket.once('close', onClientClose);
       return true;
     }
     this.metrics.refused.labels(this.config.id).inc();
@@ -190,11 +192,9 @@ export class HttpListener implements ListenerRuntime {
 const COUNTS = Symbol('albkit.counts');
 type CountedSocket = Socket & { [COUNTS]: ByteCounts };
 
-/** A client connection closed: its bytes join the listener's (upgraded tunnels included). */
-function addBytes(this: CountedSocket): void {
-  const counts = this[COUNTS];
-  counts.bytesFromClients += this.bytesRead;
-  counts.bytesToClients += this.bytesWritten;
+/** A client connection closed: its bytes join the listener's totals (upgraded tunnels included). */
+function onClientClose(this: CountedSocket): void {
+  closeBytes(this[COUNTS], this);
 }
 
 /**

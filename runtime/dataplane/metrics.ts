@@ -3,6 +3,7 @@
  * numbers the hot path increments (a prom-client child would hash its labels on every call); they are read
  * into the registry when it is scraped.
  */
+import type { Socket } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** One server's state as the gauges report it. */
@@ -23,12 +24,40 @@ export interface ServerSample {
 /** Status classes counted per listener: index = status / 100. */
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
-/** Bytes over the client connections of one listener, added as each connection closes. */
+/**
+ * Bytes over the client connections of one listener: totals of the closed connections, and the open ones,
+ * whose own counts are added at scrape time (see `openBytes`, `closeBytes`).
+ */
 export interface ByteCounts {
-  /** Bytes read from clients (for HTTPS and TLS as the socket under TLS counts them). */
+  /** Bytes read from closed client connections. */
   bytesFromClients: number;
-  /** Bytes written to clients. */
+  /** Bytes written to closed client connections. */
   bytesToClients: number;
+  /** Client connections still open. */
+  readonly open: Set<Socket>;
+}
+
+/** Counts a client connection's bytes from now on: read at each scrape while it is open. */
+export function openBytes(counts: ByteCounts, socket: Socket): void {
+  counts.open.add(socket);
+}
+
+/** A client connection closed: its bytes join the totals. */
+export function closeBytes(counts: ByteCounts, socket: Socket): void {
+  counts.open.delete(socket);
+  counts.bytesFromClients += socket.bytesRead;
+  counts.bytesToClients += socket.bytesWritten;
+}
+
+/** Bytes read from and written to clients so far, open connections included. */
+function bytesOf(counts: ByteCounts): [fromClients: number, toClients: number] {
+  let fromClients = counts.bytesFromClients;
+  let toClients = counts.bytesToClients;
+  for (const socket of counts.open) {
+    fromClients += socket.bytesRead;
+    toClients += socket.bytesWritten;
+  }
+  return [fromClients, toClients];
 }
 
 /** Responses of one HTTP/HTTPS listener by status class (index = status / 100), its retries and bytes. */
@@ -49,7 +78,7 @@ export interface TcpCounts extends ByteCounts {
 
 /** TCP counts all at zero. */
 export function newTcpCounts(): TcpCounts {
-  return { noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0 };
+  return { noServer: 0, connectFailures: 0, bytesFromClients: 0, bytesToClients: 0, open: new Set() };
 }
 
 /** Every metric of the data plane, on one registry. */
@@ -192,12 +221,15 @@ export class DataPlaneMetrics {
     };
     listenerCounter(
       'albkit_listener_bytes_total',
-      'Bytes a listener moved over its closed client connections, by direction (from_clients, to_clients)',
+      'Bytes a listener moved over its client connections, by direction (from_clients, to_clients)',
       byteEntries,
-      (counts) => [
-        ['from_clients', counts.bytesFromClients],
-        ['to_clients', counts.bytesToClients],
-      ],
+      (counts) => {
+        const [fromClients, toClients] = bytesOf(counts);
+        return [
+          ['from_clients', fromClients],
+          ['to_clients', toClients],
+        ];
+      },
     );
   }
 
@@ -205,7 +237,7 @@ export class DataPlaneMetrics {
   httpCountsOf(listener: string): HttpCounts {
     let counts = this.httpCounts.get(listener);
     if (counts === undefined) {
-      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0, bytesFromClients: 0, bytesToClients: 0 };
+      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0, bytesFromClients: 0, bytesToClients: 0, open: new Set() };
       this.httpCounts.set(listener, counts);
     }
     return counts;

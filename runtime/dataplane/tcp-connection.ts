@@ -10,7 +10,7 @@
  * (`proxyAccepted`); a TLS client socket is read through `pipe()`.
  */
 import { connect, Socket, type SocketConstructorOpts } from 'node:net';
-import type { TcpCounts } from './metrics';
+import { closeBytes, openBytes, type TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
@@ -139,6 +139,7 @@ function start(
     cancelRetired: undefined,
   };
   client.on('error', () => destroyBoth(conn));
+  openBytes(counters, client);
   client.on('close', () => onClientClose(conn));
   connectToServer(conn, undefined);
   return conn;
@@ -237,8 +238,7 @@ function onUpstreamClose(conn: Connection, upstream: Socket, server: Upstream): 
 
 function onClientClose(conn: Connection): void {
   const { client, upstream } = conn;
-  conn.counters.bytesFromClients += client.bytesRead;
-  conn.counters.bytesToClients += client.bytesWritten;
+  closeBytes(conn.counters, client);
   if (upstream === undefined || upstream.destroyed) return;
   if (!conn.connected || !closedCleanly(client)) {
     upstream.destroy();

@@ -16,7 +16,7 @@ const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** A running TCP or TLS listener, with what status and tests read. */
 export interface TcpListenerRuntime extends ListenerRuntime {
-  /** Its counts (the ones in the data plane's metrics when it has them); bytes are added as connections close. */
+  /** Its counts (the ones in the data plane's metrics when it has them); open connections' bytes are in `open`. */
   readonly counters: Readonly<TcpCounts>;
   /** Connections open now (including TLS handshakes in progress). */
   readonly activeConnections: number;

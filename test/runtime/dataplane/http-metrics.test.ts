@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { once } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Agent } from 'undici';
@@ -76,6 +77,35 @@ describe('DataPlane metrics of HTTP listeners', function () {
       expect(await settled(registry, bytes('from_clients'), (value) => value === 8 * REQUEST.length)).to.equal(8 * REQUEST.length);
       expect(await settled(registry, bytes('to_clients'), (value) => value === received)).to.equal(received);
     } finally {
+      await dataPlane.stop(0);
+    }
+  });
+
+  it('counts the bytes of open keep-alive connections at scrape time', async function () {
+    const { dataPlane, registry } = newDataPlane();
+    const port = await freePort();
+    await applyOk(dataPlane, albResources({ port, servers: [{ backend: backends[0]! }] }));
+    const socket = net.connect({ host: LB_ADDRESS, port, localAddress: '127.0.0.5' });
+    try {
+      const request = 'GET / HTTP/1.1\r\nHost: lb\r\n\r\n';
+      socket.write(request);
+      const [answer] = (await once(socket, 'data')) as [Buffer];
+      expect(answer.toString('latin1')).to.match(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\na$/);
+      const bytes = (direction: string): Promise<number | undefined> =>
+        metricValue(registry, `albkit_listener_bytes_total{listener="lb/listener",direction="${direction}"}`);
+      expect(await bytes('from_clients')).to.equal(request.length);
+      expect(await bytes('to_clients')).to.equal(answer.length);
+      socket.write(request);
+      const [again] = (await once(socket, 'data')) as [Buffer];
+      expect(await bytes('from_clients')).to.equal(2 * request.length);
+      expect(await bytes('to_clients')).to.equal(answer.length + again.length);
+      // Closed, the connection's bytes stay counted, once.
+      socket.destroy();
+      await sleep(100);
+      expect(await bytes('from_clients')).to.equal(2 * request.length);
+      expect(await bytes('to_clients')).to.equal(answer.length + again.length);
+    } finally {
+      socket.destroy();
       await dataPlane.stop(0);
     }
   });

@@ -334,7 +334,7 @@ backend app
 
   it('keeps an open connection through a change of servers, and drains it when the listener is removed', async () => {
     const port = await freeRangePort();
-    const { dataPlane: draining } = newDataPlane({ drainMs: 300 });
+    const { dataPlane: draining, registry } = newDataPlane({ drainMs: 300 });
     dataPlane = draining;
     const resources = tcpResources({ port, servers: [{ name: 'a', port: a.port }] });
     await applyOk(dataPlane, resources);
@@ -346,6 +346,11 @@ backend app
     open.write('still a');
     const [echoed] = (await once(open, 'data')) as [Buffer];
     expect(echoed.toString()).to.equal('still a');
+    // The open connection's bytes are in the metrics already.
+    const bytes = (direction: string): Promise<number | undefined> =>
+      metricValue(registry, `albkit_listener_bytes_total{listener="lb/tcp",direction="${direction}"}`);
+    expect(await bytes('from_clients')).to.equal('still a'.length);
+    expect(await bytes('to_clients')).to.equal('a\nstill a'.length);
     expect(await greetingFrom(port)).to.equal('b');
 
     await applyOk(dataPlane, resources.filter((resource) => resource.kind !== 'Listener'));
