@@ -159,17 +159,24 @@ export class HttpListener implements ListenerRuntime {
     server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => proxyUpgrade(this.route, req, socket, head, this.tunnels));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     guardConnections(server, (socket) => this.admit(socket));
+    // HTTPS counts the bytes inside TLS, as TLS listeners and HAProxy do.
+    if (config.protocol === 'HTTPS') server.on('secureConnection', (socket: Socket) => this.countBytes(socket));
     return server;
+  }
+
+  /** Counts a client connection's bytes (see `openBytes`). */
+  private countBytes(socket: Socket): void {
+    const counts = this.route.counts;
+    (socket as CountedSocket)[COUNTS] = counts;
+    openBytes(counts, socket);
+    socket.once('close', onClientClose);
   }
 
   /** Security group check at accept. */
   private admit(socket: Socket): boolean {
     if (this.allows(socket.remoteAddress)) {
       this.metrics.connections.labels(this.config.id).inc();
-      const counts = this.route.counts;
-      (socket as CountedSocket)[COUNTS] = counts;
-      openBytes(counts, socket);
-      socket.once('close', onClientClose);
+      if (this.config.protocol === 'HTTP') this.countBytes(socket);
       return true;
     }
     this.metrics.refused.labels(this.config.id).inc();
