@@ -6,5 +6,6 @@ export * from './manifest';
 export * from './plan';
 export * from './resource';
 export * from './rules';
+export * from './status';
 export { canonicalJson, contentHash } from './canonical';
 export { isIpv4, isCidr, cidrContains } from './net';

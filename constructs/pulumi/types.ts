@@ -10,11 +10,13 @@ import type {
   Kind,
   ListenerInput,
   LoadBalancerInput,
-  LoadBalancerType,
   SecurityGroupInput,
   ServerGroupInput,
   SpecOf,
 } from '../../lib/model';
+import type { ResourceStatus } from '../../lib/status';
+
+export type { ResourceStatus, ServerStatus } from '../../lib/status';
 
 /** What users write for each kind: the `z.input` type of its spec schema (defaults may be left out). */
 export interface InputOf {
@@ -46,29 +48,6 @@ export interface ConnectionArgs {
 
 /** The arguments of a kind's resource: its spec fields (model names, Pulumi inputs) plus the connection. */
 export type ArgsOf<K extends Kind> = { [P in keyof InputOf[K]]: DeepInput<InputOf[K][P]> } & ConnectionArgs;
-
-/** A server of a backend service as the agent reports it. */
-export interface ServerStatus {
-  /** `<group id>/<server name>`. */
-  key: string;
-  address: string;
-  port: number;
-  weight: number;
-  healthy: boolean;
-  /** Requests or connections in flight. */
-  active: number;
-}
-
-/** The agent's status of a resource. */
-export interface ResourceStatus {
-  state: 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
-  /** Why the resource FAILED. */
-  reason?: string;
-  /** Load balancers: `public` with an EIP, `intranet` without. */
-  type?: LoadBalancerType;
-  /** Backend services: their servers with health and load. */
-  servers?: ServerStatus[];
-}
 
 /** The outputs of a kind's resource: its spec fields as declared, and what the agent reports. */
 export type OutputsOf<K extends Kind> = { readonly [P in keyof SpecOf[K]]-?: pulumi.Output<SpecOf[K][P]> } & {

@@ -19,11 +19,12 @@ import {
   type Kind,
   type Manifest,
   type Resource,
+  type ResourceStatus,
 } from '../../lib';
 import type { FileStore } from '../store/file-store';
 import { Owner } from '../store/owner';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
-import type { DataPlanePort, ServerHealth } from './data-plane-port';
+import type { DataPlanePort } from './data-plane-port';
 import { conflict, invalid, notFound } from './errors';
 import type { Reconciler } from './reconciler';
 
@@ -49,14 +50,7 @@ export interface Representation {
   owner?: string;
   dependsOn: string[];
   spec: Resource['spec'];
-  status: {
-    state: StoredResource['state'];
-    reason?: string;
-    /** LoadBalancer only. */
-    type?: 'public' | 'intranet';
-    /** BackendService only. */
-    servers?: ServerHealth[];
-  };
+  status: ResourceStatus;
   generation: number;
 }
 

@@ -3,9 +3,8 @@
  * The agent depends on this narrow view only.
  */
 import type { BindOutcome, DataPlane } from '../dataplane/dataplane';
-import type { ServerHealth } from '../dataplane/pool';
 
-export type { BindOutcome, ServerHealth };
+export type { BindOutcome };
 
 /** The data plane as the agent drives it. */
 export type DataPlanePort = Pick<DataPlane, 'apply' | 'health' | 'stop'>;

@@ -10,7 +10,8 @@ import type { Registry } from 'prom-client';
 import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf } from '../../lib';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
 import { DataPlaneMetrics, type ServerSample } from './metrics';
-import { Pool, type ServerConfig, type ServerHealth } from './pool';
+import type { ServerStatus } from '../../lib';
+import { Pool, type ServerConfig } from './pool';
 import { effectiveIngress } from './security-group';
 import { cookieValue } from './session-cookie';
 import { createTcpListener } from './tcp-listener';
@@ -69,7 +70,7 @@ export class DataPlane {
   }
 
   /** Server health per backend service id. */
-  health(): Record<string, ServerHealth[]> {
+  health(): Record<string, ServerStatus[]> {
     return Object.fromEntries([...this.pools].map(([id, pool]) => [id, pool.health()]));
   }
 

@@ -5,7 +5,7 @@
  * connections; a removed server drains (its in-flight requests and connections finish, then it closes).
  */
 import type { Logger } from 'pino';
-import type { BackendServiceSpec } from '../../lib';
+import type { BackendServiceSpec, ServerStatus } from '../../lib';
 import { HealthChecker, type HealthCheckTarget } from './health';
 import type { DataPlaneMetrics } from './metrics';
 import { createScheduler, type Scheduler } from './schedulers';
@@ -70,18 +70,6 @@ export class PoolServer implements Upstream {
   }
 }
 
-/** What `health()` reports for one server. */
-export interface ServerHealth {
-  /** The server key: `<group id>/<server name>`. */
-  key: string;
-  address: string;
-  /** The traffic port. */
-  port: number;
-  weight: number;
-  healthy: boolean;
-  /** Requests or connections in flight. */
-  active: number;
-}
 
 /** What a pool is built with. */
 export interface PoolOptions {
@@ -193,7 +181,7 @@ export class Pool implements BackendPool {
   }
 
   /** Every configured server's state. */
-  health(): ServerHealth[] {
+  health(): ServerStatus[] {
     return this.servers.map(({ key, address, port, weight, healthy, active }) => ({ key, address, port, weight, healthy, active }));
   }
 

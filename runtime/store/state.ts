@@ -1,8 +1,7 @@
 /** What the agent keeps about each resource and the log of operations it accepted. */
-import type { Kind, Resource } from '../../lib';
+import type { Kind, Resource, ResourceState } from '../../lib';
 
-/** The lifecycle state of a resource, as a cloud reports it. */
-export type ResourceState = 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
+export type { ResourceState };
 
 /** A resource as the agent stores it: the resolved manifest form plus its lifecycle. */
 export interface StoredResource {
