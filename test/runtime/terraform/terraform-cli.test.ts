@@ -4,12 +4,11 @@
  * balancer with everything on it, children first), and destroy in reverse order as the agent's log shows.
  */
 import { cp, mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAgent, type TestAgent } from '../../helpers/agent';
-import { findTerraform, terraformDir, type TerraformDir } from './terraform-helpers';
+import { findTerraform, startHelloServers, terraformDir, type TerraformDir } from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
 const HTTP_PORT = 23180;
@@ -49,13 +48,9 @@ describe('Terraform CLI with examples/terraform', function () {
       console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
       this.skip();
     }
-    const ports: number[] = [];
-    for (const name of ['a', 'b']) {
-      const server = createServer((_req, res) => res.end(`hello from ${name}\n`));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push(server);
-      ports.push((server.address() as AddressInfo).port);
-    }
+    const started = await startHelloServers(['a', 'b']);
+    servers.push(...started.servers);
+    const { ports } = started;
     agent = await startAgent();
     tf = await terraformDir(terraform!);
     await mkdir(tf.dir, { recursive: true });

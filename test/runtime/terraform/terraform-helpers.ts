@@ -4,6 +4,8 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../runtime/terraform/install';
@@ -70,4 +72,15 @@ export async function terraformDir(
       }),
     remove: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** HTTP backends on free loopback ports, each answering `hello from <name>`; the caller closes them. */
+export async function startHelloServers(names: readonly string[]): Promise<{ servers: Server[]; ports: number[] }> {
+  const servers: Server[] = [];
+  for (const name of names) {
+    const server = createServer((_req, res) => res.end(`hello from ${name}\n`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+  return { servers, ports: servers.map((server) => (server.address() as AddressInfo).port) };
 }
