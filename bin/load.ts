@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AlbResource, App, validateManifest, type Manifest } from '../index';
+import { App, validateManifest, type Manifest } from '../index';
 
 /** An error in what the user pointed the CLI at (exit code 1), as opposed to a usage error. */
 export class InputError extends Error {
@@ -64,7 +64,6 @@ function unwrapDefault(module: { default?: unknown }): unknown {
 /** An App, even when the app module resolved its own copy of albkit. */
 function isApp(x: unknown): x is App {
   if (x instanceof App) return true;
-  const candidate = x as { synth?: unknown; node?: { findAll?: () => unknown[] } } | undefined;
-  return typeof candidate?.synth === 'function' && typeof candidate.node?.findAll === 'function' &&
-    candidate.node.findAll().every((c) => !AlbResource.isAlbResource(c) || typeof c.toRawResource === 'function');
+  const candidate = x as { synth?: unknown; node?: { findAll?: unknown } } | undefined;
+  return typeof candidate?.synth === 'function' && typeof candidate.node?.findAll === 'function';
 }
