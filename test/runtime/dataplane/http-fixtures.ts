@@ -18,13 +18,13 @@ export const LB_ADDRESS = '127.0.0.1';
 export interface HttpBackend {
   readonly name: string;
   port: number;
-  /** Requests served. */
+  /** Requests served, health checks included. */
   hits: number;
-  /** Headers of the last request. */
+  /** Headers of the last request other than a health check (one may come in at any moment). */
   last: http.IncomingHttpHeaders;
-  /** Raw headers of the last request. */
+  /** Raw headers of the last request other than a health check. */
   lastRaw: string[];
-  /** Request line of the last request: method, URL and version. */
+  /** Request line of the last request other than a health check: method, URL and version. */
   lastLine: string;
   readonly server: http.Server;
   /** Stops listening and drops every connection. */
@@ -42,6 +42,15 @@ const answerName: BackendHandler = (req, res, backend) => {
     res.end(backend.name);
   });
 };
+
+/** The user agent of the data plane's HTTP health checks. */
+const HEALTH_CHECK_AGENT = 'albkit-health-check';
+
+function recordLast(backend: HttpBackend, req: http.IncomingMessage): void {
+  backend.last = req.headers;
+  backend.lastRaw = req.rawHeaders;
+  backend.lastLine = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
+}
 
 /** Starts a named HTTP backend on 127.0.0.1 (ephemeral port unless given). */
 export async function startHttpBackend(name: string, handler: BackendHandler = answerName, port = 0): Promise<HttpBackend> {
@@ -70,9 +79,7 @@ export async function startHttpBackend(name: string, handler: BackendHandler = a
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     backend.hits++;
-    backend.last = req.headers;
-    backend.lastRaw = req.rawHeaders;
-    backend.lastLine = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
+    if (req.headers['user-agent'] !== HEALTH_CHECK_AGENT) recordLast(backend, req);
     handler(req, res, backend);
   });
   server.listen(port, '127.0.0.1');
