@@ -112,6 +112,7 @@ export class Agent {
     try {
       await server.listen({ host, port });
     } catch (error) {
+      await reconciler.close();
       await dataPlane.stop(0);
       throw new Error(`--control ${host}:${port}: cannot listen: ${(error as Error).message}`);
     }
@@ -138,7 +139,7 @@ export class Agent {
     this.stopping ??= (async () => {
       this.logger.info({ deadlineMs }, 'agent stopping');
       await this.server.close();
-      await this.reconciler.idle();
+      await this.reconciler.close();
       await this.dataPlane.stop(deadlineMs);
       await this.unlock();
       this.logger.info('agent stopped');

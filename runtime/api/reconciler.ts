@@ -1,18 +1,41 @@
 /**
  * Drives the data plane to the stored resources, one apply at a time. Requests made while an apply runs are
  * coalesced into the next one. After each apply: CREATING resources become ACTIVE (listeners: once bound, or
- * FAILED with the bind error), DELETING resources are dropped, and the state is persisted. When the apply
- * itself throws, CREATING resources become FAILED with its message and DELETING ones stay for the next apply.
+ * FAILED with the bind error), DELETING resources are dropped, and the state is persisted when any of that
+ * changed it. When the apply itself throws, CREATING resources become FAILED with its message and DELETING
+ * ones stay for the next apply.
+ *
+ * FAILED resources are retried as a cloud's reconciler retries them: an apply is scheduled `RETRY_FIRST_MS`
+ * after a resource fails, and each retry that leaves it FAILED doubles its wait, up to `RETRY_MAX_MS`. Every
+ * apply binds what is not bound, so a listener whose port was in use becomes ACTIVE once the port is free,
+ * with no request from a client. A change to the resource starts its backoff over; deleting it ends it.
  */
 import type { Logger } from 'pino';
 import type { FileStore } from '../store/file-store';
 import { toResource, type AgentState, type StoredResource } from '../store/state';
 import type { BindOutcome, DataPlanePort } from './data-plane-port';
 
+/** How long after a resource FAILED the first retry comes. */
+export const RETRY_FIRST_MS = 1000;
+/** The longest wait between two retries of a resource that keeps failing. */
+export const RETRY_MAX_MS = 30_000;
+
+/** The backoff of one FAILED resource: for which generation, and the wait before its next retry. */
+interface Backoff {
+  generation: number;
+  delayMs: number;
+}
+
 /** Applies the stored resources to the data plane, one apply at a time, and records the outcome. */
 export class Reconciler {
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  /** FAILED resources by id. */
+  private readonly backoff = new Map<string, Backoff>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** The retry timer fired: the next apply to start is a retry. */
+  private retryDue = false;
+  private closed = false;
 
   constructor(
     private readonly state: AgentState,
@@ -39,7 +62,16 @@ export class Reconciler {
     return this.tail;
   }
 
+  /** Stops retrying (before the data plane stops); resolves once every scheduled apply has finished. */
+  close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    return this.tail;
+  }
+
   private async applyOnce(): Promise<void> {
+    const retrying = this.retryDue;
+    this.retryDue = false;
     const snapshot = new Map(this.state.resources.map((r) => [r.id, { generation: r.generation, state: r.state }]));
     const live = this.state.resources.filter((r) => r.state !== 'DELETING').map(toResource);
     let outcomes: Map<string, BindOutcome>;
@@ -55,20 +87,51 @@ export class Reconciler {
       const seen = snapshot.get(r.id);
       return seen !== undefined && seen.generation === r.generation && seen.state === r.state;
     };
+    const count = this.state.resources.length;
     if (failure === undefined) this.state.resources = this.state.resources.filter((r) => !(r.state === 'DELETING' && settled(r)));
+    let changed = this.state.resources.length !== count;
     for (const resource of this.state.resources) {
       if (resource.state === 'DELETING' || !settled(resource)) continue;
       if (failure !== undefined && resource.state !== 'CREATING') continue;
       const outcome = outcomes.get(resource.id);
       const reason = failure ?? (outcome && !outcome.ok ? outcome.reason : undefined);
       const next = reason === undefined ? 'ACTIVE' : 'FAILED';
-      if (next !== resource.state || reason !== resource.reason) {
-        this.logger.info({ id: resource.id, kind: resource.kind, state: next, reason }, 'resource state');
-      }
+      if (next === resource.state && reason === resource.reason) continue;
+      this.logger.info({ id: resource.id, kind: resource.kind, state: next, reason }, 'resource state');
+      changed = true;
       resource.state = next;
       if (reason === undefined) delete resource.reason;
       else resource.reason = reason;
     }
-    await this.store.save(this.state);
+    this.scheduleRetries(retrying);
+    if (changed) await this.store.save(this.state);
+  }
+
+  /**
+   * Sets the backoff of every FAILED resource (a new failure or a new generation starts at `RETRY_FIRST_MS`;
+   * a retry that failed again doubles it) and arms one timer for the soonest retry.
+   */
+  private scheduleRetries(retrying: boolean): void {
+    const failed = new Map<string, Backoff>();
+    for (const resource of this.state.resources) {
+      if (resource.state !== 'FAILED') continue;
+      const previous = this.backoff.get(resource.id);
+      let delayMs = RETRY_FIRST_MS;
+      if (previous?.generation === resource.generation) delayMs = retrying ? Math.min(previous.delayMs * 2, RETRY_MAX_MS) : previous.delayMs;
+      failed.set(resource.id, { generation: resource.generation, delayMs });
+    }
+    this.backoff.clear();
+    for (const [id, entry] of failed) this.backoff.set(id, entry);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.closed || failed.size === 0) return;
+    const delayMs = Math.min(...[...failed.values()].map((entry) => entry.delayMs));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.retryDue = true;
+      this.logger.debug({ resources: [...this.backoff.keys()], delayMs }, 'retrying FAILED resources');
+      void this.request();
+    }, delayMs);
+    this.retryTimer.unref();
   }
 }

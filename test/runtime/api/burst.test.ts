@@ -53,6 +53,7 @@ describe('Controller under a burst of changes', () => {
   let dir: string;
   let plane: CountingDataPlane;
   let controller: Controller;
+  let reconciler: Reconciler;
   let store: FileStore;
   let manifest: ReturnType<typeof shopManifest>;
   let blocker: Server | undefined;
@@ -64,13 +65,15 @@ describe('Controller under a burst of changes', () => {
     plane = new CountingDataPlane(new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 0 }));
     const state = emptyState();
     store = new FileStore(dir);
-    controller = new Controller(state, store, new Reconciler(state, plane, store, logger), plane);
+    reconciler = new Reconciler(state, plane, store, logger);
+    controller = new Controller(state, store, reconciler, plane);
     for (const resource of manifest.resources.slice(0, 4) as { id: string; kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup' | 'BackendService'; spec: unknown }[]) {
       await controller.put(resource.kind, resource.id, { spec: resource.spec });
     }
   });
   afterEach(async () => {
     plane.let();
+    await reconciler.close();
     await plane.stop(0);
     await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
     blocker = undefined;

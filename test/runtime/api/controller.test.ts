@@ -48,6 +48,7 @@ describe('Controller while changes are in flight', () => {
   let dir: string;
   let plane: GatedDataPlane;
   let controller: Controller;
+  let reconciler: Reconciler;
   let manifest: ReturnType<typeof shopManifest>;
 
   beforeEach(async () => {
@@ -57,10 +58,12 @@ describe('Controller while changes are in flight', () => {
     plane = new GatedDataPlane(new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 100 }));
     const state = emptyState();
     const store = new FileStore(dir);
-    controller = new Controller(state, store, new Reconciler(state, plane, store, logger), plane);
+    reconciler = new Reconciler(state, plane, store, logger);
+    controller = new Controller(state, store, reconciler, plane);
   });
   afterEach(async () => {
     plane.openGate();
+    await reconciler.close();
     await plane.stop(0);
     await rm(dir, { recursive: true, force: true });
   });
