@@ -6,7 +6,7 @@ export type EipArgs = ArgsOf<'Eip'>;
 
 /**
  * An elastic IP on the albkit agent: a public address. A load balancer with an EIP is `public` and its listeners
- * also bind to that address. Changing `address` replaces the EIP.
+ * also bind to that address. Changing `address` updates the EIP in place (its listeners move to the new address).
  *
  * @example
  * const eip = new Eip('web/eip', { endpoint, token, address: '127.0.0.2' });

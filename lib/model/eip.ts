@@ -3,7 +3,7 @@ import { Ipv4 } from './common';
 
 /** An elastic IP: a public address. A load balancer with an EIP is `public`; its listeners also bind to it. */
 export const EipSpec = z.strictObject({
-  /** The public address. Changing it replaces the EIP. */
+  /** The public address. Changing it updates the EIP in place: the listeners of its load balancer move to the new address. */
   address: Ipv4,
 });
 export type EipSpec = z.output<typeof EipSpec>;

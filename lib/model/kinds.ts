@@ -74,7 +74,7 @@ export const KINDS: { [K in Kind]: KindInfo<K> } = {
     kind: 'Eip',
     schema: EipSpec,
     collection: 'eips',
-    replaceOnChange: ['address'],
+    replaceOnChange: [],
     references: () => [],
   },
   AvailabilityGroup: {

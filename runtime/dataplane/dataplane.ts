@@ -3,6 +3,15 @@
  * it is given (the agent's resolved resources, every kind). Pools are per backend service and shared by its
  * listeners; changes apply in place, so adding, changing or removing one listener or server never disturbs
  * the others.
+ *
+ * A listener runs one `ListenerRuntime` per address it binds (the load balancer's intranet address, and its
+ * EIP's), so a changed EIP address rebinds only that address: the new one is bound, then the old one closed,
+ * while the intranet address keeps serving untouched. An address that cannot be bound fails the listener
+ * (with the reason) while its other addresses serve; the next apply binds it again.
+ *
+ * Listening sockets are closed before `apply` resolves: a listener (or address) removed by an apply accepts
+ * no new connection once that apply is done (`ListenerRuntime.stop` closes them before its first await),
+ * while its open connections drain in the background for up to `drainMs`.
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -35,10 +44,10 @@ export interface DataPlaneOptions {
 export type BindOutcome = { ok: true } | { ok: false; reason: string };
 
 interface RunningListener {
-  /** The running listener. */
-  runtime: ListenerRuntime;
-  /** Protocol, port and addresses: a change of any of them rebinds. */
+  /** Protocol and port: a change of either starts the listener anew on every address. */
   binding: string;
+  /** The runtime bound to each address; an address missing here could not be bound (the next apply retries it). */
+  runtimes: Map<string, ListenerRuntime>;
 }
 
 /** The running listeners, pools and health checkers of every load balancer the agent holds. */
@@ -51,6 +60,7 @@ export class DataPlane {
   private readonly httpLimits: HttpLimits;
   private readonly drainMs: number;
   private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly options: DataPlaneOptions) {
     this.metrics = new DataPlaneMetrics(options.registry, () => this.samples());
@@ -64,6 +74,7 @@ export class DataPlane {
    * each listener id. Calls run one after another.
    */
   apply(resources: readonly Resource[]): Promise<Map<string, BindOutcome>> {
+    if (this.stopped) return Promise.reject(new Error('the data plane is stopped'));
     const run = this.queue.then(() => this.reconcile(new ResourceIndex(resources)));
     this.queue = run.catch(() => undefined);
     return run;
@@ -74,10 +85,11 @@ export class DataPlane {
     return Object.fromEntries([...this.pools].map(([id, pool]) => [id, pool.health()]));
   }
 
-  /** Stops accepting, lets in-flight work finish up to `deadlineMs`, closes everything. */
+  /** Stops accepting, lets in-flight work finish up to `deadlineMs`, closes everything; later applies are refused. */
   async stop(deadlineMs: number): Promise<void> {
+    this.stopped = true;
     await this.queue;
-    const listeners = [...this.listeners.values()].map(({ runtime }) => runtime.stop(deadlineMs));
+    const listeners = [...this.listeners.values()].flatMap(({ runtimes }) => [...runtimes.values()].map((runtime) => runtime.stop(deadlineMs)));
     this.listeners.clear();
     await Promise.all([...listeners, ...this.retiring]);
     await Promise.all([...this.pools.values()].map((pool) => pool.close(0)));
@@ -91,7 +103,7 @@ export class DataPlane {
     for (const [id, running] of this.listeners) {
       if (desired.has(id)) continue;
       this.listeners.delete(id);
-      this.retire(running.runtime.stop(this.drainMs));
+      this.retireAll(running);
     }
     await Promise.all(
       [...desired.values()].map(async (listener) => outcomes.set(listener.id, await this.reconcileListener(index, listener))),
@@ -132,32 +144,57 @@ export class DataPlane {
     } catch (error) {
       return this.failed(id, (error as Error).message);
     }
-    const binding = `${config.protocol} ${config.port} ${config.addresses.join(',')}`;
-    const running = this.listeners.get(id);
-    if (running !== undefined && running.binding === binding) {
-      try {
-        running.runtime.update(config);
-      } catch (error) {
-        return this.failed(id, `${(error as Error).message} (the listener keeps its previous configuration)`);
-      }
-      return { ok: true };
-    }
-    if (running !== undefined) {
+    const binding = `${config.protocol} ${config.port}`;
+    let running = this.listeners.get(id);
+    if (running !== undefined && running.binding !== binding) {
       // The old listener stops accepting at once (its open connections drain meanwhile), so the new one
       // can bind the same port.
       this.listeners.delete(id);
-      this.retire(running.runtime.stop(this.drainMs));
+      this.retireAll(running);
+      running = undefined;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    try {
-      const runtime = this.createRuntime(config);
-      await runtime.start();
-      this.listeners.set(id, { runtime, binding });
-    } catch (error) {
-      return this.failed(id, (error as Error).message);
+    if (running === undefined) {
+      running = { binding, runtimes: new Map() };
+      this.listeners.set(id, running);
     }
-    this.options.logger.info({ listener: id, protocol: config.protocol, port: config.port, addresses: config.addresses }, 'listener started');
-    return { ok: true };
+    try {
+      for (const [address, runtime] of running.runtimes) {
+        if (config.addresses.includes(address)) runtime.update(atAddress(config, address));
+      }
+    } catch (error) {
+      return this.failed(id, `${(error as Error).message} (the listener keeps its previous configuration)`);
+    }
+    // New addresses first, then the old ones closed: a changed EIP address is served again as soon as possible.
+    const failures: string[] = [];
+    const bound: string[] = [];
+    for (const address of config.addresses) {
+      if (running.runtimes.has(address)) continue;
+      const runtime = this.createRuntime(atAddress(config, address));
+      try {
+        await runtime.start();
+        running.runtimes.set(address, runtime);
+        bound.push(address);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    for (const [address, runtime] of running.runtimes) {
+      if (config.addresses.includes(address)) continue;
+      running.runtimes.delete(address);
+      this.retire(runtime.stop(this.drainMs));
+      this.options.logger.info({ listener: id, port: config.port, address }, 'listener address closed');
+    }
+    if (bound.length > 0) {
+      this.options.logger.info({ listener: id, protocol: config.protocol, port: config.port, addresses: bound }, 'listener started');
+    }
+    return failures.length === 0 ? { ok: true } : this.failed(id, failures.join('; '));
+  }
+
+  /** Stops every runtime of a listener that goes: each stops accepting at once and drains in the background. */
+  private retireAll(running: RunningListener): void {
+    for (const runtime of running.runtimes.values()) this.retire(runtime.stop(this.drainMs));
+    running.runtimes.clear();
   }
 
   private createRuntime(config: ListenerConfig): ListenerRuntime {
@@ -232,6 +269,11 @@ export function serversOf(index: ResourceIndex, service: ResourceOf<'BackendServ
     }));
   });
   return [...fromGroups, ...fromAvailability];
+}
+
+/** The configuration of the runtime that binds one of the listener's addresses. */
+function atAddress(config: ListenerConfig, address: string): ListenerConfig {
+  return { ...config, addresses: [address] };
 }
 
 /** The listener's certificate as PEM text, reading files when it names them. */

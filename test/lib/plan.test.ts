@@ -31,6 +31,15 @@ describe('plan', () => {
     expect(result.waves[0]?.[0]?.fields).to.deep.equal(['algorithm']);
   });
 
+  it("updates an EIP whose address changes in place, touching nothing that uses it", () => {
+    const withEip = (address: string): Resource[] =>
+      buildManifest([{ id: 'web-eip', kind: 'Eip', spec: { address } }, ...withSpec(baseResources(), 'web', { eip: 'web-eip' })]).resources;
+    const result = plan(withEip('127.0.0.21'), withEip('127.0.0.22'));
+    expect(steps(withEip('127.0.0.21'), withEip('127.0.0.22'))).to.deep.equal([['update:put:web-eip']]);
+    expect(result.waves[0]?.[0]?.fields).to.deep.equal(['address']);
+    expect(result.summary).to.deep.equal({ create: 0, update: 1, replace: 0, delete: 0 });
+  });
+
   it("replaces a listener whose port changes: delete, then create", () => {
     const desired = buildManifest(withSpec(baseResources(), 'web/http', { port: 81 })).resources;
     expect(steps(current(), desired)).to.deep.equal([['replace:delete:web/http'], ['replace:put:web/http']]);

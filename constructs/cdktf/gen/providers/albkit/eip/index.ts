@@ -14,7 +14,7 @@ export interface EipConfig extends cdktf.TerraformMetaArguments {
   */
   readonly resourceId: string;
   /**
-  * The public address. Changing it replaces the EIP.
+  * The public address. Changing it updates the EIP in place: the listeners of its load balancer move to the new address.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/eip#address Eip#address}
   */
