@@ -5,8 +5,8 @@
  * changed it. When the apply itself throws, CREATING resources become FAILED with its message and DELETING
  * ones stay for the next apply.
  *
- * FAILED resources are retried as a cloud's reconciler retries them: an apply is scheduled `RETRY_FIRST_MS`
- * after a resource fails, and each retry that leaves it FAILED doubles its wait, up to `RETRY_MAX_MS`. Every
+ * FAILED resources are retried as a cloud's reconciler retries them: an apply is scheduled `firstMs` (1 s)
+ * after a resource fails, and each retry that leaves it FAILED doubles its wait, up to `maxMs` (30 s). Every
  * apply binds what is not bound, so a listener whose port was in use becomes ACTIVE once the port is free,
  * with no request from a client. A change to the resource starts its backoff over; deleting it ends it.
  */
@@ -15,10 +15,16 @@ import type { FileStore } from '../store/file-store';
 import { toResource, type AgentState, type StoredResource } from '../store/state';
 import type { BindOutcome, DataPlanePort } from './data-plane-port';
 
-/** How long after a resource FAILED the first retry comes. */
-export const RETRY_FIRST_MS = 1000;
-/** The longest wait between two retries of a resource that keeps failing. */
-export const RETRY_MAX_MS = 30_000;
+/** When FAILED resources are retried. */
+export interface RetryPolicy {
+  /** How long after a resource FAILED the first retry comes. @default 1000 */
+  firstMs: number;
+  /** The longest wait between two retries of a resource that keeps failing. @default 30000 */
+  maxMs: number;
+}
+
+/** The agent's retry policy: 1 s, 2 s, 4 s… up to 30 s between retries. */
+export const DEFAULT_RETRY: RetryPolicy = { firstMs: 1000, maxMs: 30_000 };
 
 /** The backoff of one FAILED resource: for which generation, and the wait before its next retry. */
 interface Backoff {
@@ -42,6 +48,7 @@ export class Reconciler {
     private readonly dataPlane: DataPlanePort,
     private readonly store: FileStore,
     private readonly logger: Logger,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   /** Schedules an apply; resolves once an apply that started after this call has finished. */
@@ -108,7 +115,7 @@ export class Reconciler {
   }
 
   /**
-   * Sets the backoff of every FAILED resource (a new failure or a new generation starts at `RETRY_FIRST_MS`;
+   * Sets the backoff of every FAILED resource (a new failure or a new generation starts at `firstMs`;
    * a retry that failed again doubles it) and arms one timer for the soonest retry.
    */
   private scheduleRetries(retrying: boolean): void {
@@ -116,8 +123,8 @@ export class Reconciler {
     for (const resource of this.state.resources) {
       if (resource.state !== 'FAILED') continue;
       const previous = this.backoff.get(resource.id);
-      let delayMs = RETRY_FIRST_MS;
-      if (previous?.generation === resource.generation) delayMs = retrying ? Math.min(previous.delayMs * 2, RETRY_MAX_MS) : previous.delayMs;
+      let delayMs = this.retry.firstMs;
+      if (previous?.generation === resource.generation) delayMs = retrying ? Math.min(previous.delayMs * 2, this.retry.maxMs) : previous.delayMs;
       failed.set(resource.id, { generation: resource.generation, delayMs });
     }
     this.backoff.clear();

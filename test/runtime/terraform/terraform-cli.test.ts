@@ -1,13 +1,15 @@
 /**
  * examples/terraform with the real Terraform CLI against a live agent: init from a filesystem mirror, apply
- * (every resource ACTIVE, the listeners serve), an idempotent second plan, replaces (one listener; the load
- * balancer with everything on it, children first), and destroy in reverse order as the agent's log shows.
+ * (every resource ACTIVE, the listeners serve), an idempotent second plan, an EIP address updated in place,
+ * replaces (one listener; the load balancer with everything on it, children first), and destroy in reverse
+ * order as the agent's log shows.
  */
 import { cp, mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startAgent, type TestAgent } from '../../helpers/agent';
+import { connectOutcome } from '../deploy/sockets';
 import { findTerraform, startHelloServers, terraformDir, type TerraformDir } from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
@@ -125,6 +127,20 @@ describe('Terraform CLI with examples/terraform', function () {
     expect((await newOperations()).sort()).to.deep.equal(['create web/tcp', 'update web/tcp-servers']);
     const repaired = await agent.call<{ spec: { servers: { weight: number }[] } }>('GET', path);
     expect(repaired.body.spec.servers.map((server) => server.weight)).to.deep.equal([10]);
+  });
+
+  it('updates an EIP whose address changes in place: the listeners move to the new address', async () => {
+    const moved = [...vars, '-var', `http_port=${HTTP_PORT}`, '-var', 'eip_address=127.0.0.11'];
+    const plan = await tf.run(['plan', '-detailed-exitcode', ...moved], [2]);
+    expect(plan.stdout).to.include('# albkit_eip.web will be updated in-place');
+    expect(plan.stdout).to.include('Plan: 0 to add, 1 to change, 0 to destroy.');
+    const { stdout } = await tf.run(['apply', '-auto-approve', ...moved]);
+    expect(stdout).to.include('Resources: 0 added, 1 changed, 0 destroyed.');
+    vars.push('-var', 'eip_address=127.0.0.11');
+    expect(await newOperations()).to.deep.equal(['update web-eip']);
+    expect(await (await fetch(`http://127.0.0.11:${HTTP_PORT}/`)).text()).to.match(/^hello from [ab]\n$/);
+    expect(await connectOutcome('127.0.0.10', HTTP_PORT)).to.equal('ECONNREFUSED');
+    expect(await (await fetch(`http://127.0.0.1:${HTTP_PORT}/`)).text()).to.match(/^hello from [ab]\n$/);
   });
 
   it('runs through dev_overrides too, with no terraform init', async () => {
