@@ -77,6 +77,10 @@ export interface ListenerRuntime {
    * Throws, leaving the previous configuration in force, when the new one cannot be used (a bad certificate).
    */
   update(config: ListenerConfig): void;
-  /** Stops accepting, lets in-flight requests and connections finish up to `deadlineMs`, then closes them. */
+  /**
+   * Stops accepting, lets in-flight requests and connections finish up to `deadlineMs`, then closes them. The
+   * listening sockets are closed before `stop` returns its promise (synchronously): the data plane reports a
+   * removed listener gone once its apply ends, and clients are promised that no new connection is accepted then.
+   */
   stop(deadlineMs: number): Promise<void>;
 }
