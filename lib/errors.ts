@@ -34,17 +34,41 @@ export function fieldOf(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Issues from a failed zod parse, each named by `path` and its field. */
-export function zodIssues(
-  path: string,
-  error: { issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[] },
-  prefix: readonly PropertyKey[] = [],
-): Issue[] {
+/** A zod issue, as much of it as `zodIssues` reads. */
+interface ZodIssueLike {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  /** The unknown keys of an `unrecognized_keys` issue. */
+  keys?: readonly string[];
+  /** The issues of each branch of an `invalid_union` issue, paths relative to the union's value. */
+  errors?: readonly (readonly ZodIssueLike[])[];
+}
+
+/**
+ * Issues from a failed zod parse, each named by `path` and its field. An unknown key is reported per key; a
+ * value no branch of a union accepts (a certificate with `certPem` but no `keyPem`) is reported with the
+ * issues of the branch it came closest to, so each names its field instead of a bare "Invalid input".
+ */
+export function zodIssues(path: string, error: { issues: readonly ZodIssueLike[] }, prefix: readonly PropertyKey[] = []): Issue[] {
   return error.issues.flatMap((issue) => {
     const base = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       return issue.keys.map((key) => ({ path, field: fieldOf([...base, key]), message: 'unknown field' }));
     }
+    if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+      return zodIssues(path, { issues: closest }, base);
+    }
     return [{ path, field: fieldOf(base), message: issue.message }];
   });
 }
+
+/**
+ * Options for `safeParse` of the model's schemas: a missing field reads "is required" (zod's own text is
+ * "Invalid input: expected string, received undefined"). Messages the schemas set themselves take precedence.
+ */
+export const PARSE_OPTIONS = {
+  error: (issue: { code?: string; input?: unknown }): string | undefined =>
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+};

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { contentHash, canonicalize } from './canonical';
-import { ValidationError, zodIssues, type Issue } from './errors';
+import { PARSE_OPTIONS, ValidationError, zodIssues, type Issue } from './errors';
 import { createWaves, CycleError } from './graph';
 import { KIND_NAMES, KINDS, Kind, referencesOf } from './model/kinds';
 import { ResourceRef } from './model/common';
@@ -71,7 +71,7 @@ export function manifestJsonSchema(): Record<string, unknown> {
 
 /** Parses one resource's spec with its kind's schema; issues name the resource id and field. */
 export function parseSpec(kind: Kind, id: string, spec: unknown): { spec?: unknown; issues: Issue[] } {
-  const result = KINDS[kind].schema.safeParse(spec);
+  const result = KINDS[kind].schema.safeParse(spec, PARSE_OPTIONS);
   return result.success ? { spec: result.data, issues: [] } : { issues: zodIssues(id, result.error) };
 }
 
@@ -120,17 +120,19 @@ export function validateChange(current: readonly Resource[], change: unknown): R
 
 /**
  * Parses one raw resource (its envelope and its kind's spec), adds its id to `seen` and its problems to
- * `issues`; the resource with implied edges added, or undefined when it has issues of its own.
+ * `issues`; the resource with implied edges added, or undefined when it has issues of its own or its id is
+ * already in `seen`.
  */
 function parseResource(item: unknown, position: number, seen: Set<string>, issues: Issue[]): Resource | undefined {
-  const envelope = RawResourceSchema.safeParse(item);
+  const envelope = RawResourceSchema.safeParse(item, PARSE_OPTIONS);
   if (!envelope.success) {
     const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `resources[${position}]`;
     issues.push(...zodIssues(id, envelope.error));
     return undefined;
   }
   const { id, kind, spec, dependsOn = [] } = envelope.data;
-  if (seen.has(id)) issues.push({ path: id, field: 'id', message: 'is used by two resources' });
+  const duplicate = seen.has(id);
+  if (duplicate) issues.push({ path: id, field: 'id', message: 'is used by two resources' });
   seen.add(id);
   const kindResult = Kind.safeParse(kind);
   if (!kindResult.success) {
@@ -139,7 +141,8 @@ function parseResource(item: unknown, position: number, seen: Set<string>, issue
   }
   const result = parseSpec(kindResult.data, id, spec);
   issues.push(...result.issues);
-  if (result.spec === undefined) return undefined;
+  // A second resource with a taken id has its own spec checked, but takes no part in the rules or the graph.
+  if (result.spec === undefined || duplicate) return undefined;
   const implied = referencesOf(kindResult.data, result.spec).map((ref) => ref.id);
   const edges = [...new Set([...dependsOn, ...implied])].sort();
   return { id, kind: kindResult.data, dependsOn: edges, spec: result.spec } as Resource;
@@ -164,7 +167,7 @@ export function buildManifest(raw: readonly unknown[]): Manifest {
 
 /** Validates a manifest document (parsed JSON); throws `ValidationError` with every issue. */
 export function validateManifest(document: unknown): Manifest {
-  const envelope = EnvelopeSchema.safeParse(document);
+  const envelope = EnvelopeSchema.safeParse(document, PARSE_OPTIONS);
   if (!envelope.success) throw new ValidationError(zodIssues('manifest', envelope.error));
   return buildManifest(envelope.data.resources);
 }

@@ -3,7 +3,7 @@
  * schema, then the cross-component rules that one resource can be checked against on its own (subnet in VPC,
  * certificates, backend service shape, server names…). The agent checks the rest against its other resources.
  */
-import { ValidationError, zodIssues, type Issue } from '../../lib/errors';
+import { PARSE_OPTIONS, ValidationError, zodIssues, type Issue } from '../../lib/errors';
 import { ResourceRef } from '../../lib/model/common';
 import { KINDS, referencesOf, type Kind, type SpecOf } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
@@ -20,7 +20,7 @@ export function idIssues(id: string): Issue[] {
  * Throws `ValidationError` naming the resource id and each field; returns the parsed spec.
  */
 export function validateSpec<K extends Kind>(kind: K, id: string, raw: unknown): SpecOf[K] {
-  const result = KINDS[kind].schema.safeParse(raw);
+  const result = KINDS[kind].schema.safeParse(raw, PARSE_OPTIONS);
   if (!result.success) throw new ValidationError(zodIssues(id, result.error));
   const spec = result.data;
   const referenced = referencesOf(kind, spec).map((reference) => reference.id);

@@ -47,6 +47,21 @@ describe('manifest', () => {
     }
   });
 
+  it('reports a resource id used twice once, naming the id, and nothing else about it', () => {
+    const twice = [...baseResources(), { id: 'web/http', kind: 'Listener', spec: { loadBalancer: 'web', protocol: 'HTTP', port: 81, backendService: 'web/backend' } }];
+    expect(() => buildManifest(twice)).to.throw(ValidationError).with.property('issues').that.deep.equals([
+      { path: 'web/http', field: 'id', message: 'is used by two resources' },
+    ]);
+  });
+
+  it("still checks the spec of a resource whose id is taken", () => {
+    const twice = [...baseResources(), { id: 'web/http', kind: 'Listener', spec: { loadBalancer: 'web', protocol: 'HTTP', port: 0, backendService: 'web/backend' } }];
+    expect(() => buildManifest(twice)).to.throw(ValidationError).with.property('issues').that.deep.equals([
+      { path: 'web/http', field: 'id', message: 'is used by two resources' },
+      { path: 'web/http', field: 'port', message: 'Too small: expected number to be >=1' },
+    ]);
+  });
+
   it('reads back what it wrote', () => {
     const manifest = buildManifest(baseResources());
     expect(validateManifest(JSON.parse(manifestText(manifest)))).to.deep.equal(manifest);
