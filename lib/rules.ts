@@ -1,6 +1,7 @@
 /**
  * Rules across components: references, VPC and zones, ports, protocol pairs, certificates, session
- * persistence, PROXY protocol. Each returns issues naming the resource id (construct path) and field;
+ * persistence, PROXY protocol; and an availability group's size, checked here rather than in its schema so
+ * that constructs may add its instances one by one. Each returns issues naming the resource id (construct path) and field;
  * `checkRules` runs them all, so every problem is reported at once.
  */
 import type { Issue } from './errors';
@@ -212,6 +213,14 @@ const instancesInVpc: Rule = (index, _known, subjects) =>
     });
   });
 
+/** An availability group's instance count lies within its `minSize`–`maxSize`. */
+const availabilityGroupSize: Rule = (_index, _known, subjects) =>
+  subjects.ofKind('AvailabilityGroup').flatMap(({ id, spec }) => {
+    const count = spec.instances.length;
+    if (count >= spec.minSize && count <= spec.maxSize) return [];
+    return [{ path: id, field: 'instances', message: `${count} instances is outside minSize–maxSize (${spec.minSize}–${spec.maxSize})` }];
+  });
+
 function placementIssues(
   path: string,
   field: string,
@@ -247,6 +256,7 @@ const RULES: readonly Rule[] = [
   backendServiceShape,
   serversInVpc,
   instancesInVpc,
+  availabilityGroupSize,
 ];
 
 /**

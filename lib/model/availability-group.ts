@@ -26,14 +26,6 @@ export const AvailabilityGroupSpec = z
     if (group.minSize > group.maxSize) {
       ctx.addIssue({ code: 'custom', path: ['maxSize'], message: `must be at least minSize (${group.minSize})` });
     }
-    const count = group.instances.length;
-    if (count < group.minSize || count > group.maxSize) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['instances'],
-        message: `${count} instances is outside minSize–maxSize (${group.minSize}–${group.maxSize})`,
-      });
-    }
   });
 export type AvailabilityGroupSpec = z.output<typeof AvailabilityGroupSpec>;
 export type AvailabilityGroupInput = z.input<typeof AvailabilityGroupSpec>;

@@ -63,6 +63,16 @@ describe('constructs', () => {
       .to.throw(ValidationError, 'web/b: healthCheck.timeoutMs: timeoutMs must be less than intervalMs');
   });
 
+  it('adds availability group instances one by one up to minSize, and checks the count at synth', () => {
+    const app = new App();
+    const pool = new AvailabilityGroup(app, 'pool', { minSize: 2, maxSize: 2 });
+    pool.addInstance({ address: '10.0.3.1', zone: 'z1' }).addInstance({ address: '10.0.3.2', zone: 'z1' });
+    const spec = app.synth().resources.find((r) => r.id === 'pool')?.spec as ResourceOf<'AvailabilityGroup'>['spec'];
+    expect(spec.instances.map((i) => i.address)).to.deep.equal(['10.0.3.1', '10.0.3.2']);
+    pool.addInstance({ address: '10.0.3.3', zone: 'z1' });
+    expect(() => app.synth()).to.throw(ValidationError, 'pool: instances: 3 instances is outside minSize–maxSize (2–2)');
+  });
+
   it('adds explicit edges from node.addDependency to dependsOn', () => {
     const app = new App();
     const lb = lbIn(app);

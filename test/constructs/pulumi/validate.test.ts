@@ -58,6 +58,12 @@ describe('Pulumi spec validation', () => {
     ]);
   });
 
+  it("checks an availability group's instance count against minSize and maxSize", () => {
+    expect(issuesOf(() => validateSpec('AvailabilityGroup', 'web/pool', { minSize: 1 }))).to.deep.equal([
+      'web/pool: instances: 0 instances is outside minSize–maxSize (1–10)',
+    ]);
+  });
+
   it('does not report references to resources it cannot see', () => {
     expect(() =>
       validateSpec('Listener', 'web/http', { loadBalancer: 'elsewhere', protocol: 'HTTP', port: 80, backendService: 'other' }),
