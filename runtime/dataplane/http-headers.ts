@@ -2,9 +2,11 @@
  * Header rewriting between client and server. Request: hop-by-hop headers (and any named in `Connection`)
  * and `Expect` are dropped, X-Forwarded-For gets the client address appended, X-Forwarded-Proto and
  * X-Forwarded-Port are set to what the client connected to, and the result is the request head as one
- * string. Response: hop-by-hop headers are dropped (the listener frames the body itself). Both read flat
- * `[name, value, name, value…]` arrays, as Node's parser delivers raw headers, so nothing is parsed into
- * objects. Names and values were validated by that parser (no CR/LF can slip through).
+ * string. Response: hop-by-hop headers are dropped (the listener frames the body and says whether the
+ * connection stays open itself); the rest is copied, in order, into the response head as one string. Both
+ * read flat `[name, value, name, value…]` arrays, as Node's parser delivers raw headers, so nothing is parsed
+ * into objects. Names and values were validated by that parser (no CR/LF can slip through), and are latin1
+ * (one byte per character).
  */
 
 const PASS = 0;
@@ -14,27 +16,47 @@ const CONNECTION = 3;
 const CONTENT_LENGTH = 4;
 const TRANSFER_ENCODING = 5;
 const HOST = 6;
+const DATE = 7;
+const EXPECT = 8;
+const COOKIE = 9;
 
-/** Flag of `UpstreamHead.flags`: the request has a body. */
+/** Flag of a request `Head`: the request has a body. */
 export const HAS_BODY = 1;
-/** Flag of `UpstreamHead.flags`: the body comes chunked (Transfer-Encoding), so it is sent chunked. */
+/** Flag of a request `Head`: the body comes chunked (Transfer-Encoding), so it is sent chunked. */
 export const CHUNKED = 2;
+/** Flag of a request `Head`: the request has a Host header. */
+export const HAS_HOST = 4;
+/** Flag of a request `Head`: the request has `Expect: 100-continue`. */
+export const EXPECT_CONTINUE = 8;
+/** Flag of a request `Head`: the request has an `Expect` other than `100-continue` (answered 417). */
+export const EXPECT_OTHER = 16;
+/** Flag of a response `Head`: the response has a Content-Length. */
+export const HAS_LENGTH = 1;
+/** Flag of a response `Head`: the response has a Date. */
+export const HAS_DATE = 2;
 
-/** Where `buildUpstreamHead` puts its result. */
-export interface UpstreamHead {
+/** A head as text, and flags about it; where the builders below put their result. */
+export interface Head {
   head: string;
   flags: number;
 }
+
+/** `Expect` values that ask for 100 Continue, as `node:http` matches them. */
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 
 /** How a header name is treated; compares lower-case only for the few lengths that can match. */
 function classify(name: string): number {
   switch (name.length) {
     case 2:
       return name.toLowerCase() === 'te' ? DROP : PASS;
-    case 4:
-      return name.toLowerCase() === 'host' ? HOST : PASS;
-    case 6:
-      return name.toLowerCase() === 'expect' ? DROP : PASS;
+    case 4: {
+      const lower = name.toLowerCase();
+      return lower === 'host' ? HOST : lower === 'date' ? DATE : PASS;
+    }
+    case 6: {
+      const lower = name.toLowerCase();
+      return lower === 'expect' ? EXPECT : lower === 'cookie' ? COOKIE : PASS;
+    }
     case 7: {
       const lower = name.toLowerCase();
       return lower === 'upgrade' || lower === 'trailer' ? DROP : PASS;
@@ -93,7 +115,7 @@ function listedHopHeaders(raw: readonly string[]): Set<string> | undefined {
  * without Host (HTTP/1.0) gets the listener's address and port, since the server is spoken to in HTTP/1.1.
  */
 export function buildUpstreamHead(
-  target: UpstreamHead,
+  target: Head,
   method: string,
   url: string,
   raw: readonly string[],
@@ -113,7 +135,7 @@ export function buildUpstreamHead(
  * `Connection` header lists names, stops and returns false (the caller then passes them).
  */
 function writeUpstreamHead(
-  target: UpstreamHead,
+  target: Head,
   method: string,
   url: string,
   raw: readonly string[],
@@ -124,16 +146,17 @@ function writeUpstreamHead(
   listed: Set<string> | undefined,
 ): boolean {
   let flags = 0;
-  let hasHost = false;
   let head = `${method} ${url} HTTP/1.1\r\n`;
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
-    if (kind === PASS || kind === CONTENT_LENGTH || kind === HOST) {
+    if (kind === PASS || kind === CONTENT_LENGTH || kind === HOST || kind === DATE || kind === COOKIE) {
       if (listed === undefined || !listed.has(name.toLowerCase())) head += `${name}: ${raw[i + 1]!}\r\n`;
-      if (kind === HOST) hasHost = true;
+      if (kind === HOST) flags |= HAS_HOST;
       if (kind === CONTENT_LENGTH && raw[i + 1] !== '0') flags |= HAS_BODY;
+    } else if (kind === EXPECT) {
+      flags |= CONTINUE.test(raw[i + 1]!) ? EXPECT_CONTINUE : EXPECT_OTHER;
     } else if (kind === FORWARDED_FOR) {
       forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
     } else if (kind === TRANSFER_ENCODING) {
@@ -143,26 +166,49 @@ function writeUpstreamHead(
     }
   }
   if (flags & CHUNKED) head += 'transfer-encoding: chunked\r\n';
-  if (!hasHost) head += `host: ${localAddress}:${port}\r\n`;
+  if ((flags & HAS_HOST) === 0) head += `host: ${localAddress}:${port}\r\n`;
   target.head = `${head}x-forwarded-for: ${forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`}\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
   target.flags = flags;
   return true;
 }
 
-/** The headers sent to the client for a response with raw headers `raw`. */
-export function downstreamResponseHeaders(raw: readonly string[]): string[] {
-  const out: string[] = [];
-  let listed: Set<string> | undefined;
+/**
+ * Sets `target.head` to the start of the head sent to the client for a response with status `statusCode`,
+ * reason `statusText` and raw headers `raw`: the status line and the server's headers but hop-by-hop ones
+ * (those named in `Connection` too), each line ending in CRLF, no blank line yet (the caller adds its own
+ * headers); and `target.flags` to `HAS_LENGTH` and `HAS_DATE` as they apply.
+ */
+export function buildResponseHead(target: Head, statusCode: number, statusText: string, raw: readonly string[]): void {
+  if (!writeResponseHead(target, statusCode, statusText, raw, undefined)) {
+    writeResponseHead(target, statusCode, statusText, raw, listedHopHeaders(raw));
+  }
+}
+
+/** `buildResponseHead` with the `Connection`-listed names to drop; see `writeUpstreamHead` for `listed`. */
+function writeResponseHead(target: Head, statusCode: number, statusText: string, raw: readonly string[], listed: Set<string> | undefined): boolean {
+  let flags = 0;
+  let head = `HTTP/1.1 ${statusCode} ${statusText}\r\n`;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
-    if (kind === CONNECTION) listed = connectionTokens(raw[i + 1]!, listed);
-    else if (kind !== DROP && kind !== TRANSFER_ENCODING) out.push(name, raw[i + 1]!);
+    if (kind === CONNECTION) {
+      if (listed === undefined && connectionTokens(raw[i + 1]!, undefined) !== undefined) return false;
+    } else if (kind !== DROP && kind !== TRANSFER_ENCODING && kind !== EXPECT && (listed === undefined || !listed.has(name.toLowerCase()))) {
+      head += `${name}: ${raw[i + 1]!}\r\n`;
+      if (kind === CONTENT_LENGTH) flags |= HAS_LENGTH;
+      else if (kind === DATE) flags |= HAS_DATE;
+    }
   }
-  if (listed === undefined) return out;
-  const kept: string[] = [];
-  for (let i = 0; i < out.length; i += 2) {
-    if (!listed.has(out[i]!.toLowerCase())) kept.push(out[i]!, out[i + 1]!);
+  target.head = head;
+  target.flags = flags;
+  return true;
+}
+
+/** The value of header `name` (lower case) in raw headers, several joined with `; ` (as cookies are); rare paths only. */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}; ${raw[i + 1]!}`;
   }
-  return kept;
+  return value;
 }

@@ -1,15 +1,15 @@
 /**
- * HTTP and HTTPS listeners. One Node server per bound address (the load balancer's intranet address and its
- * EIP), all sharing the listener's route. Security groups are enforced before the HTTP (or TLS) layer sees a
- * connection; refused connections are closed at once and counted. HTTPS terminates TLS with the listener's
- * certificate, served whatever name the client asks for (SNI), and swapped in place when it changes.
+ * HTTP and HTTPS listeners. One server per bound address (the load balancer's intranet address and its EIP),
+ * all sharing the listener's route: a plain `net.Server`, or a `tls.Server` for HTTPS, whose connections are
+ * served by `ClientConnection` (http-connection.ts) on Node's HTTP parser directly. Security groups are
+ * enforced before the HTTP (or TLS) layer sees a connection; refused connections are closed at once and
+ * counted. HTTPS terminates TLS with the listener's certificate, served whatever name the client asks for
+ * (SNI), and swapped in place when it changes. One sweep per listener enforces the time limits.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { Server, Socket } from 'node:net';
-import { createSecureContext } from 'node:tls';
-import { proxyRequest, type HttpRoute } from './http-proxy';
-import { proxyUpgrade } from './http-upgrade';
+import net, { type Server, type Socket } from 'node:net';
+import tls, { createSecureContext } from 'node:tls';
+import { ClientConnection, tick } from './http-connection';
+import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
 import { compileIngress, type IngressCheck } from './security-group';
@@ -30,33 +30,39 @@ export interface HttpLimits {
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderBytes: 16384, maxHeaders: 100, headersTimeoutMs: 10000 };
 
 /**
- * Extra time a connection with a request in flight may stay silent beyond the idle timeout, so that a stalled
- * server is answered with 504 (its own idle timeout) before the client connection is dropped.
+ * The keep-alive timeout announced to clients (`Keep-Alive: timeout=…`) is a second short of the idle
+ * timeout that closes their connections (at most half of it off), so that they do not reuse a connection as
+ * it closes.
  */
-const SOCKET_TIMEOUT_GRACE_MS = 1000;
+const KEEP_ALIVE_HINT_MARGIN_MS = 1000;
 
-/**
- * Node closes an idle keep-alive connection 1 s after the `keepAliveTimeout` it announces to clients; the
- * announced value is lowered by as much so that connections close at the listener's idle timeout.
- */
-const NODE_KEEP_ALIVE_BUFFER_MS = 1000;
-
-/** The `keepAliveTimeout` that makes Node close idle connections after `idleTimeoutMs`. */
-function keepAliveTimeout(idleTimeoutMs: number): number {
-  return Math.max(idleTimeoutMs - NODE_KEEP_ALIVE_BUFFER_MS, idleTimeoutMs / 2);
+/** The `Keep-Alive` timeout, in seconds, announced for an idle timeout of `idleTimeoutMs`. */
+function keepAliveHintSeconds(idleTimeoutMs: number): number {
+  return Math.floor(Math.max(idleTimeoutMs - KEEP_ALIVE_HINT_MARGIN_MS, idleTimeoutMs / 2) / 1000);
 }
 
 /** How often a draining listener closes connections that went idle. */
 const DRAIN_POLL_MS = 50;
 
+/** The sweep period for a headers timeout: a quarter of it, between 25 and 250 ms. */
+function sweepPeriodMs(headersTimeoutMs: number): number {
+  return Math.min(250, Math.max(25, headersTimeoutMs / 4));
+}
+
 /** An HTTP or HTTPS listener. */
 export class HttpListener implements ListenerRuntime {
-  private route: HttpRoute;
+  /** The route requests take now; replaced as a whole on each configuration change. */
+  route: HttpRoute;
+  /** Open client connections served as HTTP. */
+  readonly connections = new Set<ClientConnection>();
+  /** Client connections upgraded into tunnels. */
+  readonly tunnels = new Set<Socket>();
+  /** Every accepted connection (TLS ones from before their handshake), destroyed at the stop deadline. */
+  private readonly accepted = new Set<Socket>();
   private allows: IngressCheck;
   private config: ListenerConfig;
-  private readonly servers: Array<http.Server | https.Server> = [];
-  /** Client connections upgraded into tunnels (the HTTP server no longer tracks them). */
-  private readonly tunnels = new Set<Socket>();
+  private readonly servers: Server[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
   /** Whether this listener holds its id in the metrics (from start to the end of stop). */
   private holding = false;
 
@@ -66,7 +72,7 @@ export class HttpListener implements ListenerRuntime {
     private readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS,
   ) {
     this.config = config;
-    this.route = this.buildRoute(config);
+    this.route = this.buildRoute(config, false);
     this.allows = compileIngress(config.ingress, config.port);
   }
 
@@ -74,6 +80,7 @@ export class HttpListener implements ListenerRuntime {
     // Held from the start, so that a replaced listener draining meanwhile cannot forget the counts this one uses.
     this.holding = true;
     this.metrics.holdListener(this.config.id);
+    this.sweeper = setInterval(() => this.sweep(), sweepPeriodMs(this.limits.headersTimeoutMs));
     try {
       for (const address of this.config.addresses) {
         const server = this.createServer();
@@ -93,35 +100,32 @@ export class HttpListener implements ListenerRuntime {
     if (tls && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
       const context = { cert: tls.cert, key: tls.key };
       certificateError(config, () => createSecureContext(context));
-      for (const server of this.servers) (server as https.Server).setSecureContext(context);
+      for (const server of this.servers) (server as tls.Server).setSecureContext(context);
     }
     this.config = config;
-    this.route = this.buildRoute(config);
+    this.route = this.buildRoute(config, this.route.draining);
     this.allows = compileIngress(config.ingress, config.port);
-    for (const server of this.servers) {
-      server.keepAliveTimeout = keepAliveTimeout(config.idleTimeoutMs);
-      server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
-    }
   }
 
   async stop(deadlineMs: number): Promise<void> {
     this.route.draining = true;
     const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-    const poll = setInterval(() => this.servers.forEach((server) => server.closeIdleConnections()), DRAIN_POLL_MS);
+    this.closeIdle();
+    const poll = setInterval(() => this.closeIdle(), DRAIN_POLL_MS);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
     clearInterval(poll);
     clearTimeout(timer);
-    for (const server of this.servers) server.closeAllConnections();
-    for (const tunnel of this.tunnels) tunnel.destroy();
+    for (const socket of this.accepted) socket.destroy();
     await Promise.all(closed);
+    clearInterval(this.sweeper);
     this.servers.length = 0;
     // A listener rebound under the same id (HTTP to HTTPS…) holds it too: its series stay.
     if (this.holding) this.metrics.releaseListener(this.config.id);
     this.holding = false;
   }
 
-  private buildRoute(config: ListenerConfig): HttpRoute {
+  private buildRoute(config: ListenerConfig, draining: boolean): HttpRoute {
     const persistence = config.backend.sessionPersistence;
     return {
       listenerId: config.id,
@@ -129,39 +133,59 @@ export class HttpListener implements ListenerRuntime {
       proto: config.protocol === 'HTTPS' ? 'https' : 'http',
       port: String(config.port),
       idleTimeoutMs: config.idleTimeoutMs,
+      keepAliveLines: `connection: keep-alive\r\nkeep-alive: timeout=${keepAliveHintSeconds(config.idleTimeoutMs)}\r\n`,
       cookieName: persistence.enabled ? persistence.cookieName : undefined,
       cookieAttributes: cookieAttributes(persistence, config.protocol === 'HTTPS'),
       maxHeaders: this.limits.maxHeaders,
       counts: this.metrics.httpCountsOf(config.id),
-      draining: this.route?.draining ?? false,
+      draining,
     };
   }
 
-  private createServer(): http.Server | https.Server {
+  /** Closes the connections with no request being answered (while draining). */
+  private closeIdle(): void {
+    for (const connection of this.connections) if (connection.idle) connection.socket.destroy();
+  }
+
+  /** Enforces the headers, idle and in-flight time limits on every connection. */
+  private sweep(): void {
+    const now = tick();
+    const { headersTimeoutMs } = this.limits;
+    const { idleTimeoutMs, draining } = this.route;
+    for (const connection of this.connections) connection.checkTimeouts(now, headersTimeoutMs, idleTimeoutMs, draining);
+  }
+
+  private createServer(): Server {
     const { config, limits } = this;
-    const options: http.ServerOptions = {
-      maxHeaderSize: limits.maxHeaderBytes,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: 0,
-      keepAliveTimeout: keepAliveTimeout(config.idleTimeoutMs),
-      connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headersTimeoutMs / 4)),
-      noDelay: true,
-      requireHostHeader: true,
-    };
-    const tls = { cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
-    const server =
-      config.protocol === 'HTTPS'
-        ? certificateError(config, () => https.createServer({ ...options, ...tls }))
-        : http.createServer(options);
-    server.timeout = config.idleTimeoutMs + SOCKET_TIMEOUT_GRACE_MS;
-    server.maxHeadersCount = limits.maxHeaders + 1;
-    server.on('request', (req, res) => proxyRequest(this.route, req, res));
-    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => proxyUpgrade(this.route, req, socket, head, this.tunnels));
-    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
+    const options = { allowHalfOpen: true, noDelay: true };
+    if (config.protocol !== 'HTTPS') {
+      const server = net.createServer(options);
+      server.on('connection', (socket: Socket) => {
+        if (!this.admit(socket)) return;
+        this.countBytes(socket);
+        this.serve(socket);
+      });
+      return server;
+    }
+    const tlsOptions = { ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
+    const server = certificateError(config, () => tls.createServer(tlsOptions));
     guardConnections(server, (socket) => this.admit(socket));
     // HTTPS counts the bytes inside TLS, as TLS listeners and HAProxy do.
-    if (config.protocol === 'HTTPS') server.on('secureConnection', (socket: Socket) => this.countBytes(socket));
+    server.on('secureConnection', (socket: tls.TLSSocket) => {
+      this.countBytes(socket);
+      this.serve(socket);
+    });
+    server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
     return server;
+  }
+
+  /** Serves HTTP on a client connection. */
+  private serve(socket: Socket): void {
+    if (this.route.draining) {
+      socket.destroy();
+      return;
+    }
+    new ClientConnection(this, socket, this.limits.maxHeaderBytes);
   }
 
   /** Counts a client connection's bytes (see `openBytes`). */
@@ -176,24 +200,23 @@ export class HttpListener implements ListenerRuntime {
   private admit(socket: Socket): boolean {
     if (this.allows(socket.remoteAddress)) {
       this.metrics.connections.labels(this.config.id).inc();
-      if (this.config.protocol === 'HTTP') this.countBytes(socket);
+      this.accepted.add(socket);
+      (socket as AcceptedSocket)[ACCEPTED] = this.accepted;
+      socket.once('close', onAcceptedClose);
       return true;
     }
     this.metrics.refused.labels(this.config.id).inc();
     socket.destroy();
     return false;
   }
+}
 
-  /** A request the parser refused (smuggling attempts, oversized or slow headers): answer and close. */
-  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-    const pending = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (error.code !== 'ECONNRESET' && socket.writable && (pending === undefined || !pending.headersSent)) {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      this.route.counts.responses[4]!++;
-    }
-    socket.destroy();
-  }
+const ACCEPTED = Symbol('albkit.accepted');
+type AcceptedSocket = Socket & { [ACCEPTED]: Set<Socket> };
+
+/** An accepted connection closed: the listener no longer has to close it on stop. */
+function onAcceptedClose(this: AcceptedSocket): void {
+  this[ACCEPTED].delete(this);
 }
 
 const COUNTS = Symbol('albkit.counts');
@@ -216,8 +239,8 @@ export function certificateError<T>(config: ListenerConfig, make: () => T): T {
   }
 }
 
-/** Runs `admit` on every new connection before the server's own handling; refused sockets go no further. */
-function guardConnections(server: http.Server | https.Server, admit: (socket: Socket) => boolean): void {
+/** Runs `admit` on every new connection before the TLS server's own handling; refused sockets go no further. */
+function guardConnections(server: tls.Server, admit: (socket: Socket) => boolean): void {
   const handlers = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {

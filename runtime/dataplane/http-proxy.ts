@@ -5,11 +5,26 @@
  * is the only one left). Errors answer 502 (the server failed) or 504
  * (it timed out) with a fixed body that names no server; no usable server answers 503.
  *
- * The hot path is one `Exchange` object per request (the upstream handler, holding the request head) and
- * module level functions; no closures are made per request.
+ * The hot path is one `Exchange` object per request (the upstream request and its handler, holding the
+ * request head) and module level functions; no closures are made per request. The response head is the
+ * server's, copied line by line without hop-by-hop headers, plus the listener's own lines, and goes out in
+ * the same write as the first body bytes (or the end of the read that brought it).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildUpstreamHead, CHUNKED, downstreamResponseHeaders, HAS_BODY, type UpstreamHead } from './http-headers';
+import { STATUS_CODES } from 'node:http';
+import type { ClientConnection } from './http-connection';
+import {
+  buildResponseHead,
+  buildUpstreamHead,
+  CHUNKED,
+  EXPECT_CONTINUE,
+  EXPECT_OTHER,
+  HAS_BODY,
+  HAS_DATE,
+  HAS_HOST,
+  HAS_LENGTH,
+  rawHeader,
+  type Head,
+} from './http-headers';
 import type { HttpCounts } from './metrics';
 import type { Pool, PoolServer } from './pool';
 import { readCookie } from './session-cookie';
@@ -23,8 +38,10 @@ export interface HttpRoute {
   readonly proto: string;
   /** The listener port as text, for X-Forwarded-Port. */
   readonly port: string;
-  /** Upstream time limit for response headers and between body chunks. */
+  /** Upstream time limit for response headers and between body chunks; also the client idle timeout. */
   readonly idleTimeoutMs: number;
+  /** The response lines that keep a client connection open: `connection: keep-alive` and its timeout hint. */
+  readonly keepAliveLines: string;
   /** The session cookie's name, or undefined when persistence is off. */
   readonly cookieName: string | undefined;
   /** `; Path=/; HttpOnly…` after the cookie value. */
@@ -37,8 +54,12 @@ export interface HttpRoute {
   draining: boolean;
 }
 
-const EXCHANGE = Symbol('albkit.exchange');
-type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+/** An upgrade request (WebSocket…), kept for the tunnel. */
+export interface UpgradeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly raw: readonly string[];
+}
 
 /** Errors that mean the server could not be reached or dropped the connection before answering. */
 const CONNECTION_FAILURES = new Set([
@@ -56,142 +77,269 @@ const RESETS = new Set(['ECONNRESET', 'EPIPE']);
 const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
-const BODIES: Record<number, Buffer> = {
-  431: Buffer.from('431 Request Header Fields Too Large\n'),
-  502: Buffer.from('502 Bad Gateway\n'),
-  503: Buffer.from('503 Service Unavailable: no healthy server\n'),
-  504: Buffer.from('504 Gateway Timeout\n'),
-};
-
-/** Answers with one of the fixed error responses. */
-export function sendError(route: HttpRoute, res: ServerResponse, status: keyof typeof BODIES & number): void {
-  const body = BODIES[status]!;
-  if (route.draining) res.shouldKeepAlive = false;
-  res.writeHead(status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(body.length), 'cache-control', 'no-store']);
-  res.end(body);
-  route.counts.responses[(status / 100) | 0]!++;
+/** Fixed answers made here: status line and headers up to the connection line, and the body. */
+const ANSWERS = new Map<number, { readonly head: string; readonly body: string }>();
+for (const [status, body] of [
+  [400, ''],
+  [405, ''],
+  [417, ''],
+  [431, '431 Request Header Fields Too Large\n'],
+  [502, '502 Bad Gateway\n'],
+  [503, '503 Service Unavailable: no healthy server\n'],
+  [504, '504 Gateway Timeout\n'],
+] as const) {
+  const type = body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
+  ANSWERS.set(status, { head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${type}content-length: ${body.length}\r\n`, body });
 }
 
-/** The usable server the request's session cookie names, counted active; undefined when there is none. */
-export function cookieServer(route: HttpRoute, req: IncomingMessage): PoolServer | undefined {
-  if (route.cookieName === undefined) return undefined;
-  const value = readCookie(req.headers.cookie, route.cookieName);
-  return value === undefined ? undefined : route.pool.acquireByCookie(value);
+/** The response lines of a connection that closes after the response. */
+const CLOSE_LINE = 'connection: close\r\n';
+
+/** How the response body is framed towards the client. */
+const enum Framing {
+  /** As the server framed it (Content-Length, or no body), or until the connection closes. */
+  AsIs,
+  /** Re-chunked (the server's body had no length and the client speaks HTTP/1.1). */
+  Chunked,
 }
 
-/** Handles one request on a listener. */
-export function proxyRequest(route: HttpRoute, req: IncomingMessage, res: ServerResponse): void {
-  if (req.rawHeaders.length > route.maxHeaders * 2) {
-    sendError(route, res, 431);
-    return;
+/** Where response heads are built: used and emptied within one call, so one serves every request. */
+const scratch: Head = { head: '', flags: 0 };
+
+let dateText = '';
+let dateSecond = 0;
+/** The current time as an HTTP date, computed once per second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
   }
-  const clientIp = req.socket.remoteAddress ?? '';
-  let server = cookieServer(route, req);
-  const setCookie = route.cookieName !== undefined && server === undefined;
-  server ??= route.pool.acquire(clientIp);
-  if (server === undefined) {
-    sendError(route, res, 503);
-    return;
+  return dateText;
+}
+
+/** Body chunks up to this size go out in the same write as the head or chunk frame before them (copied). */
+const COALESCE_BYTES = 16384;
+
+/**
+ * Writes `before` (latin1 text), `chunk` and `after` to the client in one write: one buffer when the chunk
+ * is small, else corked writes. Returns what `write` does (false: wait for `drain`).
+ */
+function writeFramed(conn: ClientConnection, before: string, chunk: Buffer, after: string): boolean {
+  const socket = conn.socket;
+  if (chunk.length > COALESCE_BYTES) {
+    socket.cork();
+    socket.write(before, 'latin1');
+    const flushed = after === '' ? socket.write(chunk) : (socket.write(chunk), socket.write(after, 'latin1'));
+    socket.uncork();
+    return flushed;
   }
-  const exchange = new Exchange(route, req, res, server, clientIp, setCookie);
-  (res as TrackedResponse)[EXCHANGE] = exchange;
-  res.on('close', onResponseClose);
-  exchange.dispatch();
+  const out = Buffer.allocUnsafe(before.length + chunk.length + after.length);
+  out.write(before, 0, 'latin1');
+  out.set(chunk, before.length);
+  if (after !== '') out.write(after, before.length + chunk.length, 'latin1');
+  return socket.write(out);
 }
 
-/** The client went away: stop the upstream request if it is still running. */
-function onResponseClose(this: TrackedResponse): void {
-  const exchange = this[EXCHANGE];
-  if (exchange !== undefined && !exchange.finished) exchange.abortUpstream();
-}
-
-function onResponseDrain(this: TrackedResponse): void {
-  this[EXCHANGE]?.resumeUpstream();
-}
-
-/** One request in flight: the request sent upstream and the handler of its answer, in one object. */
-class Exchange implements UpstreamRequest, UpstreamHandler, UpstreamHead {
-  finished = false;
+/**
+ * One request from a client connection, from its head to the end of its answer: the request sent upstream
+ * and the handler of the server's response, in one object. Created by the connection for every request
+ * head it parses, started when every earlier request on the connection has been answered.
+ */
+export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   head = '';
   flags = 0;
-  readonly body: IncomingMessage | null;
+  readonly handler: UpstreamHandler = this;
+  readonly hasBody: boolean;
   readonly chunked: boolean;
   readonly isHead: boolean;
   readonly timeoutMs: number;
-  readonly handler: UpstreamHandler = this;
+  /** The whole request has been read from the client. */
+  requestDone: boolean;
+  private server: PoolServer | undefined;
+  private setCookie = false;
   private attempts = 0;
   private connection: UpstreamExchange | undefined;
   /** Whether a failed attempt may be sent again: idempotent and without a body (nothing was consumed). */
   private readonly retriable: boolean;
+  /** The server was released (the answer is complete or abandoned). */
+  private finished = false;
+  /** The response head was made (from the server's or as an error answer). */
+  private responding = false;
+  /** The response head made but not written yet: it goes out with the first body bytes. */
+  private pendingHead = '';
+  /** The response's status class (status / 100), counted as its head is written. */
+  private statusClass = 0;
+  private framing = Framing.AsIs;
+  /** Whether the client connection stays open after this response. */
+  private keepAliveAfter = false;
+  /** Body chunks read before the request was sent (it waited behind pipelined ones). */
+  private pendingBody: Buffer[] | undefined;
+  /** A status answered here without asking a server (a request the listener refuses), or 0. */
+  private readonly refusal: number;
+  /** The request's Cookie header, when session persistence is on. */
+  private readonly cookie: string | undefined;
 
   constructor(
     private readonly route: HttpRoute,
-    req: IncomingMessage,
-    private readonly res: ServerResponse,
-    private server: PoolServer | undefined,
-    private readonly clientIp: string,
-    private setCookie: boolean,
+    private readonly conn: ClientConnection,
+    method: string,
+    url: string,
+    raw: readonly string[],
+    /** The client allows keep-alive (HTTP/1.1 without `close`, HTTP/1.0 with `keep-alive`). */
+    private readonly keepAlive: boolean,
+    /** The client speaks HTTP/1.0: no chunked responses, no 100 Continue. */
+    private readonly http10: boolean,
+    /** Set for an upgrade request: the tunnel starts when the exchange does. */
+    readonly upgrade: UpgradeRequest | undefined,
   ) {
-    const method = req.method!;
-    buildUpstreamHead(this, method, req.url!, req.rawHeaders, clientIp, route.proto, route.port, req.socket.localAddress);
-    const hasBody = (this.flags & HAS_BODY) !== 0;
-    this.retriable = !hasBody && IDEMPOTENT.has(method);
-    this.body = hasBody ? req : null;
-    this.chunked = (this.flags & CHUNKED) !== 0;
+    buildUpstreamHead(this, method, url, raw, conn.clientIp, route.proto, route.port, conn.localAddress);
+    const flags = this.flags;
+    this.hasBody = (flags & HAS_BODY) !== 0;
+    this.chunked = (flags & CHUNKED) !== 0;
+    this.requestDone = !this.hasBody;
+    this.retriable = !this.hasBody && IDEMPOTENT.has(method);
     this.isHead = method === 'HEAD';
     this.timeoutMs = route.idleTimeoutMs;
+    this.cookie = route.cookieName === undefined ? undefined : rawHeader(raw, 'cookie');
+    this.refusal =
+      raw.length > route.maxHeaders * 2
+        ? 431
+        : !http10 && (flags & HAS_HOST) === 0
+          ? 400
+          : method === 'CONNECT'
+            ? 405
+            : !http10 && (flags & EXPECT_OTHER) !== 0
+              ? 417
+              : 0;
   }
 
-  dispatch(): void {
-    this.attempts++;
-    this.connection = this.route.pool.httpClient(this.server!).send(this);
+  /** Whether the listener refuses this request without asking a server (the connection closes after). */
+  get refused(): boolean {
+    return this.refusal !== 0;
   }
 
-  /** The client went away: drop the upstream request and release the server. */
-  abortUpstream(): void {
+  /** Starts answering: refuses, tunnels or sends the request to a server. */
+  start(): void {
+    const { route, conn } = this;
+    if (this.refusal !== 0) {
+      this.answer(this.refusal);
+      return;
+    }
+    if (this.upgrade !== undefined) {
+      conn.startTunnel(this.upgrade);
+      return;
+    }
+    if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+    let server = cookieServer(route, this.cookie);
+    this.setCookie = route.cookieName !== undefined && server === undefined;
+    server ??= route.pool.acquire(conn.clientIp);
+    if (server === undefined) {
+      this.finished = true;
+      this.answer(503);
+      return;
+    }
+    this.server = server;
+    this.dispatch();
+    const body = this.pendingBody;
+    if (body !== undefined) {
+      this.pendingBody = undefined;
+      for (const chunk of body) this.requestBody(chunk);
+    }
+    if (this.requestDone && this.hasBody) this.connection?.endBody();
+  }
+
+  /** A chunk of the request body, read from the client. */
+  requestBody(chunk: Buffer): void {
+    if (this.finished) return;
+    const connection = this.connection;
+    if (connection === undefined) (this.pendingBody ??= []).push(chunk);
+    else if (!connection.writeBody(chunk)) this.conn.pauseBody();
+  }
+
+  /** The request has been read to its end. */
+  requestEnd(): void {
+    if (this.requestDone) return;
+    this.requestDone = true;
+    if (!this.finished) this.connection?.endBody();
+  }
+
+  /** The client connection closed: drop the upstream request if it still runs. */
+  abort(): void {
+    if (this.finished) return;
     this.connection?.abort();
     this.finish();
   }
 
+  /** The client took what was written: resume reading the response. */
   resumeUpstream(): void {
-    this.connection?.resume();
+    if (!this.finished) this.connection?.resume();
+  }
+
+  onDrain(): void {
+    this.conn.resumeBody();
   }
 
   onHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
-    const { res, route } = this;
-    const headers = downstreamResponseHeaders(rawHeaders);
-    if (this.setCookie) headers.push('set-cookie', `${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}`);
-    if (route.draining) res.shouldKeepAlive = false;
-    res.writeHead(statusCode, statusText, headers);
-    route.counts.responses[(statusCode / 100) | 0]!++;
+    const { route } = this;
+    buildResponseHead(scratch, statusCode, statusText, rawHeaders);
+    let head = scratch.head;
+    const flags = scratch.flags;
+    if (this.setCookie) head += `set-cookie: ${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}\r\n`;
+    if ((flags & HAS_DATE) === 0) head += `date: ${httpDate()}\r\n`;
+    let keepAlive = this.mayKeepAlive();
+    if (!this.isHead && statusCode !== 204 && statusCode !== 304 && (flags & HAS_LENGTH) === 0) {
+      if (this.http10) keepAlive = false;
+      else {
+        this.framing = Framing.Chunked;
+        head += 'transfer-encoding: chunked\r\n';
+      }
+    }
+    this.keepAliveAfter = keepAlive;
+    this.pendingHead = `${head}${keepAlive ? route.keepAliveLines : CLOSE_LINE}\r\n`;
+    this.responding = true;
+    this.statusClass = (statusCode / 100) | 0;
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.res.write(chunk)) return true;
-    this.res.once('drain', onResponseDrain);
-    return false;
+    const conn = this.conn;
+    conn.touch();
+    if (this.framing === Framing.Chunked) return writeFramed(conn, `${this.takeHead()}${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
+    if (this.pendingHead !== '') return writeFramed(conn, this.takeHead(), chunk, '');
+    return conn.socket.write(chunk);
   }
 
   onComplete(): void {
     this.finish();
-    this.res.end();
+    const end = this.framing === Framing.Chunked ? `${this.takeHead()}0\r\n\r\n` : this.takeHead();
+    if (end !== '') this.conn.socket.write(end, 'latin1');
+    this.conn.answered(this, this.keepAliveAfter);
+  }
+
+  flush(): void {
+    if (this.pendingHead !== '') this.conn.socket.write(this.takeHead(), 'latin1');
   }
 
   onError(error: NodeJS.ErrnoException): void {
-    const { res, route } = this;
+    const { route } = this;
     const server = this.server!;
     const code = error.code ?? '';
     const failed = CONNECTION_FAILURES.has(code);
     if (failed) route.pool.reportFailure(server);
     if (this.finished) return;
-    if (res.headersSent || res.destroyed) {
-      this.finish();
-      res.destroy();
-      return;
-    }
-    if (failed && this.retriable && this.attempts === 1) {
+    if (this.responding) {
+      if (this.pendingHead === '') {
+        // Part of the response is with the client: all it can be told is that the connection broke.
+        this.finish();
+        this.conn.socket.destroy();
+        return;
+      }
+      // The head was not written yet: the client can still get a clean error instead.
+      this.pendingHead = '';
+    } else if (failed && this.retriable && this.attempts === 1) {
       // Another server; or, after a reset, the same one: a keep-alive connection it closed as we reused it.
-      const next = route.pool.acquire(this.clientIp, server) ?? (RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
+      const next = route.pool.acquire(this.conn.clientIp, server) ?? (RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
       if (next !== undefined) {
         route.pool.release(server);
         this.server = next;
@@ -202,11 +350,48 @@ class Exchange implements UpstreamRequest, UpstreamHandler, UpstreamHead {
       }
     }
     this.finish();
-    sendError(route, res, TIMEOUTS.has(code) ? 504 : 502);
+    this.answer(TIMEOUTS.has(code) ? 504 : 502);
+  }
+
+  /** The response head, to be written now (and counted); empty once written. */
+  private takeHead(): string {
+    const head = this.pendingHead;
+    if (head !== '') {
+      this.pendingHead = '';
+      this.route.counts.responses[this.statusClass]!++;
+    }
+    return head;
+  }
+
+  private dispatch(): void {
+    this.attempts++;
+    this.connection = this.route.pool.httpClient(this.server!).send(this);
+  }
+
+  /** Whether the connection may stay open after this response, as far as the request and listener go. */
+  private mayKeepAlive(): boolean {
+    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0;
+  }
+
+  /** Answers with one of the fixed responses. */
+  private answer(status: number): void {
+    const { head, body } = ANSWERS.get(status)!;
+    const keepAlive = this.mayKeepAlive();
+    this.conn.socket.write(`${head}date: ${httpDate()}\r\n${keepAlive ? this.route.keepAliveLines : CLOSE_LINE}\r\n${body}`, 'latin1');
+    this.route.counts.responses[(status / 100) | 0]!++;
+    this.conn.answered(this, keepAlive);
   }
 
   private finish(): void {
+    if (this.finished) return;
     this.finished = true;
-    this.route.pool.release(this.server!);
+    if (this.server !== undefined) this.route.pool.release(this.server);
   }
+}
+
+/** The usable server the request's session cookie names, counted active; undefined when there is none. */
+export function cookieServer(route: HttpRoute, cookie: string | undefined): PoolServer | undefined {
+  if (route.cookieName === undefined) return undefined;
+  const value = readCookie(cookie, route.cookieName);
+  return value === undefined ? undefined : route.pool.acquireByCookie(value);
 }

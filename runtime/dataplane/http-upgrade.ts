@@ -6,10 +6,9 @@
  * server's answer passes verbatim: a 101 switches, anything else is the answer. Off the hot path: one
  * closure set per tunnel.
  */
-import type { IncomingMessage } from 'node:http';
 import net, { type Socket } from 'node:net';
-import { buildUpstreamHead, type UpstreamHead } from './http-headers';
-import { cookieServer, type HttpRoute } from './http-proxy';
+import { buildUpstreamHead, rawHeader, type Head } from './http-headers';
+import { cookieServer, type HttpRoute, type UpgradeRequest } from './http-proxy';
 import { CONNECT_TIMEOUT_MS } from './pool';
 
 const REFUSALS: Record<number, string> = {
@@ -19,16 +18,16 @@ const REFUSALS: Record<number, string> = {
 };
 
 /** Tunnels `client` (whose upgrade request is `req`, with `head` already read past it) to a server. */
-export function proxyUpgrade(route: HttpRoute, req: IncomingMessage, client: Socket, head: Buffer, tunnels: Set<Socket>): void {
+export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Socket, head: Buffer, tunnels: Set<Socket>): void {
   const clientIp = client.remoteAddress ?? '';
-  const server = cookieServer(route, req) ?? route.pool.acquire(clientIp);
+  const server = cookieServer(route, rawHeader(req.raw, 'cookie')) ?? route.pool.acquire(clientIp);
   if (server === undefined) {
     refuse(route, client, 503);
     return;
   }
-  const request: UpstreamHead = { head: '', flags: 0 };
-  buildUpstreamHead(request, req.method!, req.url!, req.rawHeaders, clientIp, route.proto, route.port, client.localAddress);
-  const upgrade = `connection: upgrade\r\nupgrade: ${req.headers.upgrade ?? ''}\r\n\r\n`;
+  const request: Head = { head: '', flags: 0 };
+  buildUpstreamHead(request, req.method, req.url, req.raw, clientIp, route.proto, route.port, client.localAddress);
+  const upgrade = `connection: upgrade\r\nupgrade: ${rawHeader(req.raw, 'upgrade') ?? ''}\r\n\r\n`;
   const upstream = net.connect({ host: server.address, port: server.port, noDelay: true });
   let open = true;
   let connected = false;

@@ -1,34 +1,14 @@
 /**
  * The HTTP/1.1 client the proxy uses towards one server: keep-alive connections, each with Node's native
- * HTTP parser (llhttp, the one node:http uses; headers arrive as one array, not one callback per field). It
- * writes the request head the proxy built as one string, streams request and response bodies with
+ * HTTP parser (see http-parser.ts). It writes the request head the proxy built as one string, takes the
+ * request body as the caller pushes it (`writeBody`, `endBody`), streams the response body with
  * backpressure, and hands each connection back to the idle list only when both messages are complete and
  * the server allows keep-alive. Per request it allocates nothing but what the caller passes in.
  *
  * Errors carry a `code`: the socket's (`ECONNREFUSED`, `ECONNRESET`…) or one of `UPSTREAM_ERRORS`.
  */
 import net from 'node:net';
-import type { Readable } from 'node:stream';
-// Node's own HTTP parser binding, as node:http uses it; exposed (undocumented) through `_http_common`.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HTTPParser } = require('_http_common') as { HTTPParser: HttpParserClass };
-
-interface HttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(data: Buffer): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [key: number]: unknown;
-  connection: UpstreamConnection;
-}
-interface HttpParserClass {
-  new (): HttpParser;
-  RESPONSE: number;
-  kOnHeaders: number;
-  kOnHeadersComplete: number;
-  kOnBody: number;
-  kOnMessageComplete: number;
-}
+import { HTTPParser, newParser, type HttpParser, type ParserCallbacks } from './http-parser';
 
 /** Codes of the failures this client detects itself. */
 export const UPSTREAM_ERRORS = {
@@ -46,19 +26,23 @@ export const UPSTREAM_ERRORS = {
 /** What one request's caller is told, in order: headers, body chunks, completion; or an error at any point. */
 export interface UpstreamHandler {
   onHeaders(statusCode: number, statusText: string, headers: string[]): void;
-  /** A body chunk; return false to pause the server until `UpstreamRequest.resume()`. */
+  /** A body chunk; return false to pause the server until `UpstreamExchange.resume()`. */
   onData(chunk: Buffer): boolean;
   onComplete(): void;
   onError(error: NodeJS.ErrnoException): void;
+  /** The end of each read from the server, after the calls it caused: the moment to flush what they wrote. */
+  flush(): void;
+  /** The server took the request body written so far, after `writeBody` returned false. */
+  onDrain(): void;
 }
 
 /** One request to send. */
 export interface UpstreamRequest {
   /** Request line and headers, ending with the blank line. */
   readonly head: string;
-  /** The body, when there is one. */
-  readonly body: Readable | null;
-  /** Whether `body` is sent chunked (the client sent no Content-Length). */
+  /** Whether a body follows, pushed with `writeBody` and `endBody`. */
+  readonly hasBody: boolean;
+  /** Whether the body is sent chunked (the client sent no Content-Length). */
   readonly chunked: boolean;
   /** HEAD requests get no response body. */
   readonly isHead: boolean;
@@ -134,10 +118,25 @@ export class UpstreamPool {
   }
 }
 
+const callbacks: ParserCallbacks<UpstreamConnection> = {
+  headers(headers) {
+    this.owner.addHeaders(headers);
+  },
+  headersComplete(_major, _minor, headers, _method, _url, statusCode, statusText, upgrade, keepAlive) {
+    return this.owner.headersComplete(headers, statusCode!, statusText!, upgrade, keepAlive);
+  },
+  body(chunk) {
+    this.owner.body(chunk);
+  },
+  messageComplete() {
+    this.owner.messageComplete();
+  },
+};
+
 /** One connection and its parser. */
 class UpstreamConnection {
   readonly socket: net.Socket;
-  private readonly parser: HttpParser;
+  private readonly parser: HttpParser<UpstreamConnection>;
   private phase = Phase.Connecting;
   private request: UpstreamRequest | undefined;
   private headers: string[] = [];
@@ -146,13 +145,7 @@ class UpstreamConnection {
   private requestSent = false;
 
   constructor(private readonly pool: UpstreamPool) {
-    this.parser = new HTTPParser();
-    this.parser.initialize(HTTPParser.RESPONSE, {}, 0, 0);
-    this.parser.connection = this;
-    this.parser[HTTPParser.kOnHeaders] = onParserHeaders;
-    this.parser[HTTPParser.kOnHeadersComplete] = onParserHeadersComplete;
-    this.parser[HTTPParser.kOnBody] = onParserBody;
-    this.parser[HTTPParser.kOnMessageComplete] = onParserMessageComplete;
+    this.parser = newParser(HTTPParser.RESPONSE, 0, this, callbacks);
     this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
     this.socket.setTimeout(pool.connectTimeoutMs);
     this.socket.on('connect', () => {
@@ -163,6 +156,7 @@ class UpstreamConnection {
     });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('timeout', () => this.timeout());
+    this.socket.on('drain', () => this.request?.handler.onDrain());
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => this.closed());
@@ -178,8 +172,31 @@ class UpstreamConnection {
       this.socket.setTimeout(request.timeoutMs);
     }
     this.socket.write(request.head, 'latin1');
-    if (request.body === null) this.requestSent = true;
-    else this.sendBody(request.body, request.chunked);
+    this.requestSent = !request.hasBody;
+  }
+
+  /**
+   * Sends a chunk of the request body (framed when the request is chunked); false when the server is not
+   * taking it as fast, until `UpstreamHandler.onDrain`. Ignored once the request is over.
+   */
+  writeBody(chunk: Buffer): boolean {
+    const request = this.request;
+    if (request === undefined) return true;
+    if (!request.chunked) return this.socket.write(chunk);
+    this.socket.cork();
+    this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    this.socket.write(chunk);
+    const flushed = this.socket.write('\r\n', 'latin1');
+    this.socket.uncork();
+    return flushed;
+  }
+
+  /** Ends the request body. */
+  endBody(): void {
+    const request = this.request;
+    if (request === undefined) return;
+    if (request.chunked) this.socket.write('0\r\n\r\n', 'latin1');
+    this.requestSent = true;
   }
 
   /** Resumes a response paused by `onData` returning false. */
@@ -194,35 +211,16 @@ class UpstreamConnection {
     this.pool.done(this, false);
   }
 
-  private sendBody(body: Readable, chunked: boolean): void {
-    const socket = this.socket;
-    const onData = (chunk: Buffer): void => {
-      if (this.request === undefined) return;
-      const flushed = chunked
-        ? socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') && socket.write(chunk) && socket.write('\r\n', 'latin1')
-        : socket.write(chunk);
-      if (!flushed) {
-        body.pause();
-        socket.once('drain', () => body.resume());
-      }
-    };
-    body.on('data', onData);
-    body.once('end', () => {
-      body.off('data', onData);
-      if (this.request === undefined) return;
-      if (chunked) socket.write('0\r\n\r\n', 'latin1');
-      this.requestSent = true;
-    });
-  }
-
   private receive(chunk: Buffer): void {
     if (this.request === undefined) {
       // Bytes with no request in flight: the server is not speaking HTTP/1.1 keep-alive properly.
       this.socket.destroy();
       return;
     }
+    const handler = this.request.handler;
     const result = this.parser.execute(chunk);
-    if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${(result as NodeJS.ErrnoException).code}`));
+    if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
+    handler.flush();
   }
 
   /** @internal Parser callback: header fields, when there are too many for one call. */
@@ -316,31 +314,4 @@ class UpstreamConnection {
     this.pool.done(this, false);
     request.handler.onError(error);
   }
-}
-
-function onParserHeaders(this: HttpParser, headers: string[]): void {
-  this.connection.addHeaders(headers);
-}
-
-function onParserHeadersComplete(
-  this: HttpParser,
-  _major: number,
-  _minor: number,
-  headers: string[] | undefined,
-  _method: unknown,
-  _url: unknown,
-  statusCode: number,
-  statusText: string,
-  upgrade: boolean,
-  keepAlive: boolean,
-): number {
-  return this.connection.headersComplete(headers, statusCode, statusText, upgrade, keepAlive);
-}
-
-function onParserBody(this: HttpParser, chunk: Buffer): void {
-  this.connection.body(chunk);
-}
-
-function onParserMessageComplete(this: HttpParser): void {
-  this.connection.messageComplete();
 }

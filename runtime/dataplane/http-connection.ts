@@ -1,0 +1,327 @@
+/**
+ * One client connection of an HTTP/HTTPS listener: Node's llhttp parser in request mode straight on the
+ * socket (no `IncomingMessage`, `ServerResponse` or stream per request), one `Exchange` per request, answers
+ * in request order. Pipelined requests are parsed as they come and wait in a queue, and the socket stops
+ * being read while any wait, so at most one read's worth is held. Parse errors are answered 400 (431 for
+ * oversized heads) after the answers owed, then the connection closes; request smuggling shapes (Content-
+ * Length with Transfer-Encoding, conflicting lengths, bad chunk framing) are parse errors.
+ *
+ * Timeouts are not timers per socket: the listener sweeps its connections (`checkTimeouts`) a few times a
+ * second against a coarse clock, which reads and writes stamp.
+ */
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
+import { Exchange, type HttpRoute, type UpgradeRequest } from './http-proxy';
+import { proxyUpgrade } from './http-upgrade';
+
+/** What a connection needs from its listener. */
+export interface ConnectionHost {
+  /** The listener's route now (replaced on configuration changes). */
+  readonly route: HttpRoute;
+  /** Open connections, swept for timeouts and drained on stop. */
+  readonly connections: Set<ClientConnection>;
+  /** Connections that became tunnels (upgrades), closed at the stop deadline. */
+  readonly tunnels: Set<Socket>;
+}
+
+/**
+ * Extra time a connection with a request in flight may stay silent beyond the idle timeout, so that a stalled
+ * server is answered with 504 (its own idle timeout) before the client connection is dropped.
+ */
+const IN_FLIGHT_GRACE_MS = 1000;
+
+/** The coarse clock: set by every sweep, stamped on connections as they read and write. */
+let clock = Date.now();
+
+/** Moves the coarse clock to now; returns it. */
+export function tick(): number {
+  clock = Date.now();
+  return clock;
+}
+
+const CONNECTION = Symbol('albkit.connection');
+type ClientSocket = Socket & { [CONNECTION]: ClientConnection };
+
+const callbacks: ParserCallbacks<ClientConnection> = {
+  headers(headers, url) {
+    this.owner.addHeaders(headers, url);
+  },
+  headersComplete(major, minor, headers, method, url, _status, _text, upgrade, keepAlive) {
+    this.owner.request(major, minor, headers, method!, url!, upgrade, keepAlive);
+    return 0;
+  },
+  body(chunk) {
+    this.owner.body(chunk);
+  },
+  messageComplete() {
+    this.owner.messageComplete();
+  },
+};
+
+function onData(this: ClientSocket, chunk: Buffer): void {
+  this[CONNECTION].read(chunk);
+}
+
+function onEnd(this: ClientSocket): void {
+  this[CONNECTION].clientEnded();
+}
+
+function onDrain(this: ClientSocket): void {
+  this[CONNECTION].current?.resumeUpstream();
+}
+
+function onError(this: ClientSocket): void {
+  this.destroy();
+}
+
+function onClose(this: ClientSocket): void {
+  this[CONNECTION].closed();
+}
+
+/** A client connection being served. */
+export class ClientConnection {
+  /** The client's address, for X-Forwarded-For and scheduling. */
+  readonly clientIp: string;
+  /** The listener address the client reached. */
+  readonly localAddress: string | undefined;
+  /** The exchange being answered. */
+  current: Exchange | undefined = undefined;
+  /** Coarse time the request head being read began, 0 between requests: for the headers timeout. */
+  private headStart: number;
+  /** Coarse time of the last read or write. */
+  private active: number;
+  private readonly parser: HttpParser<ClientConnection>;
+  /** Requests parsed behind `current`, answered in order. */
+  private readonly queue: Exchange[] = [];
+  /** The request whose body is being read. */
+  private reading: Exchange | undefined = undefined;
+  /** Header fields and URL of a head too long for one parser call. */
+  private headers: string[] | undefined = undefined;
+  private url = '';
+  /** No more requests are read: a request asked to close, upgraded, or the input broke. */
+  private closing = false;
+  /** Reading is paused until the server takes the request body. */
+  private bodyPaused = false;
+  /** Status of a parse error answered once the answers owed are written, or 0. */
+  private failure = 0;
+  /** An upgrade request was parsed: the parser reads no further. */
+  private upgrading = false;
+  /** The bytes after an upgrade request's head (the tunnel's first), once read; undefined before. */
+  private upgradeRest: Buffer | undefined = undefined;
+  /** The upgrade request whose tunnel waits for `upgradeRest`. */
+  private upgradeWaiting: UpgradeRequest | undefined = undefined;
+
+  constructor(
+    private readonly host: ConnectionHost,
+    readonly socket: Socket,
+    maxHeaderBytes: number,
+  ) {
+    this.clientIp = socket.remoteAddress ?? '';
+    this.localAddress = socket.localAddress;
+    this.headStart = clock;
+    this.active = clock;
+    this.parser = newParser(HTTPParser.REQUEST, maxHeaderBytes, this, callbacks);
+    (socket as ClientSocket)[CONNECTION] = this;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('drain', onDrain);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    host.connections.add(this);
+  }
+
+  /** Stamps activity (a write to the client). */
+  touch(): void {
+    this.active = clock;
+  }
+
+  /** @internal Bytes from the client. */
+  read(chunk: Buffer): void {
+    this.active = clock;
+    if (this.headStart === 0 && this.current === undefined) this.headStart = clock;
+    const result = this.parser.execute(chunk);
+    if (typeof result !== 'number') {
+      this.parseError(result);
+    } else if (this.upgrading && this.upgradeRest === undefined) {
+      // The parser stopped after an upgrade request's head: the rest is the tunnel's.
+      this.upgradeRest = chunk.subarray(result);
+      this.socket.pause();
+      const waiting = this.upgradeWaiting;
+      if (waiting !== undefined) this.tunnel(waiting, this.upgradeRest);
+    }
+  }
+
+  /** @internal Parser callback: fields of a long head. */
+  addHeaders(headers: string[], url: string): void {
+    const into = (this.headers ??= []);
+    for (const item of headers) into.push(item);
+    this.url += url;
+  }
+
+  /** @internal Parser callback: a request head. */
+  request(major: number, minor: number, headers: string[] | undefined, method: number, url: string, upgrade: boolean, keepAlive: boolean): void {
+    let raw = headers;
+    if (raw === undefined || this.headers !== undefined) {
+      raw = this.headers ?? [];
+      if (headers !== undefined) for (const item of headers) raw.push(item);
+      this.headers = undefined;
+    }
+    if (this.url !== '') {
+      url = this.url + url;
+      this.url = '';
+    }
+    this.headStart = 0;
+    if (this.closing) return;
+    const methodName = METHODS[method]!;
+    const http10 = major === 1 && minor === 0;
+    const upgradeRequest = upgrade && methodName !== 'CONNECT' ? { method: methodName, url, raw } : undefined;
+    const exchange = new Exchange(this.host.route, this, methodName, url, raw, keepAlive, http10, upgradeRequest);
+    if (!keepAlive || upgrade || exchange.refused) this.closing = true;
+    if (upgradeRequest !== undefined) this.upgrading = true;
+    this.reading = exchange;
+    if (this.current === undefined) {
+      this.current = exchange;
+      exchange.start();
+    } else {
+      this.queue.push(exchange);
+      this.socket.pause();
+    }
+  }
+
+  /** @internal Parser callback. */
+  body(chunk: Buffer): void {
+    this.reading?.requestBody(chunk);
+  }
+
+  /** @internal Parser callback. */
+  messageComplete(): void {
+    this.reading?.requestEnd();
+    this.reading = undefined;
+  }
+
+  /** The server is not taking the request body as fast as the client sends it: stop reading. */
+  pauseBody(): void {
+    this.bodyPaused = true;
+    this.socket.pause();
+  }
+
+  /** The server took the request body: read again, unless pipelined requests wait. */
+  resumeBody(): void {
+    if (!this.bodyPaused) return;
+    this.bodyPaused = false;
+    if (this.queue.length === 0 && !this.socket.destroyed) this.socket.resume();
+  }
+
+  /**
+   * `exchange` has written its whole answer; `keepAlive` when the connection stays open. Starts the next
+   * pipelined request, or waits for one.
+   */
+  answered(exchange: Exchange, keepAlive: boolean): void {
+    if (exchange !== this.current) return;
+    this.current = undefined;
+    this.active = clock;
+    if (!keepAlive) {
+      this.close();
+      return;
+    }
+    const next = this.queue.shift();
+    if (next !== undefined) {
+      this.current = next;
+      if (this.queue.length === 0 && !this.bodyPaused && this.upgradeRest === undefined) this.socket.resume();
+      next.start();
+    } else if (this.failure !== 0) {
+      this.refuse(this.failure);
+    }
+  }
+
+  /**
+   * @internal The client ended its side: as `node:http` does, requests still in flight are abandoned (the
+   * client cannot be told apart from one that went away) and the connection closes.
+   */
+  clientEnded(): void {
+    this.current?.abort();
+    this.current = undefined;
+    this.queue.length = 0;
+    this.close();
+  }
+
+  /** Starts a tunnel for an upgrade request once the bytes after its head are known. */
+  startTunnel(request: UpgradeRequest): void {
+    if (this.upgradeRest === undefined) this.upgradeWaiting = request;
+    else this.tunnel(request, this.upgradeRest);
+  }
+
+  /** Checks the timeouts at coarse time `now`: headers (408), idle keep-alive, silent in-flight; and drains. */
+  checkTimeouts(now: number, headersTimeoutMs: number, idleTimeoutMs: number, draining: boolean): void {
+    if (this.current !== undefined) {
+      if (now - this.active > idleTimeoutMs + IN_FLIGHT_GRACE_MS) this.socket.destroy();
+    } else if (draining) {
+      this.socket.destroy();
+    } else if (this.headStart !== 0) {
+      if (now - this.headStart >= headersTimeoutMs) this.refuse(408);
+    } else if (now - this.active >= idleTimeoutMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /** Whether no request is being answered (for draining). */
+  get idle(): boolean {
+    return this.current === undefined;
+  }
+
+  /** @internal The socket closed. */
+  closed(): void {
+    this.host.connections.delete(this);
+    this.current?.abort();
+    this.current = undefined;
+    this.queue.length = 0;
+    this.parser.close();
+  }
+
+  private tunnel(request: UpgradeRequest, rest: Buffer): void {
+    const socket = this.socket;
+    this.upgradeWaiting = undefined;
+    socket.off('data', onData);
+    socket.off('end', onEnd);
+    socket.off('drain', onDrain);
+    socket.off('error', onError);
+    socket.off('close', onClose);
+    this.host.connections.delete(this);
+    this.current = undefined;
+    this.parser.close();
+    proxyUpgrade(this.host.route, request, socket, rest, this.host.tunnels);
+  }
+
+  private parseError(error: ParseError): void {
+    // Bytes after a request that asked to close: that request is answered, the rest ignored.
+    if (error.code === 'HPE_CLOSED_CONNECTION') return;
+    this.socket.pause();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (this.reading !== undefined) {
+      // The request whose body was being read is broken: nothing more can be sent for it.
+      if (this.current === this.reading && this.current !== undefined) {
+        this.socket.destroy();
+        return;
+      }
+      this.queue.pop();
+    }
+    this.closing = true;
+    this.reading = undefined;
+    if (this.current === undefined) this.refuse(status);
+    else this.failure = status;
+  }
+
+  /** Answers a request the parser or the headers timeout refused, and closes. */
+  private refuse(status: number): void {
+    this.socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+    this.host.route.counts.responses[4]!++;
+    this.close();
+  }
+
+  /** Closes once what was written is flushed. */
+  private close(): void {
+    this.closing = true;
+    this.socket.destroySoon();
+  }
+}
