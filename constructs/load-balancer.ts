@@ -7,11 +7,17 @@ import { SecurityGroup } from './security-group';
 import { ServerGroup, type AddServerGroupProps } from './server-group';
 import { AlbResource, defined } from './shared/alb-resource';
 
+/** The construct id of the security group a load balancer makes when it is given none. */
+const DEFAULT_SECURITY_GROUP_ID = 'default-security-group';
+
 /** Props of a `LoadBalancer`: the model's fields, with constructs in place of ids. */
 export interface LoadBalancerProps extends Omit<LoadBalancerInput, 'name' | 'securityGroups' | 'eip'> {
   /** The load balancer's name. @default the construct id */
   readonly name?: string;
-  /** Security groups enforced at accept. @default one group, open to all, created as `<id>/default-security-group` */
+  /**
+   * Security groups enforced at accept; a connection any of them allows is accepted.
+   * @default one group, open to all, created as `<id>/default-security-group` (until `addSecurityGroup` replaces it)
+   */
   readonly securityGroups?: SecurityGroup[];
   /** An EIP makes the load balancer `public`; without one it is `intranet`. @default none */
   readonly eip?: Eip;
@@ -25,13 +31,18 @@ export class LoadBalancer extends AlbResource {
   readonly kind = 'LoadBalancer' as const;
   private readonly props: LoadBalancerProps;
   private readonly securityGroups: SecurityGroup[];
+  /** The open-to-all group made when none was given; the first `addSecurityGroup` removes it. */
+  private defaultSecurityGroup: SecurityGroup | undefined;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     this.props = props;
-    this.securityGroups = props.securityGroups?.length
-      ? [...props.securityGroups]
-      : [new SecurityGroup(this, 'default-security-group')];
+    if (props.securityGroups?.length) {
+      this.securityGroups = [...props.securityGroups];
+    } else {
+      this.defaultSecurityGroup = new SecurityGroup(this, DEFAULT_SECURITY_GROUP_ID);
+      this.securityGroups = [this.defaultSecurityGroup];
+    }
     this.validateProps();
   }
 
@@ -55,9 +66,18 @@ export class LoadBalancer extends AlbResource {
     return new BackendService(this, id, { ...props, loadBalancer: this });
   }
 
-  /** Adds a security group (at most five in all). */
+  /**
+   * Adds a security group (at most five in all). The first one added replaces the open-to-all default group,
+   * which would otherwise still allow every connection the added group refuses.
+   */
   addSecurityGroup(group: SecurityGroup): this {
+    if (this.defaultSecurityGroup) {
+      this.node.tryRemoveChild(DEFAULT_SECURITY_GROUP_ID);
+      this.securityGroups.splice(this.securityGroups.indexOf(this.defaultSecurityGroup), 1);
+      this.defaultSecurityGroup = undefined;
+    }
     this.securityGroups.push(group);
+    this.validateProps();
     return this;
   }
 

@@ -40,6 +40,32 @@ describe('constructs', () => {
     ]);
   });
 
+  it('replaces the open default security group with the first one added, so the added rules hold', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const office = new SecurityGroup(app, 'office', { ingress: [{ cidr: '192.0.2.0/24' }] });
+    const vpn = new SecurityGroup(app, 'vpn', { ingress: [{ cidr: '198.51.100.0/24' }] });
+    lb.addSecurityGroup(office).addSecurityGroup(vpn);
+    const resources = app.synth().resources;
+    expect(resources.map((r) => r.id)).to.deep.equal(['office', 'vpn', 'web']);
+    expect((resources[2] as ResourceOf<'LoadBalancer'>).spec.securityGroups).to.deep.equal(['office', 'vpn']);
+  });
+
+  it('keeps the security groups given and adds to them', () => {
+    const app = new App();
+    const office = new SecurityGroup(app, 'office', { ingress: [{ cidr: '192.0.2.0/24' }] });
+    const lb = lbIn(app, 'web', { securityGroups: [office] });
+    lb.addSecurityGroup(new SecurityGroup(app, 'vpn'));
+    expect((app.synth().resources.find((r) => r.id === 'web') as ResourceOf<'LoadBalancer'>).spec.securityGroups).to.deep.equal(['office', 'vpn']);
+  });
+
+  it('refuses a sixth security group at once', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    for (let i = 0; i < 5; i += 1) lb.addSecurityGroup(new SecurityGroup(app, `sg${i}`));
+    expect(() => lb.addSecurityGroup(new SecurityGroup(app, 'sg5'))).to.throw(ValidationError, 'web: securityGroups');
+  });
+
   it('renders lazily: a health check configured after the listener still applies', () => {
     const app = new App();
     const lb = lbIn(app);
