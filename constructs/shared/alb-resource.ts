@@ -38,9 +38,14 @@ export abstract class AlbResource extends Construct {
     if (issues.length > 0) throw new ValidationError(issues);
   }
 
-  /** The resource as the manifest takes it, with the explicit edges added by `node.addDependency`. */
+  /**
+   * The resource as the manifest takes it, with the explicit edges added by `node.addDependency`: as in
+   * aws-cdk, a dependency of this construct or of any scope above it (a plain `Construct` grouping resources,
+   * a load balancer for its listeners) is a dependency on every albkit resource at or below its target.
+   */
   toRawResource(): RawResource {
-    const dependsOn = this.node.dependencies.flatMap(resourcesWithin).map((resource) => resource.resourceId);
+    const targets = this.node.scopes.flatMap((scope) => scope.node.dependencies);
+    const dependsOn = targets.flatMap(resourcesWithin).map((resource) => resource.resourceId);
     return { id: this.resourceId, kind: this.kind, dependsOn: [...new Set(dependsOn)].sort(), spec: this.renderSpec() };
   }
 }

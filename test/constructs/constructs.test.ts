@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { Construct } from 'constructs';
 import { App, AvailabilityGroup, Eip, LoadBalancer, SecurityGroup, ValidationError, type ResourceOf } from '../../index';
 
-function lbIn(app: App, id = 'web', extra: Partial<ConstructorParameters<typeof LoadBalancer>[2]> = {}): LoadBalancer {
+function lbIn(app: Construct, id = 'web', extra: Partial<ConstructorParameters<typeof LoadBalancer>[2]> = {}): LoadBalancer {
   return new LoadBalancer(app, id, { zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' }, ...extra });
 }
 
@@ -109,6 +110,21 @@ describe('constructs', () => {
     lb.addListener('db', { protocol: 'TCP', port: 5432, backendService: backend });
     const resource = app.synth().resources.find((r) => r.id === 'web/backend');
     expect(resource?.dependsOn).to.deep.equal(['audit', 'pool', 'web']);
+  });
+
+  it('gives every resource below a scope the dependencies added to that scope', () => {
+    const app = new App();
+    const audit = new SecurityGroup(app, 'audit');
+    const site = new Construct(app, 'site');
+    const lb = lbIn(site, 'web');
+    const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 80 }] });
+    site.node.addDependency(audit);
+    const dependsOn = new Map(app.synth().resources.map((r) => [r.id, r.dependsOn]));
+    expect(dependsOn.get('site/web')).to.deep.equal(['audit', 'site/web/default-security-group']);
+    expect(dependsOn.get('site/web/servers')).to.deep.equal(['audit', 'site/web']);
+    expect(dependsOn.get('audit')).to.deep.equal([]);
+    servers.node.addDependency(new SecurityGroup(app, 'extra'));
+    expect(app.synth().resources.find((r) => r.id === 'site/web/servers')?.dependsOn).to.deep.equal(['audit', 'extra', 'site/web']);
   });
 
   it('collects every cross-resource error at synth', () => {
