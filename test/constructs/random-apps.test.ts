@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { App, createWaves, destroyWaves, LoadBalancer, SecurityGroup } from '../../index';
+import { App, createWaves, destroyWaves, LoadBalancer, referencesOf, SecurityGroup } from '../../index';
 
 type AppShape = { extraSecurityGroups: number; backends: { tcp: boolean; groups: number; listeners: number }[] }[];
 
@@ -43,8 +43,15 @@ describe('random valid apps', () => {
       fc.property(appShape, (shape) => {
         const manifest = buildApp(shape).synth();
         const order = new Map(manifest.resources.map((r, i) => [r.id, i]));
+        const kinds = new Map(manifest.resources.map((r) => [r.id, r.kind]));
         const create = new Map(createWaves(manifest.resources).flatMap((wave, i) => wave.map((id) => [id, i] as const)));
         const destroy = new Map(destroyWaves(manifest.resources).flatMap((wave, i) => wave.map((id) => [id, i] as const)));
+        // The edges are there to check: every reference is an edge, and the kinds fall into the ALB's five waves.
+        for (const resource of manifest.resources) {
+          expect(resource.dependsOn).to.include.members(referencesOf(resource.kind, resource.spec).map((ref) => ref.id));
+        }
+        const kindsByWave = createWaves(manifest.resources).map((wave) => [...new Set(wave.map((id) => kinds.get(id)))]);
+        expect(kindsByWave).to.deep.equal([['SecurityGroup'], ['LoadBalancer'], ['ServerGroup'], ['BackendService'], ['Listener']]);
         for (const resource of manifest.resources) {
           for (const dep of resource.dependsOn) {
             expect(order.get(resource.id)).to.be.greaterThan(order.get(dep) as number);
