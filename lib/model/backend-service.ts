@@ -78,7 +78,7 @@ export const BackendServiceSpec = z.strictObject({
   /** Ids of availability groups (not together with `serverGroups`). @default [] */
   availabilityGroups: z.array(ResourceRef).max(10).default([]),
   /** Cookie-insertion session persistence; HTTP only. @default disabled */
-  sessionPersistence: SessionPersistence.default({ enabled: false, cookieName: 'ALBKIT_SERVER', ttlSeconds: 0 }),
+  sessionPersistence: SessionPersistence.default(() => SessionPersistence.parse({})),
   /**
    * X-Forwarded-For (with X-Forwarded-Proto and -Port) is always added on HTTP and cannot be turned off.
    * Accepted only as `true`, for configurations that state it. @default true
@@ -87,15 +87,7 @@ export const BackendServiceSpec = z.strictObject({
   /** Send a PROXY protocol v1 header to each server; TCP only. @default false */
   proxyProtocol: z.boolean().default(false),
   /** The health check. @default enabled, with the defaults of each field */
-  healthCheck: HealthCheck.default({
-    enabled: true,
-    path: '/',
-    timeoutMs: 5000,
-    intervalMs: 3000,
-    healthyThreshold: 3,
-    unhealthyThreshold: 3,
-    statusCodes: ['2xx', '3xx'],
-  }),
+  healthCheck: HealthCheck.default(() => HealthCheck.parse({})),
 });
 export type BackendServiceSpec = z.output<typeof BackendServiceSpec>;
 export type BackendServiceInput = z.input<typeof BackendServiceSpec>;
