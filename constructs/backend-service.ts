@@ -33,6 +33,7 @@ export interface BackendServiceProps extends AddBackendServiceProps {
  */
 export class BackendService extends AlbResource {
   readonly kind = 'BackendService' as const;
+  /** The load balancer the backend service belongs to. */
   readonly loadBalancer: LoadBalancer;
   private readonly model: ModelProps;
   private readonly serverGroups: ServerGroup[];

@@ -19,6 +19,7 @@ export interface ListenerProps extends AddListenerProps {
 /** A listener: a port on the load balancer speaking HTTP, HTTPS, TCP or TLS, forwarding to a backend service. */
 export class Listener extends AlbResource {
   readonly kind = 'Listener' as const;
+  /** The load balancer the listener belongs to. */
   readonly loadBalancer: LoadBalancer;
   private readonly props: ListenerProps;
 

@@ -21,6 +21,7 @@ export interface ServerGroupProps extends AddServerGroupProps {
 /** A virtual server group: servers, each with its own address, port and weight, inside the load balancer's VPC. */
 export class ServerGroup extends AlbResource {
   readonly kind = 'ServerGroup' as const;
+  /** The load balancer the group belongs to. */
   readonly loadBalancer: LoadBalancer;
   private readonly servers: ServerProps[];
 

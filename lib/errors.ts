@@ -17,7 +17,9 @@ export function formatIssue(issue: Issue): string {
 
 /** Every problem a configuration has, reported together. */
 export class ValidationError extends Error {
+  /** The stable code to switch on. */
   readonly code = 'ALBKIT_VALIDATION';
+  /** @param issues - every problem found, each with its path and field */
   constructor(readonly issues: readonly Issue[]) {
     super(
       `${issues.length} validation error${issues.length === 1 ? '' : 's'}:\n` +

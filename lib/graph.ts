@@ -2,13 +2,17 @@
 
 /** What the graph needs of a resource. */
 export interface Node {
+  /** The node's id; unique among the nodes of one call. */
   id: string;
+  /** Ids of the nodes it must come after. */
   dependsOn: readonly string[];
 }
 
 /** A dependency cycle, such as `a -> b -> a`. */
 export class CycleError extends Error {
+  /** The stable code to switch on. */
   readonly code = 'ALBKIT_CYCLE';
+  /** @param cycle - the ids around the cycle, the first repeated at the end */
   constructor(readonly cycle: readonly string[]) {
     super(`dependency cycle: ${cycle.join(' -> ')}`);
     this.name = 'CycleError';

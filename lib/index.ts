@@ -1,4 +1,4 @@
-/** albkit's engine-neutral core and its L2 constructs, importable from the package root. */
+/** albkit's engine-neutral core: the model, validation, graph, manifest and plan (re-exported at the package root). */
 export * from './model';
 export * from './errors';
 export * from './graph';

@@ -12,10 +12,12 @@ import { resolveDefaults, resolveResource } from './resolve';
 import { ResourceIndex, type Resource } from './resource';
 import { checkRules } from './rules';
 
+/** The manifest format's version, the `apiVersion` of every manifest. */
 export const API_VERSION = 'albkit/v1';
 
 /** A validated manifest. */
 export interface Manifest {
+  /** The format's version. */
   apiVersion: typeof API_VERSION;
   /** Resources in creation order (wave by wave, ids sorted within a wave). */
   resources: Resource[];
@@ -25,9 +27,13 @@ export interface Manifest {
 
 /** A resource before validation: what constructs render and what users write by hand. */
 export interface RawResource {
+  /** The resource id: its construct path, such as `web/http`. */
   id: string;
+  /** The kind's name, such as `Listener`; checked against the known kinds. */
   kind: string;
+  /** Explicit edges: ids of resources this one must be created after. The references of its spec are added. @default [] */
   dependsOn?: string[];
+  /** The spec as the kind's schema takes it (input form: defaults may be left out). */
   spec: unknown;
 }
 

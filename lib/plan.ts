@@ -17,13 +17,18 @@ import { createWaves, destroyWaves, type Node } from './graph';
 import { KINDS, type Kind } from './model/kinds';
 import type { Resource } from './resource';
 
+/** What a plan does to one resource. */
 export type Action = 'create' | 'update' | 'replace' | 'delete';
 
+/** One step of a plan: one call to the control API. A replace is two steps, a delete and later a put. */
 export interface Step {
+  /** The action the step belongs to. */
   action: Action;
   /** What the executor does: `put` the desired resource, or `delete` the current one. */
   operation: 'put' | 'delete';
+  /** The resource id. */
   id: string;
+  /** The resource's kind: the desired one for a put, the current one for a delete. */
   kind: Kind;
   /** Top-level fields that differ (`dependsOn` included), for update and replace. */
   fields: string[];
@@ -31,6 +36,7 @@ export interface Step {
   reason?: string;
 }
 
+/** The ordered steps from the current resources to the desired ones. */
 export interface Plan {
   /** Steps in waves: every step of a wave may run once the previous waves are done. */
   waves: Step[][];
@@ -48,10 +54,15 @@ function changedFields(before: Resource, after: Resource): string[] {
   return fields;
 }
 
+/** The graph nodes of the resources whose ids are in `ids`. */
 function restrict(resources: readonly Resource[], ids: ReadonlySet<string>): Node[] {
   return resources.filter((resource) => ids.has(resource.id));
 }
 
+/**
+ * The steps that turn `current` into `desired` (both as `validateResources` returns them), in waves; see the
+ * module comment for the phases. Deterministic: ids are sorted within each wave.
+ */
 export function plan(current: readonly Resource[], desired: readonly Resource[]): Plan {
   const now = new Map(current.map((resource) => [resource.id, resource]));
   const want = new Map(desired.map((resource) => [resource.id, resource]));

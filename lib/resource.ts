@@ -1,12 +1,15 @@
 /** A resource as it appears in a manifest: id (the construct path), kind, explicit edges and spec. */
 import type { Kind, SpecOf } from './model/kinds';
 
+/** A validated, resolved resource of kind `K`. */
 export interface ResourceOf<K extends Kind> {
   /** The resource id: its construct path, such as `web/http`. */
   id: string;
+  /** Its kind. */
   kind: K;
   /** Every resource this one depends on: implied by references, plus any added explicitly. Sorted. */
   dependsOn: string[];
+  /** Its spec: parsed, defaults applied, derived defaults resolved. */
   spec: SpecOf[K];
 }
 
@@ -19,6 +22,7 @@ export class ResourceIndex {
   constructor(resources: Iterable<Resource>) {
     this.byId = new Map([...resources].map((resource) => [resource.id, resource]));
   }
+  /** The resource with this id, of any kind. */
   get(id: string): Resource | undefined {
     return this.byId.get(id);
   }
@@ -31,6 +35,7 @@ export class ResourceIndex {
   ofKind<K extends Kind>(kind: K): ResourceOf<K>[] {
     return [...this.byId.values()].filter((resource) => resource.kind === kind) as unknown as ResourceOf<K>[];
   }
+  /** Every resource, in the order given. */
   all(): Resource[] {
     return [...this.byId.values()];
   }

@@ -11,10 +11,13 @@ export type ResourceState = 'CREATING' | 'ACTIVE' | 'FAILED' | 'DELETING';
 export interface ServerStatus {
   /** `<group id>/<server name>`. */
   key: string;
+  /** The server's address. */
   address: string;
   /** The traffic port. */
   port: number;
+  /** The weight in force, 0–100. */
   weight: number;
+  /** Whether the health check counts the server healthy (always, with the check disabled). */
   healthy: boolean;
   /** Requests or connections in flight. */
   active: number;
@@ -22,6 +25,7 @@ export interface ServerStatus {
 
 /** The agent's status of a resource. */
 export interface ResourceStatus {
+  /** Where the resource is in its lifecycle. */
   state: ResourceState;
   /** Why the resource FAILED. */
   reason?: string;

@@ -27,5 +27,7 @@ export const AvailabilityGroupSpec = z
       ctx.addIssue({ code: 'custom', path: ['maxSize'], message: `must be at least minSize (${group.minSize})` });
     }
   });
+/** A AvailabilityGroup spec as validated: every default applied. */
 export type AvailabilityGroupSpec = z.output<typeof AvailabilityGroupSpec>;
+/** A AvailabilityGroup spec as users write it: fields with defaults may be left out. */
 export type AvailabilityGroupInput = z.input<typeof AvailabilityGroupSpec>;

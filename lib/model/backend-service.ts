@@ -89,7 +89,9 @@ export const BackendServiceSpec = z.strictObject({
   /** The health check. @default enabled, with the defaults of each field */
   healthCheck: HealthCheck.default(() => HealthCheck.parse({})),
 });
+/** A BackendService spec as validated: every default applied. */
 export type BackendServiceSpec = z.output<typeof BackendServiceSpec>;
+/** A BackendService spec as users write it: fields with defaults may be left out. */
 export type BackendServiceInput = z.input<typeof BackendServiceSpec>;
 
 /** True when an HTTP status code matches one of the patterns (`200`, `2xx`, `200-299`). */

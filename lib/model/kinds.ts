@@ -11,6 +11,7 @@ import { LoadBalancerSpec } from './load-balancer';
 import { SecurityGroupSpec } from './security-group';
 import { ServerGroupSpec } from './server-group';
 
+/** The component kinds, in the order their resources are created. */
 export const KIND_NAMES = [
   'SecurityGroup',
   'Eip',
@@ -20,7 +21,9 @@ export const KIND_NAMES = [
   'BackendService',
   'Listener',
 ] as const;
+/** A component kind: `SecurityGroup`, `Eip`, …, `Listener`. */
 export type Kind = (typeof KIND_NAMES)[number];
+/** The schema of a kind name. */
 export const Kind = z.enum(KIND_NAMES);
 
 /** The spec type of each kind. */
@@ -44,7 +47,9 @@ export interface Reference {
   kind: Kind;
 }
 
+/** What the model knows of one kind. */
 export interface KindInfo<K extends Kind> {
+  /** The kind's name. */
   kind: K;
   /** The spec schema. */
   schema: z.ZodType<SpecOf[K]>;
@@ -56,12 +61,14 @@ export interface KindInfo<K extends Kind> {
   references(spec: SpecOf[K]): Reference[];
 }
 
+/** The references a field holding one id or a list of ids makes to resources of `kind`. */
 function refs(field: string, kind: Kind, ids: readonly string[] | string | undefined): Reference[] {
   if (ids === undefined) return [];
   if (typeof ids === 'string') return [{ field, id: ids, kind }];
   return ids.map((id, index) => ({ field: `${field}[${index}]`, id, kind }));
 }
 
+/** Every kind's schema, collection, replace fields and references. */
 export const KINDS: { [K in Kind]: KindInfo<K> } = {
   SecurityGroup: {
     kind: 'SecurityGroup',

@@ -37,7 +37,9 @@ export const ListenerSpec = z.strictObject({
   /** Idle connection timeout, 1–86400 s. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */
   idleTimeoutSeconds: z.number().int().min(1).max(86400).optional(),
 });
+/** A Listener spec as validated: every default applied. */
 export type ListenerSpec = z.output<typeof ListenerSpec>;
+/** A Listener spec as users write it: fields with defaults may be left out. */
 export type ListenerInput = z.input<typeof ListenerSpec>;
 
 /** The backend protocol each listener protocol needs: HTTP/HTTPS → HTTP, TCP/TLS → TCP. */

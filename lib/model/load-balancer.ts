@@ -24,7 +24,9 @@ export const LoadBalancerSpec = z.strictObject({
   /** Id of the EIP; with one the load balancer is `public`, without one `intranet`. @default none */
   eip: ResourceRef.optional(),
 });
+/** A LoadBalancer spec as validated: every default applied. */
 export type LoadBalancerSpec = z.output<typeof LoadBalancerSpec>;
+/** A LoadBalancer spec as users write it: fields with defaults may be left out. */
 export type LoadBalancerInput = z.input<typeof LoadBalancerSpec>;
 
 /** `public` with an EIP, `intranet` without. */

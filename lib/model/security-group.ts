@@ -27,5 +27,7 @@ export const SecurityGroupSpec = z.strictObject({
   /** Rules that allow connections; a connection no rule allows is closed at once. @default one rule open to all */
   ingress: z.array(IngressRule).max(100).default([OPEN_INGRESS]),
 });
+/** A SecurityGroup spec as validated: every default applied. */
 export type SecurityGroupSpec = z.output<typeof SecurityGroupSpec>;
+/** A SecurityGroup spec as users write it: fields with defaults may be left out. */
 export type SecurityGroupInput = z.input<typeof SecurityGroupSpec>;

@@ -23,7 +23,9 @@ export const ServerGroupSpec = z.strictObject({
   /** The servers. @default [] */
   servers: z.array(Server).max(1000).default([]),
 });
+/** A ServerGroup spec as validated: every default applied. */
 export type ServerGroupSpec = z.output<typeof ServerGroupSpec>;
+/** A ServerGroup spec as users write it: fields with defaults may be left out. */
 export type ServerGroupInput = z.input<typeof ServerGroupSpec>;
 
 /** The name a server goes by: its own, or `<address>:<port>`. */
