@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssue, zodIssues, type Manifest } from '../../lib';
+import { DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { ControlClient } from '../../runtime/deploy/client';
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
@@ -8,6 +9,9 @@ import { resolveTarget, TargetError } from '../../runtime/deploy/target';
 import { EXIT } from '../exit';
 import { loadManifest } from '../load';
 import { renderPlan } from './plan';
+
+/** The default of `--timeout` (deploy, destroy, up): seconds each step may take to become ACTIVE or gone. */
+export const DEFAULT_TIMEOUT_SECONDS = '120';
 
 /** The options `albkit deploy` and `albkit destroy` share. */
 export interface DeployCliOptions {
@@ -47,10 +51,10 @@ export function deployOptions(command: Command): Command {
   return stackOptions(command.argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)'))
     .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else <state-dir>/endpoint)')
     .option('--token-file <file>', 'the bearer token file (default: ALBKIT_TOKEN, else <state-dir>/token)')
-    .option('--state-dir <dir>', 'where a local agent keeps its endpoint and token files', '.albkit')
+    .option('--state-dir <dir>', 'where a local agent keeps its endpoint and token files', DEFAULT_STATE_DIR)
     .option('--dry-run', 'print the plan and change nothing')
     .option('--json', 'one JSON object per event on stdout')
-    .option('--timeout <seconds>', 'how long each step may take to become ACTIVE (or gone)', '120');
+    .option('--timeout <seconds>', 'how long each step may take to become ACTIVE (or gone)', DEFAULT_TIMEOUT_SECONDS);
 }
 
 /** Runs deploy or destroy for the CLI: picks the reporter, maps the outcome to the exit code. */

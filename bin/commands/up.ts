@@ -7,7 +7,7 @@ import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
 import { EXIT } from '../exit';
 import { loadManifest } from '../load';
 import { agentOptions, runAgent, type AgentCliOptions } from './agent';
-import { stackOptions, stackProblem } from './deploy';
+import { DEFAULT_TIMEOUT_SECONDS, stackOptions, stackProblem } from './deploy';
 
 /** Options of `albkit up`. */
 export interface UpOptions extends AgentCliOptions {
@@ -63,7 +63,7 @@ export function register(program: Command): void {
         .command('up')
         .description('run an agent and deploy an app or manifest to it, in one process; Ctrl-C stops it')
         .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)')
-        .option('--timeout <seconds>', 'how long each resource may take to become ACTIVE', '120'),
+        .option('--timeout <seconds>', 'how long each resource may take to become ACTIVE', DEFAULT_TIMEOUT_SECONDS),
     ),
   ).action(async (input: string, options: UpOptions) => {
     const manifest = await loadManifest(input);

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { listenerUrls, runUp } from '../../bin/commands/up';
 import { loadManifest } from '../../bin/load';
-import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS } from '../../runtime/agent';
+import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS } from '../../runtime/agent-defaults';
 import { startEchoBackend, startHttpBackend, type DemoBackend } from './demo-backend';
 
 const root = join(__dirname, '..', '..', '..');
