@@ -21,9 +21,11 @@ import {
   type Resource,
   type ResourceStatus,
 } from '../../lib';
+import { etagOf } from '../deploy/precondition';
 import type { FileStore } from '../store/file-store';
 import { Owner } from '../store/owner';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
+import { checkConditions, type Conditions } from './conditional';
 import type { DataPlanePort } from './data-plane-port';
 import { conflict, invalid, notFound } from './errors';
 import type { Reconciler } from './reconciler';
@@ -52,6 +54,8 @@ export interface Representation {
   spec: Resource['spec'];
   status: ResourceStatus;
   generation: number;
+  /** The version of the resource (generation and owner), for `If-Match` on a later PUT or DELETE. */
+  etag: string;
 }
 
 /** The longest wait of `watch` (`GET /v1/<collection>/<id>?wait=`). */
@@ -99,11 +103,13 @@ export class Controller {
 
   /**
    * Creates or updates a resource. Resolves with the representation and whether it was created; rejects with
-   * an `ApiError` (400 invalid, 409 out of order or a replace-only change) leaving the state untouched.
+   * an `ApiError` (400 invalid, 409 out of order or a replace-only change, 412 when `conditions` fail) leaving
+   * the state untouched.
    */
-  async put(kind: Kind, id: string, body: unknown): Promise<{ created: boolean; resource: Representation }> {
+  async put(kind: Kind, id: string, body: unknown, conditions: Conditions = {}): Promise<{ created: boolean; resource: Representation }> {
     const { candidate, order, owner } = this.check(kind, id, body);
     const existing = this.state.resources.find((r) => r.id === id);
+    checkConditions(kind, id, existing, conditions);
     if (existing && sameContent(existing, candidate)) {
       // A new owner alone is bookkeeping: stored, but no operation, no new generation, nothing for the data plane.
       if (owner !== undefined && owner !== existing.owner) {
@@ -120,9 +126,10 @@ export class Controller {
     return { created: existing === undefined, resource: this.represent(stored) };
   }
 
-  /** Starts deleting a resource; 404 when absent, 409 while another resource depends on it. */
-  async delete(kind: Kind, id: string): Promise<Representation> {
+  /** Starts deleting a resource; 404 when absent, 409 while another resource depends on it, 412 when `conditions` fail. */
+  async delete(kind: Kind, id: string, conditions: Conditions = {}): Promise<Representation> {
     const resource = this.find(kind, id);
+    checkConditions(kind, id, resource, conditions);
     if (resource.state !== 'DELETING') {
       const dependent = this.state.resources.find((r) => r.dependsOn.includes(id));
       if (dependent) {
@@ -266,7 +273,7 @@ export class Controller {
     if (resource.kind === 'LoadBalancer') status.type = loadBalancerType(resource.spec as { eip?: string });
     if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
     const { id, kind, owner, dependsOn, spec, generation } = resource;
-    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec, status, generation };
+    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec, status, generation, etag: etagOf(resource) };
   }
 }
 

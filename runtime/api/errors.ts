@@ -2,7 +2,7 @@
 import type { Issue } from '../../lib';
 
 /** The error codes clients switch on (`INTERNAL`: a bug in the agent, 500; see its log). */
-export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'INTERNAL';
+export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 400,
@@ -10,12 +10,13 @@ const STATUS: Record<ApiErrorCode, number> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
   INTERNAL: 500,
 };
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
 export class ApiError extends Error {
-  /** The HTTP status: 400, 401, 404, 409, or another 4xx for `BAD_REQUEST` (413, 415). */
+  /** The HTTP status: 400, 401, 404, 409, 412, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,

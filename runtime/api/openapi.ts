@@ -17,12 +17,31 @@ const errors = {
   401: { description: 'Missing or wrong bearer token', ...json(ref('Error')) },
   404: { description: 'No such resource', ...json(ref('Error')) },
   409: { description: 'Out of order: a dependency is missing or not ACTIVE, dependents exist, or a replace-only field changed', ...json(ref('Error')) },
+  412: { description: 'If-Match or If-None-Match failed: the resource is not the version the request expects; nothing was changed', ...json(ref('Error')) },
 };
+
+/** `If-Match` and `If-None-Match` on writes: the compare-and-swap on a resource's etag. */
+const conditions = [
+  {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'Write only if the resource exists with one of these etags (`*`: exists at all)',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: '`*`: write only if the resource does not exist (or: only if its etag is none of these)',
+    schema: { type: 'string' },
+  },
+];
 
 function representation(kind: string): Record<string, unknown> {
   return {
     type: 'object',
-    required: ['id', 'kind', 'dependsOn', 'spec', 'status', 'generation'],
+    required: ['id', 'kind', 'dependsOn', 'spec', 'status', 'generation', 'etag'],
     properties: {
       id: { type: 'string' },
       kind: { const: kind },
@@ -31,6 +50,7 @@ function representation(kind: string): Record<string, unknown> {
       spec: ref(`${kind}Spec`),
       status: ref('Status'),
       generation: { type: 'integer', minimum: 1 },
+      etag: { type: 'string', description: 'The version (generation and owner), also the ETag header; send it in If-Match to write only that version' },
     },
   };
 }
@@ -66,6 +86,7 @@ function kindPaths(kind: (typeof KIND_NAMES)[number]): Record<string, unknown> {
       put: {
         tags,
         summary: `Create or update a ${kind}`,
+        parameters: conditions,
         requestBody: {
           required: true,
           ...json({ type: 'object', required: ['spec'], additionalProperties: false, properties: { spec: ref(`${kind}Spec`), dependsOn: { type: 'array', items: { type: 'string' } }, owner: ref('Owner') } }),
@@ -75,7 +96,8 @@ function kindPaths(kind: (typeof KIND_NAMES)[number]): Record<string, unknown> {
       delete: {
         tags,
         summary: `Delete a ${kind}`,
-        responses: { 200: { description: 'Being deleted (state DELETING)', ...json(ref(kind)) }, 401: errors[401], 404: errors[404], 409: errors[409] },
+        parameters: [conditions[0]],
+        responses: { 200: { description: 'Being deleted (state DELETING)', ...json(ref(kind)) }, 401: errors[401], 404: errors[404], 409: errors[409], 412: errors[412] },
       },
     },
   };
@@ -112,7 +134,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST', 'INTERNAL'] },
+            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST', 'PRECONDITION_FAILED', 'INTERNAL'] },
             message: { type: 'string' },
             issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } } },
           },

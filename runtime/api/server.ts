@@ -7,6 +7,7 @@ import { StackName, stackOwner } from '../deploy/stack';
 import type { AgentMetrics } from '../metrics';
 import { Owner } from '../store/owner';
 import { bearerChecker } from './auth';
+import { conditionsOf } from './conditional';
 import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid } from './errors';
 import type { ManifestRunner } from './manifest-run';
@@ -107,19 +108,24 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
     items: controller.list(kindOf(request.params.collection)),
   }));
-  app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) => {
+  app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
     const kind = kindOf(request.params.collection);
     const { wait } = queryOf(ResourceReadQuery, request.query);
-    return wait === undefined ? controller.get(kind, request.params.id) : controller.watch(kind, request.params.id, wait);
-  });
-  app.put('/v1/:collection/:id', { bodyLimit: RESOURCE_BODY_LIMIT }, async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
-    const { created, resource } = await controller.put(kindOf(request.params.collection), request.params.id, request.body);
-    void reply.status(created ? 201 : 200);
+    const resource = wait === undefined ? controller.get(kind, request.params.id) : await controller.watch(kind, request.params.id, wait);
+    void reply.header('etag', resource.etag);
     return resource;
   });
-  app.delete('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>) =>
-    controller.delete(kindOf(request.params.collection), request.params.id),
-  );
+  app.put('/v1/:collection/:id', { bodyLimit: RESOURCE_BODY_LIMIT }, async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
+    const kind = kindOf(request.params.collection);
+    const { created, resource } = await controller.put(kind, request.params.id, request.body, conditionsOf(request.headers));
+    void reply.status(created ? 201 : 200).header('etag', resource.etag);
+    return resource;
+  });
+  app.delete('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
+    const resource = await controller.delete(kindOf(request.params.collection), request.params.id, conditionsOf(request.headers));
+    void reply.header('etag', resource.etag);
+    return resource;
+  });
   return app;
 }
 

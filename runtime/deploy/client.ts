@@ -2,6 +2,7 @@
 import { KIND_NAMES, KINDS, type Kind, type Resource } from '../../lib';
 import type { Representation } from '../api/controller';
 import type { LiveResource } from './live-plan';
+import { preconditionHeaders, type Precondition } from './precondition';
 
 /** A refusal or failure from the control API, with its status and error code (`CONFLICT`, `VALIDATION`…). */
 export class ControlApiError extends Error {
@@ -44,16 +45,19 @@ export class ControlClient {
     }
   }
 
-  /** Creates or updates a resource; with `owner`, the resource is owned by it from then on. */
-  put(resource: Pick<Resource, 'id' | 'kind' | 'spec' | 'dependsOn'>, owner?: string): Promise<Representation> {
+  /**
+   * Creates or updates a resource; with `owner`, the resource is owned by it from then on. With a
+   * `precondition`, the agent refuses (412, `PRECONDITION_FAILED`) when the resource is not as expected.
+   */
+  put(resource: Pick<Resource, 'id' | 'kind' | 'spec' | 'dependsOn'>, owner?: string, precondition?: Precondition): Promise<Representation> {
     const body = { spec: resource.spec, dependsOn: resource.dependsOn, ...(owner === undefined ? {} : { owner }) };
-    return this.request('PUT', resourcePath(resource.kind, resource.id), body);
+    return this.request('PUT', resourcePath(resource.kind, resource.id), body, preconditionHeaders(precondition));
   }
 
-  /** Starts deleting a resource; false when it was already gone. */
-  async delete(kind: Kind, id: string): Promise<boolean> {
+  /** Starts deleting a resource; false when it was already gone. A `precondition` as for `put`. */
+  async delete(kind: Kind, id: string, precondition?: Precondition): Promise<boolean> {
     try {
-      await this.request('DELETE', resourcePath(kind, id));
+      await this.request('DELETE', resourcePath(kind, id), undefined, preconditionHeaders(precondition));
       return true;
     } catch (error) {
       if (error instanceof ControlApiError && error.status === 404) return false;
@@ -70,18 +74,19 @@ export class ControlClient {
       items.map((item) => ({
         resource: { id: item.id, kind: item.kind, dependsOn: item.dependsOn, spec: item.spec } as Resource,
         state: item.status.state,
+        etag: item.etag,
         ...(item.owner === undefined ? {} : { owner: item.owner }),
       })),
     );
   }
 
-  /** A JSON request; throws `ControlApiError` for any status but 2xx. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A JSON request (with `headers` added); throws `ControlApiError` for any status but 2xx. */
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.endpoint}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...headers, authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -6,7 +6,7 @@
  * the job: what is already ACTIVE is not touched again.
  */
 import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
-import type { ControlClient } from './client';
+import { ControlApiError, type ControlClient } from './client';
 import { livePlan, type LiveResource } from './live-plan';
 import { poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
@@ -72,22 +72,31 @@ async function execute(client: ControlClient, plan: Plan, scope: StackScope, des
   const started = Date.now();
   emit({ type: 'plan', plan, dryRun: options.dryRun === true, ...(adopted.length > 0 ? { adopt: adopted } : {}) });
   if (options.dryRun) return { ok: true, plan, adopted };
-  await adopt(client, scope.foreign, owner, emit);
+  const etags = new Map(scope.owned.flatMap((l) => (l.etag === undefined ? [] : [[l.resource.id, l.etag] as const])));
+  await adopt(client, scope.foreign, owner, etags, emit);
   if (isEmptyPlan(plan)) {
     emit({ type: 'end', ok: true, plan, ms: Date.now() - started });
     return { ok: true, plan, adopted };
   }
-  const result = await runPlan(client, plan, { desired, owner }, options);
+  const result = await runPlan(client, plan, { desired, owner, etags }, options);
   emit({ type: 'end', ok: result.ok, plan, ms: Date.now() - started, ...(result.message ? { message: result.message } : {}) });
   return { ...result, plan, adopted };
 }
 
-/** Takes ownership first: the resource put again as the agent has it, with the stack's owner (no data-plane change). */
-async function adopt(client: ControlClient, foreign: readonly LiveResource[], owner: string, emit: (event: RunEvent) => void): Promise<void> {
-  for (const { resource, owner: from } of foreign) {
-    await client.put(resource, owner).catch((error: Error) => {
-      throw new Error(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}`);
+/**
+ * Takes ownership first: the resource put again as the agent has it, with the stack's owner (no data-plane
+ * change), only if it is still the version read (compare-and-swap on its etag): when another deploy or tool
+ * changed or took it meanwhile, the adoption fails and nothing of this deploy's plan runs. `etags` is updated
+ * with each adopted resource's new version.
+ */
+async function adopt(client: ControlClient, foreign: readonly LiveResource[], owner: string, etags: Map<string, string>, emit: (event: RunEvent) => void): Promise<void> {
+  for (const { resource, owner: from, etag } of foreign) {
+    const taken = await client.put(resource, owner, etag === undefined ? undefined : { ifMatch: etag }).catch((error: Error) => {
+      const raced = error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED';
+      const advice = raced ? ' (another deploy or tool changed it after this deploy read it; run the deploy again to plan on what is there now)' : '';
+      throw new Error(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}${advice}`);
     });
+    etags.set(resource.id, taken.etag);
     emit({ type: 'adopt', id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) });
   }
 }

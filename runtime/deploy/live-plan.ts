@@ -14,6 +14,8 @@ export interface LiveResource {
   state: ResourceState;
   /** Who manages it (`deploy/<stack>`, `terraform`…); absent when unowned. */
   owner?: string;
+  /** The version read (the agent's etag), for the precondition of a write planned on it; absent: none. */
+  etag?: string;
 }
 
 /** The plan from the live resources (none DELETING) to the desired ones. */

@@ -1,11 +1,14 @@
 /**
  * Runs a plan against an agent the way a cloud deployment tool does: wave by wave, the steps of a wave in
  * parallel, each put followed by waiting until ACTIVE (unless its answer already is) and each delete by
- * waiting until gone, stopping at the first wave with a failure. Waits are long polls (`GET ?wait=`).
+ * waiting until gone, stopping at the first wave with a failure. Waits are long polls (`GET ?wait=`). Each
+ * write carries the precondition of the version it was planned on (`stepPrecondition`), so a resource another
+ * run changed meanwhile fails the step (412) instead of being overwritten.
  */
 import type { Plan, Resource, Step } from '../../lib';
 import type { Representation } from '../api/controller';
 import { ControlApiError, type ControlClient } from './client';
+import { stepPrecondition } from './precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
 export interface Adoption {
@@ -56,6 +59,8 @@ export class StepError extends Error {
 export interface RunTarget {
   desired: ReadonlyMap<string, Resource>;
   owner?: string;
+  /** The etag of each resource as read when planning; a write then requires that version (absent: no check). */
+  etags?: ReadonlyMap<string, string>;
 }
 
 /** Runs the waves; resolves true when every step succeeded. */
@@ -85,8 +90,16 @@ export async function runPlan(client: ControlClient, plan: Plan, target: RunTarg
 async function runStep(client: ControlClient, step: Step, target: RunTarget, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const wait = (): number => Math.min(LONG_POLL_MS, Math.max(0, deadline - Date.now()));
+  const precondition = target.etags === undefined ? undefined : stepPrecondition(step, target.etags);
   if (step.operation === 'delete') {
-    if (!(await client.delete(step.kind, step.id))) return;
+    let deleting: boolean;
+    try {
+      deleting = await client.delete(step.kind, step.id, precondition);
+    } catch (error) {
+      if (error instanceof ControlApiError) throw new StepError(step, `${error.code}: ${error.message}`);
+      throw error;
+    }
+    if (!deleting) return;
     await poll(deadline, async () => {
       const current = await client.get(step.kind, step.id, wait());
       return current === undefined ? 'gone' : undefined;
@@ -97,7 +110,7 @@ async function runStep(client: ControlClient, step: Step, target: RunTarget, tim
   if (!resource) throw new StepError(step, 'is not in the desired manifest');
   let answer: Representation;
   try {
-    answer = await client.put(resource, target.owner);
+    answer = await client.put(resource, target.owner, precondition);
   } catch (error) {
     if (error instanceof ControlApiError) throw new StepError(step, `${error.code}: ${error.message}`);
     throw error;
