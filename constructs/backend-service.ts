@@ -54,15 +54,17 @@ export class BackendService extends AlbResource {
     return this.model.protocol;
   }
 
-  /** Sends traffic to a virtual server group as well. */
+  /** Sends traffic to a virtual server group as well (at most ten). */
   addServerGroup(group: ServerGroup): this {
     this.serverGroups.push(group);
+    this.validateProps();
     return this;
   }
 
-  /** Sends traffic to an availability group as well. */
+  /** Sends traffic to an availability group as well (at most ten). */
   addAvailabilityGroup(group: AvailabilityGroup): this {
     this.availabilityGroups.push(group);
+    this.validateProps();
     return this;
   }
 
@@ -73,9 +75,12 @@ export class BackendService extends AlbResource {
     return this;
   }
 
-  /** Turns on cookie-insertion session persistence (HTTP/HTTPS listeners only). */
+  /**
+   * Turns on cookie-insertion session persistence (HTTP/HTTPS listeners only); options not given keep their
+   * current values.
+   */
   enableSessionPersistence(options: Omit<SessionPersistenceProps, 'enabled'> = {}): this {
-    this.model.sessionPersistence = { ...options, enabled: true };
+    this.model.sessionPersistence = { ...this.model.sessionPersistence, ...options, enabled: true };
     this.validateProps();
     return this;
   }

@@ -81,6 +81,25 @@ describe('constructs', () => {
     expect(spec.sessionPersistence).to.deep.equal({ enabled: true, cookieName: 'ALBKIT_SERVER', ttlSeconds: 300 });
   });
 
+  it('turns session persistence on keeping the cookie settings already given', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 80 }] });
+    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 80, serverGroups: [servers], sessionPersistence: { cookieName: 'SHOP', ttlSeconds: 60 } });
+    backend.enableSessionPersistence({ ttlSeconds: 600 });
+    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: backend });
+    const spec = (app.synth().resources.find((r) => r.id === 'web/backend') as ResourceOf<'BackendService'>).spec;
+    expect(spec.sessionPersistence).to.deep.equal({ enabled: true, cookieName: 'SHOP', ttlSeconds: 600 });
+  });
+
+  it('refuses an eleventh server group on a backend service at once', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const groups = Array.from({ length: 11 }, (_, i) => lb.addServerGroup(`g${i}`));
+    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 80, serverGroups: groups.slice(0, 10) });
+    expect(() => backend.addServerGroup(groups[10] as (typeof groups)[number])).to.throw(ValidationError, 'web/backend: serverGroups');
+  });
+
   it('throws at once for a prop wrong on its own, naming the construct path and field', () => {
     const app = new App();
     const lb = lbIn(app);
