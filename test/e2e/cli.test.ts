@@ -37,8 +37,14 @@ describe('albkit CLI', function () {
 
   it('graph prints the waves as text, dot and mermaid', () => {
     expect(albkit('graph', QUICKSTART).stdout).to.match(/create:\n {2}wave 1: web-eip \(Eip\), web\/default-security-group \(SecurityGroup\)\n {2}wave 2: web \(LoadBalancer\)/);
-    expect(albkit('graph', QUICKSTART, '--format', 'dot').stdout).to.include('"web" -> "web/servers";');
-    expect(albkit('graph', QUICKSTART, '--format', 'mermaid').stdout).to.match(/^graph LR\n/);
+    // The quickstart's 12 edges, each drawn from the dependency to its dependent.
+    const dot = albkit('graph', QUICKSTART, '--format', 'dot').stdout;
+    expect(dot).to.include('"web" -> "web/servers";').and.include('"web/web-backend" -> "web/http";').and.include('"web-eip" -> "web";');
+    expect(dot.match(/ -> /g)).to.have.length(12);
+    const mermaid = albkit('graph', QUICKSTART, '--format', 'mermaid').stdout;
+    expect(mermaid).to.match(/^graph LR\n {2}r0\["web-eip \(Eip\)"\]\n/);
+    expect(mermaid).to.include('  r2["web (LoadBalancer)"]\n').and.include('  r2 --> r3\n').and.include('  r6 --> r7\n');
+    expect(mermaid.match(/ --> /g)).to.have.length(12);
   });
 
   it('synth writes the same manifest bytes twice, and validate accepts it', () => {
@@ -72,6 +78,13 @@ describe('albkit CLI', function () {
     const bad = albkit('validate', join(dir, 'bad.json'));
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.match(/bad\.json is not valid JSON/);
+  });
+
+  it('validate exits 1 for a manifest with a wrong field, naming the resource and field', () => {
+    writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ apiVersion: 'albkit/v1', resources: [{ id: 'ip', kind: 'Eip', spec: { address: '10.0.0.300' } }] }));
+    const { status, stderr } = albkit('validate', join(dir, 'wrong.json'));
+    expect(status).to.equal(1);
+    expect(stderr).to.equal('1 validation error:\n  ip: address: must be an IPv4 address such as 10.0.0.1\n');
   });
 
   it('exits 2 on wrong usage', () => {
