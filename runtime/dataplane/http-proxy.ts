@@ -11,6 +11,7 @@
  * the same write as the first body bytes (or the end of the read that brought it).
  */
 import { STATUS_CODES } from 'node:http';
+import { holdWrites } from './http-batch';
 import type { ClientConnection } from './http-connection';
 import {
   buildResponseHead,
@@ -128,6 +129,7 @@ const COALESCE_BYTES = 16384;
  */
 function writeFramed(conn: ClientConnection, before: string, chunk: Buffer, after: string): boolean {
   const socket = conn.socket;
+  holdWrites(socket);
   if (chunk.length > COALESCE_BYTES) {
     socket.cork();
     socket.write(before, 'latin1');
@@ -307,18 +309,24 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     conn.touch();
     if (this.framing === Framing.Chunked) return writeFramed(conn, `${this.takeHead()}${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
     if (this.pendingHead !== '') return writeFramed(conn, this.takeHead(), chunk, '');
+    holdWrites(conn.socket);
     return conn.socket.write(chunk);
   }
 
   onComplete(): void {
     this.finish();
     const end = this.framing === Framing.Chunked ? `${this.takeHead()}0\r\n\r\n` : this.takeHead();
-    if (end !== '') this.conn.socket.write(end, 'latin1');
+    if (end !== '') {
+      holdWrites(this.conn.socket);
+      this.conn.socket.write(end, 'latin1');
+    }
     this.conn.answered(this, this.keepAliveAfter);
   }
 
   flush(): void {
-    if (this.pendingHead !== '') this.conn.socket.write(this.takeHead(), 'latin1');
+    if (this.pendingHead === '') return;
+    holdWrites(this.conn.socket);
+    this.conn.socket.write(this.takeHead(), 'latin1');
   }
 
   onError(error: NodeJS.ErrnoException): void {
@@ -377,6 +385,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   private answer(status: number): void {
     const { head, body } = ANSWERS.get(status)!;
     const keepAlive = this.mayKeepAlive();
+    holdWrites(this.conn.socket);
     this.conn.socket.write(`${head}date: ${httpDate()}\r\n${keepAlive ? this.route.keepAliveLines : CLOSE_LINE}\r\n${body}`, 'latin1');
     this.route.counts.responses[(status / 100) | 0]!++;
     this.conn.answered(this, keepAlive);

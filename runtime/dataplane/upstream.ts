@@ -8,6 +8,7 @@
  * Errors carry a `code`: the socket's (`ECONNREFUSED`, `ECONNRESET`…) or one of `UPSTREAM_ERRORS`.
  */
 import net from 'node:net';
+import { holdWrites } from './http-batch';
 import { HTTPParser, newParser, type HttpParser, type ParserCallbacks } from './http-parser';
 
 /** Codes of the failures this client detects itself. */
@@ -171,6 +172,7 @@ class UpstreamConnection {
       this.phase = Phase.Waiting;
       this.socket.setTimeout(request.timeoutMs);
     }
+    holdWrites(this.socket);
     this.socket.write(request.head, 'latin1');
     this.requestSent = !request.hasBody;
   }
@@ -182,6 +184,7 @@ class UpstreamConnection {
   writeBody(chunk: Buffer): boolean {
     const request = this.request;
     if (request === undefined) return true;
+    holdWrites(this.socket);
     if (!request.chunked) return this.socket.write(chunk);
     this.socket.cork();
     this.socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
