@@ -8,7 +8,8 @@ export type Algorithm = z.output<typeof Algorithm>;
 /** A normal status code: `200`, a class such as `2xx`, or a range such as `200-299`. */
 export const StatusCodePattern = z
   .string()
-  .regex(/^([1-5]\d\d|[1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, 'must be a code (200), a class (2xx) or a range (200-299)');
+  .regex(/^([1-5]\d\d|[1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, 'must be a code (200), a class (2xx) or a range (200-299)')
+  .refine((pattern) => !pattern.includes('-') || pattern.slice(0, 3) <= pattern.slice(4), 'a range must run from its lower code to its higher');
 
 /** Cookie-insertion session persistence (HTTP/HTTPS only). */
 export const SessionPersistence = z.strictObject({

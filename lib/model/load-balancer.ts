@@ -4,7 +4,11 @@ import { Cidr, Ipv4, ResourceRef, Zone } from './common';
 /** A load balancer instance: where its listeners live and which addresses they bind. */
 export const LoadBalancerSpec = z.strictObject({
   /** The load balancer's name. @default the construct id */
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"'),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" and "-", starting with a letter or digit'),
   /** The zone(s) it runs in: one or two. Changing them replaces the load balancer. */
   zones: z.array(Zone).min(1).max(2),
   /** The VPC. Changing it replaces the load balancer. */
