@@ -1,5 +1,5 @@
 import { Construct, type IConstruct } from 'constructs';
-import { parseSpec, ValidationError, type Kind, type RawResource } from '../../lib';
+import { parseSpec, PARSE_OPTIONS, ResourceRef, ValidationError, zodIssues, type Kind, type RawResource } from '../../lib';
 
 const RESOURCE = Symbol.for('albkit.AlbResource');
 
@@ -16,9 +16,12 @@ export abstract class AlbResource extends Construct {
   /** The component kind this construct synthesizes. */
   abstract readonly kind: Kind;
 
+  /** Throws at once when the construct path is not a valid resource id (letters, digits, `.`, `_`, `-`, `/`). */
   constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, RESOURCE, { value: true });
+    const path = ResourceRef.safeParse(this.node.path, PARSE_OPTIONS);
+    if (!path.success) throw new ValidationError(zodIssues(this.node.path, path.error, ['id']));
   }
 
   /** The resource id: the construct path, such as `web/http`. */

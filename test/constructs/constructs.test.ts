@@ -100,6 +100,10 @@ describe('constructs', () => {
     expect(() => backend.addServerGroup(groups[10] as (typeof groups)[number])).to.throw(ValidationError, 'web/backend: serverGroups');
   });
 
+  it('throws at once for a construct id that cannot be a resource id', () => {
+    expect(() => lbIn(new App(), 'web lb')).to.throw(ValidationError, 'web lb: id: must be a resource id');
+  });
+
   it('throws at once for a prop wrong on its own, naming the construct path and field', () => {
     const app = new App();
     const lb = lbIn(app);
