@@ -119,8 +119,9 @@ export class ClientConnection {
   ) {
     this.clientIp = socket.remoteAddress ?? '';
     this.localAddress = socket.localAddress;
-    this.headStart = clock;
-    this.active = clock;
+    // The precise time once per connection: the headers timeout of a first request counts from here.
+    this.headStart = tick();
+    this.active = this.headStart;
     this.parser = newParser(HTTPParser.REQUEST, maxHeaderBytes, this, callbacks);
     (socket as ClientSocket)[CONNECTION] = this;
     socket.on('data', onData);
