@@ -1,7 +1,7 @@
 /**
- * `albkit destroy` returns only once every listener port stopped accepting: right after it exits, a connect to
- * each port on each address is refused, cycle after cycle, while a connection opened before the destroy may
- * still drain.
+ * `albkit destroy` (and a `PUT /v1/manifest` that drops listeners) returns only once every listener port
+ * stopped accepting: right after it exits, a connect to each port on each address is refused, cycle after
+ * cycle, while a connection opened before the destroy may still drain.
  */
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -85,5 +85,19 @@ describe('albkit destroy: listener ports closed when it returns', function () {
       open = undefined;
     }
     expect((await agent.call<{ resources: unknown[] }>('GET', '/v1/manifest')).body.resources).to.deep.equal([]);
+  });
+
+  it('refuses every port right after PUT /v1/manifest answers for a document without the listeners', async () => {
+    const [http, echoBackend] = backends as [DemoBackend, DemoBackend];
+    const httpPorts = [await freePort(), await freePort()];
+    const tcpPort = await freePort();
+    const deployed = await agent.call('PUT', '/v1/manifest?stack=ports', shopWithTcp(httpPorts, tcpPort, http.port, echoBackend.port));
+    expect(deployed.status, JSON.stringify(deployed.body)).to.equal(200);
+    expect(await bodyAt(EIP, httpPorts[0] as number)).to.equal('backend-a\n');
+    const emptied = await agent.call('PUT', '/v1/manifest?stack=ports', { apiVersion: 'albkit/v1', resources: [] });
+    expect(emptied.status, JSON.stringify(emptied.body)).to.equal(200);
+    for (const address of ADDRESSES) {
+      for (const port of [...httpPorts, tcpPort]) expect(await connectOutcome(address, port), `${address}:${port}`).to.equal('ECONNREFUSED');
+    }
   });
 });
