@@ -7,10 +7,11 @@
  * Length with Transfer-Encoding, conflicting lengths, bad chunk framing) are parse errors.
  *
  * Timeouts are not timers per socket: the listener sweeps its connections (`checkTimeouts`) a few times a
- * second against a coarse clock, which reads and writes stamp.
+ * second against the coarse clock (http-clock.ts), which reads and writes stamp.
  */
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
+import { now, tick } from './http-clock';
 import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
 import { Exchange, type HttpRoute, type UpgradeRequest } from './http-proxy';
 import { proxyUpgrade } from './http-upgrade';
@@ -30,15 +31,6 @@ export interface ConnectionHost {
  * server is answered with 504 (its own idle timeout) before the client connection is dropped.
  */
 const IN_FLIGHT_GRACE_MS = 1000;
-
-/** The coarse clock: set by every sweep, stamped on connections as they read and write. */
-let clock = Date.now();
-
-/** Moves the coarse clock to now; returns it. */
-export function tick(): number {
-  clock = Date.now();
-  return clock;
-}
 
 const CONNECTION = Symbol('albkit.connection');
 type ClientSocket = Socket & { [CONNECTION]: ClientConnection };
@@ -134,13 +126,13 @@ export class ClientConnection {
 
   /** Stamps activity (a write to the client). */
   touch(): void {
-    this.active = clock;
+    this.active = now;
   }
 
   /** @internal Bytes from the client. */
   read(chunk: Buffer): void {
-    this.active = clock;
-    if (this.headStart === 0 && this.current === undefined) this.headStart = clock;
+    this.active = now;
+    if (this.headStart === 0 && this.current === undefined) this.headStart = now;
     const result = this.parser.execute(chunk);
     if (typeof result !== 'number') {
       this.parseError(result);
@@ -221,7 +213,7 @@ export class ClientConnection {
   answered(exchange: Exchange, keepAlive: boolean): void {
     if (exchange !== this.current) return;
     this.current = undefined;
-    this.active = clock;
+    this.active = now;
     if (!keepAlive) {
       this.close();
       return;
@@ -253,15 +245,15 @@ export class ClientConnection {
     else this.tunnel(request, this.upgradeRest);
   }
 
-  /** Checks the timeouts at coarse time `now`: headers (408), idle keep-alive, silent in-flight; and drains. */
-  checkTimeouts(now: number, headersTimeoutMs: number, idleTimeoutMs: number, draining: boolean): void {
+  /** Checks the timeouts at coarse time `time`: headers (408), idle keep-alive, silent in-flight; and drains. */
+  checkTimeouts(time: number, headersTimeoutMs: number, idleTimeoutMs: number, draining: boolean): void {
     if (this.current !== undefined) {
-      if (now - this.active > idleTimeoutMs + IN_FLIGHT_GRACE_MS) this.socket.destroy();
+      if (time - this.active > idleTimeoutMs + IN_FLIGHT_GRACE_MS) this.socket.destroy();
     } else if (draining) {
       this.socket.destroy();
     } else if (this.headStart !== 0) {
-      if (now - this.headStart >= headersTimeoutMs) this.refuse(408);
-    } else if (now - this.active >= idleTimeoutMs) {
+      if (time - this.headStart >= headersTimeoutMs) this.refuse(408);
+    } else if (time - this.active >= idleTimeoutMs) {
       this.socket.destroy();
     }
   }

@@ -8,7 +8,8 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import tls, { createSecureContext } from 'node:tls';
-import { ClientConnection, tick } from './http-connection';
+import { tick } from './http-clock';
+import { ClientConnection } from './http-connection';
 import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
@@ -149,10 +150,10 @@ export class HttpListener implements ListenerRuntime {
 
   /** Enforces the headers, idle and in-flight time limits on every connection. */
   private sweep(): void {
-    const now = tick();
+    const time = tick();
     const { headersTimeoutMs } = this.limits;
     const { idleTimeoutMs, draining } = this.route;
-    for (const connection of this.connections) connection.checkTimeouts(now, headersTimeoutMs, idleTimeoutMs, draining);
+    for (const connection of this.connections) connection.checkTimeouts(time, headersTimeoutMs, idleTimeoutMs, draining);
   }
 
   private createServer(): Server {

@@ -9,6 +9,7 @@
  */
 import net from 'node:net';
 import { holdWrites } from './http-batch';
+import { now, tick } from './http-clock';
 import { HTTPParser, newParser, type HttpParser, type ParserCallbacks } from './http-parser';
 
 /** Codes of the failures this client detects itself. */
@@ -60,6 +61,36 @@ const enum Phase {
   Waiting,
   Receiving,
   Idle,
+}
+
+/** How often every upstream connection's time limit is checked. */
+const SWEEP_MS = 100;
+
+/** Every open upstream connection, swept for its time limit while there are any. */
+const live = new Set<UpstreamConnection>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const time = tick();
+  for (const connection of live) connection.checkTimeout(time);
+}
+
+/** Sweeps `connection` from now on (the clock is brought up to date when sweeping starts). */
+function track(connection: UpstreamConnection): void {
+  live.add(connection);
+  if (sweeper === undefined) {
+    tick();
+    sweeper = setInterval(sweep, SWEEP_MS);
+    sweeper.unref();
+  }
+}
+
+function untrack(connection: UpstreamConnection): void {
+  live.delete(connection);
+  if (live.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 function upstreamError(code: string, message: string): NodeJS.ErrnoException {
@@ -139,6 +170,10 @@ class UpstreamConnection {
   readonly socket: net.Socket;
   private readonly parser: HttpParser<UpstreamConnection>;
   private phase = Phase.Connecting;
+  /** Silence allowed in this phase (ms; 0: none): connecting, waiting for or receiving a response, idle. */
+  private limit: number;
+  /** Coarse time of the last progress: connecting, sending, a read. */
+  private active: number;
   private request: UpstreamRequest | undefined;
   private headers: string[] = [];
   private informational = false;
@@ -147,20 +182,27 @@ class UpstreamConnection {
 
   constructor(private readonly pool: UpstreamPool) {
     this.parser = newParser(HTTPParser.RESPONSE, 0, this, callbacks);
+    track(this);
+    this.active = now;
     this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
-    this.socket.setTimeout(pool.connectTimeoutMs);
+    this.limit = pool.connectTimeoutMs;
     this.socket.on('connect', () => {
       if (this.phase === Phase.Connecting) {
         this.phase = Phase.Waiting;
-        this.socket.setTimeout(this.request?.timeoutMs ?? 0);
+        this.limit = this.request?.timeoutMs ?? 0;
+        this.active = now;
       }
     });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    this.socket.on('timeout', () => this.timeout());
     this.socket.on('drain', () => this.request?.handler.onDrain());
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => this.closed());
+  }
+
+  /** Times the connection out if it stayed silent longer than its phase allows, at coarse time `time`. */
+  checkTimeout(time: number): void {
+    if (this.limit > 0 && time - this.active >= this.limit) this.timeout();
   }
 
   /** Sends a request on this connection (new, or idle in its pool). */
@@ -170,8 +212,9 @@ class UpstreamConnection {
     this.informational = false;
     if (this.phase === Phase.Idle) {
       this.phase = Phase.Waiting;
-      this.socket.setTimeout(request.timeoutMs);
+      this.limit = request.timeoutMs;
     }
+    this.active = now;
     holdWrites(this.socket);
     this.socket.write(request.head, 'latin1');
     this.requestSent = !request.hasBody;
@@ -184,6 +227,7 @@ class UpstreamConnection {
   writeBody(chunk: Buffer): boolean {
     const request = this.request;
     if (request === undefined) return true;
+    this.active = now;
     holdWrites(this.socket);
     if (!request.chunked) return this.socket.write(chunk);
     this.socket.cork();
@@ -220,6 +264,7 @@ class UpstreamConnection {
       this.socket.destroy();
       return;
     }
+    this.active = now;
     const handler = this.request.handler;
     const result = this.parser.execute(chunk);
     if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
@@ -267,7 +312,8 @@ class UpstreamConnection {
     this.request = undefined;
     this.phase = Phase.Idle;
     this.socket.resume();
-    this.socket.setTimeout(this.pool.keepAliveMs);
+    this.limit = this.pool.keepAliveMs;
+    this.active = now;
     this.pool.done(this, this.keepAlive && this.requestSent);
     request.handler.onComplete();
   }
@@ -297,6 +343,7 @@ class UpstreamConnection {
   }
 
   private closed(): void {
+    untrack(this);
     if (this.request !== undefined) this.fail(this.closedError());
     this.pool.forget(this);
     this.parser.close();
