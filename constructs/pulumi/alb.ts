@@ -3,6 +3,7 @@
  * each listener its server group, backend service and listener — with defaults for a local agent.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { ValidationError, type Issue } from '../../lib/errors';
 import { validateResources } from '../../lib/manifest';
 import { backendProtocolFor, type ListenerProtocol } from '../../lib/model/listener';
 import type { BackendServiceInput, ListenerInput, LoadBalancerInput, SecurityGroupInput, ServerGroupInput } from '../../lib/model';
@@ -98,8 +99,14 @@ export class Alb extends pulumi.ComponentResource {
       vpc: args.vpc ?? { cidr: '127.0.0.0/8' },
       subnet: args.subnet ?? { cidr: '127.0.0.0/24' },
     };
-    const listeners = args.listeners.map((listener) => {
-      const key = listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`;
+    const keys = args.listeners.map((listener) => listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`);
+    // Two listeners of one name would register their resources twice under one Pulumi name: refuse at once.
+    const clashes = keys.flatMap((key, i): Issue[] =>
+      keys.indexOf(key) < i ? [{ path: `${name}/${key}`, field: `listeners[${i}].name`, message: `"${key}" names two listeners; give each its own name` }] : [],
+    );
+    if (clashes.length > 0) throw new ValidationError(clashes);
+    const listeners = args.listeners.map((listener, i) => {
+      const key = keys[i] as string;
       return {
         key,
         ids: { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, servers: `${name}/${key}/servers` },

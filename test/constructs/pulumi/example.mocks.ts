@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { builtinModules } from 'node:module';
 import * as pulumi from '@pulumi/pulumi';
+import { ValidationError } from '../../../lib/errors';
 /* eslint-disable @typescript-eslint/no-require-imports -- the program and the face load once the mocks are set */
 
 const TOKEN = 'mock-token-5f1c2a';
@@ -225,6 +226,12 @@ describe('Pulumi resources under mocks', () => {
 
   it('rejects a name that is not a resource id at once', () => {
     expect(() => new face.SecurityGroup('no spaces', connection)).to.throw(/no spaces: resourceId: must be a resource id/);
+  });
+
+  it('refuses at once an Alb with two listeners of one name, naming the listener', () => {
+    const servers = [{ address: '127.0.0.1', port: 9001 }];
+    expect(() => new face.Alb('same', { ...connection, listeners: [{ protocol: 'HTTP', port: 24003, servers }, { name: 'http-24003', protocol: 'TCP', port: 24004, servers }] }))
+      .to.throw(ValidationError, 'same/http-24003: listeners[1].name: "http-24003" names two listeners; give each its own name');
   });
 
   it('checks the whole Alb graph at once: a port used twice names both listeners', async () => {
