@@ -73,37 +73,43 @@ const subnetInVpc: Rule = (_index, _known, subjects) =>
     return issues;
   });
 
+/**
+ * A rule that a key (an EIP, a port of a load balancer) belongs to one resource of `kind`: the later of two
+ * (in index order) is reported, so a change, which comes last, is reported rather than what it clashes with.
+ */
+function usedOnce<K extends Kind>(
+  kind: K,
+  keyOf: (resource: ResourceOf<K>) => string | undefined,
+  clash: (resource: ResourceOf<K>, first: string) => Omit<Issue, 'path'>,
+): Rule {
+  return (index, _known, subjects) => {
+    const firstOf = new Map<string, string>();
+    return index.ofKind(kind).flatMap((resource) => {
+      const key = keyOf(resource);
+      if (key === undefined) return [];
+      const first = firstOf.get(key);
+      if (first === undefined) {
+        firstOf.set(key, resource.id);
+        return [];
+      }
+      return subjects.has(resource.id) ? [{ path: resource.id, ...clash(resource, first) }] : [];
+    });
+  };
+}
+
 /** An EIP belongs to at most one load balancer. */
-const eipUsedOnce: Rule = (index, _known, subjects) => {
-  const owner = new Map<string, string>();
-  return index.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
-    if (!spec.eip) return [];
-    const other = owner.get(spec.eip);
-    owner.set(spec.eip, other ?? id);
-    return other && subjects.has(id) ? [{ path: id, field: 'eip', message: `EIP ${spec.eip} is already used by load balancer ${other}` }] : [];
-  });
-};
+const eipUsedOnce = usedOnce(
+  'LoadBalancer',
+  ({ spec }) => spec.eip,
+  ({ spec }, first) => ({ field: 'eip', message: `EIP ${spec.eip} is already used by load balancer ${first}` }),
+);
 
 /** A listener port is unique per load balancer. */
-const listenerPortUnique: Rule = (index, _known, subjects) => {
-  const used = new Map<string, string>();
-  return index.ofKind('Listener').flatMap(({ id, spec }) => {
-    const key = `${spec.loadBalancer}:${spec.port}`;
-    const other = used.get(key);
-    if (!other) {
-      used.set(key, id);
-      return [];
-    }
-    if (!subjects.has(id)) return [];
-    return [
-      {
-        path: id,
-        field: 'port',
-        message: `${spec.port} is already used by listener ${other} on load balancer ${spec.loadBalancer}`,
-      },
-    ];
-  });
-};
+const listenerPortUnique = usedOnce(
+  'Listener',
+  ({ spec }) => `${spec.loadBalancer}:${spec.port}`,
+  ({ spec }, first) => ({ field: 'port', message: `${spec.port} is already used by listener ${first} on load balancer ${spec.loadBalancer}` }),
+);
 
 /** A listener's backend service is on the same load balancer and speaks the matching layer. */
 const listenerBackend: Rule = (index, _known, subjects) =>

@@ -157,6 +157,12 @@ describe('seed rules', () => {
       expectIssue(withSpec(baseResources(), 'web', { zones: [] }), 'web', 'zones', />=1/);
       expectIssue(withSpec(baseResources(), 'web', { zones: ['a', 'b', 'c'] }), 'web', 'zones', /<=2/);
     });
+    it('gives an EIP to one load balancer only, reporting the second', () => {
+      const second = { id: 'web2', kind: 'LoadBalancer', spec: { name: 'web2', zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.9.0/24' }, eip: 'ip' } };
+      const resources = [{ id: 'ip', kind: 'Eip', spec: { address: '203.0.113.7' } }, ...withSpec(baseResources(), 'web', { eip: 'ip' }), second];
+      expect(issuesOf(resources)).to.deep.equal([{ path: 'web2', field: 'eip', message: 'EIP ip is already used by load balancer web' }]);
+      expectValid(resources.slice(0, -1));
+    });
     it('names a missing reference with its kind', () => {
       expectIssue(withSpec(baseResources(), 'web', { eip: 'nope' }), 'web', 'eip', /Eip "nope", which does not exist/);
       expectIssue(withSpec(baseResources(), 'web/http', { backendService: 'web/servers' }), 'web/http', 'backendService', /is a ServerGroup, not a BackendService/);
