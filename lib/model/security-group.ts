@@ -20,7 +20,7 @@ export const IngressRule = z
 export type IngressRule = z.output<typeof IngressRule>;
 
 /** The rule a security group has when none is given: every address, every port ("opened completely"). */
-export const OPEN_INGRESS: IngressRule = { cidr: '0.0.0.0/0', protocol: 'ALL', fromPort: 1, toPort: 65535 };
+export const OPEN_INGRESS: IngressRule = IngressRule.parse({});
 
 /** A security group: ingress rules enforced when a listener accepts a connection. */
 export const SecurityGroupSpec = z.strictObject({
