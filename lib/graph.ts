@@ -22,10 +22,15 @@ export class CycleError extends Error {
 /**
  * Creation waves: every resource comes in a wave after all of its dependencies; the resources of one wave
  * do not depend on each other and may be created in parallel. Ids within a wave are sorted. Dependencies on
- * ids outside `nodes` are taken as already satisfied. Throws `CycleError` naming a cycle.
+ * ids outside `nodes` are taken as already satisfied. Throws `CycleError` naming a cycle, and an error naming
+ * an id that two nodes share.
  */
 export function createWaves(nodes: readonly Node[]): string[][] {
   const ids = new Set(nodes.map((node) => node.id));
+  if (ids.size < nodes.length) {
+    const twice = nodes.find((node, i) => nodes.findIndex((other) => other.id === node.id) !== i);
+    throw new Error(`dependency graph: id "${twice?.id}" is used by two nodes`);
+  }
   const pending = new Map<string, number>();
   const dependents = new Map<string, string[]>();
   for (const node of nodes) {

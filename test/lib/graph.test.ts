@@ -59,6 +59,12 @@ describe('graph', () => {
     );
   });
 
+  it('refuses two nodes with one id instead of reporting an empty cycle', () => {
+    expect(() => createWaves([{ id: 'a', dependsOn: [] }, { id: 'b', dependsOn: ['a'] }, { id: 'a', dependsOn: ['b'] }])).to.throw(
+      'dependency graph: id "a" is used by two nodes',
+    );
+  });
+
   it('prints a two-node cycle as a -> b -> a', () => {
     expect(() => createWaves([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }])).to.throw('dependency cycle: a -> b -> a');
   });
