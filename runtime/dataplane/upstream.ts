@@ -63,6 +63,12 @@ const enum Phase {
   Idle,
 }
 
+/**
+ * The one buffer every upstream connection reads into. The parser copies what it keeps (header strings, body
+ * chunks), so the buffer is free again as soon as a read has been parsed: no allocation per read.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** How often every upstream connection's time limit is checked. */
 const SWEEP_MS = 100;
 
@@ -184,7 +190,12 @@ class UpstreamConnection {
     this.parser = newParser(HTTPParser.RESPONSE, 0, this, callbacks);
     track(this);
     this.active = now;
-    this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
+    this.socket = net.connect({
+      host: pool.address,
+      port: pool.port,
+      noDelay: true,
+      onread: { buffer: readBuffer, callback: (bytes) => this.receive(readBuffer.subarray(0, bytes)) },
+    });
     this.limit = pool.connectTimeoutMs;
     this.socket.on('connect', () => {
       if (this.phase === Phase.Connecting) {
@@ -193,7 +204,6 @@ class UpstreamConnection {
         this.active = now;
       }
     });
-    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('drain', () => this.request?.handler.onDrain());
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
@@ -258,17 +268,19 @@ class UpstreamConnection {
     this.pool.done(this, false);
   }
 
-  private receive(chunk: Buffer): void {
+  /** A read from the server, parsed at once (`chunk` is the shared read buffer); false stops reading. */
+  private receive(chunk: Buffer): boolean {
     if (this.request === undefined) {
       // Bytes with no request in flight: the server is not speaking HTTP/1.1 keep-alive properly.
       this.socket.destroy();
-      return;
+      return false;
     }
     this.active = now;
     const handler = this.request.handler;
     const result = this.parser.execute(chunk);
     if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
     handler.flush();
+    return true;
   }
 
   /** @internal Parser callback: header fields, when there are too many for one call. */
