@@ -72,8 +72,11 @@ export interface AlbArgs extends Omit<ConnectionArgs, 'resourceId'> {
  * export const urls = alb.urls;
  */
 export class Alb extends pulumi.ComponentResource {
+  /** The load balancer's security group, `<name>/sg`. */
   readonly securityGroup: SecurityGroup;
+  /** The EIP, `<name>/eip`, when `eip` was given. */
   readonly eip?: Eip;
+  /** The load balancer, `<name>`. */
   readonly loadBalancer: LoadBalancer;
   /** The server group of each listener, by listener name. */
   readonly serverGroups: Record<string, ServerGroup> = {};
