@@ -12,9 +12,9 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { now, tick } from './http-clock';
-import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
+import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
 import { Exchange, type HttpRoute, type UpgradeRequest } from './http-proxy';
-import { proxyUpgrade } from './http-upgrade';
+import { proxyUpgrade, type TunnelFeed } from './http-upgrade';
 
 /** What a connection needs from its listener. */
 export interface ConnectionHost {
@@ -53,6 +53,15 @@ const callbacks: ParserCallbacks<ClientConnection> = {
 
 function onData(this: ClientSocket, chunk: Buffer): void {
   this[CONNECTION].read(chunk);
+}
+
+/**
+ * The `onread` callback of plain HTTP client sockets (see `readsInPlace`), called with the socket as `this`:
+ * the bytes are in the shared `readBuffer`.
+ */
+export function onReadInPlace(this: Socket, bytes: number): boolean {
+  (this as ClientSocket)[CONNECTION].read(readBuffer.subarray(0, bytes));
+  return true;
 }
 
 function onEnd(this: ClientSocket): void {
@@ -103,11 +112,18 @@ export class ClientConnection {
   private upgradeRest: Buffer | undefined = undefined;
   /** The upgrade request whose tunnel waits for `upgradeRest`. */
   private upgradeWaiting: UpgradeRequest | undefined = undefined;
+  /** Once the connection is a tunnel: where what the client sends goes. */
+  private tunnelFeed: TunnelFeed | undefined = undefined;
 
+  /**
+   * Serves `socket`. One made with `onread: { buffer: readBuffer, callback: onReadInPlace }` and paused is
+   * resumed here; any other is read through `data` events.
+   */
   constructor(
     private readonly host: ConnectionHost,
     readonly socket: Socket,
     maxHeaderBytes: number,
+    readsInPlace: boolean,
   ) {
     this.clientIp = socket.remoteAddress ?? '';
     this.localAddress = socket.localAddress;
@@ -116,7 +132,8 @@ export class ClientConnection {
     this.active = this.headStart;
     this.parser = newParser(HTTPParser.REQUEST, maxHeaderBytes, this, callbacks);
     (socket as ClientSocket)[CONNECTION] = this;
-    socket.on('data', onData);
+    if (readsInPlace) socket.resume();
+    else socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('drain', onDrain);
     socket.on('error', onError);
@@ -131,14 +148,19 @@ export class ClientConnection {
 
   /** @internal Bytes from the client. */
   read(chunk: Buffer): void {
+    if (this.tunnelFeed !== undefined) {
+      this.tunnelFeed.data(chunk);
+      return;
+    }
     this.active = now;
     if (this.headStart === 0 && this.current === undefined) this.headStart = now;
     const result = this.parser.execute(chunk);
     if (typeof result !== 'number') {
       this.parseError(result);
     } else if (this.upgrading && this.upgradeRest === undefined) {
-      // The parser stopped after an upgrade request's head: the rest is the tunnel's.
-      this.upgradeRest = chunk.subarray(result);
+      // The parser stopped after an upgrade request's head: the rest is the tunnel's (copied: the read
+      // buffer may be shared).
+      this.upgradeRest = Buffer.from(chunk.subarray(result));
       this.socket.pause();
       const waiting = this.upgradeWaiting;
       if (waiting !== undefined) this.tunnel(waiting, this.upgradeRest);
@@ -233,6 +255,10 @@ export class ClientConnection {
    * client cannot be told apart from one that went away) and the connection closes.
    */
   clientEnded(): void {
+    if (this.tunnelFeed !== undefined) {
+      this.tunnelFeed.end();
+      return;
+    }
     this.current?.abort();
     this.current = undefined;
     this.queue.length = 0;
@@ -265,6 +291,10 @@ export class ClientConnection {
 
   /** @internal The socket closed. */
   closed(): void {
+    if (this.tunnelFeed !== undefined) {
+      this.tunnelFeed.close();
+      return;
+    }
     this.host.connections.delete(this);
     this.current?.abort();
     this.current = undefined;
@@ -273,17 +303,12 @@ export class ClientConnection {
   }
 
   private tunnel(request: UpgradeRequest, rest: Buffer): void {
-    const socket = this.socket;
     this.upgradeWaiting = undefined;
-    socket.off('data', onData);
-    socket.off('end', onEnd);
-    socket.off('drain', onDrain);
-    socket.off('error', onError);
-    socket.off('close', onClose);
+    this.socket.off('drain', onDrain);
     this.host.connections.delete(this);
     this.current = undefined;
     this.parser.close();
-    proxyUpgrade(this.host.route, request, socket, rest, this.host.tunnels);
+    this.tunnelFeed = proxyUpgrade(this.host.route, request, this.socket, rest, this.host.tunnels);
   }
 
   private parseError(error: ParseError): void {

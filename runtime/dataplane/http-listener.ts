@@ -9,7 +9,9 @@
 import net, { type Server, type Socket } from 'node:net';
 import tls, { createSecureContext } from 'node:tls';
 import { tick } from './http-clock';
-import { ClientConnection } from './http-connection';
+import { ClientConnection, onReadInPlace } from './http-connection';
+import { readBuffer } from './http-parser';
+import { moveToReadInPlace, type ReadInPlace } from './read-in-place';
 import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
@@ -41,6 +43,9 @@ const KEEP_ALIVE_HINT_MARGIN_MS = 1000;
 function keepAliveHintSeconds(idleTimeoutMs: number): number {
   return Math.floor(Math.max(idleTimeoutMs - KEEP_ALIVE_HINT_MARGIN_MS, idleTimeoutMs / 2) / 1000);
 }
+
+/** How plain HTTP client connections read: into the buffer shared with the upstream connections. */
+const IN_PLACE: ReadInPlace = { buffer: readBuffer, callback: onReadInPlace };
 
 /** How often a draining listener closes connections that went idle. */
 const DRAIN_POLL_MS = 50;
@@ -111,12 +116,13 @@ export class HttpListener implements ListenerRuntime {
   async stop(deadlineMs: number): Promise<void> {
     this.route.draining = true;
     const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-    this.closeIdle();
-    const poll = setInterval(() => this.closeIdle(), DRAIN_POLL_MS);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
-    clearInterval(poll);
-    clearTimeout(timer);
+    // Until every connection closed (tunnels included) or the deadline: idle ones now, busy ones when done.
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      this.closeIdle();
+      if (this.accepted.size === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, deadline - Date.now())));
+    }
     for (const socket of this.accepted) socket.destroy();
     await Promise.all(closed);
     clearInterval(this.sweeper);
@@ -160,33 +166,43 @@ export class HttpListener implements ListenerRuntime {
     const { config, limits } = this;
     const options = { allowHalfOpen: true, noDelay: true };
     if (config.protocol !== 'HTTPS') {
-      const server = net.createServer(options);
-      server.on('connection', (socket: Socket) => {
-        if (!this.admit(socket)) return;
+      // Accepted paused, so that the connection's handle can move into a socket reading in place first.
+      const server = net.createServer({ ...options, pauseOnConnect: true });
+      server.on('connection', (accepted: Socket) => {
+        if (!this.admit(accepted)) return;
+        const socket = moveToReadInPlace(accepted, IN_PLACE) ?? accepted.resume();
+        this.track(socket);
         this.countBytes(socket);
-        this.serve(socket);
+        this.serve(socket, socket !== accepted);
       });
       return server;
     }
     const tlsOptions = { ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
     const server = certificateError(config, () => tls.createServer(tlsOptions));
-    guardConnections(server, (socket) => this.admit(socket));
+    guardConnections(server, (socket) => this.admit(socket) && (this.track(socket), true));
     // HTTPS counts the bytes inside TLS, as TLS listeners and HAProxy do.
     server.on('secureConnection', (socket: tls.TLSSocket) => {
       this.countBytes(socket);
-      this.serve(socket);
+      this.serve(socket, false);
     });
     server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
     return server;
   }
 
-  /** Serves HTTP on a client connection. */
-  private serve(socket: Socket): void {
+  /** Serves HTTP on a client connection (see `ClientConnection` for `readsInPlace`). */
+  private serve(socket: Socket, readsInPlace: boolean): void {
     if (this.route.draining) {
       socket.destroy();
       return;
     }
-    new ClientConnection(this, socket, this.limits.maxHeaderBytes);
+    new ClientConnection(this, socket, this.limits.maxHeaderBytes, readsInPlace);
+  }
+
+  /** Keeps `socket` in the set closed at the stop deadline until it closes. */
+  private track(socket: Socket): void {
+    this.accepted.add(socket);
+    (socket as AcceptedSocket)[ACCEPTED] = this.accepted;
+    socket.once('close', onAcceptedClose);
   }
 
   /** Counts a client connection's bytes (see `openBytes`). */
@@ -201,9 +217,6 @@ export class HttpListener implements ListenerRuntime {
   private admit(socket: Socket): boolean {
     if (this.allows(socket.remoteAddress)) {
       this.metrics.connections.labels(this.config.id).inc();
-      this.accepted.add(socket);
-      (socket as AcceptedSocket)[ACCEPTED] = this.accepted;
-      socket.once('close', onAcceptedClose);
       return true;
     }
     this.metrics.refused.labels(this.config.id).inc();

@@ -40,6 +40,13 @@ interface HttpParserClass {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const common = require('_http_common') as { HTTPParser: HttpParserClass; methods: readonly string[] };
 
+/**
+ * The one buffer HTTP connections read into (upstream connections, and plain HTTP client connections). The
+ * parser copies what it keeps (header strings, body chunks), so the buffer is free again as soon as a read
+ * has been parsed: no allocation per read. Anything else kept from a read must be copied out.
+ */
+export const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** The parser class. */
 export const HTTPParser = common.HTTPParser;
 

@@ -17,13 +17,29 @@ const REFUSALS: Record<number, string> = {
   504: 'HTTP/1.1 504 Gateway Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n504 Gateway Timeout\n',
 };
 
-/** Tunnels `client` (whose upgrade request is `req`, with `head` already read past it) to a server. */
-export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Socket, head: Buffer, tunnels: Set<Socket>): void {
+/** The client side of a tunnel as its connection feeds it: the client's bytes, its end, its close. */
+export interface TunnelFeed {
+  /** Bytes from the client (in a buffer that may be reused: copied if kept). */
+  data(chunk: Buffer): void;
+  /** The client ended its side. */
+  end(): void;
+  /** The client connection closed. */
+  close(): void;
+}
+
+/**
+ * Tunnels `client` (whose upgrade request is `req`, with `head` the bytes already read past it) to a server.
+ * The client connection keeps reading `client` and passes what it reads to the returned feed (so that a
+ * socket reading in place, whose bytes never become `data` events, can be tunnelled too); the server's bytes
+ * are piped to `client`.
+ */
+export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Socket, head: Buffer, tunnels: Set<Socket>): TunnelFeed {
   const clientIp = client.remoteAddress ?? '';
   const server = cookieServer(route, rawHeader(req.raw, 'cookie')) ?? route.pool.acquire(clientIp);
+  const ignored: TunnelFeed = { data: () => undefined, end: () => undefined, close: () => undefined };
   if (server === undefined) {
     refuse(route, client, 503);
-    return;
+    return ignored;
   }
   const request: Head = { head: '', flags: 0 };
   buildUpstreamHead(request, req.method, req.url, req.raw, clientIp, route.proto, route.port, client.localAddress);
@@ -49,6 +65,8 @@ export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Sock
     refuse(route, client, status);
   };
   tunnels.add(client);
+  // The client's bytes wait (paused) until the server is connected.
+  client.pause();
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
   upstream.once('connect', () => {
     connected = true;
@@ -57,14 +75,22 @@ export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Sock
     upstream.write(request.head.slice(0, -2) + upgrade, 'latin1');
     if (head.length > 0) upstream.write(head);
     upstream.pipe(client);
-    client.pipe(upstream);
+    client.resume();
   });
+  upstream.on('drain', () => client.resume());
   upstream.on('error', () => (connected ? close() : fail(502)));
   upstream.on('timeout', () => (connected ? close() : fail(504)));
   upstream.on('close', () => connected && close());
   client.on('timeout', close);
-  client.on('close', close);
-  client.on('error', close);
+  return {
+    data(chunk) {
+      if (open && !upstream.write(Buffer.from(chunk))) client.pause();
+    },
+    end() {
+      if (open) upstream.end();
+    },
+    close,
+  };
 }
 
 /** Answers an upgrade request that cannot be tunnelled, and closes the connection. */

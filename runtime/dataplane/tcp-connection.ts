@@ -9,11 +9,12 @@
  * `net.Socket` constructor, so an accepted plain TCP socket's handle is moved into a new socket made with it
  * (`proxyAccepted`); a TLS client socket is read through `pipe()`.
  */
-import { connect, Socket, type SocketConstructorOpts } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { closeBytes, openBytes, type TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
+import { moveToReadInPlace } from './read-in-place';
 
 /**
  * Bytes each side of a connection reads at a time, into its one reused buffer (held while the connection
@@ -77,13 +78,6 @@ export function proxyConnection(
   start(client, source, destination, route, counters, false);
 }
 
-/** `net.Socket` constructor options Node honours without documenting them. */
-interface HandleSocketOptions extends SocketConstructorOpts {
-  handle: object;
-  pauseOnCreate: boolean;
-  onread: { buffer: Buffer; callback: (bytes: number, buffer: Uint8Array) => boolean };
-}
-
 /**
  * Proxies a plain TCP socket just accepted by a server made with `pauseOnConnect: true` and `allowHalfOpen:
  * true`, and returns the socket that carries the connection from now on, for the caller to track and time
@@ -94,25 +88,15 @@ interface HandleSocketOptions extends SocketConstructorOpts {
 export function proxyAccepted(accepted: Socket, route: TcpRoute, counters: TcpCounts): Socket {
   const source = { address: accepted.remoteAddress, port: accepted.remotePort };
   const destination = { address: accepted.localAddress, port: accepted.localPort };
-  const internal = accepted as unknown as { _handle?: object | null };
-  const handle = internal._handle;
-  if (handle === undefined || handle === null) {
+  const client = moveToReadInPlace(accepted, {
+    buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+    callback: (bytes, buffer) => forward(conn.up!, buffer as Buffer, bytes),
+  });
+  if (client === undefined) {
     proxyConnection(accepted, source, destination, route, counters);
     return accepted;
   }
-  // Detach the handle, so that retiring the accepted socket (and its count in the server) leaves it open.
-  internal._handle = null;
-  accepted.destroy();
-  const options: HandleSocketOptions = {
-    handle,
-    allowHalfOpen: true,
-    readable: true,
-    writable: true,
-    pauseOnCreate: true,
-    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => forward(conn.up!, buffer as Buffer, bytes) },
-  };
   // Created paused: nothing is read (so `conn` is not used) before the server connection is up.
-  const client = new Socket(options);
   const conn = start(client, source, destination, route, counters, true);
   return client;
 }

@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { holdWrites } from './http-batch';
 import { now, tick } from './http-clock';
-import { HTTPParser, newParser, type HttpParser, type ParserCallbacks } from './http-parser';
+import { HTTPParser, newParser, readBuffer, type HttpParser, type ParserCallbacks } from './http-parser';
 
 /** Codes of the failures this client detects itself. */
 export const UPSTREAM_ERRORS = {
@@ -62,12 +62,6 @@ const enum Phase {
   Receiving,
   Idle,
 }
-
-/**
- * The one buffer every upstream connection reads into. The parser copies what it keeps (header strings, body
- * chunks), so the buffer is free again as soon as a read has been parsed: no allocation per read.
- */
-const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /** How often every upstream connection's time limit is checked. */
 const SWEEP_MS = 100;
