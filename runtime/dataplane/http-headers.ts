@@ -204,11 +204,14 @@ function writeResponseHead(target: Head, statusCode: number, statusText: string,
   return true;
 }
 
-/** The value of header `name` (lower case) in raw headers, several joined with `; ` (as cookies are); rare paths only. */
-export function rawHeader(raw: readonly string[], name: string): string | undefined {
+/**
+ * The value of header `name` (lower case) in raw headers, several joined with `separator` (`; ` for cookies,
+ * as `node:http` joins them); for the rare paths that need one header (cookies, upgrades).
+ */
+export function rawHeader(raw: readonly string[], name: string, separator = ', '): string | undefined {
   let value: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}; ${raw[i + 1]!}`;
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}${separator}${raw[i + 1]!}`;
   }
   return value;
 }

@@ -204,7 +204,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     this.retriable = !this.hasBody && IDEMPOTENT.has(method);
     this.isHead = method === 'HEAD';
     this.timeoutMs = route.idleTimeoutMs;
-    this.cookie = route.cookieName === undefined ? undefined : rawHeader(raw, 'cookie');
+    this.cookie = route.cookieName === undefined ? undefined : rawHeader(raw, 'cookie', '; ');
     this.refusal =
       raw.length > route.maxHeaders * 2
         ? 431

@@ -35,7 +35,7 @@ export interface TunnelFeed {
  */
 export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Socket, head: Buffer, tunnels: Set<Socket>): TunnelFeed {
   const clientIp = client.remoteAddress ?? '';
-  const server = cookieServer(route, rawHeader(req.raw, 'cookie')) ?? route.pool.acquire(clientIp);
+  const server = cookieServer(route, rawHeader(req.raw, 'cookie', '; ')) ?? route.pool.acquire(clientIp);
   const ignored: TunnelFeed = { data: () => undefined, end: () => undefined, close: () => undefined };
   if (server === undefined) {
     refuse(route, client, 503);

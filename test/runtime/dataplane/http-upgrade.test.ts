@@ -2,13 +2,15 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import type http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
+import { generateCertificate } from '../../fixtures/tcp-peers';
 import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, startHttpBackend, type HttpBackend } from './http-fixtures';
 
-/** Connects to the listener and sends an upgrade request; resolves with the socket and the answer's head. */
-async function upgrade(port: number): Promise<{ socket: net.Socket; head: string }> {
-  const socket = net.connect({ host: LB_ADDRESS, port });
-  await once(socket, 'connect');
+/** Connects to the listener (over TLS if asked) and sends an upgrade request; resolves with the socket and the answer's head. */
+async function upgrade(port: number, secure = false): Promise<{ socket: net.Socket; head: string }> {
+  const socket = secure ? tls.connect({ host: LB_ADDRESS, port, rejectUnauthorized: false }) : net.connect({ host: LB_ADDRESS, port });
+  await once(socket, secure ? 'secureConnect' : 'connect');
   socket.write('GET /chat HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
   let text = '';
   while (!text.includes('\r\n\r\n')) {
@@ -50,8 +52,35 @@ describe('HTTP upgrades', function () {
     const [echoed] = (await once(socket, 'data')) as [Buffer];
     expect(echoed.toString()).to.equal('ping');
     expect(dataPlane.health()['lb/backend']![0]!.active).to.equal(1);
+    // Many reads into the listener's shared read buffer: each must reach the server intact.
+    const big = Array.from({ length: 20000 }, (_, i) => `${i},`).join('');
+    socket.write(big);
+    let received = '';
+    while (received.length < big.length) received += ((await once(socket, 'data')) as [Buffer])[0].toString();
+    expect(received).to.equal(big);
     socket.destroy();
     while (dataPlane.health()['lb/backend']![0]!.active !== 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
+  it('tunnels over HTTPS too, both ways, until the client closes', async function () {
+    const { dataPlane: plane } = newDataPlane();
+    const other = await freePort();
+    const certificate = await generateCertificate();
+    try {
+      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }));
+      const { socket, head } = await upgrade(other, true);
+      expect(head).to.match(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      expect(upgradeRequest!.headers['x-forwarded-proto']).to.equal('https');
+      const big = 'x'.repeat(200000);
+      socket.write(big);
+      let echoed = '';
+      while (echoed.length < big.length) echoed += ((await once(socket, 'data')) as [Buffer])[0].toString();
+      expect(echoed).to.equal(big);
+      socket.destroy();
+      while (plane.health()['lb/backend']![0]!.active !== 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await plane.stop(500);
+    }
   });
 
   it('answers 502 when the server cannot be reached', async function () {
