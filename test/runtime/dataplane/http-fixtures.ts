@@ -216,6 +216,9 @@ export async function metricValue(registry: Registry, series: string): Promise<n
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+/** Ports `freePort` gave already: a caller may not have bound its port yet when it asks for another. */
+const handedOut = new Set<number>();
+
 /**
  * A port of this area's range (21000–21999) that is free now, starting from a random point so that
  * parallel runs of the suite rarely meet.
@@ -224,6 +227,7 @@ export async function freePort(): Promise<number> {
   const start = Math.floor(Math.random() * 1000);
   for (let step = 0; step < 1000; step++) {
     const port = 21000 + ((start + step) % 1000);
+    if (handedOut.has(port)) continue;
     const server = net.createServer();
     const free = await new Promise<boolean>((resolve) => {
       server.once('error', () => resolve(false));
@@ -231,10 +235,11 @@ export async function freePort(): Promise<number> {
     });
     if (free) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      handedOut.add(port);
       return port;
     }
   }
-  throw new Error('no free port in 21000–21999');
+  throw new Error('no free port in 21000–21999 that this process has not handed out already');
 }
 
 /** Resolves after `ms`. */
