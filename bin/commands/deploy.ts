@@ -3,6 +3,7 @@ import { formatIssue, zodIssues, type Manifest } from '../../lib';
 import { DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { ControlClient } from '../../runtime/deploy/client';
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
+import { DEFAULT_STEP_TIMEOUT_MS } from '../../runtime/deploy/run';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
 import { DEFAULT_STACK, describeOwner, StackName } from '../../runtime/deploy/stack';
 import { resolveTarget, TargetError } from '../../runtime/deploy/target';
@@ -11,7 +12,7 @@ import { loadManifest } from '../load';
 import { renderPlan } from './plan';
 
 /** The default of `--timeout` (deploy, destroy, up): seconds each step may take to become ACTIVE or gone. */
-export const DEFAULT_TIMEOUT_SECONDS = '120';
+export const DEFAULT_TIMEOUT_SECONDS = String(DEFAULT_STEP_TIMEOUT_MS / 1000);
 
 /** The options `albkit deploy` and `albkit destroy` share. */
 export interface DeployCliOptions {

@@ -8,7 +8,7 @@
 import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { ControlApiError, type ControlClient } from './client';
 import { livePlan, type LiveResource } from './live-plan';
-import { poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
+import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
 
 export interface DeployOptions extends RunOptions {
@@ -35,7 +35,7 @@ export interface DeployResult {
  * `OwnershipError` before any change when the manifest names resources the stack does not own (and no adopt).
  */
 export async function deploy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
-  await waitForDeletions(client, options.stepTimeoutMs ?? 120_000);
+  await waitForDeletions(client, options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
   const scope = await scopeOf(client, manifest, options);
   const plan = livePlan(scope.owned, manifest.resources);
   return execute(client, plan, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);

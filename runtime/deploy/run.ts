@@ -26,6 +26,9 @@ export type RunEvent =
   | { type: 'failed'; wave: number; step: Step; message: string }
   | { type: 'end'; ok: boolean; plan: Plan; ms: number; message?: string };
 
+/** How long one step may take to become ACTIVE (or gone) when no timeout is given. */
+export const DEFAULT_STEP_TIMEOUT_MS = 120_000;
+
 export interface RunOptions {
   /** How long one step may take to become ACTIVE (or gone). @default 120000 */
   stepTimeoutMs?: number;
@@ -66,7 +69,7 @@ export interface RunTarget {
 /** Runs the waves; resolves true when every step succeeded. */
 export async function runPlan(client: ControlClient, plan: Plan, target: RunTarget, options: RunOptions = {}): Promise<{ ok: boolean; message?: string }> {
   const emit = options.onEvent ?? (() => undefined);
-  const timeoutMs = options.stepTimeoutMs ?? 120_000;
+  const timeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   for (const [index, wave] of plan.waves.entries()) {
     const number = index + 1;
     const failures: string[] = [];

@@ -1,6 +1,7 @@
 /** Which agent the CLI talks to: `--endpoint`/`--token-file`, else `ALBKIT_ENDPOINT`/`ALBKIT_TOKEN`, else the state directory's files. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_STATE_DIR } from '../agent-defaults';
 
 export interface TargetOptions {
   /** The agent's base URL. @default `ALBKIT_ENDPOINT`, else `<state-dir>/endpoint` */
@@ -18,7 +19,7 @@ export class TargetError extends Error {
 
 /** The endpoint and token to use. */
 export async function resolveTarget(options: TargetOptions): Promise<{ endpoint: string; token: string }> {
-  const stateDir = options.stateDir ?? '.albkit';
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const endpoint =
     options.endpoint ?? process.env.ALBKIT_ENDPOINT ?? (await readTrimmed(join(stateDir, 'endpoint')));
   if (!endpoint) {

@@ -5,6 +5,7 @@
 import type { Issue } from '../../lib/errors';
 import { KINDS, type Kind } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
+import { DEFAULT_STEP_TIMEOUT_MS } from '../deploy/run';
 
 /** A resource as the agent represents it. */
 export interface Representation {
@@ -50,7 +51,7 @@ export class ControlClient {
   private readonly pollMs: number;
   constructor(private readonly options: ClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     this.pollMs = options.pollMs ?? 50;
   }
 
