@@ -75,6 +75,7 @@ export class ControlClient {
         resource: { id: item.id, kind: item.kind, dependsOn: item.dependsOn, spec: item.spec } as Resource,
         state: item.status.state,
         etag: item.etag,
+        ...(item.status.reason === undefined ? {} : { reason: item.status.reason }),
         ...(item.owner === undefined ? {} : { owner: item.owner }),
       })),
     );

@@ -78,7 +78,9 @@ async function execute(client: ControlClient, plan: Plan, scope: StackScope, des
     emit({ type: 'end', ok: true, plan, ms: Date.now() - started });
     return { ok: true, plan, adopted };
   }
-  const result = await runPlan(client, plan, { desired, owner, etags }, options);
+  const ran = await runPlan(client, plan, { desired, owner, etags }, options);
+  const failed = ran.ok ? await failedMeanwhile(client, desired) : undefined;
+  const result = failed === undefined ? ran : { ok: false, message: failed };
   emit({ type: 'end', ok: result.ok, plan, ms: Date.now() - started, ...(result.message ? { message: result.message } : {}) });
   return { ...result, plan, adopted };
 }
@@ -99,6 +101,16 @@ async function adopt(client: ControlClient, foreign: readonly LiveResource[], ow
     etags.set(resource.id, taken.etag);
     emit({ type: 'adopt', id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) });
   }
+}
+
+/**
+ * The deployed resources that are FAILED once every step is done, named with their reasons: a step can fail a
+ * resource it did not change (an EIP's new address moves listeners, and one may find its port in use there).
+ */
+async function failedMeanwhile(client: ControlClient, desired: ReadonlyMap<string, Resource>): Promise<string | undefined> {
+  const failed = (await client.live()).filter((l) => l.state === 'FAILED' && desired.has(l.resource.id));
+  if (failed.length === 0) return undefined;
+  return failed.map(({ resource, reason }) => `${resource.kind} ${resource.id}: FAILED${reason === undefined ? '' : `: ${reason}`}`).join('\n');
 }
 
 /** Waits until the agent has no resource in DELETING (a previous run's deletes finish first). */

@@ -12,6 +12,8 @@ export interface LiveResource {
   resource: Resource;
   /** The lifecycle state the agent reports. */
   state: ResourceState;
+  /** Why it FAILED, when it did. */
+  reason?: string;
   /** Who manages it (`deploy/<stack>`, `terraform`…); absent when unowned. */
   owner?: string;
   /** The version read (the agent's etag), for the precondition of a write planned on it; absent: none. */

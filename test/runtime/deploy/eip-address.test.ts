@@ -75,10 +75,11 @@ describe('albkit deploy: an EIP whose address changes', function () {
     expect(again.stdout).to.contain('no changes');
   });
 
-  it('fails the listener whose port is in use on the new address, keeps the intranet address, and binds once it is free', async () => {
+  it('fails the listener whose port is in use on the new address (and the deploy, naming it), keeps the intranet address, and binds once it is free', async () => {
     holder = await holdPort('127.0.0.23', ports[1] as number);
     const moved = await deployWithEip('127.0.0.23');
-    expect(moved.code, moved.stderr).to.equal(0);
+    expect(moved.code, 'the deploy fails, naming the listener it left FAILED').to.equal(1);
+    expect(moved.stderr).to.contain(`Listener shop/http-1: FAILED: cannot bind 127.0.0.23:${ports[1]}: the port is in use`);
     expect(await listener(0)).to.deep.equal({ state: 'ACTIVE' });
     expect(await listener(1)).to.deep.equal({ state: 'FAILED', reason: `cannot bind 127.0.0.23:${ports[1]}: the port is in use` });
     expect(await bodyAt('127.0.0.23', ports[0] as number)).to.equal('backend-a\n');
