@@ -21,7 +21,10 @@ export interface Manifest {
   apiVersion: typeof API_VERSION;
   /** Resources in creation order (wave by wave, ids sorted within a wave). */
   resources: Resource[];
-  /** sha256 of the canonical JSON of `apiVersion` and `resources`. */
+  /**
+   * sha256 of the canonical JSON of `apiVersion` and `resources`: the content's identity, not a seal. A document's
+   * own `hash` is not trusted but recomputed when it is read, so a manifest edited by hand needs no new hash.
+   */
   hash: string;
 }
 
