@@ -32,6 +32,13 @@ export interface ConnectionHost {
  */
 const IN_FLIGHT_GRACE_MS = 1000;
 
+/**
+ * The most requests a connection may have waiting behind the one being answered (all parsed from reads
+ * already made). Further ones are not taken: the connection closes after answering these, and the client
+ * sends the rest again on a new one, as HTTP/1.1 lets clients do with unanswered pipelined requests.
+ */
+export const MAX_WAITING_REQUESTS = 128;
+
 const CONNECTION = Symbol('albkit.connection');
 type ClientSocket = Socket & { [CONNECTION]: ClientConnection };
 
@@ -201,6 +208,7 @@ export class ClientConnection {
     } else {
       this.queue.push(exchange);
       this.socket.pause();
+      if (this.queue.length === MAX_WAITING_REQUESTS) this.closing = true;
     }
   }
 
@@ -247,7 +255,14 @@ export class ClientConnection {
       next.start();
     } else if (this.failure !== 0) {
       this.refuse(this.failure);
+    } else if (this.closing) {
+      this.close();
     }
+  }
+
+  /** Whether the connection closes after the answer being written (it takes no more requests). */
+  get closesAfterCurrent(): boolean {
+    return this.closing && this.queue.length === 0 && this.failure === 0;
   }
 
   /**

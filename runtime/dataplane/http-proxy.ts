@@ -378,7 +378,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
 
   /** Whether the connection may stay open after this response, as far as the request and listener go. */
   private mayKeepAlive(): boolean {
-    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0;
+    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0 && !this.conn.closesAfterCurrent;
   }
 
   /** Answers with one of the fixed responses. */

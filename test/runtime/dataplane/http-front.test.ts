@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type http from 'node:http';
 import net from 'node:net';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
+import { MAX_WAITING_REQUESTS } from '../../../runtime/dataplane/http-connection';
 import { albResources, applyOk, freePort, newDataPlane, sleep, startHttpBackend, type HttpBackend } from './http-fixtures';
 import { exchangeUntilClose, rawClient, readResponses, responsesOf } from './http-raw';
 
@@ -71,6 +72,17 @@ describe('HTTP front (raw client connections)', function () {
     const { responses, rest } = readResponses(text);
     expect(responses.map((response) => response.body)).to.deep.equal(['slow', 'GET /2 ', 'POST /3 three', 'GET /4 ']);
     expect(responses.map((response) => response.headers.connection)).to.deep.equal(['keep-alive', 'keep-alive', 'keep-alive', 'close']);
+    expect(rest).to.equal('');
+  });
+
+  it(`answers at most ${MAX_WAITING_REQUESTS} pipelined requests behind the current one, then closes, telling the client`, async function () {
+    const count = MAX_WAITING_REQUESTS + 30;
+    const requests = Array.from({ length: count }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
+    const { responses, rest } = readResponses(await exchangeUntilClose(port, `GET /slow HTTP/1.1\r\nHost: x\r\n\r\n${requests}`));
+    expect(responses).to.have.length(MAX_WAITING_REQUESTS + 1);
+    expect(responses.map((response) => response.body)).to.deep.equal(['slow', ...Array.from({ length: MAX_WAITING_REQUESTS }, (_, i) => `GET /${i} `)]);
+    expect(responses.at(-1)!.headers.connection).to.equal('close');
+    expect(responses.at(-2)!.headers.connection).to.equal('keep-alive');
     expect(rest).to.equal('');
   });
 
