@@ -233,7 +233,7 @@ export class ClientConnection {
   resumeBody(): void {
     if (!this.bodyPaused) return;
     this.bodyPaused = false;
-    if (this.queue.length === 0 && !this.socket.destroyed) this.socket.resume();
+    if (this.queue.length === 0 && !this.upgrading && !this.socket.destroyed) this.socket.resume();
   }
 
   /**
@@ -248,15 +248,20 @@ export class ClientConnection {
       this.close();
       return;
     }
+    // Its request was read to the end: reading no longer waits for its server to take the body.
+    const paused = this.bodyPaused;
+    this.bodyPaused = false;
     const next = this.queue.shift();
     if (next !== undefined) {
       this.current = next;
-      if (this.queue.length === 0 && !this.bodyPaused && this.upgradeRest === undefined) this.socket.resume();
+      if (this.queue.length === 0 && !this.upgrading) this.socket.resume();
       next.start();
     } else if (this.failure !== 0) {
       this.refuse(this.failure);
     } else if (this.closing) {
       this.close();
+    } else if (paused) {
+      this.socket.resume();
     }
   }
 

@@ -238,7 +238,6 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     this.setCookie = route.cookieName !== undefined && server === undefined;
     server ??= route.pool.acquire(conn.clientIp);
     if (server === undefined) {
-      this.finished = true;
       this.answer(503);
       return;
     }
@@ -381,8 +380,9 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0 && !this.conn.closesAfterCurrent;
   }
 
-  /** Answers with one of the fixed responses. */
+  /** Answers with one of the fixed responses; the server, if any, is released and the rest of the body ignored. */
   private answer(status: number): void {
+    this.finish();
     const { head, body } = ANSWERS.get(status)!;
     const keepAlive = this.mayKeepAlive();
     holdWrites(this.conn.socket);
