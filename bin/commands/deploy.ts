@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatIssue, zodIssues, type Manifest } from '../../lib';
 import { DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
-import { ControlClient } from '../../runtime/deploy/client';
+import { ControlClient } from '../../runtime/client/control-client';
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../../runtime/deploy/run';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Manifest } from '../../lib';
 import type { Agent } from '../../runtime/agent';
-import { ControlClient } from '../../runtime/deploy/client';
+import { ControlClient } from '../../runtime/client/control-client';
 import { deploy } from '../../runtime/deploy/deploy';
 import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
 import { EXIT } from '../exit';

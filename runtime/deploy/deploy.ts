@@ -6,7 +6,7 @@
  * the job: what is already ACTIVE is not touched again.
  */
 import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
-import { ControlApiError, type ControlClient } from './client';
+import { ControlApiError, type ControlClient } from '../client/control-client';
 import { livePlan, type LiveResource } from './live-plan';
 import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';

@@ -7,7 +7,7 @@
  */
 import type { Plan, Resource, Step } from '../../lib';
 import type { Representation } from '../api/controller';
-import { ControlApiError, type ControlClient } from './client';
+import { ControlApiError, LONG_POLL_MS, type ControlClient } from '../client/control-client';
 import { stepPrecondition } from './precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
@@ -43,9 +43,6 @@ export interface RunOptions {
  * data plane in one pass, so more steps in flight means fewer writes and applies per resource.
  */
 export const DEFAULT_CONCURRENCY = 64;
-
-/** The longest single wait the client asks of the agent; a longer step timeout waits in several. */
-const LONG_POLL_MS = 10_000;
 
 /** A step that failed, named by its resource. */
 export class StepError extends Error {

@@ -4,6 +4,7 @@
  * health, controller (graceful shutdown), stdio and broker.
  */
 import { join } from 'node:path';
+import { format } from 'node:util';
 import type * as Grpc from '@grpc/grpc-js';
 import { selfSignedCertificate } from './certificate';
 import { log } from './log';
@@ -78,6 +79,16 @@ function loadServices(grpc: typeof Grpc): Record<string, Grpc.ServiceDefinition>
   };
 }
 
+/**
+ * grpc-js's own messages, as JSON lines like every other (its default writes plain lines on stderr). Its errors
+ * are warnings here: it also reports them to the caller, which decides (a busy port while binding is not one).
+ */
+const GRPC_LOGGER: Partial<Console> = {
+  error: (message: unknown, ...params: unknown[]) => log('warn', `grpc: ${format(message, ...params)}`),
+  info: (message: unknown, ...params: unknown[]) => log('info', `grpc: ${format(message, ...params)}`),
+  debug: (message: unknown, ...params: unknown[]) => log('debug', `grpc: ${format(message, ...params)}`),
+};
+
 async function bind(server: Grpc.Server, credentials: Grpc.ServerCredentials, env: NodeJS.ProcessEnv): Promise<number> {
   const min = Number(env.PLUGIN_MIN_PORT ?? 0);
   const max = Number(env.PLUGIN_MAX_PORT ?? 0);
@@ -102,6 +113,7 @@ async function bind(server: Grpc.Server, credentials: Grpc.ServerCredentials, en
 export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): Promise<PluginServer> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const grpc = require('@grpc/grpc-js') as typeof Grpc;
+  grpc.setLogger(GRPC_LOGGER);
   const services = loadServices(grpc);
   const provider = new AlbkitProvider();
   const server = new grpc.Server();

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNKNOWN, type CtyValue } from './cty';
 import { errorDiagnostic, type Diagnostic } from './diagnostics';
-import type { ClientOptions } from './client';
 
 function readIn(dir: string | undefined, file: string): string | undefined {
   if (!dir) return undefined;
@@ -21,6 +20,14 @@ function readIn(dir: string | undefined, file: string): string | undefined {
 function attribute(config: Record<string, CtyValue>, name: string): string | undefined {
   const value = config[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Where the agent is and how to authenticate. */
+export interface AgentAccess {
+  /** The control API's base URL, such as `http://127.0.0.1:8400`. */
+  endpoint: string;
+  /** The bearer token. */
+  token: string;
 }
 
 /** Diagnostics for a provider block that can be judged before it is used. */
@@ -41,11 +48,11 @@ export function checkProviderConfig(config: Record<string, CtyValue>): Diagnosti
   ];
 }
 
-/** The client options the provider block and the environment give, or the diagnostics saying what is missing. */
+/** The agent access the provider block and the environment give, or the diagnostics saying what is missing. */
 export function resolveProviderConfig(
   config: Record<string, CtyValue>,
   env: NodeJS.ProcessEnv = process.env,
-): { options?: ClientOptions; diagnostics: Diagnostic[] } {
+): { options?: AgentAccess; diagnostics: Diagnostic[] } {
   const unknown = Object.entries(config).filter(([, value]) => value === UNKNOWN).map(([name]) => name);
   if (unknown.length > 0) {
     return { diagnostics: [errorDiagnostic(`provider albkit: ${unknown.join(', ')} must be known before apply`)] };

@@ -3,7 +3,9 @@
  * configuration, plan, apply, read, import and state upgrade of the albkit resource types. Errors come back
  * as diagnostics naming the resource id and attribute, never as gRPC errors.
  */
-import { ControlApiError, ControlClient, type Representation } from './client';
+import type { Representation } from '../api/controller';
+import { ControlApiError, ControlClient } from '../client/control-client';
+import { agentResources, deleteResource, describeFailure, putResource } from './agent';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType, type CtyValue } from './cty';
 import { objectOf, specOf } from './convert';
 import { errorDiagnostic, issueDiagnostic, type Diagnostic } from './diagnostics';
@@ -50,7 +52,7 @@ function failure(error: unknown, what: string): Diagnostic[] {
   if (error instanceof ControlApiError && error.issues.length > 0) {
     return error.issues.map((issue) => issueDiagnostic(issue));
   }
-  return [errorDiagnostic(`${what}: ${error instanceof Error ? error.message : String(error)}`)];
+  return [errorDiagnostic(`${what}: ${describeFailure(error)}`)];
 }
 
 /** One provider instance: the state of one plugin process. */
@@ -125,13 +127,13 @@ export class AlbkitProvider {
   async configureProvider(request: Request): Promise<Response> {
     const config = (decodeDynamic(PROVIDER_TYPE, request.config) ?? {}) as Record<string, CtyValue>;
     const { options, diagnostics } = resolveProviderConfig(config);
-    if (options) this.client = new ControlClient(options);
+    if (options) this.client = new ControlClient(options.endpoint, options.token);
     return { diagnostics };
   }
 
   /** The agent's resources, for the model's cross-component rules at plan; fetched again after any apply. */
   private others(): Promise<Resource[]> {
-    this.agentResources ??= this.requireClient().resources();
+    this.agentResources ??= agentResources(this.requireClient());
     return this.agentResources;
   }
 
@@ -181,7 +183,7 @@ export class AlbkitProvider {
     if (planned === null) {
       const id = String(prior?.id ?? prior?.resource_id);
       try {
-        await client.delete(schema.kind, id);
+        await deleteResource(client, schema.kind, id);
         return { new_state: dynamic(schema.type, null), diagnostics: [] };
       } catch (error) {
         return { new_state: request.prior_state, diagnostics: failure(error, `${id}: delete`) };
@@ -189,8 +191,8 @@ export class AlbkitProvider {
     }
     const id = String(planned.resource_id);
     try {
-      const spec = known(specOf(schema.attributes, planned)) as Record<string, unknown>;
-      const representation = await client.put(schema.kind, id, spec);
+      const spec = known(specOf(schema.attributes, planned));
+      const representation = await putResource(client, schema.kind, id, spec);
       const diagnostics =
         representation.status.state === 'FAILED'
           ? [errorDiagnostic(`${id}: ${schema.kind} FAILED`, representation.status.reason ?? 'no reason given')]

@@ -151,6 +151,6 @@ describe('albkit deploy and destroy against a running agent', () => {
   it('exits 1 naming the agent when it is unreachable', async () => {
     const run = await runCli(['deploy', file, '--endpoint', 'http://127.0.0.1:1', '--token-file', join(agent.stateDir, 'token')]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain('cannot reach the agent at http://127.0.0.1:1');
+    expect(run.stderr).to.contain('cannot reach the albkit agent at http://127.0.0.1:1');
   });
 });

@@ -2,7 +2,8 @@ import type * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 import { albkitProvider } from '../../../constructs/pulumi/provider';
 import { KINDS, validateManifest } from '../../../lib';
-import { ControlClient as TerraformClient } from '../../../runtime/terraform/client';
+import { ControlClient } from '../../../runtime/client/control-client';
+import { putResource } from '../../../runtime/terraform/agent';
 import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { shopManifest } from './fixture';
 
@@ -52,7 +53,7 @@ describe('Control API: resource owners', () => {
   });
 
   it('is written by the Terraform provider (terraform) and the Pulumi providers (pulumi)', async () => {
-    await new TerraformClient({ endpoint: agent.endpoint, token: agent.token }).put('SecurityGroup', 'tf-sg', {});
+    await putResource(new ControlClient(agent.endpoint, agent.token), 'SecurityGroup', 'tf-sg', {});
     const pulumiProvider = albkitProvider({ kind: 'SecurityGroup', collection: KINDS.SecurityGroup.collection, replaceOnChange: KINDS.SecurityGroup.replaceOnChange });
     await (pulumiProvider as Required<pulumi.dynamic.ResourceProvider>).create({ endpoint: agent.endpoint, token: agent.token, resourceId: 'pulumi-sg' });
     expect((await agent.call<Rep>('GET', '/v1/security-groups/tf-sg')).body.owner).to.equal('terraform');

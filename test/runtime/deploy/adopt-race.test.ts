@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { validateManifest, type Manifest } from '../../../lib';
-import { ControlClient } from '../../../runtime/deploy/client';
+import { ControlClient } from '../../../runtime/client/control-client';
 import { deploy, type DeployResult } from '../../../runtime/deploy/deploy';
 import type { LiveResource } from '../../../runtime/deploy/live-plan';
 import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
@@ -13,16 +13,26 @@ import { shopManifest } from '../api/fixture';
 type Rep = { id: string; owner?: string; generation: number; etag: string };
 type Err = { error: { code: string; message: string } };
 
-/** Two parties that meet at every step: the n-th arrival of one waits for the n-th arrival of the other. */
+/**
+ * Two parties that meet at every step: the n-th arrival of one waits for the n-th arrival of the other, until
+ * that other leaves (its deploy is over: a winner reads the live state once more than a loser).
+ */
 class Lockstep {
   private readonly arrivals = [0, 0];
   private readonly waiting: (() => void)[] = [];
   async arrive(party: 0 | 1): Promise<void> {
     this.arrivals[party] += 1;
-    for (const wake of this.waiting.splice(0)) wake();
+    this.wake();
     while ((this.arrivals[1 - party] as number) < (this.arrivals[party] as number)) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
+  }
+  leave(party: 0 | 1): void {
+    this.arrivals[party] = Infinity;
+    this.wake();
+  }
+  private wake(): void {
+    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 
@@ -88,7 +98,9 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
 
     const lockstep = new Lockstep();
     const outcomes = await Promise.allSettled(
-      (['b', 'c'] as const).map((stack, party) => deploy(new LockstepClient(agent, lockstep, party as 0 | 1), manifest, { stack, adopt: true })),
+      (['b', 'c'] as const).map((stack, party) =>
+        deploy(new LockstepClient(agent, lockstep, party as 0 | 1), manifest, { stack, adopt: true }).finally(() => lockstep.leave(party as 0 | 1)),
+      ),
     );
     const won = outcomes.filter((o): o is PromiseFulfilledResult<DeployResult> => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -111,7 +123,7 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
     const manifest: Manifest = validateManifest(shopManifest({ listenerPort: await freePort(), backendPort: await freePort() }));
     const lockstep = new Lockstep();
     const results = await Promise.all(
-      ([0, 1] as const).map((party) => deploy(new LockstepClient(agent, lockstep, party), manifest, { stack: 'web' })),
+      ([0, 1] as const).map((party) => deploy(new LockstepClient(agent, lockstep, party), manifest, { stack: 'web' }).finally(() => lockstep.leave(party))),
     );
     expect(results.filter((r) => r.ok), 'exactly one deploy completes').to.have.length(1);
     const failed = results.find((r) => !r.ok);

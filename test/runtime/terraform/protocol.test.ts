@@ -235,7 +235,7 @@ describe('terraform-provider-albkit protocol', function () {
       expect(configured.diagnostics).to.deep.equal([]);
       const unreachable = await fresh.provider.ImportResourceState!({ type_name: 'albkit_eip', id: 'ip' });
       expect((unreachable.diagnostics as { summary: string }[])[0]!.summary).to.equal(
-        `ip: import: get Eip ip: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
+        `ip: import: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
       );
     } finally {
       await fresh.stop();
