@@ -337,9 +337,10 @@ export class ClientConnection {
     this.socket.pause();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     if (this.reading !== undefined) {
-      // The request whose body was being read is broken: nothing more can be sent for it.
-      if (this.current === this.reading && this.current !== undefined) {
-        this.socket.destroy();
+      // The request whose body was being read is broken (bad chunk framing…): nothing more can be sent for it.
+      if (this.current === this.reading) {
+        this.closing = true;
+        this.current.badRequest();
         return;
       }
       this.queue.pop();

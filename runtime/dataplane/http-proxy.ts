@@ -273,6 +273,21 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     this.finish();
   }
 
+  /**
+   * The request's body turned out malformed: the server's request is dropped and the client answered 400
+   * (the connection then closes), or, if its response had begun, the connection is closed.
+   */
+  badRequest(): void {
+    this.connection?.abort();
+    if (this.responding && this.pendingHead === '') {
+      this.finish();
+      this.conn.socket.destroy();
+      return;
+    }
+    this.pendingHead = '';
+    this.answer(400);
+  }
+
   /** The client took what was written: resume reading the response. */
   resumeUpstream(): void {
     if (!this.finished) this.connection?.resume();

@@ -3,9 +3,11 @@ import fc from 'fast-check';
 import { once } from 'node:events';
 import type http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { MAX_WAITING_REQUESTS } from '../../../runtime/dataplane/http-connection';
-import { albResources, applyOk, freePort, newDataPlane, sleep, startHttpBackend, type HttpBackend } from './http-fixtures';
+import { generateCertificate } from '../../fixtures/tcp-peers';
+import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, sleep, startHttpBackend, type HttpBackend } from './http-fixtures';
 import { exchangeUntilClose, rawClient, readResponses, responsesOf } from './http-raw';
 
 /** Answers `/slow` after 150 ms, `/early` after a 103, anything else with its method, URL and body. */
@@ -165,6 +167,38 @@ describe('HTTP front (raw client connections)', function () {
     const { responses } = readResponses(text);
     expect(responses.map((response) => response.status)).to.deep.equal([200, 400]);
     expect(responses[0]!.body).to.equal('slow');
+  });
+
+  it('answers 400 to a request whose chunked body is malformed, without passing the rest on, and closes', async function () {
+    const hits = backend.hits;
+    const text = await exchangeUntilClose(port, 'POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\n');
+    expect(text).to.match(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(text.toLowerCase()).to.include('connection: close');
+    expect(backend.hits - hits).to.be.at.most(1);
+  });
+
+  it('closes an HTTPS connection whose TLS handshake does not finish within the headers timeout', async function () {
+    const { dataPlane: plane } = newDataPlane({ httpLimits: { headersTimeoutMs: 300 } });
+    const other = await freePort();
+    const certificate = await generateCertificate();
+    try {
+      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }));
+      const silent = net.connect({ host: LB_ADDRESS, port: other });
+      await once(silent, 'connect');
+      silent.on('error', () => undefined);
+      const started = Date.now();
+      await once(silent, 'close');
+      expect(Date.now() - started).to.be.within(250, 3000);
+      // A client that completes the handshake and sends nothing gets the HTTP headers timeout.
+      const quiet = tls.connect({ host: LB_ADDRESS, port: other, rejectUnauthorized: false });
+      await once(quiet, 'secureConnect');
+      let text = '';
+      quiet.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      await once(quiet, 'close');
+      expect(text).to.match(/^HTTP\/1\.1 408 /);
+    } finally {
+      await plane.stop(500);
+    }
   });
 
   it('times out a connection that sends no request (408 after the headers timeout)', async function () {
