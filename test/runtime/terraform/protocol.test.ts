@@ -273,6 +273,26 @@ describe('terraform-provider-albkit protocol', function () {
     expect(await response.text()).to.equal('hello from a\n');
   });
 
+  it("reports a listener that cannot bind as FAILED with the agent's reason, keeping it in the state, and destroys it", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const config = { ...configs().albkit_listener, resource_id: 'web/busy', port };
+      const planned = await plan('albkit_listener', config);
+      expect(planned.diagnostics).to.deep.equal([]);
+      const applied = await apply('albkit_listener', planned.planned, null, config);
+      const diagnostics = applied.diagnostics as { severity: string; summary: string; detail: string }[];
+      expect(diagnostics.map(({ severity, summary }) => `${severity} ${summary}`)).to.deep.equal(['ERROR web/busy: Listener FAILED']);
+      expect(diagnostics[0]!.detail, 'the reason names the address').to.contain(`127.0.0.1:${port}`);
+      expect(applied.state).to.deep.include({ id: 'web/busy', port });
+      expect((await apply('albkit_listener', null, applied.state)).diagnostics).to.deep.equal([]);
+      expect((await agent.call('GET', `/v1/listeners/${encodeURIComponent('web/busy')}`)).status).to.equal(404);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('serves HTTPS with a certificate given inline, the plan matching what the agent keeps', async () => {
     const pems = selfSignedCertificate();
     const config = {
