@@ -63,6 +63,18 @@ const enum Phase {
   Idle,
 }
 
+/** The end of a message head. */
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+/** The Content-Length of a response's raw headers (validated by the parser), or -1 when it has none. */
+function contentLength(raw: readonly string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+  }
+  return -1;
+}
+
 /** How often every upstream connection's time limit is checked. */
 const SWEEP_MS = 100;
 
@@ -179,6 +191,14 @@ class UpstreamConnection {
   private informational = false;
   private keepAlive = false;
   private requestSent = false;
+  /** Reading is paused because the caller is not taking the response body as fast. */
+  private paused = false;
+  /** The parser holds part of a response head from an earlier read. */
+  private headPending = false;
+  /** The parser is being given exactly one response head (see `receive`). */
+  private headOnly = false;
+  /** Bytes of a sized response body still to come, read here rather than by the parser. */
+  private bodyLeft = 0;
 
   constructor(private readonly pool: UpstreamPool) {
     this.parser = newParser(HTTPParser.RESPONSE, 0, this, callbacks);
@@ -252,7 +272,10 @@ class UpstreamConnection {
 
   /** Resumes a response paused by `onData` returning false. */
   resume(): void {
-    if (this.request !== undefined) this.socket.resume();
+    if (this.request !== undefined && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
   }
 
   /** Drops the request (the client went away): the connection is closed, the handler hears nothing more. */
@@ -262,18 +285,47 @@ class UpstreamConnection {
     this.pool.done(this, false);
   }
 
-  /** A read from the server, parsed at once (`chunk` is the shared read buffer); false stops reading. */
+  /**
+   * A read from the server (`chunk` is a view of the shared read buffer); false stops reading. When a whole
+   * response head is in the read, the parser gets just that head, and a body sized by Content-Length is then
+   * taken here, a slice at a time: the parser would hand it over through one more call into JavaScript and a
+   * copy made in C++, which cost more than finding the head's end and copying here. Chunked bodies, bodies
+   * ended by the connection closing and heads split across reads go through the parser.
+   */
   private receive(chunk: Buffer): boolean {
-    if (this.request === undefined) {
+    const request = this.request;
+    if (request === undefined) {
       // Bytes with no request in flight: the server is not speaking HTTP/1.1 keep-alive properly.
       this.socket.destroy();
       return false;
     }
     this.active = now;
-    const handler = this.request.handler;
-    const result = this.parser.execute(chunk);
-    if (result instanceof Error) this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
-    handler.flush();
+    let at = 0;
+    while (at < chunk.length && this.request === request) {
+      if (this.bodyLeft > 0) {
+        const size = Math.min(this.bodyLeft, chunk.length - at);
+        this.bodyLeft -= size;
+        // Copied: the read buffer is reused for the next read, and the caller may keep the chunk.
+        this.body(Buffer.from(chunk.subarray(at, at + size)));
+        at += size;
+        if (this.bodyLeft === 0) this.complete();
+        continue;
+      }
+      const end = this.phase === Phase.Waiting && !this.headPending ? chunk.indexOf(HEAD_END, at) : -1;
+      this.headOnly = end >= 0;
+      const part = end >= 0 ? chunk.subarray(at, end + HEAD_END.length) : at === 0 ? chunk : chunk.subarray(at);
+      const result = this.parser.execute(part);
+      this.headOnly = false;
+      if (result instanceof Error) {
+        this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
+        break;
+      }
+      if (end < 0 && this.phase === Phase.Waiting && this.request === request) this.headPending = true;
+      at += part.length;
+    }
+    // Bytes after a complete response: the server is not speaking HTTP/1.1 keep-alive properly.
+    if (at < chunk.length && this.request !== request) this.socket.destroy();
+    request.handler.flush();
     return true;
   }
 
@@ -286,8 +338,13 @@ class UpstreamConnection {
   headersComplete(headers: string[] | undefined, statusCode: number, statusText: string, upgrade: boolean, keepAlive: boolean): number {
     const request = this.request;
     if (request === undefined) return 0;
-    const fields = headers ?? this.headers;
-    this.headers = [];
+    this.headPending = false;
+    let fields = headers;
+    if (fields === undefined || this.headers.length > 0) {
+      fields = this.headers;
+      if (headers !== undefined) for (const item of headers) fields.push(item);
+      this.headers = [];
+    }
     if (statusCode < 200) {
       if (statusCode === 101 || upgrade) this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'protocol upgrades are not proxied'));
       this.informational = true;
@@ -296,13 +353,25 @@ class UpstreamConnection {
     this.phase = Phase.Receiving;
     this.keepAlive = keepAlive;
     request.handler.onHeaders(statusCode, statusText, fields);
-    return request.isHead ? 1 : 0;
+    if (request.isHead) return 1;
+    if (this.headOnly && statusCode !== 204 && statusCode !== 304) {
+      // The body follows in this read or the next ones: taken by `receive` (the parser is told none comes).
+      const length = contentLength(fields);
+      if (length > 0) {
+        this.bodyLeft = length;
+        return 1;
+      }
+    }
+    return 0;
   }
 
-  /** @internal Parser callback. */
+  /** @internal Parser callback, and the chunks of a sized body. */
   body(chunk: Buffer): void {
     const request = this.request;
-    if (request !== undefined && !request.handler.onData(chunk)) this.socket.pause();
+    if (request !== undefined && !request.handler.onData(chunk)) {
+      this.paused = true;
+      this.socket.pause();
+    }
   }
 
   /** @internal Parser callback. */
@@ -311,13 +380,22 @@ class UpstreamConnection {
       this.informational = false;
       return;
     }
+    // A sized body read by `receive` completes there.
+    if (this.bodyLeft === 0) this.complete();
+  }
+
+  /** The response is complete. */
+  private complete(): void {
     const request = this.request;
     if (request === undefined) return;
     // Back to the pool, unless the server wants to close or answered before the request body was sent.
     // Reading resumes (a paused response may have ended) so that a close of the idle connection is seen.
     this.request = undefined;
     this.phase = Phase.Idle;
-    this.socket.resume();
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
     this.limit = this.pool.keepAliveMs;
     this.active = now;
     this.pool.done(this, this.keepAlive && this.requestSent);

@@ -123,6 +123,32 @@ describe('HTTP upstream connections', function () {
     expect((await fetchText(client, url)).body).to.equal('until the end');
   });
 
+  it('carries a sized response whose head or body is split across reads, and one followed by stray bytes', async function () {
+    let served = 0;
+    const url = await serve((_head, socket) => {
+      served++;
+      if (served === 1) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Le');
+        setTimeout(() => socket.write('ngth: 10\r\n\r\nhello'), 20);
+        setTimeout(() => socket.write('world'), 40);
+      } else if (served === 2) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nhel');
+        setTimeout(() => socket.write('lo\r\n\r\nworld'), 20);
+      } else if (served === 3) {
+        // More than the length says: the answer is carried, the connection is not used again.
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsizestray');
+      } else {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh');
+      }
+    });
+    expect((await fetchText(client, url)).body).to.equal('helloworld');
+    expect((await fetchText(client, url)).body).to.equal('hello\r\n\r\nworld');
+    expect(peer!.connections()).to.equal(1);
+    expect((await fetchText(client, url)).body).to.equal('size');
+    expect((await fetchText(client, url)).body).to.equal('fresh');
+    expect(peer!.connections()).to.equal(2);
+  });
+
   it('opens a new connection when the server closed an idle one', async function () {
     const url = await serve((_head, socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
