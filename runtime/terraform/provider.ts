@@ -128,12 +128,16 @@ export class AlbkitProvider {
     const config = (decodeDynamic(PROVIDER_TYPE, request.config) ?? {}) as Record<string, CtyValue>;
     const { options, diagnostics } = resolveProviderConfig(config);
     if (options) this.client = new ControlClient(options.endpoint, options.token);
+    this.agentResources = undefined;
     return { diagnostics };
   }
 
-  /** The agent's resources, for the model's cross-component rules at plan; fetched again after any apply. */
+  /** The agent's resources, for the model's cross-component rules at plan; fetched again after any apply or failure. */
   private others(): Promise<Resource[]> {
-    this.agentResources ??= agentResources(this.requireClient());
+    this.agentResources ??= agentResources(this.requireClient()).catch((error: unknown) => {
+      this.agentResources = undefined;
+      throw error;
+    });
     return this.agentResources;
   }
 

@@ -237,6 +237,14 @@ describe('terraform-provider-albkit protocol', function () {
       expect((unreachable.diagnostics as { summary: string }[])[0]!.summary).to.equal(
         `ip: import: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
       );
+      const type = typeOf('albkit_security_group');
+      const config = dv(type, configs().albkit_security_group);
+      const planAt = () => fresh.provider.PlanResourceChange!({ type_name: 'albkit_security_group', prior_state: dv(type, null), proposed_new_state: config, config });
+      expect(((await planAt()).diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
+        `web-sg: plan: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
+      ]);
+      await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint: agent.endpoint, token: agent.token }) });
+      expect((await planAt()).diagnostics, 'a failed read of the agent is not kept').to.deep.equal([]);
     } finally {
       await fresh.stop();
     }
