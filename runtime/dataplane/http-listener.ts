@@ -87,6 +87,7 @@ export class HttpListener implements ListenerRuntime {
     this.holding = true;
     this.metrics.holdListener(this.config.id);
     this.sweeper = setInterval(() => this.sweep(), sweepPeriodMs(this.limits.headersTimeoutMs));
+    this.sweeper.unref();
     try {
       for (const address of this.config.addresses) {
         const server = this.createServer();
