@@ -3,11 +3,19 @@
  * schema, then the cross-component rules that one resource can be checked against on its own (subnet in VPC,
  * certificates, backend service shape, server names…). The agent checks the rest against its other resources.
  */
+import * as pulumi from '@pulumi/pulumi';
 import { PARSE_OPTIONS, ValidationError, zodIssues, type Issue } from '../../lib/errors';
 import { ResourceRef } from '../../lib/model/common';
 import { KINDS, referencesOf, type Kind, type SpecOf } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
 import { checkRules } from '../../lib/rules';
+
+/** Whether `value` holds no Output and no promise at any depth: plain values, known now and checkable at once. */
+export function isKnown(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === 'function') return false;
+  return (Array.isArray(value) ? value : Object.values(value)).every(isKnown);
+}
 
 /** Problems with a resource id (a Pulumi name or `resourceId`), named by `id`. */
 export function idIssues(id: string): Issue[] {

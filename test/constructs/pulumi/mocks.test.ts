@@ -3,10 +3,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './packed';
 
-/** Runs one spec file in a mocha process of its own; resolves with its exit code and output. */
-async function runMocha(file: string): Promise<{ code: number | null; output: string }> {
-  const mocha = join(REPO, 'node_modules/mocha/bin/mocha.js');
-  const child = spawn(process.execPath, [mocha, '--no-config', '--timeout', '30000', '--exit', '--reporter', 'spec', join(__dirname, file)], {
+/** Runs node with `args` in a process of its own; resolves with its exit code and output. */
+async function runNode(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -15,6 +14,12 @@ async function runMocha(file: string): Promise<{ code: number | null; output: st
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { code, output };
+}
+
+/** Runs one spec file in a mocha process of its own. */
+function runMocha(file: string): Promise<{ code: number | null; output: string }> {
+  const mocha = join(REPO, 'node_modules/mocha/bin/mocha.js');
+  return runNode([mocha, '--no-config', '--timeout', '30000', '--exit', '--reporter', 'spec', join(__dirname, file)]);
 }
 
 // setMocks is process-global, so each mock spec file runs in a process of its own.
@@ -32,4 +37,10 @@ describe('Pulumi programs under setMocks (each file in its own process)', functi
       expect(output).not.to.match(/failing|pending/);
     });
   }
+
+  it('fails a program whose spec value, known only later, breaks the model, naming the resource and field', async () => {
+    const { code, output } = await runNode([join(__dirname, 'late-invalid.program.js')]);
+    expect(code, output).to.not.equal(0);
+    expect(output).to.match(/late\/http: port: Too small/);
+  });
 });
