@@ -3,12 +3,11 @@
  * every resource and the listener serves; `cdktf destroy` deletes in reverse order, as the agent's log shows.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { startAgent, type TestAgent } from '../../helpers/agent';
-import { findTerraform, startHelloServers, terraformDir, type TerraformDir } from '../../runtime/terraform/terraform-helpers';
+import type { TestAgent } from '../../helpers/agent';
+import { findTerraform, startTerraformRig, type TerraformDir, type TerraformRig } from '../../runtime/terraform/terraform-helpers';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const CDKTF = join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -21,7 +20,7 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
   const terraform = findTerraform();
   let agent: TestAgent;
   let tf: TerraformDir;
-  const servers: Server[] = [];
+  let rig: TerraformRig | undefined;
   let env: NodeJS.ProcessEnv;
 
   /** Runs the cdktf CLI in the working directory, with the example compiled as the app. */
@@ -39,12 +38,9 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
       console.log('    SKIPPED: terraform is not on PATH; cdktf deploy/destroy needs Terraform >= 1.5');
       this.skip();
     }
-    const started = await startHelloServers(['a', 'b']);
-    servers.push(...started.servers);
-    const { ports } = started;
-    agent = await startAgent();
-    tf = await terraformDir(terraform!);
-    await mkdir(tf.dir, { recursive: true });
+    rig = await startTerraformRig(terraform!);
+    ({ agent, tf } = rig);
+    const { ports } = rig;
     await copyFile(join(ROOT, 'examples', 'cdktf', 'cdktf.json'), join(tf.dir, 'cdktf.json'));
     env = {
       ...tf.env,
@@ -58,9 +54,7 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
   });
 
   after(async () => {
-    await agent?.stop();
-    await tf?.remove();
-    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await rig?.stop();
   });
 
   it('deploys: every resource ACTIVE and curl reaches a backend through the listener', async () => {

@@ -5,12 +5,11 @@
  * order as the agent's log shows.
  */
 import { cp, mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { startAgent, type TestAgent } from '../../helpers/agent';
+import type { TestAgent } from '../../helpers/agent';
 import { connectOutcome } from '../deploy/sockets';
-import { findTerraform, startHelloServers, terraformDir, type TerraformDir } from './terraform-helpers';
+import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig } from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
 const HTTP_PORT = 23180;
@@ -34,7 +33,7 @@ describe('Terraform CLI with examples/terraform', function () {
   const terraform = findTerraform();
   let agent: TestAgent;
   let tf: TerraformDir;
-  const servers: Server[] = [];
+  let rig: TerraformRig | undefined;
   let vars: string[] = [];
   let seen = 0;
 
@@ -50,20 +49,15 @@ describe('Terraform CLI with examples/terraform', function () {
       console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
       this.skip();
     }
-    const started = await startHelloServers(['a', 'b']);
-    servers.push(...started.servers);
-    const { ports } = started;
-    agent = await startAgent();
-    tf = await terraformDir(terraform!);
-    await mkdir(tf.dir, { recursive: true });
+    rig = await startTerraformRig(terraform!);
+    ({ agent, tf } = rig);
+    const { ports } = rig;
     for (const file of ['main.tf', 'variables.tf', 'outputs.tf']) await cp(join(EXAMPLE, file), join(tf.dir, file));
     vars = ['-no-color', '-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports.join(',')}]`, '-var', `tcp_port=${TCP_PORT}`];
   });
 
   after(async () => {
-    await agent?.stop();
-    await tf?.remove();
-    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await rig?.stop();
   });
 
   it('installs the provider from a filesystem mirror with terraform init', async () => {

@@ -3,12 +3,13 @@
  * this package's provider and a CLI configuration naming it, and runs commands in it.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../runtime/terraform/install';
+import { startAgent, type TestAgent } from '../../helpers/agent';
 
 /** The terraform binary on PATH, or undefined. */
 export function findTerraform(): string | undefined {
@@ -74,13 +75,39 @@ export async function terraformDir(
   };
 }
 
-/** HTTP backends on free loopback ports, each answering `hello from <name>`; the caller closes them. */
-export async function startHelloServers(names: readonly string[]): Promise<{ servers: Server[]; ports: number[] }> {
+/** What a Terraform CLI test runs against: two hello backends, a live agent and a working directory. */
+export interface TerraformRig {
+  agent: TestAgent;
+  /** The working directory, created empty. */
+  tf: TerraformDir;
+  /** Ports of the backends answering `hello from a` and `hello from b`. */
+  ports: number[];
+  /** Stops the agent, removes the directory and closes the backends. */
+  stop(): Promise<void>;
+}
+
+/** Starts a `TerraformRig` for the terraform `binary`; what started is stopped again if a later step fails. */
+export async function startTerraformRig(binary: string): Promise<TerraformRig> {
   const servers: Server[] = [];
-  for (const name of names) {
-    const server = createServer((_req, res) => res.end(`hello from ${name}\n`));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
+  let agent: TestAgent | undefined;
+  let tf: TerraformDir | undefined;
+  const stop = async (): Promise<void> => {
+    await agent?.stop();
+    await tf?.remove();
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  };
+  try {
+    for (const name of ['a', 'b']) {
+      const server = createServer((_req, res) => res.end(`hello from ${name}\n`));
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    agent = await startAgent();
+    tf = await terraformDir(binary);
+    await mkdir(tf.dir, { recursive: true });
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  return { servers, ports: servers.map((server) => (server.address() as AddressInfo).port) };
+  return { agent, tf, ports: servers.map((server) => (server.address() as AddressInfo).port), stop };
 }
