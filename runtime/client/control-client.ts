@@ -48,6 +48,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  */
 export const LONG_POLL_MS = 10_000;
 
+/** The wait to ask of the next long poll: `LONG_POLL_MS`, or less when `deadline` (epoch ms) is nearer. */
+export function longPollWait(deadline: number): number {
+  return Math.min(LONG_POLL_MS, Math.max(0, deadline - Date.now()));
+}
+
 /** The control API of one agent. */
 export class ControlClient {
   /** The agent's base URL, without a trailing slash. */

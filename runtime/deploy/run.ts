@@ -7,7 +7,7 @@
  */
 import type { Plan, Resource, Step } from '../../lib';
 import type { Representation } from '../api/controller';
-import { ControlApiError, LONG_POLL_MS, type ControlClient } from '../client/control-client';
+import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
 import { stepPrecondition } from './precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
@@ -89,7 +89,6 @@ export async function runPlan(client: ControlClient, plan: Plan, target: RunTarg
 
 async function runStep(client: ControlClient, step: Step, target: RunTarget, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const wait = (): number => Math.min(LONG_POLL_MS, Math.max(0, deadline - Date.now()));
   const precondition = target.etags === undefined ? undefined : stepPrecondition(step, target.etags);
   if (step.operation === 'delete') {
     let deleting: boolean;
@@ -101,7 +100,7 @@ async function runStep(client: ControlClient, step: Step, target: RunTarget, tim
     }
     if (!deleting) return;
     await poll(deadline, async () => {
-      const current = await client.get(step.kind, step.id, wait());
+      const current = await client.get(step.kind, step.id, longPollWait(deadline));
       return current === undefined ? 'gone' : undefined;
     }, () => new StepError(step, `still present after ${timeoutMs} ms`));
     return;
@@ -118,7 +117,7 @@ async function runStep(client: ControlClient, step: Step, target: RunTarget, tim
   if (createOutcome(step, answer)) return;
   await poll(
     deadline,
-    async () => createOutcome(step, await client.get(step.kind, step.id, wait())),
+    async () => createOutcome(step, await client.get(step.kind, step.id, longPollWait(deadline))),
     () => new StepError(step, `not ACTIVE after ${timeoutMs} ms`),
   );
 }

@@ -6,14 +6,11 @@
 import type { Kind } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
 import type { Representation } from '../api/controller';
-import { ControlApiError, LONG_POLL_MS, type ControlClient } from '../client/control-client';
+import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../deploy/run';
 
 /** The owner the provider writes on every resource it puts, so deploys of other owners leave them alone. */
 export const TERRAFORM_OWNER = 'terraform';
-
-/** The next wait to ask of the agent: one long poll, at most until the deadline. */
-const nextWait = (deadline: number): number => Math.min(LONG_POLL_MS, Math.max(0, deadline - Date.now()));
 
 /**
  * Creates or updates the resource as Terraform's, then waits while it is CREATING; a FAILED resource is
@@ -25,7 +22,7 @@ export async function putResource(client: ControlClient, kind: Kind, id: string,
   let current: Representation | undefined = await client.put({ id, kind, spec }, TERRAFORM_OWNER);
   while (current !== undefined && (current.status.state === 'CREATING' || current.status.state === 'DELETING')) {
     if (Date.now() >= deadline) throw new Error(`${kind} ${id}: still ${current.status.state} after ${timeoutMs} ms`);
-    current = await client.get(kind, id, nextWait(deadline));
+    current = await client.get(kind, id, longPollWait(deadline));
   }
   if (current === undefined) throw new Error(`${kind} ${id}: disappeared while being created`);
   return current;
@@ -39,7 +36,7 @@ export async function deleteResource(client: ControlClient, kind: Kind, id: stri
   const deadline = Date.now() + timeoutMs;
   if (!(await client.delete(kind, id))) return;
   for (;;) {
-    const current = await client.get(kind, id, nextWait(deadline));
+    const current = await client.get(kind, id, longPollWait(deadline));
     if (current === undefined) return;
     if (current.status.state !== 'DELETING') throw new Error(`${kind} ${id}: created again (${current.status.state}) while being deleted`);
     if (Date.now() >= deadline) throw new Error(`${kind} ${id}: still present ${timeoutMs} ms after delete`);
