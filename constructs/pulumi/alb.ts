@@ -14,7 +14,7 @@ import { LoadBalancer } from './load-balancer';
 import { SecurityGroup } from './security-group';
 import { ServerGroup } from './server-group';
 import type { ConnectionArgs, DeepInput } from './types';
-import { isKnown } from './validate';
+import { checked } from './validate';
 
 /** Backend service settings of one `Alb` listener; its load balancer, protocol and server group are implied. */
 export type AlbBackendArgs = {
@@ -137,9 +137,7 @@ export class Alb extends pulumi.ComponentResource {
         { id: item.ids.listener, kind: 'Listener', spec: { ...item.listener, loadBalancer: name, backendService: item.ids.backend } },
       ]),
     ];
-    const check = (raw: typeof graph): string[] => validateResources(raw.map(dropUndefined)).map((resource) => resource.id);
-    // Known values are checked here and now (the constructor throws); values still to come when they arrive.
-    this.resources = isKnown(graph) ? pulumi.output(check(graph)) : pulumi.output(graph).apply(check);
+    this.resources = checked(graph, (raw) => validateResources(raw.map(dropUndefined)).map((resource) => resource.id));
     const endpoint = pulumi.all([args.endpoint, this.resources]).apply(([url]) => url);
     const connection = { endpoint, token: args.token, timeoutSeconds: args.timeoutSeconds };
     const roots = { parent: this, dependsOn: opts.dependsOn };

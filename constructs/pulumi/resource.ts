@@ -9,7 +9,7 @@ import { ValidationError } from '../../lib/errors';
 import { KINDS, type Kind } from '../../lib/model/kinds';
 import { albkitProvider } from './provider';
 import type { ArgsOf, OutputsOf } from './types';
-import { idIssues, isKnown, validateSpec } from './validate';
+import { checked, idIssues, validateSpec } from './validate';
 
 /** One provider per kind, shared by every resource of that kind (Pulumi caches its serialized text). */
 const providers = new Map<Kind, pulumi.dynamic.ResourceProvider>();
@@ -51,9 +51,7 @@ export abstract class AlbResource<K extends Kind> extends pulumi.dynamic.Resourc
     const issues = idIssues(id);
     if (issues.length > 0) throw new ValidationError(issues);
     const { endpoint, token, timeoutSeconds, resourceId: _, ...raw } = args;
-    // Known values are checked at once, so a bad field stops the program at this line; values still to come
-    // are checked when they arrive (the engine then fails the program with the same error).
-    const spec = isKnown(raw) ? pulumi.output(validateSpec(kind, id, raw)) : pulumi.output(raw).apply((values) => validateSpec(kind, id, values));
+    const spec = checked(raw, (values) => validateSpec(kind, id, values));
     const props: pulumi.Inputs = {
       resourceId: id,
       endpoint,

@@ -11,10 +11,18 @@ import type { Resource } from '../../lib/resource';
 import { checkRules } from '../../lib/rules';
 
 /** Whether `value` holds no Output and no promise at any depth: plain values, known now and checkable at once. */
-export function isKnown(value: unknown): boolean {
+function isKnown(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === 'function') return false;
   return (Array.isArray(value) ? value : Object.values(value)).every(isKnown);
+}
+
+/**
+ * `check` applied to `value`: at once when all of it is known, so a failure throws at the line that made the
+ * resource; else when the values arrive, so a failure then fails the program (the engine reports it).
+ */
+export function checked<T, R>(value: T, check: (known: pulumi.Unwrap<T>) => R): pulumi.Output<pulumi.Unwrap<R>> {
+  return pulumi.output(isKnown(value) ? check(value as pulumi.Unwrap<T>) : pulumi.output(value).apply(check));
 }
 
 /** Problems with a resource id (a Pulumi name or `resourceId`), named by `id`. */
