@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Kind } from '../../lib';
 import { describeOwner } from '../deploy/stack';
-import { etagOf, type Precondition } from '../deploy/precondition';
+import { etagOf, type Precondition } from '../client/precondition';
 import type { StoredResource } from '../store/state';
 import { ApiError } from './errors';
 

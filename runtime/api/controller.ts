@@ -21,7 +21,7 @@ import {
   type Resource,
   type ResourceStatus,
 } from '../../lib';
-import { etagOf } from '../deploy/precondition';
+import { etagOf } from '../client/precondition';
 import type { FileStore } from '../store/file-store';
 import { Owner } from '../store/owner';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';

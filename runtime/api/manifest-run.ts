@@ -7,7 +7,7 @@
  */
 import { ValidationError, validateManifest, type Plan, type Step } from '../../lib';
 import { livePlan } from '../deploy/live-plan';
-import { etagOf, stepPrecondition } from '../deploy/precondition';
+import { etagOf, stepPrecondition } from '../client/precondition';
 import { DEFAULT_STACK, ownershipMessage, stackOwner, stackScope } from '../deploy/stack';
 import { toResource } from '../store/state';
 import type { Controller } from './controller';

@@ -7,7 +7,7 @@ import type { Issue } from '../../lib/errors';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
 import type { Representation } from '../api/controller';
 import type { LiveResource } from '../deploy/live-plan';
-import { preconditionHeaders, type Precondition } from '../deploy/precondition';
+import { preconditionHeaders, type Precondition } from './precondition';
 
 /**
  * A refusal of the control API with its status, error code (`CONFLICT`, `VALIDATION`…) and the issues it lists;

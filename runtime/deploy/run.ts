@@ -8,7 +8,7 @@
 import type { Plan, Resource, Step } from '../../lib';
 import type { Representation } from '../api/controller';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
-import { stepPrecondition } from './precondition';
+import { stepPrecondition } from '../client/precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
 export interface Adoption {
