@@ -37,7 +37,7 @@ export class Reconciler {
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
   /** FAILED resources by id. */
-  private readonly backoff = new Map<string, Backoff>();
+  private backoff = new Map<string, Backoff>();
   private retryTimer: NodeJS.Timeout | undefined;
   /** The retry timer fired: the next apply to start is a retry. */
   private retryDue = false;
@@ -127,8 +127,7 @@ export class Reconciler {
       if (previous?.generation === resource.generation) delayMs = retrying ? Math.min(previous.delayMs * 2, this.retry.maxMs) : previous.delayMs;
       failed.set(resource.id, { generation: resource.generation, delayMs });
     }
-    this.backoff.clear();
-    for (const [id, entry] of failed) this.backoff.set(id, entry);
+    this.backoff = failed;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.closed || failed.size === 0) return;
