@@ -16,10 +16,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf } from '../../lib';
+import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
 import { DataPlaneMetrics, type ServerSample } from './metrics';
-import type { ServerStatus } from '../../lib';
 import { Pool, type ServerConfig } from './pool';
 import { effectiveIngress } from './security-group';
 import { cookieValue } from './session-cookie';
