@@ -1,6 +1,7 @@
 /**
- * Header rewriting between client and server. Request: hop-by-hop headers (and any named in `Connection`)
- * and `Expect` are dropped, X-Forwarded-For gets the client address appended, X-Forwarded-Proto and
+ * Header rewriting between client and server. Request: hop-by-hop headers (and any named in `Connection`,
+ * except the framing headers Content-Length, Transfer-Encoding and Host, which a `Connection` token never
+ * removes, as with HAProxy and nginx) and `Expect` are dropped, X-Forwarded-For gets the client address appended, X-Forwarded-Proto and
  * X-Forwarded-Port are set to what the client connected to, and the result is the request head as one
  * string. Response: hop-by-hop headers are dropped (the listener frames the body and says whether the
  * connection stays open itself); the rest is copied, in order, into the response head as one string. Both
@@ -30,6 +31,11 @@ export const HAS_HOST = 4;
 export const EXPECT_CONTINUE = 8;
 /** Flag of a request `Head`: the request has an `Expect` other than `100-continue` (answered 417). */
 export const EXPECT_OTHER = 16;
+/**
+ * Flag of a request `Head`: its Host is unusable (answered 400): given twice, empty, not a valid
+ * `host[:port]`, or an absolute-form target whose authority is not one.
+ */
+export const BAD_HOST = 32;
 /** Flag of a response `Head`: the response has a Content-Length. */
 export const HAS_LENGTH = 1;
 /** Flag of a response `Head`: the response has a Date. */
@@ -40,6 +46,8 @@ export interface Head {
   head: string;
   flags: number;
 }
+
+const SLASH = 0x2f;
 
 /** `Expect` values that ask for 100 Continue, as `node:http` matches them. */
 const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
@@ -67,8 +75,10 @@ function classify(name: string): number {
     }
     case 15:
       return name.toLowerCase() === 'x-forwarded-for' ? FORWARDED_FOR : PASS;
-    case 14:
-      return name.toLowerCase() === 'content-length' ? CONTENT_LENGTH : PASS;
+    case 14: {
+      const lower = name.toLowerCase();
+      return lower === 'content-length' ? CONTENT_LENGTH : lower === 'http2-settings' ? DROP : PASS;
+    }
     case 16: {
       const lower = name.toLowerCase();
       return lower === 'proxy-connection' || lower === 'x-forwarded-port' ? DROP : PASS;
@@ -84,7 +94,14 @@ function classify(name: string): number {
   }
 }
 
-/** Extra header names a `Connection` header lists (beyond close/keep-alive), lower-cased; rare. */
+/**
+ * Names a `Connection` token never removes: they frame the message the listener parsed (Content-Length,
+ * Transfer-Encoding) and say whom it is for (Host). Dropping one would let the server read the body as
+ * another request (request smuggling).
+ */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'host']);
+
+/** Extra header names a `Connection` header lists (beyond close/keep-alive and framing), lower-cased; rare. */
 function connectionTokens(value: string, into: Set<string> | undefined): Set<string> | undefined {
   // The usual values, as servers send them on every response, without splitting.
   if (value.length <= 10) {
@@ -93,7 +110,7 @@ function connectionTokens(value: string, into: Set<string> | undefined): Set<str
   }
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();
-    if (name === '' || name === 'close' || name === 'keep-alive') continue;
+    if (name === '' || name === 'close' || name === 'keep-alive' || FRAMING.has(name)) continue;
     (into ??= new Set()).add(name);
   }
   return into;
@@ -108,11 +125,19 @@ function listedHopHeaders(raw: readonly string[]): Set<string> | undefined {
   return listed;
 }
 
+/** A Host value: `host[:port]`, the host a reg-name (RFC 3986) or an IP literal in brackets. */
+const VALID_HOST = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=%]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+
+/** An absolute-form request target (`http://authority/path`): scheme, authority, the rest. */
+const ABSOLUTE_FORM = /^(https?):\/\/([^/?#]*)(.*)$/i;
+
 /**
  * Sets `target.head` to the request head sent to the server (request line, rewritten headers, blank line)
  * for a request with raw headers `raw` from `clientIp`, which reached a listener speaking `proto` on
- * `port` of `localAddress`; and `target.flags` to `HAS_BODY` and `CHUNKED` as they apply. A request
- * without Host (HTTP/1.0) gets the listener's address and port, since the server is spoken to in HTTP/1.1.
+ * `port` of `localAddress`; and `target.flags` to `HAS_BODY`, `CHUNKED`, `HAS_HOST`, `BAD_HOST` as they
+ * apply. A request without Host (HTTP/1.0) gets the listener's address and port, since the server is
+ * spoken to in HTTP/1.1. An absolute-form target (`GET http://a.example/x`) is sent in origin form (`/x`)
+ * with its authority as the Host, any Host header replaced (RFC 9112, section 3.2.2).
  */
 export function buildUpstreamHead(
   target: Head,
@@ -146,14 +171,27 @@ function writeUpstreamHead(
   listed: Set<string> | undefined,
 ): boolean {
   let flags = 0;
-  let head = `${method} ${url} HTTP/1.1\r\n`;
+  // Origin form (`/…`) and `*` as they came; an absolute-form target gives the Host.
+  const absolute = url.charCodeAt(0) === SLASH || url === '*' ? null : ABSOLUTE_FORM.exec(url);
+  let head = absolute === null ? `${method} ${url} HTTP/1.1\r\n` : `${method} ${absolute[3] === '' ? '/' : absolute[3]} HTTP/1.1\r\n`;
+  if (absolute !== null) {
+    flags |= HAS_HOST;
+    if (!VALID_HOST.test(absolute[2]!)) flags |= BAD_HOST;
+    head += `host: ${absolute[2]!}\r\n`;
+  }
   let forwardedFor: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const kind = classify(name);
-    if (kind === PASS || kind === CONTENT_LENGTH || kind === HOST || kind === DATE || kind === COOKIE) {
+    if (kind === HOST) {
+      // One valid Host, or 400 (two could name different hosts to the listener and the server).
+      if ((flags & HAS_HOST) !== 0 && absolute === null) flags |= BAD_HOST;
+      flags |= HAS_HOST;
+      if (absolute !== null) continue;
+      if (!VALID_HOST.test(raw[i + 1]!)) flags |= BAD_HOST;
+      head += `${name}: ${raw[i + 1]!}\r\n`;
+    } else if (kind === PASS || kind === CONTENT_LENGTH || kind === DATE || kind === COOKIE) {
       if (listed === undefined || !listed.has(name.toLowerCase())) head += `${name}: ${raw[i + 1]!}\r\n`;
-      if (kind === HOST) flags |= HAS_HOST;
       if (kind === CONTENT_LENGTH && raw[i + 1] !== '0') flags |= HAS_BODY;
     } else if (kind === EXPECT) {
       flags |= CONTINUE.test(raw[i + 1]!) ? EXPECT_CONTINUE : EXPECT_OTHER;

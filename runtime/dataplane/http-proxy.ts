@@ -14,6 +14,7 @@ import { STATUS_CODES } from 'node:http';
 import { holdWrites } from './http-batch';
 import type { ClientConnection } from './http-connection';
 import {
+  BAD_HOST,
   buildResponseHead,
   buildUpstreamHead,
   CHUNKED,
@@ -208,7 +209,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     this.refusal =
       raw.length > route.maxHeaders * 2
         ? 431
-        : !http10 && (flags & HAS_HOST) === 0
+        : (flags & BAD_HOST) !== 0 || (!http10 && (flags & HAS_HOST) === 0)
           ? 400
           : method === 'CONNECT'
             ? 405
