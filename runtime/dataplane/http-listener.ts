@@ -17,6 +17,7 @@ import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from '.
 import type { Pool } from './pool';
 import { compileIngress, type IngressCheck } from './security-group';
 import { cookieAttributes } from './session-cookie';
+import { TLS_POLICY } from './tls-policy';
 import type { ListenerConfig, ListenerRuntime } from './types';
 
 /** Protocol limits of HTTP listeners (request smuggling and slowloris defences). */
@@ -105,7 +106,7 @@ export class HttpListener implements ListenerRuntime {
     const previous = this.config;
     const tls = config.tls;
     if (tls && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
-      const context = { cert: tls.cert, key: tls.key };
+      const context = { ...TLS_POLICY, cert: tls.cert, key: tls.key };
       certificateError(config, () => createSecureContext(context));
       for (const server of this.servers) (server as tls.Server).setSecureContext(context);
     }
@@ -178,7 +179,7 @@ export class HttpListener implements ListenerRuntime {
       });
       return server;
     }
-    const tlsOptions = { ...options, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
+    const tlsOptions = { ...options, ...TLS_POLICY, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
     const server = certificateError(config, () => tls.createServer(tlsOptions));
     guardConnections(server, (socket) => this.admit(socket) && (this.track(socket), true));
     // HTTPS counts the bytes inside TLS, as TLS listeners and HAProxy do.

@@ -8,6 +8,7 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { ListenerConfig, ListenerRuntime } from './types';
 import { certificateError, listen } from './http-listener';
 import { compileIngress, type IngressCheck } from './security-group';
+import { TLS_POLICY } from './tls-policy';
 import { newTcpCounts, type TcpCounts } from './metrics';
 import { proxyAccepted, proxyConnection, type TcpRoute } from './tcp-connection';
 
@@ -64,6 +65,7 @@ class TcpListener implements TcpListenerRuntime {
       const tls = config.tls;
       if (tls === undefined) throw new Error(`${config.id}: certificate: a TLS listener needs one`);
       const options = {
+        ...TLS_POLICY,
         cert: tls.cert,
         key: tls.key,
         allowHalfOpen: true,
@@ -112,7 +114,7 @@ class TcpListener implements TcpListenerRuntime {
     const server = this.#tls;
     const tls = config.tls;
     if (server !== undefined && tls !== undefined && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
-      certificateError(config, () => server.setSecureContext({ cert: tls.cert, key: tls.key }));
+      certificateError(config, () => server.setSecureContext({ ...TLS_POLICY, cert: tls.cert, key: tls.key }));
     }
     this.#config = config;
     this.#route = routeOf(config);
