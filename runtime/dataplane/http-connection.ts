@@ -271,14 +271,17 @@ export class ClientConnection {
   }
 
   /**
-   * @internal The client ended its side: as `node:http` does, requests still in flight are abandoned (the
-   * client cannot be told apart from one that went away) and the connection closes.
+   * @internal The client ended its side (a half-close: `shutdown(SHUT_WR)`): the requests it sent in full
+   * are answered, in order, then the connection closes, as `node:http` and nginx do. A request cut short
+   * (its body incomplete) cannot be, so then the connection closes at once.
    */
   clientEnded(): void {
     if (this.tunnelFeed !== undefined) {
       this.tunnelFeed.end();
       return;
     }
+    this.closing = true;
+    if (this.current !== undefined && this.reading === undefined) return;
     this.current?.abort();
     this.current = undefined;
     this.queue.length = 0;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { once } from 'node:events';
 import type http from 'node:http';
@@ -131,6 +132,53 @@ describe('HTTP front (raw client connections)', function () {
     } finally {
       client.socket.destroy();
     }
+  });
+
+  it('answers the requests a client sent in full before half-closing, in order, then closes', async function () {
+    const client = await rawClient(port);
+    client.socket.end('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi');
+    await client.closed;
+    const { responses, rest } = readResponses(client.received());
+    expect(responses.map((response) => response.body)).to.deep.equal(['slow', 'POST /b hi']);
+    expect(responses[1]!.headers.connection).to.equal('close');
+    expect(rest).to.equal('');
+  });
+
+  it('answers a request sent before a half-close over HTTPS too', async function () {
+    const { dataPlane: plane } = newDataPlane();
+    const other = await freePort();
+    const { cert, key } = await generateCertificate();
+    try {
+      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: cert, keyPem: key } } }));
+      const socket = tls.connect({ host: LB_ADDRESS, port: other, rejectUnauthorized: false });
+      await once(socket, 'secureConnect');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.end('GET /secure HTTP/1.1\r\nHost: x\r\n\r\n');
+      await once(socket, 'close');
+      expect(readResponses(text).responses.map((response) => response.body)).to.deep.equal(['GET /secure ']);
+    } finally {
+      await plane.stop(500);
+    }
+  });
+
+  it('answers a request piped through socat, which half-closes after sending it', async function () {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('socat', ['-t', '10', '-', `TCP:${LB_ADDRESS}:${port}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+      child.stdin.end('GET /socat HTTP/1.1\r\nHost: a\r\n\r\n');
+    });
+    expect(readResponses(output).responses.map((response) => response.body)).to.deep.equal(['GET /socat ']);
+  });
+
+  it('closes without an answer when a client half-closes in the middle of a request body', async function () {
+    const client = await rawClient(port);
+    client.socket.end('POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc');
+    await client.closed;
+    expect(client.received()).to.equal('');
   });
 
   it('answers Expect: 100-continue with 100 Continue before the body comes, and 417 to other expectations', async function () {
