@@ -177,7 +177,12 @@ describe('HTTP upstream connections', function () {
     let upstreamClosed = false;
     const url = await serve((_head, socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial');
-      socket.on('close', () => (upstreamClosed = true));
+      // A client that closed is told from one that half-closed by the reset its next write meets.
+      const more = setInterval(() => socket.write('more'), 20);
+      socket.on('close', () => {
+        clearInterval(more);
+        upstreamClosed = true;
+      });
     });
     const socket = net.connect({ host: LB_ADDRESS, port });
     await once(socket, 'connect');
