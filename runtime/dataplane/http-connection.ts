@@ -13,8 +13,9 @@ import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { now, tick } from './http-clock';
 import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
-import { Exchange, type HttpRoute, type UpgradeRequest } from './http-proxy';
-import { proxyUpgrade, type TunnelFeed } from './http-upgrade';
+import { Exchange, type HttpRoute } from './http-proxy';
+import { requestedUpgrade, Tunnel, type TunnelFeed } from './http-upgrade';
+import type { UpstreamTunnel } from './upstream';
 
 /** What a connection needs from its listener. */
 export interface ConnectionHost {
@@ -40,6 +41,7 @@ const IN_FLIGHT_GRACE_MS = 1000;
 export const MAX_WAITING_REQUESTS = 128;
 
 const CONNECTION = Symbol('albkit.connection');
+const EMPTY = Buffer.alloc(0);
 type ClientSocket = Socket & { [CONNECTION]: ClientConnection };
 
 const callbacks: ParserCallbacks<ClientConnection> = {
@@ -113,12 +115,13 @@ export class ClientConnection {
   private bodyPaused = false;
   /** Status of a parse error answered once the answers owed are written, or 0. */
   private failure = 0;
-  /** An upgrade request was parsed: the parser reads no further. */
+  /**
+   * An upgrade request was parsed: nothing more is parsed until its answer says whether the connection
+   * switches protocols (then the bytes after it are the tunnel's) or not (then they are parsed as requests).
+   */
   private upgrading = false;
-  /** The bytes after an upgrade request's head (the tunnel's first), once read; undefined before. */
+  /** The bytes read after the upgrade request, once it was read to its end; undefined before. */
   private upgradeRest: Buffer | undefined = undefined;
-  /** The upgrade request whose tunnel waits for `upgradeRest`. */
-  private upgradeWaiting: UpgradeRequest | undefined = undefined;
   /** Once the connection is a tunnel: where what the client sends goes. */
   private tunnelFeed: TunnelFeed | undefined = undefined;
 
@@ -156,21 +159,27 @@ export class ClientConnection {
   /** @internal Bytes from the client. */
   read(chunk: Buffer): void {
     if (this.tunnelFeed !== undefined) {
-      this.tunnelFeed.data(chunk);
+      this.tunnelFeed.fromClient(chunk);
       return;
     }
     this.active = now;
     if (this.headStart === 0 && this.current === undefined) this.headStart = now;
-    const result = this.parser.execute(chunk);
-    if (typeof result !== 'number') {
-      this.parseError(result);
-    } else if (this.upgrading && this.upgradeRest === undefined) {
-      // The parser stopped after an upgrade request's head: the rest is the tunnel's (copied: the read
-      // buffer may be shared).
-      this.upgradeRest = Buffer.from(chunk.subarray(result));
-      this.socket.pause();
-      const waiting = this.upgradeWaiting;
-      if (waiting !== undefined) this.tunnel(waiting, this.upgradeRest);
+    let rest = chunk;
+    for (;;) {
+      const result = this.parser.execute(rest);
+      if (typeof result !== 'number') {
+        this.parseError(result);
+        return;
+      }
+      if (result === rest.length) return;
+      // The parser stopped after a request asking for an upgrade. One being answered keeps what follows
+      // (copied: the read buffer may be shared); one the listener does not carry (h2c) is parsed past.
+      rest = rest.subarray(result);
+      if (this.upgrading) {
+        this.upgradeRest = Buffer.from(rest);
+        return;
+      }
+      if (this.closing) return;
     }
   }
 
@@ -197,10 +206,10 @@ export class ClientConnection {
     if (this.closing) return;
     const methodName = METHODS[method]!;
     const http10 = major === 1 && minor === 0;
-    const upgradeRequest = upgrade && methodName !== 'CONNECT' ? { method: methodName, url, raw } : undefined;
+    const upgradeRequest = upgrade && methodName !== 'CONNECT' ? requestedUpgrade(raw) : undefined;
     const exchange = new Exchange(this.host.route, this, methodName, url, raw, keepAlive, http10, upgradeRequest);
-    if (!keepAlive || upgrade || exchange.refused) this.closing = true;
-    if (upgradeRequest !== undefined) this.upgrading = true;
+    if (!keepAlive || exchange.refused) this.closing = true;
+    if (upgradeRequest !== undefined && !this.closing) this.upgrading = true;
     this.reading = exchange;
     if (this.current === undefined) {
       this.current = exchange;
@@ -219,8 +228,14 @@ export class ClientConnection {
 
   /** @internal Parser callback. */
   messageComplete(): void {
-    this.reading?.requestEnd();
+    const reading = this.reading;
     this.reading = undefined;
+    if (this.upgrading) {
+      // Nothing after an upgrade request is read until its answer comes.
+      this.upgradeRest = EMPTY;
+      this.socket.pause();
+    }
+    reading?.requestEnd();
   }
 
   /** The server is not taking the request body as fast as the client sends it: stop reading. */
@@ -251,6 +266,16 @@ export class ClientConnection {
     // Its request was read to the end: reading no longer waits for its server to take the body.
     const paused = this.bodyPaused;
     this.bodyPaused = false;
+    if (exchange.upgrade !== undefined && this.upgrading) {
+      // An ordinary answer to an upgrade request: what the client sent after it is requests again.
+      const rest = this.upgradeRest ?? EMPTY;
+      this.upgrading = false;
+      this.upgradeRest = undefined;
+      this.socket.resume();
+      if (rest.length > 0) this.read(rest);
+      if (this.current === undefined && this.closing) this.close();
+      return;
+    }
     const next = this.queue.shift();
     if (next !== undefined) {
       this.current = next;
@@ -277,7 +302,7 @@ export class ClientConnection {
    */
   clientEnded(): void {
     if (this.tunnelFeed !== undefined) {
-      this.tunnelFeed.end();
+      this.tunnelFeed.clientEnded();
       return;
     }
     this.closing = true;
@@ -286,12 +311,6 @@ export class ClientConnection {
     this.current = undefined;
     this.queue.length = 0;
     this.close();
-  }
-
-  /** Starts a tunnel for an upgrade request once the bytes after its head are known. */
-  startTunnel(request: UpgradeRequest): void {
-    if (this.upgradeRest === undefined) this.upgradeWaiting = request;
-    else this.tunnel(request, this.upgradeRest);
   }
 
   /** Checks the timeouts at coarse time `time`: headers (408), idle keep-alive, silent in-flight; and drains. */
@@ -325,13 +344,27 @@ export class ClientConnection {
     this.parser.close();
   }
 
-  private tunnel(request: UpgradeRequest, rest: Buffer): void {
-    this.upgradeWaiting = undefined;
-    this.socket.off('drain', onDrain);
+  /**
+   * The server switched protocols for the upgrade request being answered: writes `head` (its 101) and
+   * `serverRest` to the client, and joins the client and `server` in a tunnel (`release` runs when it
+   * closes). What the client sent after the request goes to the server first.
+   */
+  switchProtocols(head: string, server: Socket, serverRest: Buffer, release: () => void): UpstreamTunnel {
+    const socket = this.socket;
+    socket.off('drain', onDrain);
     this.host.connections.delete(this);
     this.current = undefined;
+    this.upgrading = false;
     this.parser.close();
-    this.tunnelFeed = proxyUpgrade(this.host.route, request, this.socket, rest, this.host.tunnels);
+    const tunnel = new Tunnel(socket, server, this.host.route.idleTimeoutMs, this.host.tunnels, release);
+    this.tunnelFeed = tunnel;
+    socket.write(head, 'latin1');
+    if (serverRest.length > 0) tunnel.fromServer(serverRest);
+    const clientRest = this.upgradeRest;
+    this.upgradeRest = undefined;
+    if (clientRest !== undefined && clientRest.length > 0) tunnel.fromClient(clientRest);
+    socket.resume();
+    return tunnel;
   }
 
   private parseError(error: ParseError): void {

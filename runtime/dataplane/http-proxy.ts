@@ -30,7 +30,9 @@ import {
 import type { HttpCounts } from './metrics';
 import type { Pool, PoolServer } from './pool';
 import { readCookie } from './session-cookie';
-import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest } from './upstream';
+import { switchesTo, switchingHead } from './http-upgrade';
+import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest, type UpstreamTunnel } from './upstream';
+import type { Socket } from 'node:net';
 
 /** What a listener's requests need, rebuilt on each configuration change (never per request). */
 export interface HttpRoute {
@@ -54,13 +56,6 @@ export interface HttpRoute {
   readonly counts: HttpCounts;
   /** Set while the listener drains: responses close their connection. */
   draining: boolean;
-}
-
-/** An upgrade request (WebSocket…), kept for the tunnel. */
-export interface UpgradeRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly raw: readonly string[];
 }
 
 /** Errors that mean the server could not be reached or dropped the connection before answering. */
@@ -194,10 +189,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     private readonly keepAlive: boolean,
     /** The client speaks HTTP/1.0: no chunked responses, no 100 Continue. */
     private readonly http10: boolean,
-    /** Set for an upgrade request: the tunnel starts when the exchange does. */
-    readonly upgrade: UpgradeRequest | undefined,
+    /** For an upgrade request the listener carries, the protocols it asks for (its `Upgrade` value). */
+    readonly upgrade: string | undefined,
   ) {
     buildUpstreamHead(this, method, url, raw, conn.clientIp, route.proto, route.port, conn.localAddress);
+    if (upgrade !== undefined) this.head = `${this.head.slice(0, -2)}connection: upgrade\r\nupgrade: ${upgrade}\r\n\r\n`;
     const flags = this.flags;
     this.hasBody = (flags & HAS_BODY) !== 0;
     this.chunked = (flags & CHUNKED) !== 0;
@@ -223,15 +219,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     return this.refusal !== 0;
   }
 
-  /** Starts answering: refuses, tunnels or sends the request to a server. */
+  /** Starts answering: refuses, or sends the request to a server. */
   start(): void {
     const { route, conn } = this;
     if (this.refusal !== 0) {
       this.answer(this.refusal);
-      return;
-    }
-    if (this.upgrade !== undefined) {
-      conn.startTunnel(this.upgrade);
       return;
     }
     if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -296,6 +288,21 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
 
   onDrain(): void {
     this.conn.resumeBody();
+  }
+
+  /**
+   * A 101 to this request: a tunnel when the request asked for an upgrade, was read to its end, and the
+   * server chose one protocol it named; else refused (answered 502). The server stays counted active until
+   * the tunnel closes.
+   */
+  onSwitch(statusText: string, rawHeaders: string[], socket: Socket, rest: Buffer): UpstreamTunnel | undefined {
+    if (this.finished || this.upgrade === undefined || !this.requestDone || !switchesTo(this.upgrade, rawHeader(rawHeaders, 'upgrade'))) return undefined;
+    const { route } = this;
+    const server = this.server!;
+    this.finished = true;
+    this.responding = true;
+    route.counts.responses[1]!++;
+    return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => route.pool.release(server));
   }
 
   onHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {

@@ -1,101 +1,106 @@
 /**
- * Protocol upgrades (WebSocket and the like) on HTTP/HTTPS listeners. The upgrade request reaches a server as
- * any request does (session cookie, then the scheduler; X-Forwarded-For, -Proto and -Port added), with its
- * `Connection: upgrade` and `Upgrade` headers kept; from then on the connection is a byte tunnel in both
- * directions, with backpressure, closed when either side closes or stays silent for the idle timeout. The
- * server's answer passes verbatim: a 101 switches, anything else is the answer. Off the hot path: one
- * closure set per tunnel.
+ * Protocol upgrades (WebSocket and the like) on HTTP/HTTPS listeners. An upgrade request goes to a server as
+ * any request does (session cookie, scheduler, retries, X-Forwarded-For/-Proto/-Port), with `Connection:
+ * upgrade` and its `Upgrade` header kept. Only a `101 Switching Protocols` naming a protocol the request
+ * asked for turns the connection into a byte tunnel; any other answer is an ordinary response, after which
+ * the listener goes on parsing the client's requests (as HAProxy does). `h2c` is never carried: such a
+ * request is forwarded without its `Upgrade` and `HTTP2-Settings` headers, as an ordinary request (as
+ * nghttpx and mitmproxy do), so a server cannot switch the connection to cleartext HTTP/2 behind the
+ * listener. A tunnel passes bytes both ways with backpressure and closes when either side closes or
+ * stays silent for the idle timeout. Off the hot path: one `Tunnel` per upgraded connection.
  */
-import net, { type Socket } from 'node:net';
-import { buildUpstreamHead, rawHeader, type Head } from './http-headers';
-import { cookieServer, type HttpRoute, type UpgradeRequest } from './http-proxy';
-import { CONNECT_TIMEOUT_MS } from './pool';
+import type { Socket } from 'node:net';
+import { rawHeader } from './http-headers';
+import type { UpstreamTunnel } from './upstream';
 
-const REFUSALS: Record<number, string> = {
-  502: 'HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\n502 Bad Gateway\n',
-  503: 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 42\r\n\r\n503 Service Unavailable: no healthy server\n',
-  504: 'HTTP/1.1 504 Gateway Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n504 Gateway Timeout\n',
-};
-
-/** The client side of a tunnel as its connection feeds it: the client's bytes, its end, its close. */
+/** The client side of a tunnel as its connection feeds it. */
 export interface TunnelFeed {
-  /** Bytes from the client (in a buffer that may be reused: copied if kept). */
-  data(chunk: Buffer): void;
+  /** Bytes from the client (in a buffer that may be reused: copied here). */
+  fromClient(chunk: Buffer): void;
   /** The client ended its side. */
-  end(): void;
+  clientEnded(): void;
   /** The client connection closed. */
   close(): void;
 }
 
-/**
- * Tunnels `client` (whose upgrade request is `req`, with `head` the bytes already read past it) to a server.
- * The client connection keeps reading `client` and passes what it reads to the returned feed (so that a
- * socket reading in place, whose bytes never become `data` events, can be tunnelled too); the server's bytes
- * are piped to `client`.
- */
-export function proxyUpgrade(route: HttpRoute, req: UpgradeRequest, client: Socket, head: Buffer, tunnels: Set<Socket>): TunnelFeed {
-  const clientIp = client.remoteAddress ?? '';
-  const server = cookieServer(route, rawHeader(req.raw, 'cookie', '; ')) ?? route.pool.acquire(clientIp);
-  const ignored: TunnelFeed = { data: () => undefined, end: () => undefined, close: () => undefined };
-  if (server === undefined) {
-    refuse(route, client, 503);
-    return ignored;
-  }
-  const request: Head = { head: '', flags: 0 };
-  buildUpstreamHead(request, req.method, req.url, req.raw, clientIp, route.proto, route.port, client.localAddress);
-  const upgrade = `connection: upgrade\r\nupgrade: ${rawHeader(req.raw, 'upgrade') ?? ''}\r\n\r\n`;
-  const upstream = net.connect({ host: server.address, port: server.port, noDelay: true });
-  let open = true;
-  let connected = false;
-  const close = (): void => {
-    if (!open) return;
-    open = false;
-    tunnels.delete(client);
-    client.destroy();
-    upstream.destroy();
-    route.pool.release(server);
-  };
-  const fail = (status: 502 | 504): void => {
-    if (!open) return;
-    open = false;
-    tunnels.delete(client);
-    upstream.destroy();
-    route.pool.reportFailure(server);
-    route.pool.release(server);
-    refuse(route, client, status);
-  };
-  tunnels.add(client);
-  // The client's bytes wait (paused) until the server is connected.
-  client.pause();
-  upstream.setTimeout(CONNECT_TIMEOUT_MS);
-  upstream.once('connect', () => {
-    connected = true;
-    upstream.setTimeout(route.idleTimeoutMs);
-    client.setTimeout(route.idleTimeoutMs);
-    upstream.write(request.head.slice(0, -2) + upgrade, 'latin1');
-    if (head.length > 0) upstream.write(head);
-    upstream.pipe(client);
-    client.resume();
-  });
-  upstream.on('drain', () => client.resume());
-  upstream.on('error', () => (connected ? close() : fail(502)));
-  upstream.on('timeout', () => (connected ? close() : fail(504)));
-  upstream.on('close', () => connected && close());
-  client.on('timeout', close);
-  return {
-    data(chunk) {
-      if (open && !upstream.write(Buffer.from(chunk))) client.pause();
-    },
-    end() {
-      if (open) upstream.end();
-    },
-    close,
-  };
+/** The protocols an `Upgrade` header value names, lower-cased, versions kept (`websocket`, `foo/2`). */
+function protocols(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
 }
 
-/** Answers an upgrade request that cannot be tunnelled, and closes the connection. */
-function refuse(route: HttpRoute, client: Socket, status: 502 | 503 | 504): void {
-  route.counts.responses[5]!++;
-  client.write(REFUSALS[status]!, 'latin1');
-  client.destroySoon();
+/**
+ * The `Upgrade` value an upgrade request asks for, or undefined when the listener does not carry it: none
+ * given, or `h2c` among them (HTTP/2 cleartext is not carried).
+ */
+export function requestedUpgrade(raw: readonly string[]): string | undefined {
+  const value = rawHeader(raw, 'upgrade');
+  const asked = protocols(value);
+  return asked.length === 0 || asked.some((protocol) => protocol === 'h2c' || protocol.startsWith('h2c/')) ? undefined : value;
+}
+
+/** Whether a 101 response's `Upgrade` value names one protocol, and one the request (`asked`) named. */
+export function switchesTo(asked: string, answered: string | undefined): boolean {
+  const chosen = protocols(answered);
+  return chosen.length === 1 && protocols(asked).includes(chosen[0]!);
+}
+
+/** The 101 response head sent to the client: the server's status line and headers, in order. */
+export function switchingHead(statusText: string, raw: readonly string[]): string {
+  let head = `HTTP/1.1 101 ${statusText}\r\n`;
+  for (let i = 0; i < raw.length; i += 2) head += `${raw[i]!}: ${raw[i + 1]!}\r\n`;
+  return `${head}\r\n`;
+}
+
+/** A client connection and a server connection joined after a 101. */
+export class Tunnel implements TunnelFeed, UpstreamTunnel {
+  private open = true;
+
+  /**
+   * Joins `client` and `server`, whose connection switched protocols; `release` ends the server's count
+   * as active. `tunnels` holds the client socket until the tunnel closes (closed at the listener's stop
+   * deadline).
+   */
+  constructor(
+    private readonly client: Socket,
+    private readonly server: Socket,
+    idleTimeoutMs: number,
+    private readonly tunnels: Set<Socket>,
+    private readonly release: () => void,
+  ) {
+    tunnels.add(client);
+    client.setTimeout(idleTimeoutMs);
+    server.setTimeout(idleTimeoutMs);
+    client.on('timeout', () => this.close());
+    server.on('timeout', () => this.close());
+    client.on('drain', () => server.resume());
+  }
+
+  fromClient(chunk: Buffer): void {
+    if (this.open && !this.server.write(Buffer.from(chunk))) this.client.pause();
+  }
+
+  clientEnded(): void {
+    if (this.open) this.server.end();
+  }
+
+  fromServer(chunk: Buffer): void {
+    if (this.open && !this.client.write(Buffer.from(chunk))) this.server.pause();
+  }
+
+  serverEnded(): void {
+    if (this.open) this.client.end();
+  }
+
+  serverDrained(): void {
+    if (this.open) this.client.resume();
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.tunnels.delete(this.client);
+    this.client.destroy();
+    this.server.destroy();
+    this.release();
+  }
 }

@@ -21,7 +21,7 @@ export const UPSTREAM_ERRORS = {
   closed: 'UPSTREAM_CLOSED',
   /** The response was not valid HTTP/1.1. */
   malformed: 'UPSTREAM_MALFORMED',
-  /** The server answered 101 Switching Protocols, which the proxy does not carry. */
+  /** The server answered 101 Switching Protocols to a request that did not ask for it, or refused by the caller. */
   upgrade: 'UPSTREAM_UPGRADE',
 } as const;
 
@@ -36,6 +36,21 @@ export interface UpstreamHandler {
   flush(): void;
   /** The server took the request body written so far, after `writeBody` returned false. */
   onDrain(): void;
+  /**
+   * The server answered an upgrade request `101 Switching Protocols` (`headers` its raw fields), `rest`
+   * the bytes it sent after the head (copied). Returns the tunnel that takes `socket` over from now on, or
+   * undefined to refuse the switch (the request then fails with `UPSTREAM_ERRORS.upgrade`).
+   */
+  onSwitch(statusText: string, headers: string[], socket: net.Socket, rest: Buffer): UpstreamTunnel | undefined;
+}
+
+/** What a connection that switched protocols passes on: the server's bytes, end and drain. */
+export interface UpstreamTunnel {
+  /** Bytes from the server (a view of the shared read buffer: copied if kept). */
+  fromServer(chunk: Buffer): void;
+  serverEnded(): void;
+  serverDrained(): void;
+  close(): void;
 }
 
 /** One request to send. */
@@ -50,6 +65,8 @@ export interface UpstreamRequest {
   readonly isHead: boolean;
   /** Longest silence allowed while waiting for the response and between its chunks. */
   readonly timeoutMs: number;
+  /** For an upgrade request, the protocols it asks for (`Upgrade`): a 101 then goes to `onSwitch`. */
+  readonly upgrade: string | undefined;
   readonly handler: UpstreamHandler;
 }
 
@@ -199,6 +216,10 @@ class UpstreamConnection {
   private headOnly = false;
   /** Bytes of a sized response body still to come, read here rather than by the parser. */
   private bodyLeft = 0;
+  /** The 101 answer to an upgrade request, just parsed: status text and fields. */
+  private switching: { statusText: string; headers: string[] } | undefined = undefined;
+  /** Once the connection switched protocols: where the server's bytes go. */
+  private tunnel: UpstreamTunnel | undefined = undefined;
 
   constructor(private readonly pool: UpstreamPool) {
     this.parser = newParser(HTTPParser.RESPONSE, 0, this, callbacks);
@@ -218,7 +239,7 @@ class UpstreamConnection {
         this.active = now;
       }
     });
-    this.socket.on('drain', () => this.request?.handler.onDrain());
+    this.socket.on('drain', () => (this.tunnel === undefined ? this.request?.handler.onDrain() : this.tunnel.serverDrained()));
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => this.closed());
@@ -293,6 +314,10 @@ class UpstreamConnection {
    * ended by the connection closing and heads split across reads go through the parser.
    */
   private receive(chunk: Buffer): boolean {
+    if (this.tunnel !== undefined) {
+      this.tunnel.fromServer(chunk);
+      return true;
+    }
     const request = this.request;
     if (request === undefined) {
       // Bytes with no request in flight: the server is not speaking HTTP/1.1 keep-alive properly.
@@ -320,6 +345,10 @@ class UpstreamConnection {
         this.fail(upstreamError(UPSTREAM_ERRORS.malformed, `malformed response: ${result.code}`));
         break;
       }
+      if (this.switching !== undefined) {
+        this.switchProtocols(request, Buffer.from(chunk.subarray(at + result)));
+        return true;
+      }
       if (end < 0 && this.phase === Phase.Waiting && this.request === request) this.headPending = true;
       at += part.length;
     }
@@ -346,7 +375,8 @@ class UpstreamConnection {
       this.headers = [];
     }
     if (statusCode < 200) {
-      if (statusCode === 101 || upgrade) this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'protocol upgrades are not proxied'));
+      if (statusCode === 101 && upgrade && request.upgrade !== undefined) this.switching = { statusText, headers: fields };
+      else if (statusCode === 101 || upgrade) this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched protocols unasked'));
       this.informational = true;
       return 0;
     }
@@ -402,6 +432,26 @@ class UpstreamConnection {
     request.handler.onComplete();
   }
 
+  /**
+   * The server switched protocols for `request`: the connection leaves its pool and the time limits, and
+   * is the tunnel's that the handler makes, or closes when it makes none.
+   */
+  private switchProtocols(request: UpstreamRequest, rest: Buffer): void {
+    const { statusText, headers } = this.switching!;
+    this.switching = undefined;
+    this.request = undefined;
+    this.limit = 0;
+    untrack(this);
+    this.pool.forget(this);
+    const tunnel = request.handler.onSwitch(statusText, headers, this.socket, rest);
+    if (tunnel === undefined) {
+      this.socket.destroy();
+      request.handler.onError(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched to a protocol the request did not ask for'));
+    } else {
+      this.tunnel = tunnel;
+    }
+  }
+
   private timeout(): void {
     const code =
       this.phase === Phase.Connecting
@@ -414,6 +464,10 @@ class UpstreamConnection {
   }
 
   private ended(): void {
+    if (this.tunnel !== undefined) {
+      this.tunnel.serverEnded();
+      return;
+    }
     if (this.request === undefined) {
       // The server closed an idle connection: it must not be picked again.
       this.socket.destroy();
@@ -427,6 +481,7 @@ class UpstreamConnection {
   }
 
   private closed(): void {
+    this.tunnel?.close();
     untrack(this);
     if (this.request !== undefined) this.fail(this.closedError());
     this.pool.forget(this);
