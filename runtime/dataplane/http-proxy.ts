@@ -1,8 +1,9 @@
 /**
  * Forwarding one HTTP request: pick a server (session cookie first, then the scheduler), send the request
- * over the server's keep-alive pool, stream the response back. A connection failure on an idempotent
- * request without a body is retried once on another server (or, after a reset, on the same server when it
- * is the only one left). Errors answer 502 (the server failed) or 504
+ * over the server's keep-alive pool, stream the response back. A request whose connection never opened
+ * (refused, unreachable, connect timeout: the server got nothing) is retried once on another server,
+ * whatever its method and body; a connection failure on an idempotent request without a body is retried
+ * once on another server too (or, after a reset, on the same server when it is the only one left). Errors answer 502 (the server failed) or 504
  * (it timed out) with a fixed body that names no server; no usable server answers 503.
  *
  * The hot path is one `Exchange` object per request (the upstream request and its handler, holding the
@@ -174,6 +175,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   private keepAliveAfter = false;
   /** Body chunks read before the request was sent (it waited behind pipelined ones). */
   private pendingBody: Buffer[] | undefined;
+  /** Body chunks written while the server connection was still opening: sent again on a retry. */
+  private unsentBody: Buffer[] | undefined;
   /** A status answered here without asking a server (a request the listener refuses), or 0. */
   private readonly refusal: number;
   /** The request's Cookie header, when session persistence is on. */
@@ -236,11 +239,13 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     }
     this.server = server;
     this.dispatch();
-    const body = this.pendingBody;
-    if (body !== undefined) {
-      this.pendingBody = undefined;
-      for (const chunk of body) this.requestBody(chunk);
-    }
+    this.sendBody(this.pendingBody);
+    this.pendingBody = undefined;
+  }
+
+  /** Sends the body chunks read so far (`chunks`), and its end if it has been read. */
+  private sendBody(chunks: Buffer[] | undefined): void {
+    if (chunks !== undefined) for (const chunk of chunks) this.requestBody(chunk);
     if (this.requestDone && this.hasBody) this.connection?.endBody();
   }
 
@@ -248,8 +253,12 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   requestBody(chunk: Buffer): void {
     if (this.finished) return;
     const connection = this.connection;
-    if (connection === undefined) (this.pendingBody ??= []).push(chunk);
-    else if (!connection.writeBody(chunk)) this.conn.pauseBody();
+    if (connection === undefined) {
+      (this.pendingBody ??= []).push(chunk);
+      return;
+    }
+    if (!connection.connected) (this.unsentBody ??= []).push(chunk);
+    if (!connection.writeBody(chunk)) this.conn.pauseBody();
   }
 
   /** The request has been read to its end. */
@@ -351,7 +360,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     this.conn.socket.write(this.takeHead(), 'latin1');
   }
 
-  onError(error: NodeJS.ErrnoException): void {
+  onError(error: NodeJS.ErrnoException, unsent: boolean): void {
     const { route } = this;
     const server = this.server!;
     const code = error.code ?? '';
@@ -367,15 +376,20 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
       }
       // The head was not written yet: the client can still get a clean error instead.
       this.pendingHead = '';
-    } else if (failed && this.retriable && this.attempts === 1) {
+    } else if (failed && (this.retriable || unsent) && this.attempts === 1) {
       // Another server; or, after a reset, the same one: a keep-alive connection it closed as we reused it.
-      const next = route.pool.acquire(this.conn.clientIp, server) ?? (RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
+      const next =
+        route.pool.acquire(this.conn.clientIp, server) ?? (this.retriable && RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
       if (next !== undefined) {
         route.pool.release(server);
         this.server = next;
         this.setCookie = route.cookieName !== undefined;
         route.counts.retries++;
         this.dispatch();
+        // What the failed connection queued never left: sent again, with the end if it was read.
+        const body = this.unsentBody;
+        this.unsentBody = undefined;
+        this.sendBody(unsent ? body : undefined);
         return;
       }
     }

@@ -31,7 +31,11 @@ export interface UpstreamHandler {
   /** A body chunk; return false to pause the server until `UpstreamExchange.resume()`. */
   onData(chunk: Buffer): boolean;
   onComplete(): void;
-  onError(error: NodeJS.ErrnoException): void;
+  /**
+   * The request failed; `unsent` when the connection never opened (refused, unreachable, connect timeout),
+   * so the server got nothing of it.
+   */
+  onError(error: NodeJS.ErrnoException, unsent: boolean): void;
   /** The end of each read from the server, after the calls it caused: the moment to flush what they wrote. */
   flush(): void;
   /** The server took the request body written so far, after `writeBody` returned false. */
@@ -291,6 +295,11 @@ class UpstreamConnection {
     this.requestSent = true;
   }
 
+  /** Whether the connection is open (bytes written before are only queued, and lost if it fails). */
+  get connected(): boolean {
+    return this.phase !== Phase.Connecting;
+  }
+
   /** Resumes a response paused by `onData` returning false. */
   resume(): void {
     if (this.request !== undefined && this.paused) {
@@ -446,7 +455,7 @@ class UpstreamConnection {
     const tunnel = request.handler.onSwitch(statusText, headers, this.socket, rest);
     if (tunnel === undefined) {
       this.socket.destroy();
-      request.handler.onError(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched to a protocol the request did not ask for'));
+      request.handler.onError(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched to a protocol the request did not ask for'), false);
     } else {
       this.tunnel = tunnel;
     }
@@ -501,6 +510,6 @@ class UpstreamConnection {
     if (request === undefined) return;
     this.request = undefined;
     this.pool.done(this, false);
-    request.handler.onError(error);
+    request.handler.onError(error, this.phase === Phase.Connecting);
   }
 }

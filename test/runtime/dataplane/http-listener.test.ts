@@ -259,6 +259,36 @@ describe('HTTP listener', function () {
     }
   });
 
+  it('retries a request whose server connection was refused on another server, whatever its method and body', async function () {
+    const echo = await startHttpBackend('echo', (req, res) => {
+      let body = '';
+      req.setEncoding('latin1');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => res.end(`${req.method} ${body.length} ${body.slice(0, 8)}`));
+    });
+    const refusing = { name: 'refusing', port: await freePort() } as HttpBackend;
+    const { dataPlane: plane, registry } = newDataPlane();
+    const port = await freePort();
+    try {
+      await applyOk(plane, albResources({ port, servers: [{ backend: refusing }, { backend: echo }], backend: { healthCheck: { enabled: false } } }));
+      const big = 'b'.repeat(256 * 1024);
+      const sent = [
+        ...Array.from({ length: 10 }, (_, i) => ({ method: 'POST' as const, body: `post-${i}` })),
+        { method: 'PATCH' as const, body: 'patch' },
+        { method: 'POST' as const, body: big },
+        { method: 'POST' as const, body: big },
+      ];
+      const answers = [];
+      for (const { method, body } of sent) answers.push(await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method, body }));
+      expect(answers.map((answer) => answer.status)).to.deep.equal(sent.map(() => 200));
+      expect(answers.map((answer) => answer.body)).to.deep.equal(sent.map(({ method, body }) => `${method} ${body.length} ${body.slice(0, 8)}`));
+      expect(await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}')).to.be.at.least(sent.length / 2 - 1);
+    } finally {
+      await plane.stop(500);
+      await echo.close();
+    }
+  });
+
   it('answers 502 to a malformed response', async function () {
     const garbage = net.createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\nhello'));
     garbage.listen(0, '127.0.0.1');
