@@ -15,7 +15,7 @@ import { moveToReadInPlace, type ReadInPlace } from './read-in-place';
 import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
-import { compileIngress, type IngressCheck } from './security-group';
+import { closeDisallowed, compileIngress, type IngressCheck } from './security-group';
 import { cookieAttributes } from './session-cookie';
 import { TLS_POLICY } from './tls-policy';
 import type { ListenerConfig, ListenerRuntime } from './types';
@@ -112,7 +112,10 @@ export class HttpListener implements ListenerRuntime {
     }
     this.config = config;
     this.route = this.buildRoute(config, this.route.draining);
-    this.allows = compileIngress(config.ingress, config.port);
+    if (config.ingress !== previous.ingress) {
+      this.allows = compileIngress(config.ingress, config.port);
+      closeDisallowed(this.accepted, this.allows);
+    }
   }
 
   async stop(deadlineMs: number): Promise<void> {

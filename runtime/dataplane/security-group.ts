@@ -1,7 +1,9 @@
 /**
  * Security groups at accept: the ingress rules of a load balancer's security groups compiled, once per
- * configuration, into a check of a connection's source address against the listener's port.
+ * configuration, into a check of a connection's source address against the listener's port; and, when
+ * the rules change, the open connections they no longer allow closed.
  */
+import type { Socket } from 'node:net';
 import { OPEN_INGRESS, type IngressRule } from '../../lib';
 import { cidrRange, isIpv4, ipv4ToInt } from '../../lib/net';
 
@@ -41,4 +43,12 @@ function ipv4Of(remoteAddress: string | undefined): string | undefined {
   if (remoteAddress === undefined) return undefined;
   const address = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice(7) : remoteAddress;
   return isIpv4(address) ? address : undefined;
+}
+
+/**
+ * Closes the connections in `sockets` whose source `allows` no longer admits (the rules changed), at once:
+ * a connection the rules refuse is served no further than one they would refuse at accept.
+ */
+export function closeDisallowed(sockets: Iterable<Socket>, allows: IngressCheck): void {
+  for (const socket of sockets) if (!allows(socket.remoteAddress)) socket.destroy();
 }

@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { ListenerConfig, ListenerRuntime } from './types';
 import { certificateError, listen } from './http-listener';
-import { compileIngress, type IngressCheck } from './security-group';
+import { closeDisallowed, compileIngress, type IngressCheck } from './security-group';
 import { TLS_POLICY } from './tls-policy';
 import { newTcpCounts, type TcpCounts } from './metrics';
 import { proxyAccepted, proxyConnection, type TcpRoute } from './tcp-connection';
@@ -118,7 +118,10 @@ class TcpListener implements TcpListenerRuntime {
     }
     this.#config = config;
     this.#route = routeOf(config);
-    if (config.ingress !== previous.ingress) this.#allows = compileIngress(config.ingress, this.#port);
+    if (config.ingress !== previous.ingress) {
+      this.#allows = compileIngress(config.ingress, this.#port);
+      closeDisallowed(this.#live, this.#allows);
+    }
     if (config.idleTimeoutMs !== previous.idleTimeoutMs) {
       for (const socket of this.#live) socket.setTimeout(config.idleTimeoutMs);
     }

@@ -19,6 +19,7 @@ import {
   type HttpBackend,
 } from './http-fixtures';
 import type { Registry } from 'prom-client';
+import { rawClient, responsesOf } from './http-raw';
 
 /** Connects from `localAddress` and reports whether the listener closed the connection without a byte. */
 async function refusedFrom(localAddress: string, port: number): Promise<boolean> {
@@ -125,5 +126,40 @@ describe('Security groups', function () {
       await applyOk(dataPlane, albResources({ port, servers: [{ backend }], ingress: [{ fromPort: port, toPort: port }] }));
       expect(await refusedFrom('127.0.0.2', port)).to.equal(false);
     });
+  });
+
+  describe('on a change', function () {
+    for (const protocol of ['HTTP', 'TCP'] as const) {
+      it(`closes the open ${protocol} connections the new rules no longer allow, and keeps serving the others`, async function () {
+        const backend = await startHttpBackend('a');
+        const { dataPlane: plane } = newDataPlane();
+        const port = await freePort();
+        const resources = (cidr: string) =>
+          albResources({
+            port,
+            servers: [{ backend }],
+            ingress: [{ cidr }],
+            ...(protocol === 'TCP' ? { listener: { protocol: 'TCP' }, backend: { protocol: 'TCP' } } : {}),
+          });
+        try {
+          await applyOk(plane, resources('127.0.0.0/24'));
+          const kept = await rawClient(port, '127.0.0.2');
+          const dropped = await rawClient(port, '127.0.0.3');
+          for (const client of [kept, dropped]) {
+            client.socket.write('GET /1 HTTP/1.1\r\nHost: lb\r\n\r\n');
+            expect((await responsesOf(client, 1)).map((response) => response.body)).to.deep.equal(['a']);
+          }
+          await applyOk(plane, resources('127.0.0.2/32'));
+          await dropped.closed;
+          kept.socket.write('GET /2 HTTP/1.1\r\nHost: lb\r\n\r\n');
+          expect((await responsesOf(kept, 2)).map((response) => response.body)).to.deep.equal(['a', 'a']);
+          kept.socket.destroy();
+          expect(await refusedFrom('127.0.0.3', port)).to.equal(true);
+        } finally {
+          await plane.stop(500);
+          await backend.close();
+        }
+      });
+    }
   });
 });
