@@ -20,7 +20,7 @@ import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
 import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
-import { readOrCreateSecret, readSecret } from './store/secrets';
+import { readOrCreateHexKey, readOrCreateSecret, readSecret } from './store/secrets';
 
 export { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR };
 
@@ -98,7 +98,7 @@ export class Agent {
     const store = new FileStore(stateDir);
     const state = await store.load();
     const token = options.tokenFile ? await readSecret(options.tokenFile) : await readOrCreateSecret(join(stateDir, 'token'));
-    const cookieSecret = Buffer.from(await readOrCreateSecret(join(stateDir, 'cookie-secret')), 'hex');
+    const cookieSecret = await readOrCreateHexKey(join(stateDir, 'cookie-secret'));
     const logger = options.logger ?? createLogger();
 
     const metrics = createAgentMetrics(() => state.resources);
