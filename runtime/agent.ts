@@ -2,7 +2,7 @@
  * The albkit agent's lifecycle: load the durable state, reconcile the data plane to it, serve the control API,
  * optionally apply a manifest, and on stop drain the listeners and exit cleanly.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -14,13 +14,14 @@ import type { DataPlanePort } from './api/data-plane-port';
 import { ManifestRunner, type ManifestRun } from './api/manifest-run';
 import { Reconciler } from './api/reconciler';
 import { buildControlApi } from './api/server';
+import { CertificateFiles } from './dataplane/certificate-files';
 import { DataPlane } from './dataplane/dataplane';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
 import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
-import { readOrCreateSecret, readSecret } from './store/secrets';
+import { readOrCreateHexKey, readOrCreateSecret, readSecret } from './store/secrets';
 
 export { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR };
 
@@ -35,6 +36,11 @@ export interface AgentOptions {
   manifest?: Manifest;
   /** How long a removed listener, and every listener on stop, lets in-flight work finish. @default 10000 */
   drainMs?: number;
+  /**
+   * Directories listeners' certificate and key files may lie under, besides the state directory (inline PEM
+   * is always allowed). Each must exist. @default none
+   */
+  certificateDirs?: readonly string[];
   /** @default a pino logger on stderr */
   logger?: Logger;
 }
@@ -97,13 +103,19 @@ export class Agent {
   private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
     const store = new FileStore(stateDir);
     const state = await store.load();
-    const token = options.tokenFile ? await readSecret(options.tokenFile) : await readOrCreateSecret(join(stateDir, 'token'));
-    const cookieSecret = Buffer.from(await readOrCreateSecret(join(stateDir, 'cookie-secret')), 'hex');
+    const tokenFile = options.tokenFile ?? join(stateDir, 'token');
+    const token = options.tokenFile ? await readSecret(tokenFile) : await readOrCreateSecret(tokenFile);
+    const cookieSecretFile = join(stateDir, 'cookie-secret');
+    const cookieSecret = await readOrCreateHexKey(cookieSecretFile);
+    const certificateFiles = new CertificateFiles({
+      dirs: [stateDir, ...(await certificateDirs(options.certificateDirs ?? []))],
+      refused: await Promise.all([store.file, tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
+    });
     const logger = options.logger ?? createLogger();
 
     const metrics = createAgentMetrics(() => state.resources);
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs });
+    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
     const reconciler = new Reconciler(state, dataPlane, store, logger);
     await reconciler.request();
     const controller = new Controller(state, store, reconciler, dataPlane);
@@ -146,6 +158,19 @@ export class Agent {
     })();
     return this.stopping;
   }
+}
+
+/** The `--certificate-dir` directories as real paths; throws naming the option for one that is not a directory. */
+async function certificateDirs(dirs: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      const real = await realpath(dir).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`--certificate-dir ${dir}: ${error.code === 'ENOENT' ? 'no such directory' : `cannot use it: ${error.code ?? error.message}`}`);
+      });
+      if (!(await stat(real)).isDirectory()) throw new Error(`--certificate-dir ${dir}: is not a directory`);
+      return real;
+    }),
+  );
 }
 
 async function packageVersion(): Promise<string> {

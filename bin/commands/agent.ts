@@ -16,6 +16,8 @@ export interface AgentCliOptions {
   drainMs: string;
   /** `--log-level`. @default `ALBKIT_LOG_LEVEL`, else 'info' */
   logLevel: string;
+  /** `--certificate-dir`, once per directory. @default [] (the state directory only) */
+  certificateDir?: string[];
 }
 
 /** Adds the agent's options to a command. */
@@ -24,6 +26,12 @@ export function agentOptions(command: Command): Command {
     .option('--state-dir <dir>', 'state directory: state.json, token, cookie-secret, endpoint', DEFAULT_STATE_DIR)
     .option('--control <host:port>', 'address of the control API (port 0: any free port)', DEFAULT_CONTROL)
     .option('--token-file <file>', 'bearer token file (required for a non-loopback --control); default <state-dir>/token')
+    .option(
+      '--certificate-dir <dir>',
+      'a directory listeners\' certificate and key files may be read from, besides the state directory (repeatable)',
+      (dir: string, dirs: string[]) => [...dirs, dir],
+      [] as string[],
+    )
     .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
@@ -36,7 +44,15 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   const logger = createLogger(options.logLevel as LogLevel);
   // Loaded here, not at the top: the other commands start without the control API and the data plane.
   const { Agent } = await import('../../runtime/agent.js');
-  const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, drainMs, logger, ...extra });
+  const agent = await Agent.start({
+    stateDir: options.stateDir,
+    control: options.control,
+    tokenFile: options.tokenFile,
+    certificateDirs: options.certificateDir,
+    drainMs,
+    logger,
+    ...extra,
+  });
   const stop = (): void => {
     agent.stop().then(
       () => process.exit(0),

@@ -13,10 +13,10 @@
  * no new connection once that apply is done (`ListenerRuntime.stop` closes them before its first await),
  * while its open connections drain in the background for up to `drainMs`.
  */
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
+import { NO_CERTIFICATE_FILES, type CertificateFiles } from './certificate-files';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
 import { DataPlaneMetrics, type ServerSample } from './metrics';
 import { Pool, type ServerConfig } from './pool';
@@ -37,6 +37,8 @@ export interface DataPlaneOptions {
   httpLimits?: Partial<HttpLimits>;
   /** How long a removed listener or backend service lets in-flight work finish. @default 30000 */
   drainMs?: number;
+  /** Where listeners' certificate and key files may be read from. @default none: inline PEM only */
+  certificateFiles?: CertificateFiles;
 }
 
 /** Whether a listener is bound, and why not. */
@@ -217,7 +219,7 @@ export class DataPlane {
       port: spec.port,
       addresses: [...new Set(addresses)],
       idleTimeoutMs: idleTimeoutSeconds(spec) * 1000,
-      tls: await certificateOf(listener),
+      tls: await (this.options.certificateFiles ?? NO_CERTIFICATE_FILES).read(listener),
       ingress: effectiveIngress(groups),
       backendServiceId: backend.id,
       backend: backend.spec,
@@ -273,17 +275,4 @@ export function serversOf(index: ResourceIndex, service: ResourceOf<'BackendServ
 /** The configuration of the runtime that binds one of the listener's addresses. */
 function atAddress(config: ListenerConfig, address: string): ListenerConfig {
   return { ...config, addresses: [address] };
-}
-
-/** The listener's certificate as PEM text, reading files when it names them. */
-async function certificateOf(listener: ResourceOf<'Listener'>): Promise<ListenerConfig['tls']> {
-  const certificate = listener.spec.certificate;
-  if (certificate === undefined) return undefined;
-  if ('certPem' in certificate) return { cert: certificate.certPem, key: certificate.keyPem };
-  const read = (field: 'certFile' | 'keyFile'): Promise<string> =>
-    readFile(certificate[field], 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${listener.id}: certificate.${field}: cannot read ${certificate[field]}: ${error.code ?? error.message}`);
-    });
-  const [cert, key] = await Promise.all([read('certFile'), read('keyFile')]);
-  return { cert, key };
 }

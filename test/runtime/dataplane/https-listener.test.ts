@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
+import { CertificateFiles } from '../../../runtime/dataplane/certificate-files';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { generateCertificate } from '../../fixtures/tcp-peers';
 import { albResources, applyOk, fetchText, freePort, LB_ADDRESS, newDataPlane, startHttpBackends, type HttpBackend } from './http-fixtures';
@@ -132,7 +133,7 @@ describe('HTTPS listener', function () {
 
   it('reads a certificate from files, and reports a missing file naming the listener and field', async function () {
     const other = await freePort();
-    const { dataPlane: plane } = newDataPlane();
+    const { dataPlane: plane } = newDataPlane({ certificateFiles: new CertificateFiles({ dirs: [dir] }) });
     try {
       await writeFile(join(dir, 'key.pem'), cert.key);
       const fromFiles = (certFile: string) =>
@@ -146,7 +147,7 @@ describe('HTTPS listener', function () {
       const outcomes = await plane.apply(fromFiles(join(dir, 'missing.pem')));
       expect(outcomes.get('lb/listener')).to.deep.equal({
         ok: false,
-        reason: `lb/listener: certificate.certFile: cannot read ${join(dir, 'missing.pem')}: ENOENT`,
+        reason: `lb/listener: certificate.certFile: ${join(dir, 'missing.pem')}: no such file under the certificate directories (${dir}); start the agent with --certificate-dir for the directory that holds it`,
       });
     } finally {
       await plane.stop(500);

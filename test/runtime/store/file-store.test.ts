@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { FileStore, StateFileError } from '../../../runtime/store/file-store';
-import { readOrCreateSecret } from '../../../runtime/store/secrets';
 import { emptyState, type AgentState } from '../../../runtime/store/state';
 import { ALBKIT_BIN } from '../../helpers/agent';
 
@@ -94,21 +93,5 @@ describe('FileStore', () => {
     expect(run.stderr).to.contain(`state file ${file} is unusable: not valid JSON`);
     expect(run.stdout).to.not.contain('listening');
     expect(await readFile(file, 'utf8')).to.equal(text);
-  });
-});
-
-describe('readOrCreateSecret', () => {
-  it('creates a 0600 file with a random hex secret once, then reads the same secret back', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'albkit-secret-'));
-    try {
-      const file = join(dir, 'token');
-      const first = await readOrCreateSecret(file);
-      expect(first).to.match(/^[0-9a-f]{64}$/);
-      expect((await stat(file)).mode & 0o777).to.equal(0o600);
-      expect(await readOrCreateSecret(file)).to.equal(first);
-      expect(await readOrCreateSecret(join(dir, 'other'))).to.not.equal(first);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });
