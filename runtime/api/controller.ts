@@ -35,6 +35,12 @@ export interface Representation {
   etag: string;
 }
 
+/** What a stage of changes gives: its outcomes at once, and the write that makes them durable. */
+export interface Staged<T> {
+  outcomes: T[];
+  saved: Promise<void>;
+}
+
 /** The longest wait of `watch` (`GET /v1/<collection>/<id>?wait=`). */
 export const MAX_WAIT_MS = 60_000;
 
@@ -84,18 +90,20 @@ export class Controller {
    * the state untouched.
    */
   async put(kind: Kind, id: string, body: unknown, conditions: Conditions = {}): Promise<{ created: boolean; resource: Representation }> {
-    const [outcome] = await this.putAll([{ kind, id, body, conditions }]);
-    const { created, resource } = outcome as { created: boolean; resource: StoredResource };
+    const { outcomes, saved } = this.stagePuts([{ kind, id, body, conditions }]);
+    await saved;
+    const { created, resource } = outcomes[0] as { created: boolean; resource: StoredResource };
     if (resource.state !== 'ACTIVE') await this.settle(resource);
     return { created, resource: this.represent(resource) };
   }
 
   /**
-   * `put` of several resources with one validation of the would-be state and one write, without waiting for
-   * the data plane (`settle` does). All or nothing: the first refusal rejects with its `ApiError` and nothing
-   * is stored. Resolves, in the order of `requests`, with each stored resource and whether it was created.
+   * `put` of several resources with one validation of the would-be state, not waiting for the data plane
+   * (`settleAll` does): changes the state at once, or throws the first refusal's `ApiError` and changes
+   * nothing. Returns each stored resource and whether it was created, in the order of `requests`, and the
+   * write that makes them durable; stages made one after another share writes (group commit).
    */
-  async putAll(requests: readonly PutRequest[]): Promise<{ created: boolean; resource: StoredResource }[]> {
+  stagePuts(requests: readonly PutRequest[]): Staged<{ created: boolean; resource: StoredResource }> {
     const { checked, order } = checkPuts(this.state, requests);
     let changed = false;
     let accepted = false;
@@ -113,21 +121,22 @@ export class Controller {
       return { created: existing === undefined, resource: this.accept(candidate, existing, owner) };
     });
     if (accepted) this.reorder(order);
-    if (changed) await this.store.save(this.state);
-    return outcomes;
+    return { outcomes, saved: changed ? this.store.save(this.state) : Promise.resolve() };
   }
 
   /** Starts deleting a resource; 404 when absent, 409 while another resource depends on it, 412 when `conditions` fail. */
   async delete(kind: Kind, id: string, conditions: Conditions = {}): Promise<Representation> {
-    const [resource] = await this.deleteAll([{ kind, id, conditions }]);
-    return this.represent(resource as StoredResource);
+    const { outcomes, saved } = this.stageDeletes([{ kind, id, conditions }]);
+    await saved;
+    return this.represent(outcomes[0] as StoredResource);
   }
 
   /**
-   * `delete` of several resources with one write and one apply. All or nothing: the first refusal rejects with
-   * its `ApiError` and nothing is changed. Resolves with the resources, now DELETING, in the order of `requests`.
+   * `delete` of several resources, not waiting until they are gone (`goneAll` does): marks them DELETING at
+   * once, or throws the first refusal's `ApiError` and changes nothing. Returns them and their write (as
+   * `stagePuts`); the apply that removes them starts once the write is done.
    */
-  async deleteAll(requests: readonly DeleteRequest[]): Promise<StoredResource[]> {
+  stageDeletes(requests: readonly DeleteRequest[]): Staged<StoredResource> {
     const byId = new Map(this.state.resources.map((resource) => [resource.id, resource]));
     const dependentOf = new Map<string, StoredResource>();
     for (const resource of this.state.resources) {
@@ -150,11 +159,9 @@ export class Controller {
       delete resource.reason;
       this.record('delete', resource);
     }
-    if (starting.length > 0) {
-      await this.store.save(this.state);
-      void this.reconciler.request();
-    }
-    return targets;
+    if (starting.length === 0) return { outcomes: targets, saved: Promise.resolve() };
+    const saved = this.store.save(this.state).then(() => void this.reconciler.request());
+    return { outcomes: targets, saved };
   }
 
   /** Resolves once the resource is no longer CREATING (or is gone), or the deadline passed. */

@@ -45,32 +45,51 @@ export interface ManifestRun {
   hash: string;
 }
 
+/**
+ * The one run slot, held from the moment a `PUT /v1/manifest` arrives (before its body is read) until its
+ * run ends, or until the request ends without a run (refused, aborted).
+ */
+export interface RunClaim {
+  /** The stack the holder deploys. */
+  readonly stack: string;
+  /** A run started with the claim: only its end frees the slot. */
+  running: boolean;
+}
+
 /** Runs whole manifests against a controller, one at a time: another run meanwhile is refused (429 BUSY). */
 export class ManifestRunner {
-  /** The stack of the run in progress. */
-  private running: string | undefined;
+  private slot: RunClaim | undefined;
 
   constructor(private readonly controller: Controller) {}
 
-  /** Throws 429 `BUSY` while a run is in progress. */
-  refuseWhileBusy(): void {
-    if (this.running !== undefined) {
-      throw new ApiError('BUSY', `a manifest run (stack "${this.running}") is in progress and runs one at a time; retry once it has finished`);
+  /** Takes the run slot for `stack`; 429 `BUSY` (naming the stack that holds it) while another holds it. */
+  claim(stack: string = DEFAULT_STACK): RunClaim {
+    if (this.slot !== undefined) {
+      throw new ApiError('BUSY', `a manifest run (stack "${this.slot.stack}") is in progress and runs one at a time; retry once it has finished`);
     }
+    this.slot = { stack, running: false };
+    return this.slot;
+  }
+
+  /** Frees the slot of a claim whose request ended without a run; a no-op once its run started or ended. */
+  release(claim: RunClaim): void {
+    if (this.slot === claim && !claim.running) this.slot = undefined;
   }
 
   /**
-   * Runs `document` (a parsed manifest document, or the raw bytes of a `PUT /v1/manifest` body); rejects with
-   * an `ApiError` naming the failing resource, or 429 `BUSY` while another run is in progress.
+   * Runs `document` (a parsed manifest document, or the raw bytes of a `PUT /v1/manifest` body) with the slot
+   * of `claim` (taken now when none is given); rejects with an `ApiError` naming the failing resource, or 429
+   * `BUSY` while another run holds the slot.
    */
-  async run(document: unknown, scope: ManifestScope = {}): Promise<ManifestRun> {
-    this.refuseWhileBusy();
-    const stack = scope.stack ?? DEFAULT_STACK;
-    this.running = stack;
+  async run(document: unknown, scope: ManifestScope = {}, claim: RunClaim = this.claim(scope.stack)): Promise<ManifestRun> {
+    claim.running = true;
     try {
-      return await this.runNow(Buffer.isBuffer(document) ? await readManifestBody(document) : validManifest(document), stack, scope.adopt === true);
+      const desired = Buffer.isBuffer(document) ? await readManifestBody(document) : validManifest(document);
+      await nextTurn();
+      return await this.runNow(desired, claim.stack, scope.adopt === true);
     } finally {
-      this.running = undefined;
+      claim.running = false;
+      this.release(claim);
     }
   }
 
@@ -86,50 +105,59 @@ export class ManifestRunner {
     }
     const etags = new Map(live.map((l) => [l.resource.id, l.etag]));
     for (const chunk of chunksOf(foreign)) {
-      const taken = await this.controller.putAll(
+      const taken = this.controller.stagePuts(
         chunk.map(({ resource, etag }) => ({ kind: resource.kind, id: resource.id, body: { spec: resource.spec, dependsOn: resource.dependsOn, owner }, conditions: conditionsFrom({ ifMatch: etag }) })),
       );
-      for (const { resource } of taken) etags.set(resource.id, etagOf(resource));
-      await nextTurn();
+      await taken.saved;
+      for (const { resource } of taken.outcomes) etags.set(resource.id, etagOf(resource));
     }
     const steps = livePlan(owned, desired.resources);
+    await nextTurn();
     const byId = new Map(desired.resources.map((r) => [r.id, r]));
     for (const wave of steps.waves) {
       await this.deleteWave(wave.filter((step) => step.operation === 'delete'), etags);
       await this.putWave(wave.filter((step) => step.operation === 'put'), byId, owner, etags);
     }
+    await nextTurn();
     return { stack, plan: steps, adopted: foreign.map((l) => l.resource.id), hash: this.controller.manifest(owner).hash };
   }
 
   /** Deletes the steps' resources chunk by chunk, then waits until all are gone. */
   private async deleteWave(steps: readonly Step[], etags: ReadonlyMap<string, string>): Promise<void> {
     if (steps.length === 0) return;
+    const writes: Promise<void>[] = [];
     for (const chunk of chunksOf(steps)) {
-      await this.controller.deleteAll(chunk.map((step) => ({ kind: step.kind, id: step.id, conditions: conditionsFrom(stepPrecondition(step, etags)) })));
+      writes.push(this.controller.stageDeletes(chunk.map((step) => ({ kind: step.kind, id: step.id, conditions: conditionsFrom(stepPrecondition(step, etags)) }))).saved);
       await nextTurn();
     }
+    await Promise.all(writes);
     await this.controller.goneAll(steps.map((step) => step.id), STEP_TIMEOUT_MS);
   }
 
   /**
-   * Puts the steps' resources chunk by chunk, then waits until the data plane has them (also when a chunk was
-   * refused: what was stored before it is applied all the same); each must be ACTIVE.
+   * Puts the steps' resources chunk by chunk (their writes shared), then waits until the data plane has them
+   * (also when a chunk was refused: what was stored before it is applied all the same); each must be ACTIVE.
    */
   private async putWave(steps: readonly Step[], desired: ReadonlyMap<string, Resource>, owner: string, etags: ReadonlyMap<string, string>): Promise<void> {
     if (steps.length === 0) return;
     const stored: StoredResource[] = [];
+    const writes: Promise<void>[] = [];
     try {
       for (const chunk of chunksOf(steps)) {
         const requests = chunk.map((step) => {
           const { spec, dependsOn } = desired.get(step.id) as Resource;
           return { kind: step.kind, id: step.id, body: { spec, dependsOn, owner }, conditions: conditionsFrom(stepPrecondition(step, etags)) };
         });
-        stored.push(...(await this.controller.putAll(requests)).map((outcome) => outcome.resource));
+        const { outcomes, saved } = this.controller.stagePuts(requests);
+        stored.push(...outcomes.map((outcome) => outcome.resource));
+        writes.push(saved);
         await nextTurn();
       }
     } finally {
+      await Promise.allSettled(writes);
       await this.controller.settleAll(stored, STEP_TIMEOUT_MS);
     }
+    await Promise.all(writes);
     const present = new Set(this.controller.all());
     for (const [index, resource] of stored.entries()) {
       if (resource.state === 'ACTIVE' && present.has(resource)) continue;

@@ -11,7 +11,7 @@ import { conditionsOf } from './conditional';
 import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid } from './errors';
 import { MANIFEST_BODY_LIMIT, RESOURCE_BODY_LIMIT, checkJsonDepth, tooLargeMessage } from './json-body';
-import type { ManifestRunner } from './manifest-run';
+import type { ManifestRunner, RunClaim } from './manifest-run';
 import { openApiDocument } from './openapi';
 
 export interface ControlApiOptions {
@@ -109,14 +109,24 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     const { stack, owner } = queryOf(ManifestReadQuery, request.query);
     return controller.manifest(stack === undefined ? owner : stackOwner(stack));
   });
-  // The manifest's bytes go to the runner unparsed (it parses large ones off the event loop); while a run is in
-  // progress another is refused before its body is read.
+  // The manifest's bytes go to the runner unparsed (it parses large ones off the event loop). The run slot is
+  // claimed as the request arrives, so while one manifest is received or run, others are refused unread.
+  const claims = new WeakMap<FastifyRequest, RunClaim>();
+  const releaseClaim = async (request: FastifyRequest): Promise<void> => {
+    const claim = claims.get(request);
+    if (claim) runner.release(claim);
+  };
   void app.register(async (manifestScope) => {
     manifestScope.removeAllContentTypeParsers();
     manifestScope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    manifestScope.put('/v1/manifest', { bodyLimit: MANIFEST_BODY_LIMIT, onRequest: async () => runner.refuseWhileBusy() }, async (request) => {
+    manifestScope.addHook('onResponse', releaseClaim);
+    manifestScope.addHook('onRequestAbort', releaseClaim);
+    const onRequest = async (request: FastifyRequest): Promise<void> => {
+      claims.set(request, runner.claim(queryOf(ManifestRunQuery, request.query).stack));
+    };
+    manifestScope.put('/v1/manifest', { bodyLimit: MANIFEST_BODY_LIMIT, onRequest }, async (request) => {
       const { stack, adopt } = queryOf(ManifestRunQuery, request.query);
-      return runner.run(request.body, { stack, adopt: adopt === 'true' });
+      return runner.run(request.body, { stack, adopt: adopt === 'true' }, claims.get(request));
     });
   });
 
