@@ -3,46 +3,23 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { z } from 'zod';
-import {
-  API_VERSION,
-  KINDS,
-  ResourceRef,
-  ValidationError,
-  canonicalJson,
-  contentHash,
-  loadBalancerType,
-  parseSpec,
-  referencesOf,
-  validateChange,
-  zodIssues,
-  type Kind,
-  type Manifest,
-  type Resource,
-  type ResourceStatus,
-} from '../../lib';
+import { API_VERSION, canonicalJson, contentHash, loadBalancerType, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
 import { etagOf } from '../client/precondition';
 import type { FileStore } from '../store/file-store';
-import { Owner } from '../store/owner';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
 import { checkConditions, type Conditions } from './conditional';
 import type { DataPlanePort } from './data-plane-port';
-import { conflict, invalid, notFound } from './errors';
+import { conflict, notFound } from './errors';
+import { checkPuts, type PutRequest } from './put-check';
 import type { Reconciler } from './reconciler';
 
-/** The body of `PUT /v1/<collection>/<id>`. */
-export const PutBody = z.strictObject({
-  /** The kind's spec; validated with the kind's schema. */
-  spec: z.unknown(),
-  /** Extra dependencies beyond those the spec's references imply. @default [] */
-  dependsOn: z.array(ResourceRef).max(1000).optional(),
-  /**
-   * Who manages the resource (`terraform`, `pulumi`, `deploy/<stack>`…); a deploy of a stack never changes
-   * another owner's resources. @default on update the owner it has; on create none
-   */
-  owner: Owner.optional(),
-});
-export type PutBody = z.infer<typeof PutBody>;
+/** One delete: what `DELETE /v1/<collection>/<id>` carries. */
+export interface DeleteRequest {
+  kind: Kind;
+  id: string;
+  /** `If-Match`. @default none */
+  conditions?: Conditions;
+}
 
 /** A resource as the control API returns it. */
 export interface Representation {
@@ -56,6 +33,12 @@ export interface Representation {
   generation: number;
   /** The version of the resource (generation and owner), for `If-Match` on a later PUT or DELETE. */
   etag: string;
+}
+
+/** What a stage of changes gives: its outcomes at once, and the write that makes them durable. */
+export interface Staged<T> {
+  outcomes: T[];
+  saved: Promise<void>;
 }
 
 /** The longest wait of `watch` (`GET /v1/<collection>/<id>?wait=`). */
@@ -107,55 +90,105 @@ export class Controller {
    * the state untouched.
    */
   async put(kind: Kind, id: string, body: unknown, conditions: Conditions = {}): Promise<{ created: boolean; resource: Representation }> {
-    const { candidate, order, owner } = this.check(kind, id, body);
-    const existing = this.state.resources.find((r) => r.id === id);
-    checkConditions(kind, id, existing, conditions);
-    if (existing && sameContent(existing, candidate)) {
-      // A new owner alone is bookkeeping: stored, but no operation, no new generation, nothing for the data plane.
-      if (owner !== undefined && owner !== existing.owner) {
-        existing.owner = owner;
-        await this.store.save(this.state);
+    const { outcomes, saved } = this.stagePuts([{ kind, id, body, conditions }]);
+    await saved;
+    const { created, resource } = outcomes[0] as { created: boolean; resource: StoredResource };
+    if (resource.state !== 'ACTIVE') await this.settle(resource);
+    return { created, resource: this.represent(resource) };
+  }
+
+  /**
+   * `put` of several resources with one validation of the would-be state, not waiting for the data plane
+   * (`settleAll` does): changes the state at once, or throws the first refusal's `ApiError` and changes
+   * nothing. Returns each stored resource and whether it was created, in the order of `requests`, and the
+   * write that makes them durable; stages made one after another share writes (group commit).
+   */
+  stagePuts(requests: readonly PutRequest[]): Staged<{ created: boolean; resource: StoredResource }> {
+    const { checked, order } = checkPuts(this.state, requests);
+    let changed = false;
+    let accepted = false;
+    const outcomes = checked.map(({ candidate, existing, owner }) => {
+      if (existing && sameContent(existing, candidate)) {
+        // A new owner alone is bookkeeping: stored, but no operation, no new generation, nothing for the data plane.
+        if (owner !== undefined && owner !== existing.owner) {
+          existing.owner = owner;
+          changed = true;
+        }
+        return { created: false, resource: existing };
       }
-      if (existing.state !== 'ACTIVE') await this.settle(existing);
-      return { created: false, resource: this.represent(existing) };
-    }
-    this.accept(candidate, existing, order, owner);
-    await this.store.save(this.state);
-    const stored = this.state.resources.find((r) => r.id === id) as StoredResource;
-    await this.settle(stored);
-    return { created: existing === undefined, resource: this.represent(stored) };
+      changed = true;
+      accepted = true;
+      return { created: existing === undefined, resource: this.accept(candidate, existing, owner) };
+    });
+    if (accepted) this.reorder(order);
+    return { outcomes, saved: changed ? this.store.save(this.state) : Promise.resolve() };
   }
 
   /** Starts deleting a resource; 404 when absent, 409 while another resource depends on it, 412 when `conditions` fail. */
   async delete(kind: Kind, id: string, conditions: Conditions = {}): Promise<Representation> {
-    const resource = this.find(kind, id);
-    checkConditions(kind, id, resource, conditions);
-    if (resource.state !== 'DELETING') {
-      const dependent = this.state.resources.find((r) => r.dependsOn.includes(id));
-      if (dependent) {
+    const { outcomes, saved } = this.stageDeletes([{ kind, id, conditions }]);
+    await saved;
+    return this.represent(outcomes[0] as StoredResource);
+  }
+
+  /**
+   * `delete` of several resources, not waiting until they are gone (`goneAll` does): marks them DELETING at
+   * once, or throws the first refusal's `ApiError` and changes nothing. Returns them and their write (as
+   * `stagePuts`); the apply that removes them starts once the write is done.
+   */
+  stageDeletes(requests: readonly DeleteRequest[]): Staged<StoredResource> {
+    const byId = new Map(this.state.resources.map((resource) => [resource.id, resource]));
+    const dependentOf = new Map<string, StoredResource>();
+    for (const resource of this.state.resources) {
+      for (const dep of resource.dependsOn) if (!dependentOf.has(dep)) dependentOf.set(dep, resource);
+    }
+    const targets = requests.map(({ kind, id, conditions = {} }) => {
+      const resource = byId.get(id);
+      if (resource?.kind !== kind) throw notFound(kind, id);
+      checkConditions(kind, id, resource, conditions);
+      const dependent = dependentOf.get(id);
+      if (resource.state !== 'DELETING' && dependent) {
         const advice = dependent.state === 'DELETING' ? `wait until ${dependent.id} is gone` : `delete ${dependent.id} first`;
         throw conflict(`${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; ${advice}`);
       }
+      return resource;
+    });
+    const starting = targets.filter((resource) => resource.state !== 'DELETING');
+    for (const resource of starting) {
       resource.state = 'DELETING';
       delete resource.reason;
       this.record('delete', resource);
-      await this.store.save(this.state);
-      void this.reconciler.request();
     }
-    return this.represent(resource);
+    if (starting.length === 0) return { outcomes: targets, saved: Promise.resolve() };
+    const saved = this.store.save(this.state).then(() => void this.reconciler.request());
+    return { outcomes: targets, saved };
   }
 
   /** Resolves once the resource is no longer CREATING (or is gone), or the deadline passed. */
-  async settle(resource: StoredResource, deadlineMs = PUT_SETTLE_MS): Promise<void> {
+  settle(resource: StoredResource, deadlineMs = PUT_SETTLE_MS): Promise<void> {
+    return this.settleAll([resource], deadlineMs);
+  }
+
+  /** Resolves once none of the resources is CREATING (each is ACTIVE, FAILED or gone), or the deadline passed. */
+  async settleAll(resources: readonly StoredResource[], deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
+    let pending = resources;
     do {
       await withDeadline(this.reconciler.request(), deadline);
-    } while (resource.state === 'CREATING' && this.state.resources.includes(resource) && Date.now() < deadline);
+      const present = new Set(this.state.resources);
+      pending = pending.filter((resource) => resource.state === 'CREATING' && present.has(resource));
+    } while (pending.length > 0 && Date.now() < deadline);
   }
 
   /** Resolves once the resource with this id is gone; rejects with a 409 when it is still there at the deadline. */
-  async gone(id: string, deadlineMs: number): Promise<void> {
-    if (!(await this.untilGone(id, Date.now() + deadlineMs))) throw conflict(`"${id}" is still being deleted after ${deadlineMs} ms`);
+  gone(id: string, deadlineMs: number): Promise<void> {
+    return this.goneAll([id], deadlineMs);
+  }
+
+  /** Resolves once every resource with these ids is gone; rejects with a 409 naming one still there at the deadline. */
+  async goneAll(ids: readonly string[], deadlineMs: number): Promise<void> {
+    const left = await this.untilGone(ids, Date.now() + deadlineMs);
+    if (left !== undefined) throw conflict(`"${left}" is still being deleted after ${deadlineMs} ms`);
   }
 
   /**
@@ -165,81 +198,26 @@ export class Controller {
   async watch(kind: Kind, id: string, waitMs: number): Promise<Representation> {
     const resource = this.find(kind, id);
     if (resource.state === 'CREATING') await this.settle(resource, waitMs);
-    if (resource.state === 'DELETING') await this.untilGone(id, Date.now() + waitMs);
+    if (resource.state === 'DELETING') await this.untilGone([id], Date.now() + waitMs);
     return this.get(kind, id);
   }
 
-  /** True once the resource with this id is gone, false when it is still there at `deadline` (epoch ms). */
-  private async untilGone(id: string, deadline: number): Promise<boolean> {
-    while (this.state.resources.some((r) => r.id === id)) {
-      if (Date.now() >= deadline) return false;
+  /** Undefined once no resource with these ids is left, else the first id still there at `deadline` (epoch ms). */
+  private async untilGone(ids: readonly string[], deadline: number): Promise<string | undefined> {
+    let left = ids;
+    for (;;) {
+      const present = new Set(this.state.resources.map((resource) => resource.id));
+      left = left.filter((id) => present.has(id));
+      if (left.length === 0) return undefined;
+      if (Date.now() >= deadline) return left[0];
       await withDeadline(this.reconciler.request(), deadline);
     }
-    return true;
   }
 
-  /**
-   * Validates a PUT; returns the resolved resource it would store, the creation order of the would-be state
-   * and the owner the body names. Throws `ApiError`.
-   */
-  private check(kind: Kind, id: string, body: unknown): { candidate: Resource; order: string[]; owner?: string } {
-    const idResult = ResourceRef.safeParse(id);
-    if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
-    const parsedBody = PutBody.safeParse(body ?? undefined);
-    if (!parsedBody.success) throw invalid(zodIssues(id, parsedBody.error));
-    const parsed = parseSpec(kind, id, parsedBody.data.spec);
-    if (parsed.issues.length > 0) throw invalid(parsed.issues);
-
-    const existing = this.state.resources.find((r) => r.id === id);
-    if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
-    if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
-    this.checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? []);
-
-    let resolved: Resource[];
-    try {
-      // The stored resources are valid together (checked on load and on every change): only the change is checked.
-      resolved = validateChange(this.state.resources.map(toResource), { id, kind, dependsOn: parsedBody.data.dependsOn ?? [], spec: parsedBody.data.spec });
-    } catch (error) {
-      if (error instanceof ValidationError) throw invalid(error.issues);
-      throw error;
-    }
-    const candidate = resolved.find((r) => r.id === id) as Resource;
-    if (existing) {
-      const forced = (KINDS[kind].replaceOnChange as readonly string[]).find(
-        (field) => canonicalJson(field in existing.spec ? (existing.spec as never)[field] : undefined) !== canonicalJson((candidate.spec as never)[field]),
-      );
-      if (forced) {
-        throw conflict(`${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`);
-      }
-    }
-    return { candidate, order: resolved.map((r) => r.id), owner: parsedBody.data.owner };
-  }
-
-  /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */
-  private checkDependencies(kind: Kind, id: string, spec: unknown, explicit: readonly string[]): void {
-    const needs = [
-      ...referencesOf(kind, spec).map((ref) => ({ id: ref.id, what: `${ref.field} refers to ${ref.kind} "${ref.id}"` })),
-      ...explicit.map((dep) => ({ id: dep, what: `dependsOn lists "${dep}"` })),
-    ];
-    for (const need of needs) {
-      if (need.id === id) continue;
-      const dependency = this.state.resources.find((r) => r.id === need.id);
-      if (!dependency) throw conflict(`${kind} "${id}": ${need.what}, which does not exist; create "${need.id}" first`);
-      if (dependency.state !== 'ACTIVE') {
-        throw conflict(
-          `${kind} "${id}": ${need.what}, which is ${dependency.state}, not ACTIVE; ` +
-            (dependency.state === 'CREATING' ? `wait until "${need.id}" is ACTIVE` : `fix or recreate "${need.id}" first`),
-        );
-      }
-    }
-  }
-
-  /**
-   * Stores the checked resource as CREATING (with `owner` when given), records the operation and keeps
-   * resources in creation order.
-   */
-  private accept(candidate: Resource, existing: StoredResource | undefined, order: readonly string[], owner: string | undefined): void {
+  /** Stores the checked resource as CREATING (with `owner` when given) and records the operation; returns it. */
+  private accept(candidate: Resource, existing: StoredResource | undefined, owner: string | undefined): StoredResource {
     const { id, kind } = candidate;
+    let stored: StoredResource;
     if (existing) {
       if (owner !== undefined) existing.owner = owner;
       existing.spec = candidate.spec;
@@ -247,14 +225,20 @@ export class Controller {
       existing.generation += 1;
       existing.state = 'CREATING';
       delete existing.reason;
+      stored = existing;
     } else {
-      const created: StoredResource = { id, kind, dependsOn: candidate.dependsOn, spec: candidate.spec, state: 'CREATING', generation: 1 };
-      if (owner !== undefined) created.owner = owner;
-      this.state.resources.push(created);
+      stored = { id, kind, dependsOn: candidate.dependsOn, spec: candidate.spec, state: 'CREATING', generation: 1 };
+      if (owner !== undefined) stored.owner = owner;
+      this.state.resources.push(stored);
     }
+    this.record(existing ? 'update' : 'create', { id, kind });
+    return stored;
+  }
+
+  /** Keeps the resources in creation order. */
+  private reorder(order: readonly string[]): void {
     const rank = new Map(order.map((resourceId, index) => [resourceId, index]));
     this.state.resources.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-    this.record(existing ? 'update' : 'create', { id, kind });
   }
 
   private record(op: Operation['op'], resource: { id: string; kind: Kind }): void {

@@ -1,8 +1,11 @@
 /** The control API's error responses: a stable code, an HTTP status, a message and, for validation, the issues. */
 import type { Issue } from '../../lib';
 
-/** The error codes clients switch on (`INTERNAL`: a bug in the agent, 500; see its log). */
-export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'INTERNAL';
+/**
+ * The error codes clients switch on (`BUSY`: another manifest run is in progress, 429, retry later;
+ * `INTERNAL`: a bug in the agent, 500; see its log).
+ */
+export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'BUSY' | 'INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 400,
@@ -11,12 +14,13 @@ const STATUS: Record<ApiErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
+  BUSY: 429,
   INTERNAL: 500,
 };
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
 export class ApiError extends Error {
-  /** The HTTP status: 400, 401, 404, 409, 412, or another 4xx for `BAD_REQUEST` (413, 415). */
+  /** The HTTP status: 400, 401, 404, 409, 412, 429, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,

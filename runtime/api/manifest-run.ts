@@ -5,17 +5,25 @@
  * Adoptions and steps are conditional on the version read when planning (as `albkit deploy`'s are), so a
  * resource that a single request changes meanwhile fails the run (412) instead of being overwritten.
  */
-import { ValidationError, validateManifest, type Plan, type Step } from '../../lib';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { livePlan } from '../deploy/live-plan';
 import { etagOf, stepPrecondition } from '../client/precondition';
 import { DEFAULT_STACK, ownershipMessage, stackOwner, stackScope } from '../deploy/stack';
-import { toResource } from '../store/state';
+import { toResource, type StoredResource } from '../store/state';
 import type { Controller } from './controller';
 import { conditionsFrom } from './conditional';
-import { ApiError, conflict, invalid } from './errors';
+import { ApiError, conflict } from './errors';
+import { readManifestBody, validManifest } from './manifest-body';
 
 /** How long one step may take to become ACTIVE or gone. */
 const STEP_TIMEOUT_MS = 60_000;
+
+/**
+ * Steps checked and stored together: each chunk is one validation of the would-be state (O(resources)) and one
+ * write, and the event loop (which runs the data plane) gets a turn between two chunks.
+ */
+export const CHUNK_STEPS = 200;
 
 /** Which stack a run deploys. */
 export interface ManifestScope {
@@ -37,65 +45,132 @@ export interface ManifestRun {
   hash: string;
 }
 
-/** Runs whole manifests against a controller, one at a time. */
+/**
+ * The one run slot, held from the moment a `PUT /v1/manifest` arrives (before its body is read) until its
+ * run ends, or until the request ends without a run (refused, aborted).
+ */
+export interface RunClaim {
+  /** The stack the holder deploys. */
+  readonly stack: string;
+  /** A run started with the claim: only its end frees the slot. */
+  running: boolean;
+}
+
+/** Runs whole manifests against a controller, one at a time: another run meanwhile is refused (429 BUSY). */
 export class ManifestRunner {
-  private chain: Promise<unknown> = Promise.resolve();
+  private slot: RunClaim | undefined;
 
   constructor(private readonly controller: Controller) {}
 
-  /** Runs `document` after any run in progress; rejects with an `ApiError` naming the failing resource. */
-  run(document: unknown, scope: ManifestScope = {}): Promise<ManifestRun> {
-    const result = this.chain.then(() => this.runNow(document, scope));
-    this.chain = result.catch(() => undefined);
-    return result;
+  /** Takes the run slot for `stack`; 429 `BUSY` (naming the stack that holds it) while another holds it. */
+  claim(stack: string = DEFAULT_STACK): RunClaim {
+    if (this.slot !== undefined) {
+      throw new ApiError('BUSY', `a manifest run (stack "${this.slot.stack}") is in progress and runs one at a time; retry once it has finished`);
+    }
+    this.slot = { stack, running: false };
+    return this.slot;
   }
 
-  private async runNow(document: unknown, scope: ManifestScope): Promise<ManifestRun> {
-    let desired;
+  /** Frees the slot of a claim whose request ended without a run; a no-op once its run started or ended. */
+  release(claim: RunClaim): void {
+    if (this.slot === claim && !claim.running) this.slot = undefined;
+  }
+
+  /**
+   * Runs `document` (a parsed manifest document, or the raw bytes of a `PUT /v1/manifest` body) with the slot
+   * of `claim` (taken now when none is given); rejects with an `ApiError` naming the failing resource, or 429
+   * `BUSY` while another run holds the slot.
+   */
+  async run(document: unknown, scope: ManifestScope = {}, claim: RunClaim = this.claim(scope.stack)): Promise<ManifestRun> {
+    claim.running = true;
     try {
-      desired = validateManifest(document);
-    } catch (error) {
-      if (error instanceof ValidationError) throw invalid(error.issues);
-      throw error;
+      const desired = Buffer.isBuffer(document) ? await readManifestBody(document) : validManifest(document);
+      await nextTurn();
+      return await this.runNow(desired, claim.stack, scope.adopt === true);
+    } finally {
+      claim.running = false;
+      this.release(claim);
     }
-    const stack = scope.stack ?? DEFAULT_STACK;
+  }
+
+  private async runNow(desired: Manifest, stack: string, adopt: boolean): Promise<ManifestRun> {
     const owner = stackOwner(stack);
     const deleting = this.controller.all().filter((r) => r.state === 'DELETING');
-    await Promise.all(deleting.map((r) => this.controller.gone(r.id, STEP_TIMEOUT_MS)));
+    await this.controller.goneAll(deleting.map((r) => r.id), STEP_TIMEOUT_MS);
     const live = this.controller.all().map((r) => ({ resource: toResource(r), state: r.state, owner: r.owner, etag: etagOf(r) }));
-    const { owned, foreign } = stackScope(live, owner, new Set(desired.resources.map((r) => r.id)), scope.adopt === true);
-    if (foreign.length > 0 && scope.adopt !== true) {
+    const { owned, foreign } = stackScope(live, owner, new Set(desired.resources.map((r) => r.id)), adopt);
+    if (foreign.length > 0 && !adopt) {
       const issues = foreign.map((l) => ({ path: l.resource.id, field: 'owner', message: `is owned by ${l.owner ?? 'no one'}, not by ${owner}` }));
       throw new ApiError('CONFLICT', ownershipMessage(stack, foreign, '?adopt=true'), issues);
     }
     const etags = new Map(live.map((l) => [l.resource.id, l.etag]));
-    for (const { resource, etag } of foreign) {
-      const taken = await this.controller.put(resource.kind, resource.id, { spec: resource.spec, dependsOn: resource.dependsOn, owner }, conditionsFrom({ ifMatch: etag }));
-      etags.set(resource.id, taken.resource.etag);
+    for (const chunk of chunksOf(foreign)) {
+      const taken = this.controller.stagePuts(
+        chunk.map(({ resource, etag }) => ({ kind: resource.kind, id: resource.id, body: { spec: resource.spec, dependsOn: resource.dependsOn, owner }, conditions: conditionsFrom({ ifMatch: etag }) })),
+      );
+      await taken.saved;
+      for (const { resource } of taken.outcomes) etags.set(resource.id, etagOf(resource));
     }
     const steps = livePlan(owned, desired.resources);
+    await nextTurn();
     const byId = new Map(desired.resources.map((r) => [r.id, r]));
     for (const wave of steps.waves) {
-      const results = await Promise.allSettled(wave.map((step) => this.runStep(step, byId, owner, etags)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      await this.deleteWave(wave.filter((step) => step.operation === 'delete'), etags);
+      await this.putWave(wave.filter((step) => step.operation === 'put'), byId, owner, etags);
     }
+    await nextTurn();
     return { stack, plan: steps, adopted: foreign.map((l) => l.resource.id), hash: this.controller.manifest(owner).hash };
   }
 
-  private async runStep(step: Step, desired: Map<string, { spec: unknown; dependsOn: string[] }>, owner: string, etags: ReadonlyMap<string, string>): Promise<void> {
-    const conditions = conditionsFrom(stepPrecondition(step, etags));
-    if (step.operation === 'delete') {
-      await this.controller.delete(step.kind, step.id, conditions);
-      await this.controller.gone(step.id, STEP_TIMEOUT_MS);
-      return;
+  /** Deletes the steps' resources chunk by chunk, then waits until all are gone. */
+  private async deleteWave(steps: readonly Step[], etags: ReadonlyMap<string, string>): Promise<void> {
+    if (steps.length === 0) return;
+    const writes: Promise<void>[] = [];
+    for (const chunk of chunksOf(steps)) {
+      writes.push(this.controller.stageDeletes(chunk.map((step) => ({ kind: step.kind, id: step.id, conditions: conditionsFrom(stepPrecondition(step, etags)) }))).saved);
+      await nextTurn();
     }
-    const { spec, dependsOn } = desired.get(step.id) as { spec: unknown; dependsOn: string[] };
-    await this.controller.put(step.kind, step.id, { spec, dependsOn, owner }, conditions);
-    const stored = this.controller.all().find((r) => r.id === step.id);
-    if (stored) await this.controller.settle(stored, STEP_TIMEOUT_MS);
-    if (stored?.state !== 'ACTIVE') {
-      throw conflict(`${step.kind} "${step.id}" did not become ACTIVE: ${stored?.reason ?? stored?.state ?? 'it is gone'}`);
+    await Promise.all(writes);
+    await this.controller.goneAll(steps.map((step) => step.id), STEP_TIMEOUT_MS);
+  }
+
+  /**
+   * Puts the steps' resources chunk by chunk (their writes shared), then waits until the data plane has them
+   * (also when a chunk was refused: what was stored before it is applied all the same); each must be ACTIVE.
+   */
+  private async putWave(steps: readonly Step[], desired: ReadonlyMap<string, Resource>, owner: string, etags: ReadonlyMap<string, string>): Promise<void> {
+    if (steps.length === 0) return;
+    const stored: StoredResource[] = [];
+    const writes: Promise<void>[] = [];
+    try {
+      for (const chunk of chunksOf(steps)) {
+        const requests = chunk.map((step) => {
+          const { spec, dependsOn } = desired.get(step.id) as Resource;
+          return { kind: step.kind, id: step.id, body: { spec, dependsOn, owner }, conditions: conditionsFrom(stepPrecondition(step, etags)) };
+        });
+        const { outcomes, saved } = this.controller.stagePuts(requests);
+        stored.push(...outcomes.map((outcome) => outcome.resource));
+        writes.push(saved);
+        await nextTurn();
+      }
+    } finally {
+      await Promise.allSettled(writes);
+      await this.controller.settleAll(stored, STEP_TIMEOUT_MS);
+    }
+    await Promise.all(writes);
+    const present = new Set(this.controller.all());
+    for (const [index, resource] of stored.entries()) {
+      if (resource.state === 'ACTIVE' && present.has(resource)) continue;
+      const step = steps[index] as Step;
+      const why = present.has(resource) ? (resource.reason ?? resource.state) : 'it is gone';
+      throw conflict(`${step.kind} "${step.id}" did not become ACTIVE: ${why}`);
     }
   }
+}
+
+/** `items` in chunks of `CHUNK_STEPS`. */
+function chunksOf<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += CHUNK_STEPS) chunks.push(items.slice(start, start + CHUNK_STEPS));
+  return chunks;
 }

@@ -134,7 +134,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST', 'PRECONDITION_FAILED', 'INTERNAL'] },
+            code: { enum: ['VALIDATION', 'CONFLICT', 'NOT_FOUND', 'UNAUTHORIZED', 'BAD_REQUEST', 'PRECONDITION_FAILED', 'BUSY', 'INTERNAL'] },
             message: { type: 'string' },
             issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } } },
           },
@@ -187,6 +187,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
               ...json({ type: 'object', properties: { stack: { type: 'string' }, plan: { type: 'object' }, adopted: { type: 'array', items: { type: 'string' } }, hash: { type: 'string' } } }),
             },
             ...errors,
+            413: { description: 'The body is over 8 MiB', ...json(ref('Error')) },
+            429: { description: 'Another manifest run is in progress (one at a time); retry after it, as Retry-After says', ...json(ref('Error')) },
           },
         },
       },

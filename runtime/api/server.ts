@@ -10,13 +10,9 @@ import { bearerChecker } from './auth';
 import { conditionsOf } from './conditional';
 import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid } from './errors';
-import type { ManifestRunner } from './manifest-run';
+import { MANIFEST_BODY_LIMIT, RESOURCE_BODY_LIMIT, checkJsonDepth, tooLargeMessage } from './json-body';
+import type { ManifestRunner, RunClaim } from './manifest-run';
 import { openApiDocument } from './openapi';
-
-/** Largest body of a resource PUT. */
-export const RESOURCE_BODY_LIMIT = 1024 * 1024;
-/** Largest manifest document. */
-export const MANIFEST_BODY_LIMIT = 16 * 1024 * 1024;
 
 export interface ControlApiOptions {
   controller: Controller;
@@ -63,10 +59,22 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'control-api' }) as FastifyBaseLogger,
     disableRequestLogging: true,
-    bodyLimit: MANIFEST_BODY_LIMIT,
+    bodyLimit: RESOURCE_BODY_LIMIT,
     routerOptions: { maxParamLength: 1024 },
   });
   const authorized = bearerChecker(options.token);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // JSON only (text/plain is 415 like any other type); depth checked before parsing; a DELETE may carry none.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    if (body.length === 0 && request.method === 'DELETE') return done(null, undefined);
+    try {
+      checkJsonDepth(body);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    parseJson(request, body.toString('utf8'), done);
+  });
   const openapi = openApiDocument(options.version);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -81,6 +89,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const apiError = error instanceof ApiError ? error : fromFastify(error);
+    if (apiError.code === 'BUSY') void reply.header('retry-after', '1');
     if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
     else request.log.debug({ code: apiError.code, message: apiError.message, url: request.url }, 'control API request refused');
     void reply.status(apiError.status).send(apiError.body());
@@ -100,9 +109,25 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     const { stack, owner } = queryOf(ManifestReadQuery, request.query);
     return controller.manifest(stack === undefined ? owner : stackOwner(stack));
   });
-  app.put('/v1/manifest', async (request) => {
-    const { stack, adopt } = queryOf(ManifestRunQuery, request.query);
-    return runner.run(request.body, { stack, adopt: adopt === 'true' });
+  // The manifest's bytes go to the runner unparsed (it parses large ones off the event loop). The run slot is
+  // claimed as the request arrives, so while one manifest is received or run, others are refused unread.
+  const claims = new WeakMap<FastifyRequest, RunClaim>();
+  const releaseClaim = async (request: FastifyRequest): Promise<void> => {
+    const claim = claims.get(request);
+    if (claim) runner.release(claim);
+  };
+  void app.register(async (manifestScope) => {
+    manifestScope.removeAllContentTypeParsers();
+    manifestScope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    manifestScope.addHook('onResponse', releaseClaim);
+    manifestScope.addHook('onRequestAbort', releaseClaim);
+    const onRequest = async (request: FastifyRequest): Promise<void> => {
+      claims.set(request, runner.claim(queryOf(ManifestRunQuery, request.query).stack));
+    };
+    manifestScope.put('/v1/manifest', { bodyLimit: MANIFEST_BODY_LIMIT, onRequest }, async (request) => {
+      const { stack, adopt } = queryOf(ManifestRunQuery, request.query);
+      return runner.run(request.body, { stack, adopt: adopt === 'true' }, claims.get(request));
+    });
   });
 
   app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
@@ -115,7 +140,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     void reply.header('etag', resource.etag);
     return resource;
   });
-  app.put('/v1/:collection/:id', { bodyLimit: RESOURCE_BODY_LIMIT }, async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
+  app.put('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
     const kind = kindOf(request.params.collection);
     const { created, resource } = await controller.put(kind, request.params.id, request.body, conditionsOf(request.headers));
     void reply.status(created ? 201 : 200).header('etag', resource.etag);
@@ -144,7 +169,7 @@ function fromFastify(error: FastifyError): ApiError {
   if (status >= 500) return new ApiError('INTERNAL', 'internal error; see the agent log');
   const message =
     error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-      ? 'request body is too large (1 MiB for a resource, 16 MiB for a manifest)'
+      ? tooLargeMessage()
       : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? 'unsupported content type; send application/json'
         : `bad request: ${error.message}`;

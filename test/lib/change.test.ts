@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ValidationError, validateChange, validateResources, type RawResource, type Resource } from '../../lib';
+import { ValidationError, validateChange, validateChanges, validateResources, type RawResource, type Resource } from '../../lib';
 import { baseResources, PEM_CERTIFICATE } from '../fixtures/resources';
 
 /** Ids a generated change picks from, each with the kind it usually has. */
@@ -203,5 +203,35 @@ describe('validateChange', () => {
     const state = validateResources(baseResources());
     const sg = { id: 'open', kind: 'SecurityGroup', spec: {}, dependsOn: ['web/http'] };
     expect(() => validateChange(state, sg)).to.throw(ValidationError, /dependency cycle/);
+  });
+});
+
+describe('validateChanges', () => {
+  it('accepts a batch exactly when validateResources accepts the state with the batch, with the same result', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.uniqueArray(change, { selector: (c) => c.id, maxLength: 8 }), (batch) => {
+        const state = validateResources(SEED);
+        const ids = new Set(batch.map((c) => c.id));
+        const full = outcome(() => validateResources([...state.filter((r) => !ids.has(r.id)), ...batch]));
+        const incremental = outcome(() => validateChanges(state, batch));
+        expect(incremental.ok).to.equal(full.ok);
+        if (full.ok) {
+          accepted += 1;
+          expect(incremental).to.deep.equal(full);
+        } else {
+          // A change that does not parse stops the batch before the rules: its issues are a part of the full check's.
+          expect(full.issues).to.include.members((incremental as { issues: string[] }).issues);
+        }
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+    expect(accepted).to.be.greaterThan(20);
+  });
+
+  it('gives what validateChange gives for a batch of one', () => {
+    const state = validateResources(baseResources());
+    const tcp = { id: 'web/backend', kind: 'BackendService', spec: { loadBalancer: 'web', protocol: 'TCP', port: 80, serverGroups: ['web/servers'] } };
+    expect(outcome(() => validateChanges(state, [tcp]))).to.deep.equal(outcome(() => validateChange(state, tcp)));
   });
 });

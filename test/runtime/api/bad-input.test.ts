@@ -32,6 +32,7 @@ const cases = (manifest: ReturnType<typeof shopManifest>): Case[] => {
   { name: 'a change of a replace-only field', method: 'PUT', path: '/v1/load-balancers/shop', body: { spec: { ...lb, vpc: { cidr: '127.0.0.0/9' } } }, status: 409, message: /vpc cannot change in place/ },
   { name: 'a dependency that does not exist', method: 'PUT', path: '/v1/security-groups/extra', body: { spec: {}, dependsOn: ['ghost'] }, status: 409, message: /dependsOn lists "ghost", which does not exist/ },
   { name: 'an id used by another kind', method: 'PUT', path: '/v1/security-groups/shop', body: { spec: {} }, status: 409, message: /"shop" is a LoadBalancer, not a SecurityGroup/ },
+  { name: 'a text/plain body', method: 'PUT', path: '/v1/security-groups/x', body: '{"spec":{}}', contentType: 'text/plain', status: 415, message: /unsupported content type; send application\/json/ },
   { name: 'an XML body', method: 'PUT', path: '/v1/security-groups/x', body: '<spec/>', contentType: 'application/xml', status: 415, message: /content type/ },
   { name: 'a resource body over 1 MiB', method: 'PUT', path: '/v1/security-groups/big', body: { spec: { ingress: [] }, pad: 'x'.repeat(1_100_000) }, status: 413, message: /too large/ },
   { name: 'a manifest that does not parse', method: 'PUT', path: '/v1/manifest', body: '{"apiVersion":', status: 400, message: /not valid JSON/ },
@@ -85,7 +86,7 @@ describe('Control API: malformed input', () => {
     });
   }
 
-  it('answers 413 to a manifest over 16 MiB as soon as its length is announced', async () => {
+  it('answers 413 to a manifest over 8 MiB as soon as its length is announced', async () => {
     const { port } = new URL(agent.endpoint);
     const socket = connect(Number(port), '127.0.0.1');
     const head = [
@@ -93,7 +94,7 @@ describe('Control API: malformed input', () => {
       'host: 127.0.0.1',
       `authorization: Bearer ${agent.token}`,
       'content-type: application/json',
-      `content-length: ${17 * 1024 * 1024}`,
+      `content-length: ${8 * 1024 * 1024 + 1}`,
       '',
       '{"apiVersion":"albkit/v1","resources":[',
     ].join('\r\n');
@@ -102,7 +103,7 @@ describe('Control API: malformed input', () => {
     socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
     await new Promise((resolve) => socket.once('close', resolve));
     expect(reply).to.match(/^HTTP\/1\.1 413/);
-    expect(reply).to.contain('request body is too large');
+    expect(reply).to.contain('request body is too large (1 MiB for a resource, 8 MiB for a manifest)');
   });
 
   it('leaves the running configuration and the operation log unchanged', async () => {

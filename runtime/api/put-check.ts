@@ -1,0 +1,127 @@
+/**
+ * The checks of PUTs before anything is stored, in the order a request meets them: the id, the body and the
+ * kind's schema (400); the kind of an existing id and a resource being deleted (409); every dependency present
+ * and ACTIVE (409); the whole would-be state with the model's rules (400); a replace-only field (409); the
+ * request's conditions (412). One call checks a batch against one pass over the state; the first refusal
+ * throws and nothing is changed.
+ */
+import { z } from 'zod';
+import {
+  KINDS,
+  ResourceRef,
+  ValidationError,
+  canonicalJson,
+  parseSpec,
+  referencesOf,
+  validateChanges,
+  zodIssues,
+  type Kind,
+  type Resource,
+} from '../../lib';
+import { Owner } from '../store/owner';
+import { toResource, type AgentState, type StoredResource } from '../store/state';
+import { checkConditions, type Conditions } from './conditional';
+import { conflict, invalid } from './errors';
+
+/** The body of `PUT /v1/<collection>/<id>`. */
+export const PutBody = z.strictObject({
+  /** The kind's spec; validated with the kind's schema. */
+  spec: z.unknown(),
+  /** Extra dependencies beyond those the spec's references imply. @default [] */
+  dependsOn: z.array(ResourceRef).max(1000).optional(),
+  /**
+   * Who manages the resource (`terraform`, `pulumi`, `deploy/<stack>`…); a deploy of a stack never changes
+   * another owner's resources. @default on update the owner it has; on create none
+   */
+  owner: Owner.optional(),
+});
+export type PutBody = z.infer<typeof PutBody>;
+
+/** One create-or-update: what `PUT /v1/<collection>/<id>` carries. */
+export interface PutRequest {
+  kind: Kind;
+  id: string;
+  /** The request body, `{ spec, dependsOn?, owner? }`, not yet checked. */
+  body: unknown;
+  /** `If-Match` / `If-None-Match`. @default none */
+  conditions?: Conditions;
+}
+
+/** A PUT that passed every check. */
+export interface CheckedPut {
+  /** The resource as it would be stored: parsed, resolved, implied edges added. */
+  candidate: Resource;
+  /** The resource with this id now, if any. */
+  existing?: StoredResource;
+  /** The owner the body names. */
+  owner?: string;
+}
+
+/** Checks `requests` against `state`; returns each checked PUT and the creation order of the would-be state. Throws `ApiError`. */
+export function checkPuts(state: AgentState, requests: readonly PutRequest[]): { checked: CheckedPut[]; order: string[] } {
+  const byId = new Map(state.resources.map((resource) => [resource.id, resource]));
+  const bodies = requests.map((request) => checkAlone(request, byId));
+  let resolved: Resource[];
+  try {
+    // The stored resources are valid together (checked on load and on every change): only the changes are checked.
+    resolved = validateChanges(
+      state.resources.map(toResource),
+      requests.map(({ kind, id }, index) => ({ id, kind, dependsOn: bodies[index]?.dependsOn ?? [], spec: bodies[index]?.spec })),
+    );
+  } catch (error) {
+    if (error instanceof ValidationError) throw invalid(error.issues);
+    throw error;
+  }
+  const candidates = new Map(resolved.map((resource) => [resource.id, resource]));
+  const checked = requests.map(({ kind, id, conditions = {} }, index): CheckedPut => {
+    const candidate = candidates.get(id) as Resource;
+    const existing = byId.get(id);
+    if (existing) refuseReplace(kind, id, existing, candidate);
+    checkConditions(kind, id, existing, conditions);
+    const owner = bodies[index]?.owner;
+    return { candidate, ...(existing ? { existing } : {}), ...(owner === undefined ? {} : { owner }) };
+  });
+  return { checked, order: resolved.map((resource) => resource.id) };
+}
+
+/** The checks that read only the request and the resources it names; the parsed body. */
+function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, StoredResource>): PutBody {
+  const idResult = ResourceRef.safeParse(id);
+  if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
+  const parsedBody = PutBody.safeParse(body ?? undefined);
+  if (!parsedBody.success) throw invalid(zodIssues(id, parsedBody.error));
+  const parsed = parseSpec(kind, id, parsedBody.data.spec);
+  if (parsed.issues.length > 0) throw invalid(parsed.issues);
+  const existing = byId.get(id);
+  if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
+  if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
+  checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? [], byId);
+  return parsedBody.data;
+}
+
+/** 409 unless every dependency exists and is ACTIVE; the message names both resources. */
+function checkDependencies(kind: Kind, id: string, spec: unknown, explicit: readonly string[], byId: ReadonlyMap<string, StoredResource>): void {
+  const needs = [
+    ...referencesOf(kind, spec).map((ref) => ({ id: ref.id, what: `${ref.field} refers to ${ref.kind} "${ref.id}"` })),
+    ...explicit.map((dep) => ({ id: dep, what: `dependsOn lists "${dep}"` })),
+  ];
+  for (const need of needs) {
+    if (need.id === id) continue;
+    const dependency = byId.get(need.id);
+    if (!dependency) throw conflict(`${kind} "${id}": ${need.what}, which does not exist; create "${need.id}" first`);
+    if (dependency.state !== 'ACTIVE') {
+      throw conflict(
+        `${kind} "${id}": ${need.what}, which is ${dependency.state}, not ACTIVE; ` +
+          (dependency.state === 'CREATING' ? `wait until "${need.id}" is ACTIVE` : `fix or recreate "${need.id}" first`),
+      );
+    }
+  }
+}
+
+/** 409 when the candidate changes one of the kind's replace-only fields. */
+function refuseReplace(kind: Kind, id: string, existing: StoredResource, candidate: Resource): void {
+  const forced = (KINDS[kind].replaceOnChange as readonly string[]).find(
+    (field) => canonicalJson(field in existing.spec ? (existing.spec as never)[field] : undefined) !== canonicalJson((candidate.spec as never)[field]),
+  );
+  if (forced) throw conflict(`${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`);
+}
