@@ -241,8 +241,9 @@ describe('terraform-provider-albkit protocol', function () {
       const config = dv(type, configs().albkit_security_group);
       const planAt = () => fresh.provider.PlanResourceChange!({ type_name: 'albkit_security_group', prior_state: dv(type, null), proposed_new_state: config, config });
       expect(((await planAt()).diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
-        `web-sg: plan: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
+        `albkit provider: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
       ]);
+      expect((await planAt()).diagnostics, 'the provider configuration is reported once, not once per resource').to.deep.equal([]);
       await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint: agent.endpoint, token: agent.token }) });
       expect((await planAt()).diagnostics, 'a failed read of the agent is not kept').to.deep.equal([]);
     } finally {
@@ -258,15 +259,16 @@ describe('terraform-provider-albkit protocol', function () {
     expect(diagnostics).to.deep.equal([]);
   });
 
-  it('plans with unknown values: they stay unknown, defaults fill in, id is known after apply', async () => {
-    const config = { ...configs().albkit_backend_service, load_balancer: UNKNOWN };
+  it('plans with unknown values: they stay unknown, defaults and what follows from known values fill in, id is the resource_id', async () => {
+    const config = { ...configs().albkit_backend_service, resource_id: 'web/unknowns', load_balancer: UNKNOWN, server_groups: UNKNOWN };
     const { planned, diagnostics } = await plan('albkit_backend_service', config);
     expect(diagnostics).to.deep.equal([]);
     expect(planned.load_balancer).to.equal(UNKNOWN);
-    expect(planned.id).to.equal(UNKNOWN);
+    expect(planned.server_groups).to.equal(UNKNOWN);
+    expect(planned.id).to.equal('web/unknowns');
     expect(planned.algorithm).to.equal('WEIGHTED_ROUND_ROBIN');
     expect(planned.health_check).to.deep.include({ interval_ms: 500, timeout_ms: 200, healthy_threshold: 1, unhealthy_threshold: 3, path: '/' });
-    expect((planned.health_check as State).protocol).to.equal(UNKNOWN);
+    expect((planned.health_check as State).protocol, 'follows from the backend protocol').to.equal('HTTP');
   });
 
   it('creates every resource in order, each ACTIVE, and the listener serves', async () => {
@@ -336,7 +338,7 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
-    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT });
+    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT + 10 });
     expect(listener.planned.idle_timeout_seconds).to.equal(60);
     const group = await plan('albkit_server_group', { ...configs().albkit_server_group, resource_id: 'web/more' });
     expect((group.planned.servers as State[])[0]!.zone).to.equal('local-a');
@@ -382,6 +384,7 @@ describe('terraform-provider-albkit protocol', function () {
     const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/http' }) })).new_state) as State;
     const config = { ...configs().albkit_listener, port: OTHER_PORT };
     const replace = await plan(typeName, config, current);
+    expect(replace.diagnostics).to.deep.equal([]);
     expect(replace.requires_replace).to.deep.equal([{ steps: [{ attribute_name: 'port', selector: 'attribute_name' }] }]);
     expect(replace.planned.id).to.equal(UNKNOWN);
     expect((await apply(typeName, null, current)).state).to.equal(null);
