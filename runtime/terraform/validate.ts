@@ -6,7 +6,7 @@
  * reference not yet known skips only the rules that need the resource it names. With a context (at plan),
  * the rules also see the agent's resources and the resources planned before this one in the same process.
  */
-import { formatIssue, zodIssues, type Issue } from '../../lib/errors';
+import { formatIssue, PARSE_OPTIONS, zodIssues, type Issue } from '../../lib/errors';
 import { ResourceRef } from '../../lib/model/common';
 import { KINDS, referencesOf } from '../../lib/model/kinds';
 import { resolveResource } from '../../lib/resolve';
@@ -113,7 +113,7 @@ export function validateSpec(
     const idResult = ResourceRef.safeParse(id);
     if (!idResult.success) issues.push(...zodIssues(label, idResult.error, ['resourceId']));
   }
-  const parsed = KINDS[kind].schema.safeParse(spec);
+  const parsed = KINDS[kind].schema.safeParse(spec, PARSE_OPTIONS);
   if (!parsed.success) {
     const known = parsed.error.issues.filter((issue) => !underUnknown(spec, issue.path));
     issues.push(...zodIssues(label, { issues: known }));

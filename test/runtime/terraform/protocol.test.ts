@@ -207,7 +207,24 @@ describe('terraform-provider-albkit protocol', function () {
     });
     const [diagnostic] = backendCheck.diagnostics as { summary: string; detail: string; attribute: { steps: { attribute_name: string }[] } }[];
     expect(diagnostic!.attribute.steps.map((s) => s.attribute_name)).to.deep.equal(['health_check', 'timeout_ms']);
-    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeoutMs must be less than intervalMs');
+    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeout_ms must be less than interval_ms');
+  });
+
+  it('words errors as Terraform users write the fields: snake_case paths and plain words, not zod text', async () => {
+    const type = typeOf('albkit_server_group');
+    const { diagnostics } = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_server_group',
+      config: dv(type, { ...configs().albkit_server_group, servers: [{ address: '127.0.0.1', port: 8080, weight: 1.5 }] }),
+    });
+    expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal(['servers[0].weight: must be a whole number']);
+    const backendType = typeOf('albkit_backend_service');
+    const onlyInterval = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_backend_service',
+      config: dv(backendType, { ...configs().albkit_backend_service, health_check: { interval_ms: 4000 } }),
+    });
+    expect((onlyInterval.diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
+      'health_check.interval_ms: timeout_ms must be less than interval_ms; timeout_ms is 5000 ms (its default), so set interval_ms above 5000, or timeout_ms below 4000',
+    ]);
   });
 
   it('reports the rules across fields of one resource (HTTP listener with a certificate)', async () => {
