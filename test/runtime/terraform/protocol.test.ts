@@ -227,6 +227,22 @@ describe('terraform-provider-albkit protocol', function () {
     ]);
   });
 
+  it('logs each call with the resource id and the error text', async () => {
+    const type = typeOf('albkit_server_group');
+    await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_server_group',
+      config: dv(type, { ...configs().albkit_server_group, resource_id: 'web/logged', servers: [{ address: '127.0.0.1', port: 0 }] }),
+    });
+    const line = provider
+      .stderr()
+      .split('\n')
+      .filter((text) => text.includes('"resource_id":"web/logged"'))
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .at(-1);
+    expect(line).to.deep.include({ '@level': 'warn', '@message': 'ValidateResourceConfig', type_name: 'albkit_server_group', resource_id: 'web/logged', errors: 1 });
+    expect(line!.error).to.equal('servers[0].port: must be at least 1: web/logged: servers[0].port: must be at least 1');
+  });
+
   it('reports the rules across fields of one resource (HTTP listener with a certificate)', async () => {
     const type = typeOf('albkit_listener');
     const { diagnostics } = await rpc('ValidateResourceConfig', {
