@@ -85,10 +85,10 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     return value !== null && typeof value === 'object' && !Array.isArray(value);
   }
 
-  async function request(props: Props, method: string, id: string, body?: unknown): Promise<Reply> {
+  async function request(props: Props, method: string, id: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
     const base = String(props.endpoint).replace(/\/+$/, '');
     const url = `${base}/v1/${collection}/${encodeURIComponent(id)}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${String(props.token)}` };
+    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${String(props.token)}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -150,11 +150,17 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  /** PUT the spec, then wait until the agent reports the resource ACTIVE. */
+  /**
+   * PUT the spec, then wait until the agent reports the resource ACTIVE. A create is conditional
+   * (`If-None-Match: *`): a resource that already exists, whoever made it, is refused by the agent, never taken over.
+   */
   async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
     const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
     const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) };
-    const reply = await request(props, 'PUT', id, body);
+    const reply = await request(props, 'PUT', id, body, action === 'create' ? { 'if-none-match': '*' } : {});
+    if (action === 'create' && reply.status === 412) {
+      throw new Error(`${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
+    }
     if (reply.status !== 200 && reply.status !== 201) throw refused(id, action, reply);
     const until = deadline(props);
     let representation = reply.data as Representation;
@@ -202,11 +208,6 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
 
     async create(inputs: Props) {
       const id = String(inputs.resourceId);
-      const existing = await request(inputs, 'GET', id);
-      if (existing.status === 200) {
-        throw new Error(`${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
-      }
-      if (existing.status !== 404) throw refused(id, 'read', existing);
       return { id, outs: await apply(id, inputs, 'create') };
     },
 

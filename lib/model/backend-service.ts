@@ -36,6 +36,29 @@ function isSeedDefaultTiming(check: { timeoutMs: number; intervalMs: number }): 
   return check.timeoutMs === SEED_HEALTH_CHECK_TIMING.timeoutMs && check.intervalMs === SEED_HEALTH_CHECK_TIMING.intervalMs;
 }
 
+/**
+ * The issue when a health check's timeout is not below its interval (and the pair is not the seed's). It sits
+ * on the field the user most likely set: a timeout still at its default is reported against the interval, an
+ * interval still at its default against the timeout, so a default is never named as the cause; the message
+ * says which values would do.
+ */
+function timingIssue({ timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number }): { path: string[]; message: string } {
+  const seed = SEED_HEALTH_CHECK_TIMING;
+  if (timeoutMs === seed.timeoutMs && intervalMs !== seed.intervalMs) {
+    return {
+      path: ['intervalMs'],
+      message: `timeoutMs must be less than intervalMs; timeoutMs is ${timeoutMs} ms (its default), so set intervalMs above ${timeoutMs}, or timeoutMs below ${intervalMs}`,
+    };
+  }
+  if (intervalMs === seed.intervalMs && timeoutMs !== seed.timeoutMs) {
+    return {
+      path: ['timeoutMs'],
+      message: `timeoutMs must be less than intervalMs; intervalMs is ${intervalMs} ms (its default), so set timeoutMs below ${intervalMs}, or intervalMs above ${timeoutMs}`,
+    };
+  }
+  return { path: ['timeoutMs'], message: 'timeoutMs must be less than intervalMs' };
+}
+
 /** Active health check of every server of the backend service. */
 export const HealthCheck = z
   .strictObject({
@@ -58,9 +81,9 @@ export const HealthCheck = z
     /** Status codes an HTTP check counts as healthy. @default ['2xx', '3xx'] */
     statusCodes: z.array(StatusCodePattern).min(1).max(20).default(['2xx', '3xx']),
   })
-  .refine((check) => check.timeoutMs < check.intervalMs || isSeedDefaultTiming(check), {
-    message: 'timeoutMs must be less than intervalMs',
-    path: ['timeoutMs'],
+  .superRefine((check, ctx) => {
+    if (check.timeoutMs < check.intervalMs || isSeedDefaultTiming(check)) return;
+    ctx.addIssue({ code: 'custom', input: check, ...timingIssue(check) });
   });
 export type HealthCheck = z.output<typeof HealthCheck>;
 

@@ -7,6 +7,7 @@ import type { Kind } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
 import type { Representation } from '../api/controller';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
+import type { Precondition } from '../client/precondition';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../deploy/run';
 
 /** The owner the provider writes on every resource it puts, so deploys of other owners leave them alone. */
@@ -14,12 +15,20 @@ export const TERRAFORM_OWNER = 'terraform';
 
 /**
  * Creates or updates the resource as Terraform's, then waits while it is CREATING; a FAILED resource is
- * returned as is, for the caller to report with its reason.
+ * returned as is, for the caller to report with its reason. A `precondition` (`If-None-Match: *` for a
+ * create) makes the agent refuse the write with 412 when the resource is not as expected.
  * @param timeoutMs how long the resource may take to settle. @default 120000
  */
-export async function putResource(client: ControlClient, kind: Kind, id: string, spec: unknown, timeoutMs = DEFAULT_STEP_TIMEOUT_MS): Promise<Representation> {
+export async function putResource(
+  client: ControlClient,
+  kind: Kind,
+  id: string,
+  spec: unknown,
+  precondition?: Precondition,
+  timeoutMs = DEFAULT_STEP_TIMEOUT_MS,
+): Promise<Representation> {
   const deadline = Date.now() + timeoutMs;
-  let current: Representation | undefined = await client.put({ id, kind, spec }, TERRAFORM_OWNER);
+  let current: Representation | undefined = await client.put({ id, kind, spec }, TERRAFORM_OWNER, precondition);
   while (current !== undefined && (current.status.state === 'CREATING' || current.status.state === 'DELETING')) {
     if (Date.now() >= deadline) throw new Error(`${kind} ${id}: still ${current.status.state} after ${timeoutMs} ms`);
     current = await client.get(kind, id, longPollWait(deadline));

@@ -43,3 +43,21 @@ function objectValue(attribute: AttributeSchema, value: unknown): CtyValue {
     item === UNKNOWN ? UNKNOWN : objectOf(attributes, item as Record<string, unknown>),
   );
 }
+
+/** A copy of `spec` with the model's defaults filled in where a field is unset. */
+export function withDefaults(attributes: readonly AttributeSchema[], spec: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...spec };
+  for (const attribute of attributes) {
+    if (attribute.field === undefined) continue;
+    let value = out[attribute.field];
+    if (value === undefined && attribute.default !== undefined) value = structuredClone(attribute.default);
+    if (attribute.nested && value !== undefined && value !== UNKNOWN) {
+      const inner = attribute.nested.attributes;
+      value = Array.isArray(value)
+        ? value.map((item) => (item === UNKNOWN ? item : withDefaults(inner, item as Record<string, unknown>)))
+        : withDefaults(inner, value as Record<string, unknown>);
+    }
+    if (value !== undefined) out[attribute.field] = value;
+  }
+  return out;
+}

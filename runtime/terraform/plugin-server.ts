@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import type * as Grpc from '@grpc/grpc-js';
 import { selfSignedCertificate } from './certificate';
-import { log } from './log';
+import type { Diagnostic } from './diagnostics';
+import { log, LOGGED_RESOURCE_ID } from './log';
 import { AlbkitProvider } from './provider';
 
 /** The cookie go-plugin uses to tell a plugin it was started by Terraform. */
@@ -133,8 +134,15 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
       const typeName = call.request.type_name;
       provider[method](call.request).then(
         (response) => {
-          const errors = ((response.diagnostics ?? []) as { severity: string }[]).filter((d) => d.severity === 'ERROR').length;
-          log(errors > 0 ? 'warn' : 'debug', rpc, { type_name: typeName, ms: Math.round(performance.now() - started), errors });
+          const errors = ((response.diagnostics ?? []) as Diagnostic[]).filter((d) => d.severity === 'ERROR');
+          const resourceId = (response as { [LOGGED_RESOURCE_ID]?: string })[LOGGED_RESOURCE_ID];
+          log(errors.length > 0 ? 'warn' : 'debug', rpc, {
+            type_name: typeName,
+            ...(resourceId === undefined ? {} : { resource_id: resourceId }),
+            ms: Math.round(performance.now() - started),
+            errors: errors.length,
+            ...(errors.length === 0 ? {} : { error: errors.map((d) => [d.summary, d.detail].filter((part) => part !== '').join(': ')).join('; ') }),
+          });
           callback(null, response);
         },
         (error: unknown) => {

@@ -6,10 +6,13 @@
 import type { Representation } from '../api/controller';
 import { ControlApiError, ControlClient } from '../client/control-client';
 import { agentResources, deleteResource, describeFailure, putResource } from './agent';
+import { terraformDestroys } from './destroy-run';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType, type CtyValue } from './cty';
 import { objectOf, specOf } from './convert';
 import { errorDiagnostic, issueDiagnostic, type Diagnostic } from './diagnostics';
+import { LOGGED_RESOURCE_ID } from './log';
 import { planResource } from './plan';
+import { PlannedResources } from './planned-resources';
 import { checkProviderConfig, resolveProviderConfig } from './provider-config';
 import { protoProviderSchema } from './schema-forms';
 import { PROVIDER_TYPE, resourceSchemas, SCHEMA_VERSION, type ResourceSchema } from './schema';
@@ -55,11 +58,35 @@ function failure(error: unknown, what: string): Diagnostic[] {
   return [errorDiagnostic(`${what}: ${describeFailure(error)}`)];
 }
 
+/** True for a failure of the provider's access to the agent (unreachable, a wrong token), not of one resource. */
+function accessFailure(error: unknown): boolean {
+  return !(error instanceof ControlApiError) || error.status === 0 || error.status === 401 || error.status === 403;
+}
+
+/** The refusal of a create whose `resource_id` the agent already has: Terraform must import it, not take it over. */
+function alreadyExists(typeName: string, id: string, error: ControlApiError): Diagnostic {
+  return errorDiagnostic(
+    `${typeName} "${id}" already exists on the albkit agent; import it with \`terraform import ${typeName}.<name> ${id}\``,
+    `${error.message}. It was left as it is. To manage it with this configuration, import it (\`terraform import ` +
+      `<address> ${id}\`, or an import block); to create a new resource, give this one another resource_id.`,
+  );
+}
+
+/** A response that names, for the provider's log line, the resource it concerns. */
+function about<T extends Response>(id: unknown, response: T): T {
+  if (typeof id === 'string') Object.defineProperty(response, LOGGED_RESOURCE_ID, { value: id });
+  return response;
+}
+
 /** One provider instance: the state of one plugin process. */
 export class AlbkitProvider {
   private client?: ControlClient;
   private agentResources?: Promise<Resource[]>;
   private schemaResponse?: Response;
+  /** The resources planned in this process, for the rules across resources of one configuration. */
+  private readonly planned = new PlannedResources();
+  /** Set once the agent could not be reached (or refused the token): reported once, not once per resource. */
+  private accessReported = false;
 
   private schemaOf(typeName: unknown): ResourceSchema {
     const schema = resourceSchemas().get(String(typeName));
@@ -93,13 +120,17 @@ export class AlbkitProvider {
     return { diagnostics: checkProviderConfig(config ?? {}) };
   }
 
-  /** ValidateResourceConfig: the kind's schema and the model's single-resource rules. */
+  /**
+   * ValidateResourceConfig: the kind's schema and the model's rules on this resource alone, on what is known.
+   * Nothing is refused while Terraform destroys, which validates the configuration first.
+   */
   async validateResourceConfig(request: Request): Promise<Response> {
     const schema = this.schemaOf(request.type_name);
     const config = decodeDynamic(schema.type, request.config) as Record<string, CtyValue>;
+    if (terraformDestroys()) return about(config.resource_id, { diagnostics: [] });
     const spec = specOf(schema.attributes, config);
-    const { issues } = validateSpec(schema.kind, config.resource_id, spec);
-    return { diagnostics: issues.map((issue) => issueDiagnostic(issue)) };
+    const { issues } = validateSpec(schema, config.resource_id, spec);
+    return about(config.resource_id, { diagnostics: issues.map((issue) => issueDiagnostic(issue)) });
   }
 
   /** UpgradeResourceState: state of this or an earlier schema version, reshaped to the current schema. */
@@ -141,6 +172,22 @@ export class AlbkitProvider {
     return this.agentResources;
   }
 
+  /**
+   * Diagnostics for a failed read or plan: an access failure (agent unreachable, token refused) once per
+   * provider process, as one error about the provider configuration; any other failure per resource.
+   */
+  private readFailure(error: unknown, what: string): Diagnostic[] {
+    if (!accessFailure(error)) return failure(error, what);
+    if (this.accessReported) return [];
+    this.accessReported = true;
+    return [
+      errorDiagnostic(
+        `albkit provider: ${describeFailure(error)}`,
+        'Check the provider block (endpoint, token, state_dir) or ALBKIT_ENDPOINT / ALBKIT_TOKEN, and that the agent runs.',
+      ),
+    ];
+  }
+
   /** ReadResource: the agent's view; null when the resource is gone. */
   async readResource(request: Request): Promise<Response> {
     const schema = this.schemaOf(request.type_name);
@@ -149,9 +196,9 @@ export class AlbkitProvider {
     try {
       const representation = await this.requireClient().get(schema.kind, id);
       const state = representation ? stateOf(schema, representation) : null;
-      return { new_state: dynamic(schema.type, state), diagnostics: [] };
+      return about(id, { new_state: dynamic(schema.type, state), diagnostics: [] });
     } catch (error) {
-      return { new_state: request.current_state, diagnostics: failure(error, `${id}: read`) };
+      return about(id, { new_state: request.current_state, diagnostics: this.readFailure(error, `${id}: read`) });
     }
   }
 
@@ -159,22 +206,26 @@ export class AlbkitProvider {
   async planResourceChange(request: Request): Promise<Response> {
     const schema = this.schemaOf(request.type_name);
     const proposed = decodeDynamic(schema.type, request.proposed_new_state);
-    if (proposed === null) return { planned_state: dynamic(schema.type, null), requires_replace: [], diagnostics: [] };
-    const config = decodeDynamic(schema.type, request.config) as Record<string, CtyValue>;
     const prior = decodeDynamic(schema.type, request.prior_state) as Record<string, CtyValue> | null;
-    let others: Resource[];
-    try {
-      others = await this.others();
-    } catch (error) {
-      return { diagnostics: failure(error, `${String(config.resource_id)}: plan`) };
+    if (proposed === null) {
+      return about(prior?.resource_id, { planned_state: dynamic(schema.type, null), requires_replace: [], diagnostics: [] });
     }
-    const plan = planResource(schema, config, prior, others);
-    if (plan.diagnostics.length > 0) return { diagnostics: plan.diagnostics };
-    return {
+    const config = decodeDynamic(schema.type, request.config) as Record<string, CtyValue>;
+    const check = !terraformDestroys();
+    let agent: Resource[] = [];
+    try {
+      agent = await this.others();
+    } catch (error) {
+      const diagnostics = this.readFailure(error, `${String(config.resource_id)}: plan`);
+      if (diagnostics.length > 0) return about(config.resource_id, { diagnostics });
+    }
+    const plan = planResource(schema, config, prior, { agent, planned: this.planned, check });
+    if (plan.diagnostics.length > 0) return about(config.resource_id, { diagnostics: plan.diagnostics });
+    return about(config.resource_id, {
       planned_state: dynamic(schema.type, plan.planned),
       requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
       diagnostics: [],
-    };
+    });
   }
 
   /** ApplyResourceChange: PUT and wait for ACTIVE, or DELETE and wait for removal. */
@@ -184,26 +235,34 @@ export class AlbkitProvider {
     const prior = decodeDynamic(schema.type, request.prior_state) as Record<string, CtyValue> | null;
     const client = this.requireClient();
     this.agentResources = undefined;
+    // Once applied, the resource is the agent's to report: later plans in this process see it there.
+    this.planned.forget(String(planned?.resource_id ?? prior?.resource_id));
     if (planned === null) {
       const id = String(prior?.id ?? prior?.resource_id);
       try {
         await deleteResource(client, schema.kind, id);
-        return { new_state: dynamic(schema.type, null), diagnostics: [] };
+        return about(id, { new_state: dynamic(schema.type, null), diagnostics: [] });
       } catch (error) {
-        return { new_state: request.prior_state, diagnostics: failure(error, `${id}: delete`) };
+        return about(id, { new_state: request.prior_state, diagnostics: failure(error, `${id}: delete`) });
       }
     }
     const id = String(planned.resource_id);
+    // A create never takes over what the agent has: the put is conditional on the id being free.
+    const precondition = prior === null ? ({ ifNoneMatch: '*' } as const) : undefined;
     try {
       const spec = known(specOf(schema.attributes, planned));
-      const representation = await putResource(client, schema.kind, id, spec);
+      const representation = await putResource(client, schema.kind, id, spec, precondition);
       const diagnostics =
         representation.status.state === 'FAILED'
           ? [errorDiagnostic(`${id}: ${schema.kind} FAILED`, representation.status.reason ?? 'no reason given')]
           : [];
-      return { new_state: dynamic(schema.type, stateOf(schema, representation)), diagnostics };
+      return about(id, { new_state: dynamic(schema.type, stateOf(schema, representation)), diagnostics });
     } catch (error) {
-      return { new_state: request.prior_state, diagnostics: failure(error, `${id}: apply`) };
+      const diagnostics =
+        error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED' && precondition
+          ? [alreadyExists(schema.typeName, id, error)]
+          : failure(error, `${id}: apply`);
+      return about(id, { new_state: request.prior_state, diagnostics });
     }
   }
 

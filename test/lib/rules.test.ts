@@ -87,6 +87,19 @@ describe('seed rules', () => {
       expectIssue(withSpec(baseResources(), 'web/backend', { healthCheck: { timeoutMs: 3000, intervalMs: 3000 } }), 'web/backend', 'healthCheck.timeoutMs', /less than intervalMs/);
       expectIssue(withSpec(baseResources(), 'web/backend', { healthCheck: { timeoutMs: 4000 } }), 'web/backend', 'healthCheck.timeoutMs', /less than intervalMs/);
     });
+    it('reports a timing clash at the field the user set, never at a default it kept, with the values to choose', () => {
+      const onlyInterval = issuesOf(withSpec(baseResources(), 'web/backend', { healthCheck: { intervalMs: 4000 } }));
+      expect(onlyInterval).to.deep.equal([{
+        path: 'web/backend',
+        field: 'healthCheck.intervalMs',
+        message: 'timeoutMs must be less than intervalMs; timeoutMs is 5000 ms (its default), so set intervalMs above 5000, or timeoutMs below 4000',
+      }]);
+      const onlyTimeout = issuesOf(withSpec(baseResources(), 'web/backend', { healthCheck: { timeoutMs: 4000 } }));
+      expect(onlyTimeout.map((issue) => [issue.field, issue.message])).to.deep.equal([
+        ['healthCheck.timeoutMs', 'timeoutMs must be less than intervalMs; intervalMs is 3000 ms (its default), so set timeoutMs below 3000, or intervalMs above 4000'],
+      ]);
+      expectValid(withSpec(baseResources(), 'web/backend', { healthCheck: { intervalMs: 6000 } }));
+    });
     it("accepts the product's documented default pair: 5000 ms timeout, 3000 ms interval", () => {
       expectValid(withSpec(baseResources(), 'web/backend', { healthCheck: { timeoutMs: 5000, intervalMs: 3000, path: '/healthz' } }));
     });

@@ -96,11 +96,15 @@ describe('Pulumi providers against a live agent', function () {
     expect(error.message).to.match(/\n {2}crud\/far: servers\[0\]\.address: 10\.0\.0\.1 is outside the VPC 127\.0\.0\.0\/8/);
   });
 
-  it('refuses to create over a resource that already exists', async () => {
+  it('refuses to create over a resource that already exists, leaving it as it was (the create is If-None-Match: *)', async () => {
+    const before = await agent.call<{ spec: unknown; generation: number }>('GET', `/v1/security-groups/${encodeURIComponent('crud/sg')}`);
     const error = await rejection(provider('SecurityGroup').create({ ...connection, resourceId: 'crud/sg' }));
     expect(error.message).to.equal(
       'SecurityGroup crud/sg: already exists on the albkit agent; pick another name or delete it first (import is not supported)',
     );
+    const after = await agent.call<{ spec: unknown; generation: number }>('GET', `/v1/security-groups/${encodeURIComponent('crud/sg')}`);
+    expect(after.body.generation).to.equal(before.body.generation);
+    expect(after.body.spec).to.deep.equal(before.body.spec);
   });
 
   it('diffs: replaces from the kind’s replaceOnChange, updates otherwise, nothing when equal', async () => {
@@ -192,6 +196,6 @@ describe('Pulumi providers against a live agent', function () {
     const unreachable = await rejection(provider('Eip').create({ endpoint: 'http://127.0.0.1:1', token: 't', resourceId: 'x/eip', address: '127.0.0.9' }));
     expect(unreachable.message).to.match(/^Eip x\/eip: cannot reach the albkit agent at http:\/\/127\.0\.0\.1:1: /);
     const denied = await rejection(provider('Eip').create({ ...connection, token: 'wrong', resourceId: 'x/eip', address: '127.0.0.9' }));
-    expect(denied.message).to.match(/^Eip x\/eip: read refused by the albkit agent \(401 UNAUTHORIZED\)/);
+    expect(denied.message).to.match(/^Eip x\/eip: create refused by the albkit agent \(401 UNAUTHORIZED\)/);
   });
 });

@@ -132,7 +132,7 @@ describe('Terraform provider: calls to the agent', function () {
     it('gives up at its time limit, naming the resource and its state', async () => {
       handle = (request, _body, response) =>
         request.method === 'PUT' ? reply(response, 201, answer('CREATING')) : reply(response, 200, answer('CREATING'), waitOf(request));
-      const error = await putResource(client, 'Listener', 'web/http', {}, 300).then(
+      const error = await putResource(client, 'Listener', 'web/http', {}, undefined, 300).then(
         () => expect.fail('resolved'),
         (e: unknown) => e as Error,
       );

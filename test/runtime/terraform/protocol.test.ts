@@ -207,7 +207,40 @@ describe('terraform-provider-albkit protocol', function () {
     });
     const [diagnostic] = backendCheck.diagnostics as { summary: string; detail: string; attribute: { steps: { attribute_name: string }[] } }[];
     expect(diagnostic!.attribute.steps.map((s) => s.attribute_name)).to.deep.equal(['health_check', 'timeout_ms']);
-    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeoutMs must be less than intervalMs');
+    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeout_ms must be less than interval_ms');
+  });
+
+  it('words errors as Terraform users write the fields: snake_case paths and plain words, not zod text', async () => {
+    const type = typeOf('albkit_server_group');
+    const { diagnostics } = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_server_group',
+      config: dv(type, { ...configs().albkit_server_group, servers: [{ address: '127.0.0.1', port: 8080, weight: 1.5 }] }),
+    });
+    expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal(['servers[0].weight: must be a whole number']);
+    const backendType = typeOf('albkit_backend_service');
+    const onlyInterval = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_backend_service',
+      config: dv(backendType, { ...configs().albkit_backend_service, health_check: { interval_ms: 4000 } }),
+    });
+    expect((onlyInterval.diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
+      'health_check.interval_ms: timeout_ms must be less than interval_ms; timeout_ms is 5000 ms (its default), so set interval_ms above 5000, or timeout_ms below 4000',
+    ]);
+  });
+
+  it('logs each call with the resource id and the error text', async () => {
+    const type = typeOf('albkit_server_group');
+    await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_server_group',
+      config: dv(type, { ...configs().albkit_server_group, resource_id: 'web/logged', servers: [{ address: '127.0.0.1', port: 0 }] }),
+    });
+    const line = provider
+      .stderr()
+      .split('\n')
+      .filter((text) => text.includes('"resource_id":"web/logged"'))
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .at(-1);
+    expect(line).to.deep.include({ '@level': 'warn', '@message': 'ValidateResourceConfig', type_name: 'albkit_server_group', resource_id: 'web/logged', errors: 1 });
+    expect(line!.error).to.equal('servers[0].port: must be at least 1: web/logged: servers[0].port: must be at least 1');
   });
 
   it('reports the rules across fields of one resource (HTTP listener with a certificate)', async () => {
@@ -241,8 +274,9 @@ describe('terraform-provider-albkit protocol', function () {
       const config = dv(type, configs().albkit_security_group);
       const planAt = () => fresh.provider.PlanResourceChange!({ type_name: 'albkit_security_group', prior_state: dv(type, null), proposed_new_state: config, config });
       expect(((await planAt()).diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
-        `web-sg: plan: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
+        `albkit provider: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
       ]);
+      expect((await planAt()).diagnostics, 'the provider configuration is reported once, not once per resource').to.deep.equal([]);
       await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint: agent.endpoint, token: agent.token }) });
       expect((await planAt()).diagnostics, 'a failed read of the agent is not kept').to.deep.equal([]);
     } finally {
@@ -258,15 +292,16 @@ describe('terraform-provider-albkit protocol', function () {
     expect(diagnostics).to.deep.equal([]);
   });
 
-  it('plans with unknown values: they stay unknown, defaults fill in, id is known after apply', async () => {
-    const config = { ...configs().albkit_backend_service, load_balancer: UNKNOWN };
+  it('plans with unknown values: they stay unknown, defaults and what follows from known values fill in, id is the resource_id', async () => {
+    const config = { ...configs().albkit_backend_service, resource_id: 'web/unknowns', load_balancer: UNKNOWN, server_groups: UNKNOWN };
     const { planned, diagnostics } = await plan('albkit_backend_service', config);
     expect(diagnostics).to.deep.equal([]);
     expect(planned.load_balancer).to.equal(UNKNOWN);
-    expect(planned.id).to.equal(UNKNOWN);
+    expect(planned.server_groups).to.equal(UNKNOWN);
+    expect(planned.id).to.equal('web/unknowns');
     expect(planned.algorithm).to.equal('WEIGHTED_ROUND_ROBIN');
     expect(planned.health_check).to.deep.include({ interval_ms: 500, timeout_ms: 200, healthy_threshold: 1, unhealthy_threshold: 3, path: '/' });
-    expect((planned.health_check as State).protocol).to.equal(UNKNOWN);
+    expect((planned.health_check as State).protocol, 'follows from the backend protocol').to.equal('HTTP');
   });
 
   it('creates every resource in order, each ACTIVE, and the listener serves', async () => {
@@ -336,7 +371,7 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
-    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT });
+    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT + 10 });
     expect(listener.planned.idle_timeout_seconds).to.equal(60);
     const group = await plan('albkit_server_group', { ...configs().albkit_server_group, resource_id: 'web/more' });
     expect((group.planned.servers as State[])[0]!.zone).to.equal('local-a');
@@ -382,6 +417,7 @@ describe('terraform-provider-albkit protocol', function () {
     const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/http' }) })).new_state) as State;
     const config = { ...configs().albkit_listener, port: OTHER_PORT };
     const replace = await plan(typeName, config, current);
+    expect(replace.diagnostics).to.deep.equal([]);
     expect(replace.requires_replace).to.deep.equal([{ steps: [{ attribute_name: 'port', selector: 'attribute_name' }] }]);
     expect(replace.planned.id).to.equal(UNKNOWN);
     expect((await apply(typeName, null, current)).state).to.equal(null);
