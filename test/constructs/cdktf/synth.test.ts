@@ -145,7 +145,7 @@ describe('CDKTF constructs', () => {
     const messages = (error as ValidationError).issues.map((issue) => `${issue.path}: ${issue.field}: ${issue.message}`);
     expect(messages).to.include.members([
       'stack/web/again: port: 8080 is already used by listener stack/web/http on load balancer stack/web',
-      'stack/web/again: backendService: a HTTP listener needs a HTTP backend service; stack/web/tcp is TCP',
+      'stack/web/again: backendService: an HTTP listener needs an HTTP backend service; stack/web/tcp is TCP',
     ]);
   });
 
