@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Agent, AgentOptions } from '../../runtime/agent';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
+import { UsageError } from '../exit';
 import { loadManifest } from '../load';
 
 /** The options `albkit agent` and `albkit up` share. */
@@ -31,11 +32,16 @@ export function agentOptions(command: Command): Command {
 /** Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT; exit code 0 after a clean stop. */
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
-  if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
-  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new Error(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!Number.isInteger(drainMs) || drainMs < 0) throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new UsageError(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
   // Loaded here, not at the top: the other commands start without the control API and the data plane.
-  const { Agent } = await import('../../runtime/agent.js');
+  const { Agent, parseControl } = await import('../../runtime/agent.js');
+  try {
+    parseControl(options.control);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, drainMs, logger, ...extra });
   const stop = (): void => {
     agent.stop().then(

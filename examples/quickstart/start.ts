@@ -4,7 +4,8 @@
  * prints what to try. Logs: warnings only, unless `ALBKIT_LOG_LEVEL` says otherwise. Ctrl-C stops the agent (draining) and the backends.
  */
 import { join } from 'node:path';
-import { listenerUrls, runUp } from '../../bin/commands/up';
+import { runUp } from '../../bin/commands/up';
+import { listenerUrls } from '../../bin/listener-urls';
 import { loadManifest } from '../../bin/load';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS } from '../../runtime/agent-defaults';
 import { startEchoBackend, startHttpBackend, type DemoBackend } from './demo-backend';
