@@ -12,10 +12,23 @@ export class InputError extends Error {
   readonly code = 'ALBKIT_INPUT';
 }
 
-/** The manifest of an app module or manifest file. Throws `ValidationError` or `InputError`. */
+/**
+ * The manifest of an app module or manifest file. Throws `ValidationError` or `InputError`; warns on stderr when a
+ * manifest file's `hash` no longer matches its content (edited by hand).
+ */
 export async function loadManifest(path: string): Promise<Manifest> {
   const file = resolve(path);
-  if (file.endsWith('.json')) return validateManifest(await readJson(file));
+  if (file.endsWith('.json')) {
+    const document = await readJson(file);
+    const manifest = validateManifest(document);
+    const written = (document as { hash?: unknown }).hash;
+    if (typeof written === 'string' && written !== manifest.hash) {
+      process.stderr.write(
+        `warning: ${file}: its hash ${written} does not match its content (${manifest.hash}): it was changed after albkit synth; albkit uses the content\n`,
+      );
+    }
+    return manifest;
+  }
   return (await loadApp(file)).synth();
 }
 

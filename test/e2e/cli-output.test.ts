@@ -42,6 +42,16 @@ describe('albkit CLI output', function () {
     expect(albkit('validate', join(dir, 'piped.json')).status).to.equal(0);
   });
 
+  it('warns when a manifest was edited by hand after synth (its hash no longer matches), and not before', () => {
+    expect(albkit('synth', QUICKSTART, '-o', join(dir, 'edited')).status).to.equal(0);
+    const file = join(dir, 'edited/albkit.manifest.json');
+    expect(albkit('validate', file).stderr).to.equal('');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"port": 8080', '"port": 8081'));
+    const edited = albkit('validate', file);
+    expect(edited.status).to.equal(0);
+    expect(edited.stderr).to.match(/^warning: .*albkit\.manifest\.json: its hash [0-9a-f]{64} does not match its content \([0-9a-f]{64}\): it was changed after albkit synth; albkit uses the content\n$/);
+  });
+
   it('validate --json prints the outcome as JSON, with every issue when invalid', () => {
     const valid = albkit('validate', QUICKSTART, '--json');
     expect(valid.status).to.equal(0);
