@@ -4,6 +4,7 @@ import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runt
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
 import { UsageError } from '../exit';
 import { loadManifest } from '../load';
+import { onParentExit } from '../parent-watch';
 
 /** The options `albkit agent` and `albkit up` share. */
 export interface AgentCliOptions {
@@ -29,7 +30,10 @@ export function agentOptions(command: Command): Command {
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
 
-/** Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT; exit code 0 after a clean stop. */
+/**
+ * Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT, or, on a terminal, when the
+ * process that started it exits; exit code 0 after a clean stop.
+ */
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
   if (!Number.isInteger(drainMs) || drainMs < 0) throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
@@ -43,7 +47,10 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
     throw new UsageError((error as Error).message);
   }
   const agent = await Agent.start({ stateDir: options.stateDir, control: options.control, tokenFile: options.tokenFile, drainMs, logger, ...extra });
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     agent.stop().then(
       () => process.exit(0),
       (error: Error) => {
@@ -54,6 +61,10 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  onParentExit(() => {
+    agent.logger.warn('the process that started the agent exited; stopping');
+    stop();
+  });
   return agent;
 }
 
