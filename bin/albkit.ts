@@ -12,7 +12,7 @@ import { register as registerSchema } from './commands/schema';
 import { register as registerSynth } from './commands/synth';
 import { register as registerUp } from './commands/up';
 import { register as registerValidate } from './commands/validate';
-import { EXIT } from './exit';
+import { EXIT, UsageError } from './exit';
 
 const program = new Command('albkit')
   .description('Describe an Application Load Balancer in code; validate, plan and deploy it to an albkit agent.')
@@ -36,5 +36,5 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   process.stderr.write(`${(error as Error).message}\n`);
-  process.exitCode = EXIT.invalid;
+  process.exitCode = error instanceof UsageError ? EXIT.usage : EXIT.invalid;
 });

@@ -7,3 +7,8 @@ export const EXIT = {
   /** Wrong usage: unknown verb or option, missing argument. */
   usage: 2,
 } as const;
+
+/** Wrong usage found after parsing (a bad option value): exit code 2, the message on stderr. */
+export class UsageError extends Error {
+  readonly code = 'ALBKIT_USAGE';
+}

@@ -2,7 +2,7 @@
  * Loads what the CLI is pointed at: an app module (`.ts`, `.mts`, `.js`…) whose default export is an `App`,
  * loaded without a build step, or a manifest `.json` file.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, validateManifest, type Manifest } from '../index';
@@ -12,10 +12,23 @@ export class InputError extends Error {
   readonly code = 'ALBKIT_INPUT';
 }
 
-/** The manifest of an app module or manifest file. Throws `ValidationError` or `InputError`. */
+/**
+ * The manifest of an app module or manifest file. Throws `ValidationError` or `InputError`; warns on stderr when a
+ * manifest file's `hash` no longer matches its content (edited by hand).
+ */
 export async function loadManifest(path: string): Promise<Manifest> {
   const file = resolve(path);
-  if (file.endsWith('.json')) return validateManifest(await readJson(file));
+  if (file.endsWith('.json')) {
+    const document = await readJson(file);
+    const manifest = validateManifest(document);
+    const written = (document as { hash?: unknown }).hash;
+    if (typeof written === 'string' && written !== manifest.hash) {
+      process.stderr.write(
+        `warning: ${file}: its hash ${written} does not match its content (${manifest.hash}): it was changed after albkit synth; albkit uses the content\n`,
+      );
+    }
+    return manifest;
+  }
   return (await loadApp(file)).synth();
 }
 
@@ -35,6 +48,7 @@ async function readJson(file: string): Promise<unknown> {
 
 /** Imports an app module and returns its default export, which must be an `App`. */
 export async function loadApp(file: string): Promise<App> {
+  if (!(await isFile(file))) throw new InputError(`cannot read app ${file}: no such file`);
   let module: { default?: unknown };
   try {
     if (/\.[mc]?ts$/.test(file)) {
@@ -45,13 +59,28 @@ export async function loadApp(file: string): Promise<App> {
     }
   } catch (error) {
     if ((error as { name?: string }).name === 'ValidationError') throw error;
-    throw new InputError(`cannot load app ${file}: ${(error as Error).stack ?? String(error)}`);
+    throw new InputError(`cannot load app ${file}: ${loadFailure(error)}`);
   }
   const app = unwrapDefault(module);
   if (!isApp(app)) {
     throw new InputError(`${file} must have an App as its default export (export default app)`);
   }
   return app;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => undefined))?.isFile() === true;
+}
+
+/**
+ * Why an app module did not load, without the loader's stack: a compile error as `file:line:col: message`
+ * (what the TypeScript transform reports), any other error as `Name: message`.
+ */
+function loadFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const compile = /^Transform failed with \d+ errors?:\n([\s\S]*)$/.exec(error.message);
+  if (compile) return compile[1]!.trim();
+  return `${error.name}: ${error.message}`;
 }
 
 /** CommonJS/ESM interop can nest the default export one level down. */

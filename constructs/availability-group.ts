@@ -16,13 +16,11 @@ export class AvailabilityGroup extends AlbResource {
   constructor(scope: Construct, id: string, private readonly props: AvailabilityGroupProps = {}) {
     super(scope, id);
     this.instances = [...(props.instances ?? [])];
-    this.validateProps();
   }
 
   /** Adds an instance (scale out). */
   addInstance(instance: Instance): this {
     this.instances.push(instance);
-    this.validateProps();
     return this;
   }
 

@@ -46,7 +46,6 @@ export class BackendService extends AlbResource {
     this.model = { ...model };
     this.serverGroups = [...serverGroups];
     this.availabilityGroups = [...availabilityGroups];
-    this.validateProps();
   }
 
   /** The backend protocol: `HTTP` or `TCP`. */
@@ -57,21 +56,18 @@ export class BackendService extends AlbResource {
   /** Sends traffic to a virtual server group as well (at most ten). */
   addServerGroup(group: ServerGroup): this {
     this.serverGroups.push(group);
-    this.validateProps();
     return this;
   }
 
   /** Sends traffic to an availability group as well (at most ten). */
   addAvailabilityGroup(group: AvailabilityGroup): this {
     this.availabilityGroups.push(group);
-    this.validateProps();
     return this;
   }
 
   /** Changes the health check; fields not given keep their current values. */
   configureHealthCheck(healthCheck: HealthCheckProps): this {
     this.model.healthCheck = { ...this.model.healthCheck, ...healthCheck };
-    this.validateProps();
     return this;
   }
 
@@ -81,7 +77,6 @@ export class BackendService extends AlbResource {
    */
   enableSessionPersistence(options: Omit<SessionPersistenceProps, 'enabled'> = {}): this {
     this.model.sessionPersistence = { ...this.model.sessionPersistence, ...options, enabled: true };
-    this.validateProps();
     return this;
   }
 

@@ -11,7 +11,6 @@ export class Eip extends AlbResource {
 
   constructor(scope: Construct, id: string, private readonly props: EipProps) {
     super(scope, id);
-    this.validateProps();
   }
 
   /** The public address. */

@@ -27,7 +27,6 @@ export class Listener extends AlbResource {
     super(scope, id);
     this.loadBalancer = props.loadBalancer;
     this.props = props;
-    this.validateProps();
   }
 
   /** The listener's protocol. */

@@ -43,7 +43,6 @@ export class LoadBalancer extends AlbResource {
       this.defaultSecurityGroup = new SecurityGroup(this, DEFAULT_SECURITY_GROUP_ID);
       this.securityGroups = [this.defaultSecurityGroup];
     }
-    this.validateProps();
   }
 
   /** `public` with an EIP, `intranet` without. */
@@ -77,7 +76,6 @@ export class LoadBalancer extends AlbResource {
       this.defaultSecurityGroup = undefined;
     }
     this.securityGroups.push(group);
-    this.validateProps();
     return this;
   }
 

@@ -16,7 +16,6 @@ export class SecurityGroup extends AlbResource {
   constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
     super(scope, id);
     this.ingress = props.ingress ? [...props.ingress] : undefined;
-    this.validateProps();
   }
 
   /**
@@ -25,7 +24,6 @@ export class SecurityGroup extends AlbResource {
    */
   addIngressRule(rule: IngressRuleProps): this {
     this.ingress = [...(this.ingress ?? []), rule];
-    this.validateProps();
     return this;
   }
 

@@ -29,13 +29,11 @@ export class ServerGroup extends AlbResource {
     super(scope, id);
     this.loadBalancer = props.loadBalancer;
     this.servers = [...(props.servers ?? [])];
-    this.validateProps();
   }
 
   /** Adds a server. */
   addServer(server: ServerProps): this {
     this.servers.push(server);
-    this.validateProps();
     return this;
   }
 

@@ -1,4 +1,5 @@
 /** Errors with stable codes that users and faces can switch on. */
+import { closestName, fieldsAt } from './suggest';
 
 /** One problem found in a configuration: where (construct path or resource id), which field, what is wrong. */
 export interface Issue {
@@ -50,17 +51,28 @@ interface ZodIssueLike {
 /**
  * Issues from a failed zod parse, each named by `path` and its field. An unknown key is reported per key; a
  * value no branch of a union accepts (a certificate with `certPem` but no `keyPem`) is reported with the
- * issues of the branch it came closest to, so each names its field instead of a bare "Invalid input".
+ * issues of the branch it came closest to, so each names its field instead of a bare "Invalid input". Given
+ * the `schema` parsed against (with `prefix`, the path within it), an unknown field that misspells a known
+ * one says which: `unknown field; did you mean "intervalMs"?`.
  */
-export function zodIssues(path: string, error: { issues: readonly ZodIssueLike[] }, prefix: readonly PropertyKey[] = []): Issue[] {
+export function zodIssues(
+  path: string,
+  error: { issues: readonly ZodIssueLike[] },
+  prefix: readonly PropertyKey[] = [],
+  schema?: Parameters<typeof fieldsAt>[0],
+): Issue[] {
   return error.issues.flatMap((issue) => {
     const base = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys' && issue.keys) {
-      return issue.keys.map((key) => ({ path, field: fieldOf([...base, key]), message: 'unknown field' }));
+      const known = schema ? fieldsAt(schema, base) : [];
+      return issue.keys.map((key) => {
+        const meant = closestName(key, known);
+        return { path, field: fieldOf([...base, key]), message: meant ? `unknown field; did you mean "${meant}"?` : 'unknown field' };
+      });
     }
     if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
       const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
-      return zodIssues(path, { issues: closest }, base);
+      return zodIssues(path, { issues: closest }, base, schema);
     }
     return [{ path, field: fieldOf(base), message: issue.message }];
   });

@@ -80,8 +80,9 @@ export function manifestJsonSchema(): Record<string, unknown> {
 
 /** Parses one resource's spec with its kind's schema; issues name the resource id and field. */
 export function parseSpec(kind: Kind, id: string, spec: unknown): { spec?: unknown; issues: Issue[] } {
-  const result = KINDS[kind].schema.safeParse(spec, PARSE_OPTIONS);
-  return result.success ? { spec: result.data, issues: [] } : { issues: zodIssues(id, result.error) };
+  const { schema } = KINDS[kind];
+  const result = schema.safeParse(spec, PARSE_OPTIONS);
+  return result.success ? { spec: result.data, issues: [] } : { issues: zodIssues(id, result.error, [], schema) };
 }
 
 /**

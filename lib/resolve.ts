@@ -22,6 +22,11 @@ export const DERIVED_DEFAULTS: { readonly [K in Kind]: readonly string[] } = {
   Listener: ['idleTimeoutSeconds'],
 };
 
+/** The address a load balancer's listeners bind: the subnet's `address`, else its first host (none for a bad CIDR). */
+export function intranetAddress(subnet: { cidr: string; address?: string }): string | undefined {
+  return subnet.address ?? (isCidr(subnet.cidr) ? firstHost(subnet.cidr) : undefined);
+}
+
 /** A copy of the resources with derived defaults filled in. */
 export function resolveDefaults(resources: readonly Resource[]): Resource[] {
   const index = new ResourceIndex(resources);
@@ -33,8 +38,7 @@ export function resolveResource(resource: Resource, index: ResourceIndex): Resou
   switch (resource.kind) {
     case 'LoadBalancer': {
       const { subnet } = resource.spec;
-      const address = subnet.address ?? (isCidr(subnet.cidr) ? firstHost(subnet.cidr) : undefined);
-      return { ...resource, spec: { ...resource.spec, subnet: { ...subnet, address } } };
+      return { ...resource, spec: { ...resource.spec, subnet: { ...subnet, address: intranetAddress(subnet) } } };
     }
     case 'ServerGroup': {
       const zone = index.getOf('LoadBalancer', resource.spec.loadBalancer)?.spec.zones[0];

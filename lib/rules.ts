@@ -4,11 +4,13 @@
  * that constructs may add its instances one by one. Each returns issues naming the resource id (construct path) and field;
  * `checkRules` runs them all, so every problem is reported at once.
  */
+import { withArticle } from './article';
 import type { Issue } from './errors';
 import { cidrContains, cidrWithin } from './net';
 import { referencesOf, type Kind } from './model/kinds';
 import { backendProtocolFor, needsCertificate } from './model/listener';
 import { serverName } from './model/server-group';
+import { intranetAddress } from './resolve';
 import { ResourceIndex, type Resource, type ResourceOf } from './resource';
 
 /**
@@ -47,7 +49,7 @@ const referencesExist: Rule = (index, known, subjects) =>
       if (!target && known.has(id)) return [];
       if (!target) return [{ path: resource.id, field, message: `refers to ${kind} "${id}", which does not exist` }];
       if (target.kind !== kind) {
-        return [{ path: resource.id, field, message: `refers to "${id}", which is a ${target.kind}, not a ${kind}` }];
+        return [{ path: resource.id, field, message: `refers to "${id}", which is ${withArticle(target.kind)}, not ${withArticle(kind)}` }];
       }
       return [];
     }),
@@ -111,6 +113,25 @@ const listenerPortUnique = usedOnce(
   ({ spec }, first) => ({ field: 'port', message: `${spec.port} is already used by listener ${first} on load balancer ${spec.loadBalancer}` }),
 );
 
+/**
+ * No two load balancers bind the same address and port: a listener's port is unique per bound (intranet)
+ * address too. Listeners of one load balancer are `listenerPortUnique`'s to report.
+ */
+const listenerAddressUnique: Rule = (index, _known, subjects) => {
+  const firstOf = new Map<string, ResourceOf<'Listener'>>();
+  return index.ofKind('Listener').flatMap((listener) => {
+    const lb = index.getOf('LoadBalancer', listener.spec.loadBalancer);
+    const address = lb && intranetAddress(lb.spec.subnet);
+    if (!address) return [];
+    const key = `${address}:${listener.spec.port}`;
+    const first = firstOf.get(key);
+    if (!first) firstOf.set(key, listener);
+    if (!first || first.spec.loadBalancer === listener.spec.loadBalancer || !subjects.has(listener.id)) return [];
+    const message = `${key} is already bound by listener ${first.id} of load balancer ${first.spec.loadBalancer}; give one load balancer another subnet.address, or this listener another port`;
+    return [{ path: listener.id, field: 'port', message }];
+  });
+};
+
 /** A listener's backend service is on the same load balancer and speaks the matching layer. */
 const listenerBackend: Rule = (index, _known, subjects) =>
   subjects.ofKind('Listener').flatMap(({ id, spec }) => {
@@ -129,7 +150,7 @@ const listenerBackend: Rule = (index, _known, subjects) =>
       issues.push({
         path: id,
         field: 'backendService',
-        message: `a ${spec.protocol} listener needs a ${wanted} backend service; ${backend.id} is ${backend.spec.protocol}`,
+        message: `${withArticle(spec.protocol)} listener needs ${withArticle(wanted)} backend service; ${backend.id} is ${backend.spec.protocol}`,
       });
     }
     return issues;
@@ -139,10 +160,10 @@ const listenerBackend: Rule = (index, _known, subjects) =>
 const listenerCertificate: Rule = (_index, _known, subjects) =>
   subjects.ofKind('Listener').flatMap(({ id, spec }) => {
     if (needsCertificate(spec.protocol) && !spec.certificate) {
-      return [{ path: id, field: 'certificate', message: `an ${spec.protocol} listener needs a certificate` }];
+      return [{ path: id, field: 'certificate', message: `${withArticle(spec.protocol)} listener needs a certificate` }];
     }
     if (!needsCertificate(spec.protocol) && spec.certificate) {
-      return [{ path: id, field: 'certificate', message: `a ${spec.protocol} listener takes no certificate (use HTTPS or TLS)` }];
+      return [{ path: id, field: 'certificate', message: `${withArticle(spec.protocol)} listener takes no certificate (use HTTPS or TLS)` }];
     }
     return [];
   });
@@ -257,6 +278,7 @@ const RULES: readonly Rule[] = [
   subnetInVpc,
   eipUsedOnce,
   listenerPortUnique,
+  listenerAddressUnique,
   listenerBackend,
   listenerCertificate,
   backendServiceShape,

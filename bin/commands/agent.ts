@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Agent, AgentOptions } from '../../runtime/agent';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
+import { UsageError } from '../exit';
 import { loadManifest } from '../load';
+import { onParentExit } from '../parent-watch';
 
 /** The options `albkit agent` and `albkit up` share. */
 export interface AgentCliOptions {
@@ -36,14 +38,22 @@ export function agentOptions(command: Command): Command {
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
 
-/** Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT; exit code 0 after a clean stop. */
+/**
+ * Starts an agent from CLI options and stops it (draining) on SIGTERM or SIGINT, or, on a terminal, when the
+ * process that started it exits; exit code 0 after a clean stop.
+ */
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
-  if (!Number.isInteger(drainMs) || drainMs < 0) throw new Error(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
-  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new Error(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!Number.isInteger(drainMs) || drainMs < 0) throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new UsageError(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
   // Loaded here, not at the top: the other commands start without the control API and the data plane.
-  const { Agent } = await import('../../runtime/agent.js');
+  const { Agent, parseControl } = await import('../../runtime/agent.js');
+  try {
+    parseControl(options.control);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const agent = await Agent.start({
     stateDir: options.stateDir,
     control: options.control,
@@ -53,7 +63,10 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
     logger,
     ...extra,
   });
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     agent.stop().then(
       () => process.exit(0),
       (error: Error) => {
@@ -64,6 +77,10 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  onParentExit(() => {
+    agent.logger.warn('the process that started the agent exited; stopping');
+    stop();
+  });
   return agent;
 }
 

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { formatIssue, zodIssues, type Manifest } from '../../lib';
+import { buildManifest, formatIssue, zodIssues } from '../../lib';
 import { DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
-import { ControlClient } from '../../runtime/client/control-client';
+import { ControlApiError, ControlClient } from '../../runtime/client/control-client';
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../../runtime/deploy/run';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
 import { DEFAULT_STACK, describeOwner, StackName } from '../../runtime/deploy/stack';
 import { resolveTarget, TargetError } from '../../runtime/deploy/target';
 import { EXIT } from '../exit';
+import { listeningText } from '../listener-urls';
 import { loadManifest } from '../load';
 import { renderPlan } from './plan';
 
@@ -18,7 +19,7 @@ export const DEFAULT_TIMEOUT_SECONDS = String(DEFAULT_STEP_TIMEOUT_MS / 1000);
 export interface DeployCliOptions {
   /** `--endpoint URL`. @default `ALBKIT_ENDPOINT`, else `<state-dir>/endpoint` */
   endpoint?: string;
-  /** `--token-file`. @default `ALBKIT_TOKEN`, else `<state-dir>/token` */
+  /** `--token-file`. @default the token itself from `ALBKIT_TOKEN`, else the file `<state-dir>/token` */
   tokenFile?: string;
   /** `--state-dir`. @default '.albkit' */
   stateDir: string;
@@ -49,17 +50,17 @@ export function stackProblem(stack: string): string | undefined {
 
 /** Adds the shared options to a command. */
 export function deployOptions(command: Command): Command {
-  return stackOptions(command.argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)'))
-    .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else <state-dir>/endpoint)')
-    .option('--token-file <file>', 'the bearer token file (default: ALBKIT_TOKEN, else <state-dir>/token)')
-    .option('--state-dir <dir>', 'where a local agent keeps its endpoint and token files', DEFAULT_STATE_DIR)
+  return stackOptions(command)
+    .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else the file <state-dir>/endpoint)')
+    .option('--token-file <file>', 'a file holding the bearer token (default: the token itself from ALBKIT_TOKEN, else the file <state-dir>/token)')
+    .option('--state-dir <dir>', "a local agent's state directory, where it writes its endpoint and token files", DEFAULT_STATE_DIR)
     .option('--dry-run', 'print the plan and change nothing')
     .option('--json', 'one JSON object per event on stdout')
     .option('--timeout <seconds>', 'how long each step may take to become ACTIVE (or gone)', DEFAULT_TIMEOUT_SECONDS);
 }
 
 /** Runs deploy or destroy for the CLI: picks the reporter, maps the outcome to the exit code. */
-export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string, options: DeployCliOptions, manifest?: Manifest): Promise<number> {
+export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string | undefined, options: DeployCliOptions): Promise<number> {
   const timeout = Number(options.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) return usage(verb, `--timeout: "${options.timeout}" is not a positive number of seconds`);
   const badStack = stackProblem(options.stack);
@@ -71,7 +72,8 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
     if (error instanceof TargetError) return usage(verb, error.message);
     throw error;
   }
-  const desired = manifest ?? (await loadManifest(input));
+  // A destroy given only --stack claims no ids: it deletes what the stack owns.
+  const desired = input === undefined ? buildManifest([]) : await loadManifest(input);
   // Output piped into a reader that went away (`| head`): stop like any Unix tool on a broken pipe.
   process.stdout.on('error', () => process.exit(EXIT.invalid));
   const client = new ControlClient(target.endpoint, target.token);
@@ -81,7 +83,8 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
   try {
     result = await run(client, desired, { dryRun: options.dryRun, stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent });
   } catch (error) {
-    process.stderr.write(`albkit ${verb}: ${(error as Error).message}\n`);
+    const wrongToken = error instanceof ControlApiError && error.status === 401 ? ` (the token came from ${target.tokenSource})` : '';
+    process.stderr.write(`albkit ${verb}: ${(error as Error).message}${wrongToken}\n`);
     return EXIT.invalid;
   }
   if (options.dryRun && !options.json) {
@@ -92,6 +95,7 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);
     return EXIT.invalid;
   }
+  if (verb === 'deploy' && !options.dryRun && !options.json) process.stdout.write(listeningText(desired));
   return EXIT.ok;
 }
 
@@ -105,7 +109,8 @@ export function register(program: Command): void {
   deployOptions(
     program
       .command('deploy')
-      .description("deploy an app or manifest to an agent as a stack: plan against the stack's resources, apply in waves, wait for ACTIVE"),
+      .description("deploy an app or manifest to an agent as a stack: plan against the stack's resources, apply in waves, wait for ACTIVE")
+      .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)'),
   ).action(async (input: string, options: DeployCliOptions) => {
     process.exitCode = await runDeployCommand('deploy', input, options);
   });

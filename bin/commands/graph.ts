@@ -23,8 +23,11 @@ export function renderGraph(manifest: Manifest, format: Format): string {
   const kinds = new Map(manifest.resources.map((resource) => [resource.id, resource.kind]));
   const edges = manifest.resources.flatMap((resource) => resource.dependsOn.map((dep) => [resource.id, dep] as const));
   switch (format) {
-    case 'json':
-      return `${JSON.stringify({ create, destroy })}\n`;
+    case 'json': {
+      // Edges run from a dependency to its dependent, as the arrows of dot and mermaid do.
+      const resources = manifest.resources.map(({ id, kind }) => ({ id, kind }));
+      return `${JSON.stringify({ resources, edges: edges.map(([dependent, dependency]) => ({ from: dependency, to: dependent })), create, destroy })}\n`;
+    }
     case 'dot':
       return [
         'digraph albkit {',

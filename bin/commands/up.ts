@@ -4,7 +4,8 @@ import type { Agent } from '../../runtime/agent';
 import { ControlClient } from '../../runtime/client/control-client';
 import { deploy } from '../../runtime/deploy/deploy';
 import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
-import { EXIT } from '../exit';
+import { EXIT, UsageError } from '../exit';
+import { listeningText } from '../listener-urls';
 import { loadManifest } from '../load';
 import { agentOptions, runAgent, type AgentCliOptions } from './agent';
 import { DEFAULT_TIMEOUT_SECONDS, stackOptions, stackProblem } from './deploy';
@@ -19,28 +20,15 @@ export interface UpOptions extends AgentCliOptions {
   adopt?: boolean;
 }
 
-/** The URLs a manifest's listeners answer on: `http://127.0.0.1:8080`, `tcp://127.0.0.1:8443`. */
-export function listenerUrls(manifest: Manifest): string[] {
-  const addresses = new Map<string, string>();
-  for (const resource of manifest.resources) {
-    if (resource.kind === 'LoadBalancer' && resource.spec.subnet.address) addresses.set(resource.id, resource.spec.subnet.address);
-  }
-  return manifest.resources.flatMap((resource) =>
-    resource.kind === 'Listener'
-      ? [`${resource.spec.protocol.toLowerCase()}://${addresses.get(resource.spec.loadBalancer) ?? '?'}:${resource.spec.port}  (${resource.id})`]
-      : [],
-  );
-}
-
 /**
  * Starts an agent in this process and deploys the manifest to it over its own control API. Resolves with the
  * running agent; on a failed deploy stops the agent and rejects naming the resource.
  */
 export async function runUp(manifest: Manifest, options: UpOptions): Promise<Agent> {
   const timeout = Number(options.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: "${options.timeout}" is not a positive number of seconds`);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout: "${options.timeout}" is not a positive number of seconds`);
   const badStack = options.stack === undefined ? undefined : stackProblem(options.stack);
-  if (badStack) throw new Error(badStack);
+  if (badStack) throw new UsageError(badStack);
   const agent = await runAgent(options);
   process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
   const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
@@ -71,8 +59,8 @@ export function register(program: Command): void {
       await runUp(manifest, options);
     } catch (error) {
       process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(EXIT.invalid);
+      process.exit(error instanceof UsageError ? EXIT.usage : EXIT.invalid);
     }
-    process.stdout.write(`${['listening:', ...listenerUrls(manifest).map((url) => `  ${url}`), 'Ctrl-C to stop'].join('\n')}\n`);
+    process.stdout.write(`${listeningText(manifest)}Ctrl-C to stop\n`);
   });
 }

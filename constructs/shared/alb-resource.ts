@@ -1,5 +1,5 @@
 import { Construct, type IConstruct } from 'constructs';
-import { parseSpec, PARSE_OPTIONS, ResourceRef, ValidationError, zodIssues, type Kind, type RawResource } from '../../lib';
+import type { Kind, RawResource } from '../../lib';
 
 const RESOURCE = Symbol.for('albkit.AlbResource');
 
@@ -16,12 +16,13 @@ export abstract class AlbResource extends Construct {
   /** The component kind this construct synthesizes. */
   abstract readonly kind: Kind;
 
-  /** Throws at once when the construct path is not a valid resource id (letters, digits, `.`, `_`, `-`, `/`). */
+  /**
+   * Nothing is checked here: a construct path that is no resource id, props wrong on their own and rules across
+   * resources are all reported at synth, together, each with its construct path and field.
+   */
   constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, RESOURCE, { value: true });
-    const path = ResourceRef.safeParse(this.node.path, PARSE_OPTIONS);
-    if (!path.success) throw new ValidationError(zodIssues(this.node.path, path.error, ['id']));
   }
 
   /** The resource id: the construct path, such as `web/http`. */
@@ -31,15 +32,6 @@ export abstract class AlbResource extends Construct {
 
   /** The spec as the model's schema takes it (input form: defaults not yet applied). */
   protected abstract renderSpec(): Record<string, unknown>;
-
-  /**
-   * Throws at once when the props given so far are wrong on their own (a port out of range, a negative
-   * weight), naming the construct path and field. Rules across resources are checked at synth, all together.
-   */
-  protected validateProps(): void {
-    const { issues } = parseSpec(this.kind, this.resourceId, this.renderSpec());
-    if (issues.length > 0) throw new ValidationError(issues);
-  }
 
   /**
    * The resource as the manifest takes it, with the explicit edges added by `node.addDependency`: as in

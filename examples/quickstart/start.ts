@@ -1,10 +1,12 @@
 /**
  * `npm start`: the quickstart in one command. Starts the demo backends (HTTP on 127.0.0.1:9001 and :9002, a
- * TCP echo server on :9003), then `albkit up examples/quickstart/app.ts` with its state in `.albkit/`, and
+ * TCP echo server on :9003), then `albkit up examples/quickstart/app.ts` with its state in `.albkit/` (or
+ * `ALBKIT_STATE_DIR`), and
  * prints what to try. Logs: warnings only, unless `ALBKIT_LOG_LEVEL` says otherwise. Ctrl-C stops the agent (draining) and the backends.
  */
 import { join } from 'node:path';
-import { listenerUrls, runUp } from '../../bin/commands/up';
+import { runUp } from '../../bin/commands/up';
+import { listenerUrls } from '../../bin/listener-urls';
 import { loadManifest } from '../../bin/load';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS } from '../../runtime/agent-defaults';
 import { startEchoBackend, startHttpBackend, type DemoBackend } from './demo-backend';
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     throw new Error(`${(error as Error).message} (is another quickstart running?)`);
   }
   process.stdout.write(`demo backends: ${backends.map((b) => `${b.name} on 127.0.0.1:${b.port}`).join(', ')}\n`);
-  const stateDir = join(root, '.albkit');
+  const stateDir = process.env.ALBKIT_STATE_DIR ?? join(root, '.albkit');
   const agent = await runUp(manifest, { stateDir, control: DEFAULT_CONTROL, drainMs: String(DEFAULT_DRAIN_MS), logLevel: process.env.ALBKIT_LOG_LEVEL ?? 'warn', timeout: '60' });
   const [http] = listenerUrls(manifest);
   process.stdout.write(

@@ -111,15 +111,18 @@ export class ControlClient {
     const lists = await Promise.all(
       KIND_NAMES.map((kind) => this.request<{ items: Representation[] }>('GET', `/v1/${KINDS[kind].collection}`)),
     );
-    return lists.flatMap(({ items }) =>
-      items.map((item) => ({
+    return lists.flatMap((list, i) => {
+      if (!Array.isArray((list as { items?: unknown } | undefined)?.items)) {
+        throw this.notAnAgent(`GET /v1/${KINDS[KIND_NAMES[i]!].collection}`, `200 ${preview(list)}`);
+      }
+      return list.items.map((item) => ({
         resource: { id: item.id, kind: item.kind, dependsOn: item.dependsOn, spec: item.spec } as LiveResource['resource'],
         state: item.status.state,
         etag: item.etag,
         ...(item.status.reason === undefined ? {} : { reason: item.status.reason }),
         ...(item.owner === undefined ? {} : { owner: item.owner }),
-      })),
-    );
+      }));
+    });
   }
 
   /**
@@ -144,9 +147,16 @@ export class ControlClient {
     const json = parseJson(text);
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string; issues?: Issue[] } } | undefined)?.error;
-      throw new ControlApiError(response.status, error?.code, error?.message ?? `${method} ${path}: HTTP ${response.status}`, error?.issues);
+      // Every refusal of an agent carries its error envelope; anything else answered.
+      if (typeof error?.code !== 'string') throw this.notAnAgent(`${method} ${path}`, `${response.status} ${preview(json ?? text)}`, response.status);
+      throw new ControlApiError(response.status, error.code, error.message ?? `${method} ${path}: HTTP ${response.status}`, error.issues);
     }
     return json as T;
+  }
+
+  /** An answer no albkit agent gives: the endpoint is some other server. */
+  private notAnAgent(request: string, answer: string, status = 0): ControlApiError {
+    return new ControlApiError(status, 'NOT_AN_AGENT', `${this.endpoint} is not an albkit agent (${request} answered ${answer})`);
   }
 
   private noAnswer(error: unknown, request: string, limitMs: number): ControlApiError {
@@ -156,6 +166,12 @@ export class ControlClient {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return new ControlApiError(0, 'UNREACHABLE', `cannot reach the albkit agent at ${this.endpoint} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
   }
+}
+
+/** The start of an answer, for a message: `{"ok":true}`, `<html>…`. */
+function preview(value: unknown): string {
+  const text = (typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing').replace(/\s+/g, ' ').trim();
+  return text === '' ? 'with an empty body' : text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 function parseJson(text: string): unknown {

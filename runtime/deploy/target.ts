@@ -6,7 +6,7 @@ import { DEFAULT_STATE_DIR } from '../agent-defaults';
 export interface TargetOptions {
   /** The agent's base URL. @default `ALBKIT_ENDPOINT`, else `<state-dir>/endpoint` */
   endpoint?: string;
-  /** A file holding the token. @default `ALBKIT_TOKEN`, else `<state-dir>/token` */
+  /** A file holding the token. @default the token itself from `ALBKIT_TOKEN`, else the file `<state-dir>/token` */
   tokenFile?: string;
   /** @default '.albkit' */
   stateDir?: string;
@@ -17,19 +17,35 @@ export class TargetError extends Error {
   readonly code = 'ALBKIT_TARGET';
 }
 
+/** The agent to talk to, and where its endpoint and token came from (for messages about a wrong one). */
+export interface Target {
+  /** The base URL, without a trailing slash. */
+  endpoint: string;
+  /** The bearer token. */
+  token: string;
+  /** Where the token came from: `--token-file <file>`, `ALBKIT_TOKEN`, or `<state-dir>/token`. */
+  tokenSource: string;
+}
+
 /** The endpoint and token to use. */
-export async function resolveTarget(options: TargetOptions): Promise<{ endpoint: string; token: string }> {
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const endpoint =
     options.endpoint ?? process.env.ALBKIT_ENDPOINT ?? (await readTrimmed(join(stateDir, 'endpoint')));
   if (!endpoint) {
-    throw new TargetError(`no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or run from the directory holding ${join(stateDir, 'endpoint')}`);
+    throw new TargetError(`no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or give --state-dir the agent's state directory (no readable ${join(stateDir, 'endpoint')})`);
   }
   if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
   const tokenPath = options.tokenFile ?? join(stateDir, 'token');
-  const token = options.tokenFile ? await readTrimmed(tokenPath) : (process.env.ALBKIT_TOKEN ?? (await readTrimmed(tokenPath)));
-  if (!token) throw new TargetError(`no token: give --token-file, set ALBKIT_TOKEN, or make ${tokenPath} readable`);
-  return { endpoint: endpoint.replace(/\/$/, ''), token };
+  const fromEnv = options.tokenFile === undefined && process.env.ALBKIT_TOKEN !== undefined;
+  const token = fromEnv ? process.env.ALBKIT_TOKEN : await readTrimmed(tokenPath);
+  if (!token) {
+    throw new TargetError(
+      `no token: give --token-file FILE, set ALBKIT_TOKEN to the token itself, or give --state-dir the agent's state directory (no readable ${tokenPath})`,
+    );
+  }
+  const tokenSource = fromEnv ? 'ALBKIT_TOKEN' : options.tokenFile ? `--token-file ${tokenPath}` : tokenPath;
+  return { endpoint: endpoint.replace(/\/$/, ''), token, tokenSource };
 }
 
 async function readTrimmed(path: string): Promise<string | undefined> {

@@ -60,11 +60,11 @@ describe('constructs', () => {
     expect((app.synth().resources.find((r) => r.id === 'web') as ResourceOf<'LoadBalancer'>).spec.securityGroups).to.deep.equal(['office', 'vpn']);
   });
 
-  it('refuses a sixth security group at once', () => {
+  it('refuses a sixth security group at synth', () => {
     const app = new App();
     const lb = lbIn(app);
-    for (let i = 0; i < 5; i += 1) lb.addSecurityGroup(new SecurityGroup(app, `sg${i}`));
-    expect(() => lb.addSecurityGroup(new SecurityGroup(app, 'sg5'))).to.throw(ValidationError, 'web: securityGroups');
+    for (let i = 0; i < 6; i += 1) lb.addSecurityGroup(new SecurityGroup(app, `sg${i}`));
+    expect(() => app.synth()).to.throw(ValidationError, 'web: securityGroups');
   });
 
   it('renders lazily: a health check configured after the listener still applies', () => {
@@ -92,25 +92,53 @@ describe('constructs', () => {
     expect(spec.sessionPersistence).to.deep.equal({ enabled: true, cookieName: 'SHOP', ttlSeconds: 600 });
   });
 
-  it('refuses an eleventh server group on a backend service at once', () => {
+  it('refuses an eleventh server group on a backend service at synth', () => {
     const app = new App();
     const lb = lbIn(app);
     const groups = Array.from({ length: 11 }, (_, i) => lb.addServerGroup(`g${i}`));
     const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 80, serverGroups: groups.slice(0, 10) });
-    expect(() => backend.addServerGroup(groups[10] as (typeof groups)[number])).to.throw(ValidationError, 'web/backend: serverGroups');
+    backend.addServerGroup(groups[10] as (typeof groups)[number]);
+    expect(() => app.synth()).to.throw(ValidationError, 'web/backend: serverGroups');
   });
 
-  it('throws at once for a construct id that cannot be a resource id', () => {
-    expect(() => lbIn(new App(), 'web lb')).to.throw(ValidationError, 'web lb: id: must be a resource id');
+  it('reports a construct id that cannot be a resource id at synth', () => {
+    const app = new App();
+    lbIn(app, 'web lb');
+    expect(() => app.synth()).to.throw(ValidationError, 'web lb: id: must be a resource id');
   });
 
-  it('throws at once for a prop wrong on its own, naming the construct path and field', () => {
+  it('reports the props wrong on their own of every construct at synth, together with the rules across them', () => {
     const app = new App();
     const lb = lbIn(app);
     const servers = lb.addServerGroup('servers');
-    expect(() => servers.addServer({ address: '10.0.2.1', port: 99999 })).to.throw(ValidationError, 'web/servers: servers[0].port');
-    expect(() => lb.addBackendService('b', { protocol: 'HTTP', port: 80, healthCheck: { timeoutMs: 2000, intervalMs: 1000 } }))
-      .to.throw(ValidationError, 'web/b: healthCheck.timeoutMs: timeoutMs must be less than intervalMs');
+    servers.addServer({ address: '10.0.2.1', port: 99999 });
+    const backend = lb.addBackendService('b', { protocol: 'HTTP', port: 80, serverGroups: [servers], healthCheck: { timeoutMs: 2000, intervalMs: 1000 } });
+    lb.addListener('http', { protocol: 'HTTP', port: 0, backendService: backend });
+    lb.addListener('https', { protocol: 'HTTPS', port: 443, backendService: backend });
+    const issues = (() => {
+      try {
+        app.synth();
+        return [];
+      } catch (error) {
+        return (error as ValidationError).issues.map((i) => `${i.path}: ${i.field}: ${i.message}`);
+      }
+    })();
+    expect(issues).to.have.length(4);
+    expect(issues).to.include('web/b: healthCheck.timeoutMs: timeoutMs must be less than intervalMs');
+    expect(issues.map((i) => i.split(': ').slice(0, 2).join(': '))).to.have.members([
+      'web/servers: servers[0].port',
+      'web/b: healthCheck.timeoutMs',
+      'web/http: port',
+      'web/https: certificate',
+    ]);
+  });
+
+  it('suggests the field a typo meant', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 80 }] });
+    lb.addBackendService('b', { protocol: 'HTTP', port: 80, serverGroups: [servers], healthCheck: { intervalMS: 3000 } as never });
+    expect(() => app.synth()).to.throw(ValidationError, 'web/b: healthCheck.intervalMS: unknown field; did you mean "intervalMs"?');
   });
 
   it('adds availability group instances one by one up to minSize, and checks the count at synth', () => {

@@ -196,7 +196,7 @@ describe('validateChange', () => {
       error = caught;
     }
     expect(error).to.be.instanceOf(ValidationError);
-    expect((error as ValidationError).issues).to.deep.include({ path: 'web/http', field: 'backendService', message: 'a HTTP listener needs a HTTP backend service; web/backend is TCP' });
+    expect((error as ValidationError).issues).to.deep.include({ path: 'web/http', field: 'backendService', message: 'an HTTP listener needs an HTTP backend service; web/backend is TCP' });
   });
 
   it('refuses a change that closes a dependency cycle', () => {

@@ -16,6 +16,16 @@ describe('validation messages', () => {
     ]);
   });
 
+  it('suggests the field an unknown one misspells, at any depth, and nothing when none is close', () => {
+    let resources = withSpec(baseResources(), 'web/backend', { prot: 80, healthCheck: { intervalMS: 3000 } });
+    resources = withSpec(resources, 'web/http', { colour: 'red' });
+    expect(issuesOf(resources)).to.have.deep.members([
+      { path: 'web/backend', field: 'prot', message: 'unknown field; did you mean "port"?' },
+      { path: 'web/backend', field: 'healthCheck.intervalMS', message: 'unknown field; did you mean "intervalMs"?' },
+      { path: 'web/http', field: 'colour', message: 'unknown field' },
+    ]);
+  });
+
   it('says "is required" for a missing field, and for a resource without a spec', () => {
     expect(issuesOf(withSpec(baseResources(), 'web/http', { port: undefined }))).to.deep.equal([
       { path: 'web/http', field: 'port', message: 'is required' },

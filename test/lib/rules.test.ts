@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { validateResources, type ResourceOf } from '../../lib';
+import { validateResources, type RawResource, type ResourceOf } from '../../lib';
 import { baseResources, PEM_CERTIFICATE, withSpec, withTcp } from '../fixtures/resources';
 import { expectIssue, expectValid, issuesOf } from './expect-issues';
 
@@ -31,10 +31,10 @@ describe('seed rules', () => {
     it('needs a certificate for HTTPS and TLS', () => {
       expectIssue(withSpec(baseResources(), 'web/http', { protocol: 'HTTPS' }), 'web/http', 'certificate', /needs a certificate/);
       const tls = withTcp(baseResources()).map((r) => (r.id === 'web/tcp' ? { ...r, spec: { ...(r.spec as object), protocol: 'TLS' } } : r));
-      expectIssue(tls, 'web/tcp', 'certificate', /TLS listener needs a certificate/);
+      expectIssue(tls, 'web/tcp', 'certificate', /^a TLS listener needs a certificate$/);
     });
     it('takes no certificate on HTTP', () => {
-      expectIssue(withSpec(baseResources(), 'web/http', { certificate: PEM_CERTIFICATE }), 'web/http', 'certificate', /takes no certificate/);
+      expectIssue(withSpec(baseResources(), 'web/http', { certificate: PEM_CERTIFICATE }), 'web/http', 'certificate', /^an HTTP listener takes no certificate/);
     });
     it('defaults the idle timeout by protocol', () => {
       const resources = validateResources(withTcp(baseResources()));
@@ -49,7 +49,7 @@ describe('seed rules', () => {
       expectIssue(withSpec(baseResources(), 'web/backend', { protocol: 'UDP' }), 'web/backend', 'protocol', /HTTP|TCP/);
     });
     it('must match the listener layer: HTTP/HTTPS → HTTP, TCP/TLS → TCP', () => {
-      expectIssue(withSpec(baseResources(), 'web/backend', { protocol: 'TCP' }), 'web/http', 'backendService', /HTTP listener needs a HTTP backend service/);
+      expectIssue(withSpec(baseResources(), 'web/backend', { protocol: 'TCP' }), 'web/http', 'backendService', /HTTP listener needs an HTTP backend service/);
     });
     it('accepts the three algorithms and rejects others', () => {
       for (const algorithm of ['WEIGHTED_ROUND_ROBIN', 'WEIGHTED_LEAST_CONNECTIONS', 'SOURCE_IP']) {
@@ -175,6 +175,23 @@ describe('seed rules', () => {
       const resources = [{ id: 'ip', kind: 'Eip', spec: { address: '203.0.113.7' } }, ...withSpec(baseResources(), 'web', { eip: 'ip' }), second];
       expect(issuesOf(resources)).to.deep.equal([{ path: 'web2', field: 'eip', message: 'EIP ip is already used by load balancer web' }]);
       expectValid(resources.slice(0, -1));
+    });
+    it('refuses a listener of a second load balancer on an address and port the first already binds', () => {
+      const second: RawResource[] = [
+        { id: 'web2', kind: 'LoadBalancer', spec: { name: 'web2', zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' }, securityGroups: ['open'] } },
+        { id: 'web2/servers', kind: 'ServerGroup', spec: { loadBalancer: 'web2', servers: [{ name: 'a', address: '10.0.2.1', port: 80 }] } },
+        { id: 'web2/backend', kind: 'BackendService', spec: { loadBalancer: 'web2', protocol: 'HTTP', port: 80, serverGroups: ['web2/servers'] } },
+        { id: 'web2/http', kind: 'Listener', spec: { loadBalancer: 'web2', protocol: 'HTTP', port: 80, backendService: 'web2/backend' } },
+      ];
+      expect(issuesOf([...baseResources(), ...second])).to.deep.equal([
+        {
+          path: 'web2/http',
+          field: 'port',
+          message: '10.0.1.1:80 is already bound by listener web/http of load balancer web; give one load balancer another subnet.address, or this listener another port',
+        },
+      ]);
+      expectValid([...baseResources(), ...withSpec(second, 'web2', { subnet: { cidr: '10.0.1.0/24', address: '10.0.1.2' } })]);
+      expectValid([...baseResources(), ...withSpec(second, 'web2/http', { port: 81 })]);
     });
     it('names a missing reference with its kind', () => {
       expectIssue(withSpec(baseResources(), 'web', { eip: 'nope' }), 'web', 'eip', /Eip "nope", which does not exist/);

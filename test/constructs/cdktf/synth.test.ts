@@ -17,11 +17,11 @@ type Synthesized = {
 };
 
 /** A stack with the quickstart's shape: a load balancer with an EIP, a server group, a backend and a listener. */
-function quickstart(stack: Construct): LoadBalancer {
+function quickstart(stack: Construct, address = '127.0.0.1'): LoadBalancer {
   const lb = new LoadBalancer(stack, 'web', {
     zones: ['local-a'],
     vpc: { cidr: '127.0.0.0/8' },
-    subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+    subnet: { cidr: '127.0.0.0/24', address },
     eip: new Eip(stack, 'web-eip', { address: '127.0.0.10' }),
   });
   const servers = lb.addServerGroup('servers', { servers: [{ name: 'a', address: '127.0.0.1', port: 9001, weight: 3 }] });
@@ -145,7 +145,7 @@ describe('CDKTF constructs', () => {
     const messages = (error as ValidationError).issues.map((issue) => `${issue.path}: ${issue.field}: ${issue.message}`);
     expect(messages).to.include.members([
       'stack/web/again: port: 8080 is already used by listener stack/web/http on load balancer stack/web',
-      'stack/web/again: backendService: a HTTP listener needs a HTTP backend service; stack/web/tcp is TCP',
+      'stack/web/again: backendService: an HTTP listener needs an HTTP backend service; stack/web/tcp is TCP',
     ]);
   });
 
@@ -198,7 +198,7 @@ describe('CDKTF constructs', () => {
     const first = new TerraformStack(app, 'blue');
     const second = new TerraformStack(app, 'green');
     quickstart(first);
-    quickstart(second);
+    quickstart(second, '127.0.0.2'); // one app: two load balancers cannot bind the same address and port
     const blue = JSON.parse(Testing.synth(first)) as Synthesized;
     const green = JSON.parse(Testing.synth(second)) as Synthesized;
     expect(resource(blue, 'albkit_listener', 'blue/web/http')).to.not.equal(undefined);

@@ -42,7 +42,7 @@ const cases = (manifest: ReturnType<typeof shopManifest>): Case[] => {
   { name: 'a manifest with a dependency cycle', method: 'PUT', path: '/v1/manifest', body: withResources([{ id: 'a', kind: 'SecurityGroup', spec: {}, dependsOn: ['b'] }, { id: 'b', kind: 'SecurityGroup', spec: {}, dependsOn: ['a'] }]), status: 400, message: /dependency cycle: a -> b -> a/ },
   { name: 'a manifest with a duplicate id', method: 'PUT', path: '/v1/manifest', body: withResources([...manifest.resources, { id: 'shop-sg', kind: 'SecurityGroup', spec: {} }]), status: 400, message: /shop-sg: id: is used by two resources/ },
   { name: 'a manifest referring to a missing resource', method: 'PUT', path: '/v1/manifest', body: withResources(manifest.resources.slice(1)), status: 400, message: /securityGroups\[0\]: refers to SecurityGroup "shop-sg", which does not exist/ },
-  { name: 'a manifest pairing an HTTP listener with a TCP backend', method: 'PUT', path: '/v1/manifest', body: withResources(manifest.resources.map((r) => ((r as { id: string }).id === 'shop/backend' ? { ...(r as object), spec: { ...specOf(manifest, 'shop/backend'), protocol: 'TCP', healthCheck: undefined } } : r))), status: 400, message: /a HTTP listener needs a HTTP backend service/ },
+  { name: 'a manifest pairing an HTTP listener with a TCP backend', method: 'PUT', path: '/v1/manifest', body: withResources(manifest.resources.map((r) => ((r as { id: string }).id === 'shop/backend' ? { ...(r as object), spec: { ...specOf(manifest, 'shop/backend'), protocol: 'TCP', healthCheck: undefined } } : r))), status: 400, message: /an HTTP listener needs an HTTP backend service/ },
   ];
 };
 const CASE_NAMES = cases(shopManifest({ listenerPort: 1, backendPort: 2 })).map((c) => `${c.status} to ${c.name}`);

@@ -250,7 +250,7 @@ describe('terraform-provider-albkit protocol', function () {
       config: dv(type, { ...configs().albkit_listener, certificate: { cert_file: 'a.pem', key_file: 'a.key' } }),
     });
     expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
-      'certificate: a HTTP listener takes no certificate (use HTTPS or TLS)',
+      'certificate: an HTTP listener takes no certificate (use HTTPS or TLS)',
     ]);
   });
 

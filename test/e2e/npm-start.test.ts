@@ -1,0 +1,65 @@
+/**
+ * `npm start` stops on a signal sent to npm itself (not only on a terminal's Ctrl-C, which reaches every
+ * process of the group): nothing stands between npm and the quickstart's node process to swallow it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { waitFor } from '../helpers/wait';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('npm start', function () {
+  this.timeout(300_000);
+  let stateDir: string;
+  let npm: ChildProcess | undefined;
+  let agentPid: number | undefined;
+
+  before(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'albkit-npm-start-'));
+  });
+  after(() => {
+    for (const pid of [agentPid, npm?.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`stops the quickstart, agent and demo backends, on ${signal} to npm`, async () => {
+      npm = spawn('npm', ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALBKIT_STATE_DIR: stateDir, ALBKIT_LOG_LEVEL: 'warn' } });
+      let output = '';
+      npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<void>((resolve) => npm!.once('exit', () => resolve()));
+      await waitFor(() => output.includes('The quickstart is up'), 240_000, `npm start to bring the quickstart up; so far:\n${output}`);
+      agentPid = Number(readFileSync(join(stateDir, 'agent.pid'), 'utf8'));
+      npm.kill(signal);
+      await waitFor(() => !alive(agentPid!), 30_000, `the agent (pid ${agentPid}) to stop after ${signal} to npm`);
+      await exited;
+      expect(existsSync(join(stateDir, 'agent.pid'))).to.equal(false);
+      for (const port of [8080, 9001, 9002, 9003]) expect(await refused(port), `port ${port} closed`).to.equal(true);
+    });
+  }
+});
