@@ -1,8 +1,19 @@
 /** The control API's error responses: a stable code, an HTTP status, a message and, for validation, the issues. */
 import type { Issue } from '../../lib';
 
-/** The error codes clients switch on (`INTERNAL`: a bug in the agent, 500; see its log). */
-export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'INTERNAL';
+/**
+ * The error codes clients switch on (`INSUFFICIENT_STORAGE`: the change could not be stored, 507, nothing was
+ * changed; `INTERNAL`: a bug in the agent, 500; see its log).
+ */
+export type ApiErrorCode =
+  | 'VALIDATION'
+  | 'CONFLICT'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'BAD_REQUEST'
+  | 'PRECONDITION_FAILED'
+  | 'INSUFFICIENT_STORAGE'
+  | 'INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 400,
@@ -12,11 +23,12 @@ const STATUS: Record<ApiErrorCode, number> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   INTERNAL: 500,
+  INSUFFICIENT_STORAGE: 507,
 };
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
 export class ApiError extends Error {
-  /** The HTTP status: 400, 401, 404, 409, 412, or another 4xx for `BAD_REQUEST` (413, 415). */
+  /** The HTTP status: 400, 401, 404, 409, 412, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,
@@ -51,4 +63,9 @@ export function invalid(issues: readonly Issue[]): ApiError {
   const head = first ? [first.path, first.field, first.message].filter((part) => part !== '').join(': ') : 'invalid request';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length === 2 ? '' : 's'})` : '';
   return new ApiError('VALIDATION', `${head}${more}`, issues);
+}
+
+/** A 507: the change could not be made durable, and nothing of it was kept. */
+export function notStored(error: Error): ApiError {
+  return new ApiError('INSUFFICIENT_STORAGE', error.message);
 }
