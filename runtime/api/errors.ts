@@ -3,9 +3,19 @@ import type { Issue } from '../../lib';
 
 /**
  * The error codes clients switch on (`BUSY`: another manifest run is in progress, 429, retry later;
- * `INTERNAL`: a bug in the agent, 500; see its log).
+ * `INSUFFICIENT_STORAGE`: the change could not be stored, 507, nothing was changed; `INTERNAL`: a bug in the
+ * agent, 500; see its log).
  */
-export type ApiErrorCode = 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'BUSY' | 'INTERNAL';
+export type ApiErrorCode =
+  | 'VALIDATION'
+  | 'CONFLICT'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'BAD_REQUEST'
+  | 'PRECONDITION_FAILED'
+  | 'BUSY'
+  | 'INSUFFICIENT_STORAGE'
+  | 'INTERNAL';
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 400,
@@ -16,11 +26,12 @@ const STATUS: Record<ApiErrorCode, number> = {
   PRECONDITION_FAILED: 412,
   BUSY: 429,
   INTERNAL: 500,
+  INSUFFICIENT_STORAGE: 507,
 };
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
 export class ApiError extends Error {
-  /** The HTTP status: 400, 401, 404, 409, 412, 429, or another 4xx for `BAD_REQUEST` (413, 415). */
+  /** The HTTP status: 400, 401, 404, 409, 412, 429, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,
@@ -55,4 +66,9 @@ export function invalid(issues: readonly Issue[]): ApiError {
   const head = first ? [first.path, first.field, first.message].filter((part) => part !== '').join(': ') : 'invalid request';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length === 2 ? '' : 's'})` : '';
   return new ApiError('VALIDATION', `${head}${more}`, issues);
+}
+
+/** A 507: the change could not be made durable, and nothing of it was kept. */
+export function notStored(error: Error): ApiError {
+  return new ApiError('INSUFFICIENT_STORAGE', error.message);
 }

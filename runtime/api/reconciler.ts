@@ -79,8 +79,10 @@ export class Reconciler {
   private async applyOnce(): Promise<void> {
     const retrying = this.retryDue;
     this.retryDue = false;
-    const snapshot = new Map(this.state.resources.map((r) => [r.id, { generation: r.generation, state: r.state }]));
-    const live = this.state.resources.filter((r) => r.state !== 'DELETING').map(toResource);
+    // The durable state, not the one in memory: a change reaches the data plane only once it is on disk.
+    const durable = this.store.durable.resources;
+    const snapshot = new Map(durable.map((r) => [r.id, { generation: r.generation, state: r.state }]));
+    const live = durable.filter((r) => r.state !== 'DELETING').map(toResource);
     let outcomes: Map<string, BindOutcome>;
     let failure: string | undefined;
     try {
@@ -111,7 +113,8 @@ export class Reconciler {
       else resource.reason = reason;
     }
     this.scheduleRetries(retrying);
-    if (changed) await this.store.save(this.state);
+    // A failed write undoes these outcomes in memory too (the store restores what is on disk); the next apply finds them again.
+    if (changed) await this.store.save(this.state).catch((error: Error) => this.logger.error({ err: error }, 'resource states not stored'));
   }
 
   /**

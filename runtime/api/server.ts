@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { KIND_NAMES, KINDS, kindOfCollection, zodIssues, type Kind } from '../../lib';
 import { StackName, stackOwner } from '../deploy/stack';
 import type { AgentMetrics } from '../metrics';
+import { StateWriteError } from '../store/file-store';
 import { Owner } from '../store/owner';
 import { bearerChecker } from './auth';
 import { conditionsOf } from './conditional';
 import { MAX_WAIT_MS, type Controller } from './controller';
-import { ApiError, invalid } from './errors';
+import { ApiError, invalid, notStored } from './errors';
 import { MANIFEST_BODY_LIMIT, RESOURCE_BODY_LIMIT, checkJsonDepth, tooLargeMessage } from './json-body';
 import type { ManifestRunner, RunClaim } from './manifest-run';
 import { openApiDocument } from './openapi';
@@ -88,7 +89,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     metrics.apiRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const apiError = error instanceof ApiError ? error : fromFastify(error);
+    const apiError = error instanceof ApiError ? error : error instanceof StateWriteError ? notStored(error) : fromFastify(error);
     if (apiError.code === 'BUSY') void reply.header('retry-after', '1');
     if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
     else request.log.debug({ code: apiError.code, message: apiError.message, url: request.url }, 'control API request refused');

@@ -10,14 +10,15 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const file = await open(temp, 'w', mode);
   try {
-    await file.writeFile(text, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, path);
   } catch (error) {
+    // A failed write (ENOSPC…) leaves nothing behind: the target keeps its old content, the temp file goes.
     await rm(temp, { force: true });
     throw error;
   }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
 import { writeFileAtomic } from './atomic';
 import { Owner } from './owner';
-import { emptyState, type AgentState } from './state';
+import { copyState, emptyState, restoreState, type AgentState } from './state';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;
@@ -52,6 +52,21 @@ const StateSchema = z.strictObject({
   seq: z.number().int().min(0),
 });
 
+/**
+ * A change could not be made durable (the disk is full, say): nothing of it was kept, in memory or on disk,
+ * and the control API answers 507.
+ */
+export class StateWriteError extends Error {
+  readonly code = 'ALBKIT_STATE_WRITE';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`the change was not stored: cannot write ${file}: ${detail}; nothing was changed (free space on its file system, then retry)`);
+    this.name = 'StateWriteError';
+  }
+}
+
 /** The state file of one state directory. */
 export class FileStore {
   /** The path of `state.json`. */
@@ -62,9 +77,22 @@ export class FileStore {
   /** The state the next write takes its snapshot of: the one the latest `save` was given. */
   private latest: AgentState | undefined;
   private written = 0;
+  /** What the file holds: the state loaded or last written. */
+  private saved: AgentState = emptyState();
+  /** How many writes failed; a write queued before a failure is refused, as its changes were undone. */
+  private failures = 0;
+  private lastFailure = '';
 
   constructor(stateDir: string) {
     this.file = join(stateDir, 'state.json');
+  }
+
+  /**
+   * The state as it is on disk (loaded, or as the last successful write left it): what the data plane runs,
+   * so a change reaches it only once it is durable. Not to be changed.
+   */
+  get durable(): AgentState {
+    return this.saved;
   }
 
   /** How many times the file has been written since this store was made. */
@@ -78,7 +106,10 @@ export class FileStore {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.saved = emptyState();
+        return emptyState();
+      }
       throw new StateFileError(this.file, (error as Error).message);
     }
     let json: unknown;
@@ -97,7 +128,9 @@ export class FileStore {
       if (!(error instanceof ValidationError)) throw error;
       throw new StateFileError(this.file, `its resources are invalid: ${error.issues.map(formatIssue).slice(0, 5).join('; ')}`);
     }
-    return parsed.data as AgentState;
+    const state = parsed.data as AgentState;
+    this.saved = copyState(state, OPERATIONS_KEPT);
+    return state;
   }
 
   /**
@@ -105,17 +138,38 @@ export class FileStore {
    * disk. Group commit: calls made while a write is in flight share the next write, whose snapshot is taken
    * when it starts, so a burst of changes costs one atomic write and fsync instead of one each, and no change
    * is acknowledged before a snapshot holding it is on disk.
+   *
+   * A write that fails puts `state` back to what is on disk (`durable`) and rejects with `StateWriteError`,
+   * for its callers and for those of the write queued behind it, whose changes were undone with it.
    */
   save(state: AgentState): Promise<void> {
     this.latest = state;
-    this.next ??= this.chain.then(() => {
-      const snapshot = this.latest as AgentState;
+    if (this.next === undefined) {
+      const failures = this.failures;
+      const write: Promise<void> = this.chain.then(() => {
+        if (this.next === write) this.next = undefined;
+        if (this.failures !== failures) throw new StateWriteError(this.file, `an earlier write failed (${this.lastFailure}) and this change was undone with it`);
+        return this.write(this.latest as AgentState);
+      });
+      this.next = write;
+      this.chain = write.catch(() => undefined);
+    }
+    return this.next;
+  }
+
+  private async write(state: AgentState): Promise<void> {
+    const snapshot = copyState(state, OPERATIONS_KEPT);
+    this.written += 1;
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify(snapshot, null, 2)}\n`);
+    } catch (error) {
+      this.failures += 1;
+      this.lastFailure = (error as Error).message;
+      restoreState(state, this.saved);
+      // Saves from here on are of the restored state: they start a new write.
       this.next = undefined;
-      this.written += 1;
-      return writeFileAtomic(this.file, `${JSON.stringify({ ...snapshot, operations: snapshot.operations.slice(-OPERATIONS_KEPT) }, null, 2)}\n`);
-    });
-    const write = this.next;
-    this.chain = write.catch(() => undefined);
-    return write;
+      throw new StateWriteError(this.file, this.lastFailure);
+    }
+    this.saved = snapshot;
   }
 }

@@ -49,3 +49,28 @@ export function emptyState(): AgentState {
 export function toResource(stored: StoredResource): Resource {
   return { id: stored.id, kind: stored.kind, dependsOn: stored.dependsOn, spec: stored.spec } as Resource;
 }
+
+/**
+ * A copy of `state` that later changes to it leave alone: the resources copied one by one (their `spec` and
+ * `dependsOn` are replaced on a change, never edited in place, so they are shared), the last `operationsKept`
+ * operations.
+ */
+export function copyState(state: AgentState, operationsKept: number): AgentState {
+  return { version: state.version, resources: state.resources.map((r) => ({ ...r })), operations: state.operations.slice(-operationsKept), seq: state.seq };
+}
+
+/**
+ * Puts `live` back to `saved` in place: the resources `saved` has get their saved fields back (the objects
+ * others hold stay the same), the others go, and the operations and sequence number are the saved ones.
+ */
+export function restoreState(live: AgentState, saved: AgentState): void {
+  const current = new Map(live.resources.map((r) => [r.id, r]));
+  live.resources = saved.resources.map((savedResource) => {
+    const resource = current.get(savedResource.id);
+    if (resource === undefined) return { ...savedResource };
+    for (const field of Object.keys(resource) as (keyof StoredResource)[]) if (!(field in savedResource)) delete resource[field];
+    return Object.assign(resource, savedResource);
+  });
+  live.operations = saved.operations.slice();
+  live.seq = saved.seq;
+}
