@@ -147,8 +147,12 @@ export class ControlClient {
     const json = parseJson(text);
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string; issues?: Issue[] } } | undefined)?.error;
-      // Every refusal of an agent carries its error envelope; anything else answered.
-      if (typeof error?.code !== 'string') throw this.notAnAgent(`${method} ${path}`, `${response.status} ${preview(json ?? text)}`, response.status);
+      if (typeof error?.code !== 'string') {
+        // A gateway in front of the agent fails with its own 5xx page; any other answer without the agent's error
+        // envelope comes from a server that is not an agent.
+        if (response.status >= 500) throw new ControlApiError(response.status, `HTTP_${response.status}`, `${method} ${path}: HTTP ${response.status}`);
+        throw this.notAnAgent(`${method} ${path}`, `${response.status} ${preview(json ?? text)}`, response.status);
+      }
       throw new ControlApiError(response.status, error.code, error.message ?? `${method} ${path}: HTTP ${response.status}`, error.issues);
     }
     return json as T;

@@ -116,6 +116,7 @@ describe("the README's path from install to a deployed app of one's own", functi
     expect(npx, 'the npx process under the terminal').to.be.a('number');
     process.kill(npx!, 'SIGTERM');
     await waitFor(() => !alive(agentPid!), 30_000, `the agent (pid ${agentPid}) to exit after its npx wrapper got SIGTERM`);
-    expect(existsSync(join(project, '.albkit', 'agent.pid'))).to.equal(false);
+    // A clean stop empties the lock file as it releases the kernel lock; a killed agent leaves its pid there.
+    expect(existsSync(join(project, '.albkit', 'agent.pid')) ? readFileSync(join(project, '.albkit', 'agent.pid'), 'utf8') : '', 'the lock file after the stop').to.equal('');
   });
 });

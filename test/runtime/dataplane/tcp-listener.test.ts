@@ -235,15 +235,17 @@ describe('TCP listener', function () {
     expect(await count('albkit_listener_connections_total', 'lb/tcp')).to.equal(1);
   });
 
-  it('applies new security group rules in place to new connections only', async () => {
+  it('applies new security group rules in place: new and open connections they no longer allow close, allowed ones stay', async () => {
     const backend = await echo();
     const config = tcpListenerConfig({ pool: new TestPool([backend.port]) });
     const { listener, port } = await listen(config);
-    const before = await connectFrom(port, '127.0.0.4');
+    const allowed = await connectFrom(port, '127.0.0.2');
+    const refused = await connectFrom(port, '127.0.0.4');
     listener.update({ ...config, ingress: [{ cidr: '127.0.0.2/32', protocol: 'ALL', fromPort: 1, toPort: 65535 }] });
+    expect(await closesWithin(refused, 2000)).to.equal(true);
     const after = await connectFrom(port, '127.0.0.4');
     expect(await closesWithin(after, 2000)).to.equal(true);
-    expect((await roundTrip(before, Buffer.from('kept'))).length).to.equal(4);
+    expect((await roundTrip(allowed, Buffer.from('kept'))).length).to.equal(4);
   });
 
   it('drains on stop: refuses new connections, lets open ones finish before the deadline', async () => {

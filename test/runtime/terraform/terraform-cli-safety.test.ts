@@ -161,7 +161,7 @@ resource "albkit_listener" "wrong" {
   backend_service = albkit_backend_service.tcp.id
 }
 `,
-        expected: /Error: backend_service: a HTTP listener needs a HTTP backend service; first\/tcp is TCP/,
+        expected: /Error: backend_service: an HTTP listener needs an HTTP backend service; first\/tcp is TCP/,
         at: 'with albkit_listener.wrong',
       },
       {
