@@ -9,3 +9,4 @@ export * from './rules';
 export * from './status';
 export { canonicalJson, contentHash } from './canonical';
 export { isIpv4, isCidr, cidrContains } from './net';
+export { SECRET_FIELDS, fingerprint, isRedacted, redactSecrets, restoreSecrets } from './secrets';

@@ -16,6 +16,7 @@ import { canonicalJson } from './canonical';
 import { createWaves, destroyWaves, type Node } from './graph';
 import { KINDS, type Kind } from './model/kinds';
 import type { Resource } from './resource';
+import { redactSecrets } from './secrets';
 
 /** What a plan does to one resource. */
 export type Action = 'create' | 'update' | 'replace' | 'delete';
@@ -49,7 +50,8 @@ function changedFields(before: Resource, after: Resource): string[] {
   const a = before.spec as unknown as Record<string, unknown>;
   const b = after.spec as unknown as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const fields = keys.filter((key) => canonicalJson(a[key]) !== canonicalJson(b[key]));
+  // A key read back from the agent is its fingerprint: compare fingerprints, which differ exactly when keys do.
+  const fields = keys.filter((key) => canonicalJson(redactSecrets(a[key])) !== canonicalJson(redactSecrets(b[key])));
   if (canonicalJson([...before.dependsOn].sort()) !== canonicalJson([...after.dependsOn].sort())) fields.push('dependsOn');
   return fields;
 }

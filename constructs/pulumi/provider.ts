@@ -4,7 +4,7 @@
  * Pulumi serializes a dynamic provider (its methods and everything they capture) into the stack's state and
  * runs that text in a separate process, where none of this package's modules are loaded. So `albkitProvider`
  * is self-contained: every helper is defined inside it, it captures only the plain `ProviderKind` data, and it
- * uses only globals (`fetch`, `setTimeout`, `JSON`, `encodeURIComponent`). It captures no secret: the control
+ * uses only globals (`fetch`, `setTimeout`, `JSON`, `encodeURIComponent`, `crypto.subtle`, `TextEncoder`). It captures no secret: the control
  * API token arrives in the inputs of every call.
  */
 import type * as pulumi from '@pulumi/pulumi';
@@ -77,6 +77,26 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       const out: Props = {};
       for (const key of Object.keys(declared)) out[key] = key in live ? project(declared[key], live[key]) : declared[key];
       return out;
+    }
+    return live;
+  }
+
+  /**
+   * `live` with each key fingerprint (`redacted:sha256:<hex>`, as the agent returns inline private keys) that
+   * is the fingerprint of the string at the same place in `declared` replaced by that string. lib's
+   * `restoreSecrets`, spelled out here because this provider may use only globals (see the module comment).
+   */
+  async function restoreKeys(live: unknown, declared: unknown): Promise<unknown> {
+    if (Array.isArray(live)) return Promise.all(live.map((item, index) => restoreKeys(item, Array.isArray(declared) ? declared[index] : undefined)));
+    if (isObject(live)) {
+      const out: Props = {};
+      for (const [key, item] of Object.entries(live)) out[key] = await restoreKeys(item, isObject(declared) ? declared[key] : undefined);
+      return out;
+    }
+    if (typeof live === 'string' && live.startsWith('redacted:sha256:') && typeof declared === 'string') {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(declared)));
+      const hex = [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+      if (live === `redacted:sha256:${hex}`) return declared;
     }
     return live;
   }
@@ -217,8 +237,10 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       if (reply.status !== 200) throw refused(id, 'read', reply);
       const representation = reply.data as Representation;
       const declared = specOf(props);
+      // The agent returns keys as fingerprints; the declared key stands wherever the fingerprint is its own.
+      const spec = (await restoreKeys(representation.spec, declared)) as Props;
       const live: Props = {};
-      for (const key of Object.keys(declared)) live[key] = project(declared[key], representation.spec[key]);
+      for (const key of Object.keys(declared)) live[key] = project(declared[key], spec[key]);
       return { id, props: outputs({ ...props, ...live }, representation) };
     },
 

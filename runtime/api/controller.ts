@@ -3,7 +3,7 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { API_VERSION, canonicalJson, contentHash, loadBalancerType, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
+import { API_VERSION, canonicalJson, contentHash, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
 import { etagOf } from '../client/precondition';
 import type { FileStore } from '../store/file-store';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
@@ -28,6 +28,7 @@ export interface Representation {
   /** Who manages it; absent when unowned. */
   owner?: string;
   dependsOn: string[];
+  /** The resolved spec; an inline private key (`keyPem`) as its fingerprint, `redacted:sha256:<hex>`. */
   spec: Resource['spec'];
   status: ResourceStatus;
   generation: number;
@@ -81,7 +82,8 @@ export class Controller {
     const resources = this.state.resources
       .filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner))
       .map(toResource);
-    return { apiVersion: API_VERSION, resources, hash: contentHash({ apiVersion: API_VERSION, resources }) };
+    // The hash is the content's, keys included (as `albkit synth` computes it); the resources go out redacted.
+    return { apiVersion: API_VERSION, resources: resources.map(redactSecrets), hash: contentHash({ apiVersion: API_VERSION, resources }) };
   }
 
   /**
@@ -257,7 +259,7 @@ export class Controller {
     if (resource.kind === 'LoadBalancer') status.type = loadBalancerType(resource.spec as { eip?: string });
     if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
     const { id, kind, owner, dependsOn, spec, generation } = resource;
-    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec, status, generation, etag: etagOf(resource) };
+    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec: redactSecrets(spec), status, generation, etag: etagOf(resource) };
   }
 }
 

@@ -13,6 +13,7 @@ import {
   canonicalJson,
   parseSpec,
   referencesOf,
+  restoreSecrets,
   validateChanges,
   zodIssues,
   type Kind,
@@ -90,13 +91,15 @@ function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, St
   if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
   const parsedBody = PutBody.safeParse(body ?? undefined);
   if (!parsedBody.success) throw invalid(zodIssues(id, parsedBody.error));
-  const parsed = parseSpec(kind, id, parsedBody.data.spec);
-  if (parsed.issues.length > 0) throw invalid(parsed.issues);
   const existing = byId.get(id);
+  // A spec read back (keys as fingerprints) and written again keeps the keys the resource has.
+  const spec = existing ? restoreSecrets(parsedBody.data.spec, existing.spec) : parsedBody.data.spec;
+  const parsed = parseSpec(kind, id, spec);
+  if (parsed.issues.length > 0) throw invalid(parsed.issues);
   if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
   if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
   checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? [], byId);
-  return parsedBody.data;
+  return { ...parsedBody.data, spec };
 }
 
 /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */

@@ -18,6 +18,7 @@ import { protoProviderSchema } from './schema-forms';
 import { PROVIDER_TYPE, resourceSchemas, SCHEMA_VERSION, type ResourceSchema } from './schema';
 import { validateSpec } from './validate';
 import type { Resource } from '../../lib/resource';
+import { restoreSecrets } from '../../lib/secrets';
 
 /** A `DynamicValue` message. */
 export interface DynamicValue {
@@ -45,9 +46,12 @@ function known(value: unknown): unknown {
   return value;
 }
 
-/** The Terraform state of a resource as the agent represents it. */
-function stateOf(schema: ResourceSchema, representation: Representation): Record<string, CtyValue> {
-  return { ...objectOf(schema.attributes, representation.spec), resource_id: representation.id, id: representation.id };
+/**
+ * The Terraform state of a resource as the agent represents it; the keys it returns as fingerprints are taken
+ * from `known` (the spec sent, or the prior state's) where the fingerprint is theirs.
+ */
+function stateOf(schema: ResourceSchema, representation: Representation, known?: unknown): Record<string, CtyValue> {
+  return { ...objectOf(schema.attributes, restoreSecrets(representation.spec, known)), resource_id: representation.id, id: representation.id };
 }
 
 /** Diagnostics for an error: one per issue for control API validation errors, else one. */
@@ -195,7 +199,7 @@ export class AlbkitProvider {
     const id = String(current?.id ?? current?.resource_id ?? '');
     try {
       const representation = await this.requireClient().get(schema.kind, id);
-      const state = representation ? stateOf(schema, representation) : null;
+      const state = representation ? stateOf(schema, representation, current && specOf(schema.attributes, current)) : null;
       return about(id, { new_state: dynamic(schema.type, state), diagnostics: [] });
     } catch (error) {
       return about(id, { new_state: request.current_state, diagnostics: this.readFailure(error, `${id}: read`) });
@@ -256,7 +260,7 @@ export class AlbkitProvider {
         representation.status.state === 'FAILED'
           ? [errorDiagnostic(`${id}: ${schema.kind} FAILED`, representation.status.reason ?? 'no reason given')]
           : [];
-      return about(id, { new_state: dynamic(schema.type, stateOf(schema, representation)), diagnostics });
+      return about(id, { new_state: dynamic(schema.type, stateOf(schema, representation, spec)), diagnostics });
     } catch (error) {
       const diagnostics =
         error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED' && precondition

@@ -3,7 +3,8 @@ import { createServer, connect, type Server } from 'node:net';
 import type * as pulumi from '@pulumi/pulumi';
 import { KINDS, type Kind } from '../../../lib/model/kinds';
 import { albkitProvider } from '../../../constructs/pulumi/provider';
-import { startAgent, type TestAgent } from '../../helpers/agent';
+import { generateCertificate } from '../../fixtures/tcp-peers';
+import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 
 type Props = Record<string, unknown>;
 type Outs = Props & { status: { state: string }; resolved: Props; generation: number };
@@ -156,6 +157,17 @@ describe('Pulumi providers against a live agent', function () {
     const lbRead = await provider('LoadBalancer').read('crud', lb);
     expect(lbRead.props.subnet).to.deep.equal({ cidr: '127.0.0.0/24' });
     expect((await provider('LoadBalancer').diff('crud', lbRead.props, lb)).changes).to.equal(false);
+  });
+
+  it('reads an HTTPS listener back with the key it declared, which the agent returns only as its fingerprint: no diff', async () => {
+    const { cert, key } = await generateCertificate();
+    const declared = { loadBalancer: 'crud', protocol: 'HTTPS', port: await freePort(), backendService: 'crud/web', certificate: { certPem: cert, keyPem: key } };
+    const created = await create('Listener', 'crud/https', declared);
+    expect(JSON.stringify(created.resolved)).to.not.contain('PRIVATE KEY');
+    const read = await provider('Listener').read('crud/https', created);
+    expect(read.props.certificate).to.deep.equal({ certPem: cert, keyPem: key });
+    expect((await provider('Listener').diff('crud/https', read.props, { ...connection, resourceId: 'crud/https', ...declared })).changes).to.equal(false);
+    await provider('Listener').delete('crud/https', created);
   });
 
   it('fails create with the agent’s reason when a listener cannot bind, keeping the resource for the next update', async () => {

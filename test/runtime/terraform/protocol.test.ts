@@ -336,7 +336,7 @@ describe('terraform-provider-albkit protocol', function () {
     }
   });
 
-  it('serves HTTPS with a certificate given inline, the plan matching what the agent keeps', async () => {
+  it('serves HTTPS with a certificate given inline, the plan and the state read back matching what the agent keeps', async () => {
     const pems = selfSignedCertificate();
     const config = {
       ...configs().albkit_listener,
@@ -348,6 +348,10 @@ describe('terraform-provider-albkit protocol', function () {
     const state = await create('albkit_listener', config);
     expect(state.certificate).to.deep.equal({ cert_pem: pems.certPem, key_pem: pems.keyPem, cert_file: null, key_file: null });
     expect(await httpsGet(HTTPS_PORT, pems.certPem)).to.equal('hello from a\n');
+    // The agent returns the key as its fingerprint; the state read back keeps the key it had.
+    const type = typeOf('albkit_listener');
+    const read = await rpc('ReadResource', { type_name: 'albkit_listener', current_state: dv(type, state) });
+    expect((fromDv(type, read.new_state) as State).certificate).to.deep.equal(state.certificate);
     expect((await apply('albkit_listener', null, state)).diagnostics).to.deep.equal([]);
   });
 
