@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { expect } from 'chai';
 import { startHttpBackend, type DemoBackend } from '../../examples/quickstart/demo-backend';
 import { freePort, startAgent, type TestAgent } from '../helpers/agent';
 import { shopManifest } from '../runtime/api/fixture';
 import { answer } from '../runtime/deploy/answer';
+import { refused } from '../helpers/process';
 
 type Rep = { id: string; generation: number; status: { state: string } };
 const COLLECTIONS = ['security-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners'];
@@ -12,17 +12,6 @@ const COLLECTIONS = ['security-groups', 'load-balancers', 'server-groups', 'back
 async function snapshot(agent: TestAgent): Promise<string[]> {
   const lists = await Promise.all(COLLECTIONS.map((c) => agent.call<{ items: Rep[] }>('GET', `/v1/${c}`)));
   return lists.flatMap((l) => l.body.items.map((r) => `${r.id} g${r.generation} ${r.status.state}`)).sort();
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 describe('Agent restart after kill -9', () => {

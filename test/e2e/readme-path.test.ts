@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { sleep, waitFor } from '../helpers/wait';
+import { alive } from '../helpers/process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -30,15 +31,6 @@ function run(line: string, cwd: string): string {
   const result = spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_yes: 'false', NO_COLOR: '1' } });
   expect(result.status, `${line}\n${result.stdout}\n${result.stderr}`).to.equal(0);
   return result.stdout;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The pids of a process's children (Linux /proc). */
