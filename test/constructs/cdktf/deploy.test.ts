@@ -7,7 +7,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { TestAgent } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, type TerraformDir, type TerraformRig } from '../../runtime/terraform/terraform-helpers';
+import { findTerraform, startTerraformRig, type TerraformDir, type TerraformRig, skipWithoutTerraform } from '../../runtime/terraform/terraform-helpers';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const CDKTF = join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -34,10 +34,7 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
   }
 
   before(async function () {
-    if (!terraform) {
-      console.log('    SKIPPED: terraform is not on PATH; cdktf deploy/destroy needs Terraform >= 1.5');
-      this.skip();
-    }
+    skipWithoutTerraform(this, terraform, 'cdktf deploy/destroy needs Terraform >= 1.5');
     rig = await startTerraformRig(terraform!);
     ({ agent, tf } = rig);
     const { ports } = rig;

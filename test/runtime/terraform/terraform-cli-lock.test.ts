@@ -6,7 +6,7 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { findTerraform, terraformDir, type TerraformDir } from './terraform-helpers';
+import { findTerraform, terraformDir, type TerraformDir, skipWithoutTerraform } from './terraform-helpers';
 
 const CONFIG = `terraform {
   required_providers {
@@ -36,10 +36,7 @@ describe('Terraform CLI: the dependency lock file pins the provider', function (
   const dirs: TerraformDir[] = [];
 
   before(function () {
-    if (!terraform) {
-      console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
-      this.skip();
-    }
+    skipWithoutTerraform(this, terraform, 'the Terraform CLI tests need Terraform >= 1.5');
   });
 
   after(async () => {

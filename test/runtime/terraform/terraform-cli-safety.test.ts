@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort, type TestAgent } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig } from './terraform-helpers';
+import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
 
 interface Chain {
   /** The resource ids' common prefix. */
@@ -75,10 +75,7 @@ describe('Terraform CLI: no takeover, every rule at plan, destroy never blocked'
   let chain: Chain;
 
   before(async function () {
-    if (!terraform) {
-      console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
-      this.skip();
-    }
+    skipWithoutTerraform(this, terraform, 'the Terraform CLI tests need Terraform >= 1.5');
     rig = await startTerraformRig(terraform!);
     ({ agent, tf } = rig);
     chain = { prefix: 'first', serverPort: rig.ports[0]!, listenerPort: await freePort() };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { TestAgent } from '../../helpers/agent';
 import { connectOutcome } from '../deploy/sockets';
-import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig } from './terraform-helpers';
+import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
 const HTTP_PORT = 23180;
@@ -45,10 +45,7 @@ describe('Terraform CLI with examples/terraform', function () {
   }
 
   before(async function () {
-    if (!terraform) {
-      console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.5');
-      this.skip();
-    }
+    skipWithoutTerraform(this, terraform, 'the Terraform CLI tests need Terraform >= 1.5');
     rig = await startTerraformRig(terraform!);
     ({ agent, tf } = rig);
     const { ports } = rig;

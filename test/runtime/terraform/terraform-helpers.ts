@@ -12,6 +12,13 @@ import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../runtime/te
 import { startAgent, type TestAgent } from '../../helpers/agent';
 
 /** The terraform binary on PATH, or undefined. */
+/** Skips the suite of `context` with a SKIPPED line naming what needs Terraform when it is not on PATH. */
+export function skipWithoutTerraform(context: Mocha.Context, terraform: string | undefined, needs: string): void {
+  if (terraform) return;
+  console.log(`    SKIPPED: terraform is not on PATH; ${needs}`);
+  context.skip();
+}
+
 export function findTerraform(): string | undefined {
   try {
     return execFileSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).trim() || undefined;

@@ -6,7 +6,7 @@ import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, type TerraformRig } from './terraform-helpers';
+import { findTerraform, startTerraformRig, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
 
@@ -16,10 +16,7 @@ describe('terraform test with examples/terraform/tests', function () {
   let rig: TerraformRig | undefined;
 
   before(async function () {
-    if (!terraform) {
-      console.log('    SKIPPED: terraform is not on PATH; the Terraform CLI tests need Terraform >= 1.6');
-      this.skip();
-    }
+    skipWithoutTerraform(this, terraform, 'the Terraform CLI tests need Terraform >= 1.6');
     rig = await startTerraformRig(terraform!);
     await cp(EXAMPLE, rig.tf.dir, { recursive: true, filter: (source) => !/\.terraform|terraform\.tfstate/.test(source) });
   });
