@@ -138,7 +138,7 @@ describe('Agent lifecycle', () => {
         });
         let stderr = '';
         run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        const code = await new Promise((resolve) => run.once('exit', resolve));
+        const code = await new Promise((resolve) => run.once('close', resolve));
         expect(code).to.equal(1);
         expect(stderr).to.match(/Listener shop\/http: FAILED: .*(EADDRINUSE|in use)/i);
       } finally {

@@ -19,7 +19,8 @@ interface Holder {
 /** Starts a process that tries to take the lock of `dir` (see lock-holder.ts). */
 function startHolder(dir: string): Holder {
   const child = spawn(process.execPath, [HOLDER, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': the process can exit before its last stdout chunk was read from the pipe.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let output = '';
   const outcome = new Promise<string>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {
