@@ -168,7 +168,10 @@ const listenerCertificate: Rule = (_index, _known, subjects) =>
     return [];
   });
 
-/** Backend services: one kind of group, at least one; persistence on HTTP only; PROXY protocol on TCP only. */
+/**
+ * Backend services: one kind of group, at least one; a port with availability groups; persistence on HTTP only;
+ * PROXY protocol on TCP only.
+ */
 const backendServiceShape: Rule = (index, _known, subjects) =>
   subjects.ofKind('BackendService').flatMap(({ id, spec }) => {
     const issues: Issue[] = [];
@@ -183,6 +186,9 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
     }
     if (groups === 0 && availability === 0) {
       issues.push({ path: id, field: 'serverGroups', message: 'needs at least one server group or availability group' });
+    }
+    if (availability > 0 && spec.port === undefined) {
+      issues.push({ path: id, field: 'port', message: "is required with availability groups: their instances serve on the backend service's port" });
     }
     if (spec.protocol === 'TCP' && spec.sessionPersistence.enabled) {
       issues.push({

@@ -93,8 +93,11 @@ export const BackendServiceSpec = z.strictObject({
   loadBalancer: ResourceRef,
   /** `HTTP` for HTTP/HTTPS listeners, `TCP` for TCP/TLS listeners. Changing it replaces the backend service. */
   protocol: z.enum(['HTTP', 'TCP']),
-  /** The port availability group instances serve on (server group servers carry their own). */
-  port: Port,
+  /**
+   * The port availability group instances serve on; required with availability groups. Server group servers
+   * carry their own ports, so a backend service of server groups needs none. @default none
+   */
+  port: Port.optional(),
   /** How servers are picked. @default 'WEIGHTED_ROUND_ROBIN' */
   algorithm: Algorithm.default('WEIGHTED_ROUND_ROBIN'),
   /** Ids of virtual server groups (not together with `availabilityGroups`). @default [] */

@@ -101,6 +101,17 @@ describe('constructs', () => {
     expect(() => app.synth()).to.throw(ValidationError, 'web/backend: serverGroups');
   });
 
+  it('needs no backend service port with server groups, and one with availability groups, naming the construct path', () => {
+    const app = new App();
+    const lb = lbIn(app);
+    const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 8080 }] });
+    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: lb.addBackendService('backend', { protocol: 'HTTP', serverGroups: [servers] }) });
+    expect(() => app.synth()).to.not.throw();
+    const pool = new AvailabilityGroup(app, 'pool', { instances: [{ address: '10.0.3.1', zone: 'z1' }] });
+    lb.addListener('tcp', { protocol: 'TCP', port: 81, backendService: lb.addBackendService('pool-backend', { protocol: 'TCP', availabilityGroups: [pool] }) });
+    expect(() => app.synth()).to.throw(ValidationError, "web/pool-backend: port: is required with availability groups: their instances serve on the backend service's port");
+  });
+
   it('reports a construct id that cannot be a resource id at synth', () => {
     const app = new App();
     lbIn(app, 'web lb');

@@ -116,6 +116,18 @@ describe('seed rules', () => {
       expectIssue(both, 'web/backend', 'availabilityGroups', /not both/);
       expectIssue(withSpec(baseResources(), 'web/backend', { serverGroups: [] }), 'web/backend', 'serverGroups', /at least one/);
     });
+    it('needs no port with server groups only (their servers carry their own ports)', () => {
+      const resources = withSpec(baseResources(), 'web/backend', { port: undefined });
+      const backend = validateResources(resources).find((r) => r.id === 'web/backend') as ResourceOf<'BackendService'>;
+      expect(backend.spec.port).to.equal(undefined);
+    });
+    it('needs a port with availability groups, whose instances serve on it', () => {
+      const resources = [
+        ...withSpec(baseResources(), 'web/backend', { port: undefined, serverGroups: [], availabilityGroups: ['pool'] }),
+        { id: 'pool', kind: 'AvailabilityGroup', spec: { instances: [{ address: '10.0.3.1', zone: 'z1' }] } },
+      ];
+      expectIssue(resources, 'web/backend', 'port', /^is required with availability groups: their instances serve on the backend service's port$/);
+    });
   });
 
   describe('servers and instances', () => {

@@ -24,6 +24,13 @@ describe('Pulumi spec validation', () => {
     expect(spec.healthCheck).to.include({ timeoutMs: 5000, intervalMs: 3000, healthyThreshold: 3, unhealthyThreshold: 3 });
   });
 
+  it('takes a backend service without a port for server groups, and asks for one with availability groups', () => {
+    expect(validateSpec('BackendService', 'web/backend', { loadBalancer: 'web', protocol: 'HTTP', serverGroups: ['web/servers'] }).port).to.equal(undefined);
+    expect(issuesOf(() => validateSpec('BackendService', 'web/pool', { loadBalancer: 'web', protocol: 'TCP', availabilityGroups: ['pool'] }))).to.deep.equal([
+      "web/pool: port: is required with availability groups: their instances serve on the backend service's port",
+    ]);
+  });
+
   it('names the resource and field of a bad port and of an unknown field', () => {
     const issues = issuesOf(() =>
       validateSpec('Listener', 'web/http', { loadBalancer: 'web', protocol: 'HTTP', port: 70000, backendService: 'b', colour: 1 }),

@@ -138,7 +138,7 @@ export function albResources(options: AlbOptions): Resource[] {
     {
       id: 'lb/backend',
       kind: 'BackendService',
-      spec: { loadBalancer: 'lb', protocol: 'HTTP', port: 80, serverGroups: ['lb/servers'], ...options.backend },
+      spec: { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: ['lb/servers'], ...options.backend },
     },
     {
       id: 'lb/listener',

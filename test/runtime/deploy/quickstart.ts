@@ -20,7 +20,7 @@ export async function quickstartManifest(): Promise<Manifest> {
     const spec = resource.spec as unknown as Record<string, unknown>;
     if (resource.kind === 'Listener') return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
     if (resource.kind === 'ServerGroup') return { ...resource, spec: { ...spec, servers: resource.spec.servers.map((s) => ({ ...s, port: move(s.port) })) } };
-    if (resource.kind === 'BackendService') return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
+    if (resource.kind === 'BackendService' && resource.spec.port !== undefined) return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
     return resource;
   });
   return validateManifest({ apiVersion: app.apiVersion, resources });

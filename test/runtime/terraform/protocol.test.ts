@@ -119,7 +119,6 @@ describe('terraform-provider-albkit protocol', function () {
       resource_id: 'web/backend',
       load_balancer: 'web',
       protocol: 'HTTP',
-      port: backendPort,
       server_groups: ['web/servers'],
       health_check: { interval_ms: 500, timeout_ms: 200, healthy_threshold: 1 },
     },
@@ -208,6 +207,13 @@ describe('terraform-provider-albkit protocol', function () {
     const [diagnostic] = backendCheck.diagnostics as { summary: string; detail: string; attribute: { steps: { attribute_name: string }[] } }[];
     expect(diagnostic!.attribute.steps.map((s) => s.attribute_name)).to.deep.equal(['health_check', 'timeout_ms']);
     expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeout_ms must be less than interval_ms');
+    const noPort = await rpc('ValidateResourceConfig', {
+      type_name: 'albkit_backend_service',
+      config: dv(backendType, { ...configs().albkit_backend_service, server_groups: [], availability_groups: ['web-instances'] }),
+    });
+    expect((noPort.diagnostics as { summary: string }[]).map((d) => d.summary), 'a server group backend needs no port, an availability group one does').to.deep.equal([
+      "port: is required with availability groups: their instances serve on the backend service's port",
+    ]);
   });
 
   it('words errors as Terraform users write the fields: snake_case paths and plain words, not zod text', async () => {

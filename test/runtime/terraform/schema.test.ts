@@ -35,6 +35,7 @@ describe('Provider schema', () => {
     const backend = byName(resourceSchema('BackendService').attributes);
     expect(backend.algorithm).to.deep.include({ optional: true, computed: true, required: false, default: 'WEIGHTED_ROUND_ROBIN' });
     expect(backend.protocol).to.deep.include({ required: true, computed: false });
+    expect(backend.port, 'a backend service of server groups needs no port').to.deep.include({ optional: true, required: false, computed: false });
     const check = byName(backend.health_check!.nested!.attributes);
     expect(check.timeout_ms).to.deep.include({ optional: true, computed: true, default: 5000 });
     expect(check.protocol).to.deep.include({ optional: true, computed: true, derived: true });

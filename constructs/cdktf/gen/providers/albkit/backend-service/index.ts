@@ -26,11 +26,11 @@ export interface BackendServiceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly protocol: string;
   /**
-  * The port availability group instances serve on (server group servers carry their own).
+  * The port availability group instances serve on; required with availability groups. Server group servers carry their own ports, so a backend service of server groups needs none. Default: none.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#port BackendService#port}
   */
-  readonly port: number;
+  readonly port?: number;
   /**
   * How servers are picked. Default: 'WEIGHTED_ROUND_ROBIN'. One of `WEIGHTED_ROUND_ROBIN`, `WEIGHTED_LEAST_CONNECTIONS`, `SOURCE_IP`.
   *
@@ -728,13 +728,16 @@ export class BackendService extends cdktf.TerraformResource {
     return this._protocol;
   }
 
-  // port - computed: false, optional: false, required: true
+  // port - computed: false, optional: true, required: false
   private _port?: number; 
   public get port() {
     return this.getNumberAttribute('port');
   }
   public set port(value: number) {
     this._port = value;
+  }
+  public resetPort() {
+    this._port = undefined;
   }
   // Temporarily expose input value. Use with caution.
   public get portInput() {
