@@ -121,6 +121,38 @@ export type BackendServiceSpec = z.output<typeof BackendServiceSpec>;
 /** A BackendService spec as users write it: fields with defaults may be left out. */
 export type BackendServiceInput = z.input<typeof BackendServiceSpec>;
 
+/** A backend service spec in any form (input, output, or with values still unknown), as far as its protocols go. */
+interface ProtocolsOf {
+  protocol?: unknown;
+  healthCheck?: unknown;
+}
+
+/** The protocol the health check speaks: its own, else the backend service's (as given: possibly not yet known). */
+function checkProtocolOf(spec: ProtocolsOf): unknown {
+  const check = spec.healthCheck;
+  const own = check !== null && typeof check === 'object' ? (check as { protocol?: unknown }).protocol : undefined;
+  return own ?? spec.protocol;
+}
+
+/** A field that means something only over HTTP, and the protocol that decides whether it applies. */
+export interface HttpOnlyField {
+  /** The field's path in the spec. */
+  path: readonly [string, ...string[]];
+  /** The protocol it depends on; the field applies when it is `HTTP`. */
+  protocolOf(spec: ProtocolsOf): unknown;
+}
+
+/**
+ * The fields whose defaults apply only over HTTP: session persistence (cookies) on an HTTP backend service, a
+ * health check's path and status codes on an HTTP check. Faces that show a spec (the Terraform plan and state)
+ * show them as unset where the protocol is TCP, unless they were given.
+ */
+export const HTTP_ONLY_FIELDS: readonly HttpOnlyField[] = [
+  { path: ['sessionPersistence'], protocolOf: (spec) => spec.protocol },
+  { path: ['healthCheck', 'path'], protocolOf: checkProtocolOf },
+  { path: ['healthCheck', 'statusCodes'], protocolOf: checkProtocolOf },
+];
+
 /** True when an HTTP status code matches one of the patterns (`200`, `2xx`, `200-299`). */
 export function statusMatches(status: number, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => {

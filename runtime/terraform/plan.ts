@@ -1,6 +1,7 @@
 /**
- * PlanResourceChange for one resource: the config with the model's defaults filled in, derived values
- * resolved where they can be (else kept from prior state, else unknown), and `requires_replace` for the fields
+ * PlanResourceChange for one resource: the config with the model's defaults filled in (HTTP-only ones only
+ * where they apply), derived values resolved where they can be (else kept from prior state, else unknown), and
+ * `requires_replace` for the fields
  * the model says force one (`plannedId` says when `id` is known). Each planned resource is recorded for the
  * rules of the resources planned after it.
  */
@@ -10,6 +11,7 @@ import type { Resource } from '../../lib/resource';
 import { UNKNOWN, type CtyValue } from './cty';
 import { objectOf, specOf, withDefaults } from './convert';
 import { attributeName, errorDiagnostic, issueDiagnostic, type Diagnostic, type PathStep } from './diagnostics';
+import { planHttpOnlyFields } from './http-only';
 import { configKey, type PlannedResources } from './planned-resources';
 import type { ResourceSchema } from './schema';
 import { validateSpec, type OtherIssue } from './validate';
@@ -114,6 +116,7 @@ export function planResource(
   for (const path of DERIVED_DEFAULTS[schema.kind]) {
     fillDerived(plannedSpec, validation.resolved, priorSpec, path.replace(/\[\]/g, '.[]').split('.'));
   }
+  planHttpOnlyFields(schema.kind, plannedSpec, spec);
   const object = objectOf(schema.attributes, plannedSpec);
   object.resource_id = resourceId;
   const requiresReplace: PathStep[][] = prior

@@ -9,6 +9,7 @@ import { agentResources, deleteResource, describeFailure, putResource } from './
 import { terraformDestroys } from './destroy-run';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType, type CtyValue } from './cty';
 import { objectOf, specOf } from './convert';
+import { stateHttpOnlyFields } from './http-only';
 import { errorDiagnostic, issueDiagnostic, type Diagnostic } from './diagnostics';
 import { LOGGED_RESOURCE_ID } from './log';
 import { planResource } from './plan';
@@ -48,10 +49,12 @@ function known(value: unknown): unknown {
 
 /**
  * The Terraform state of a resource as the agent represents it; the keys it returns as fingerprints are taken
- * from `known` (the spec sent, or the prior state's) where the fingerprint is theirs.
+ * from `known` (the spec sent, or the prior state's) where the fingerprint is theirs, and HTTP-only fields it
+ * lacks stay null on TCP.
  */
 function stateOf(schema: ResourceSchema, representation: Representation, known?: unknown): Record<string, CtyValue> {
-  return { ...objectOf(schema.attributes, restoreSecrets(representation.spec, known)), resource_id: representation.id, id: representation.id };
+  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known) as Record<string, unknown>, known as Record<string, unknown> | undefined);
+  return { ...objectOf(schema.attributes, spec), resource_id: representation.id, id: representation.id };
 }
 
 /** Diagnostics for an error: one per issue for control API validation errors, else one. */

@@ -380,6 +380,27 @@ describe('terraform-provider-albkit protocol', function () {
     expect((await apply('albkit_availability_group', null, group)).diagnostics).to.deep.equal([]);
   });
 
+  it('shows no HTTP-only fields for a TCP backend service (null, not defaults), in the plan and in the state', async () => {
+    const tcp = { ...configs().albkit_backend_service, resource_id: 'web/tcp-backend', protocol: 'TCP', health_check: null };
+    const { planned } = await plan('albkit_backend_service', tcp);
+    expect(planned.session_persistence).to.equal(null);
+    expect(planned.health_check).to.deep.include({ protocol: 'TCP', path: null, status_codes: null, timeout_ms: 5000 });
+    const state = await create('albkit_backend_service', tcp);
+    expect(state.session_persistence).to.equal(null);
+    expect(state.health_check).to.deep.include({ path: null, status_codes: null });
+    const type = typeOf('albkit_backend_service');
+    const read = fromDv(type, (await rpc('ReadResource', { type_name: 'albkit_backend_service', current_state: dv(type, state) })).new_state) as State;
+    expect(read, 'read back as planned').to.deep.equal(state);
+    const httpCheck = await plan('albkit_backend_service', { ...tcp, resource_id: 'web/tcp-http-check', health_check: { protocol: 'HTTP' } });
+    expect(httpCheck.planned.health_check, 'an HTTP check of a TCP backend has a path').to.deep.include({ path: '/', status_codes: ['2xx', '3xx'] });
+    expect(httpCheck.planned.session_persistence).to.equal(null);
+    const http = await plan('albkit_backend_service', { ...configs().albkit_backend_service, resource_id: 'web/http-backend' });
+    expect(http.planned.session_persistence).to.deep.equal({ enabled: false, cookie_name: 'ALBKIT_SERVER', ttl_seconds: 0 });
+    const unknownProtocol = await plan('albkit_backend_service', { ...tcp, resource_id: 'web/which', protocol: UNKNOWN });
+    expect(unknownProtocol.planned.session_persistence, 'known after apply while the protocol is').to.equal(UNKNOWN);
+    expect((await apply('albkit_backend_service', null, state)).diagnostics).to.deep.equal([]);
+  });
+
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
     const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT + 10 });
     expect(listener.planned.idle_timeout_seconds).to.equal(60);

@@ -63,6 +63,22 @@ describe('Terraform CLI with examples/terraform', function () {
     expect(stdout).to.include('Terraform has been successfully initialized!');
   });
 
+  it('plans the TCP backend service without HTTP-only attributes (null: no path, status codes or session persistence)', async () => {
+    await tf.run(['plan', '-out=tcp.tfplan', ...vars, '-var', `http_port=${HTTP_PORT}`]);
+    const { stdout } = await tf.run(['show', '-json', 'tcp.tfplan']);
+    const changes = (JSON.parse(stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] }).resource_changes;
+    const after = (address: string) => changes.find((change) => change.address === address)!.change.after;
+    const tcp = after('albkit_backend_service.tcp');
+    expect(tcp.session_persistence).to.equal(null);
+    expect(tcp.health_check).to.deep.include({ protocol: 'TCP', path: null, status_codes: null });
+    const http = after('albkit_backend_service.web');
+    expect(http.health_check).to.deep.include({ protocol: 'HTTP', path: '/' });
+    const { stdout: text } = await tf.run(['show', '-no-color', 'tcp.tfplan']);
+    const block = text.slice(text.indexOf('# albkit_backend_service.tcp will be created'), text.indexOf('# albkit_backend_service.web will be created'));
+    expect(block).to.include('protocol');
+    expect(block).to.not.match(/path|status_codes|session_persistence|cookie_name/);
+  });
+
   it('applies: every resource ACTIVE on the agent, and the listener serves on the subnet address and the EIP', async () => {
     await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${HTTP_PORT}`]);
     const { body } = await agent.call<{ resources: { id: string; kind: string }[] }>('GET', '/v1/manifest');
