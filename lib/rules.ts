@@ -115,7 +115,7 @@ const listenerPortUnique = usedOnce(
 
 /**
  * No two load balancers bind the same address and port: a listener's port is unique per bound (intranet)
- * address too. Listeners of one load balancer are `listenerPortUnique`'s to report.
+ * address too (two listeners of one load balancer are the port-per-load-balancer rule's to report).
  */
 const listenerAddressUnique: Rule = (index, _known, subjects) => {
   const firstOf = new Map<string, ResourceOf<'Listener'>>();

@@ -13,15 +13,28 @@ export const MODEL_DOCS_FILE = resolve(__dirname, '..', '..', '..', 'runtime', '
 
 const MODEL_DIR = resolve(__dirname, '..', '..', '..', 'lib', 'model');
 
-/** The text of a TSDoc comment: its summary, then `@default …` as "Default: …". */
-function docText(ts: typeof TS, node: TS.Node): string | undefined {
+/** A TSDoc comment's summary and its `@default`, each on one line. */
+export interface DocParts {
+  summary: string;
+  default?: string;
+}
+
+/** The parts of the TSDoc comment of `node` (a declaration, or the statement holding one), if it has one. */
+export function docParts(ts: typeof TS, node: TS.Node): DocParts | undefined {
   const doc = ts.getJSDocCommentsAndTags(node).find((item): item is TS.JSDoc => item.kind === ts.SyntaxKind.JSDoc);
   if (!doc) return undefined;
-  const summary = ts.getTextOfJSDocComment(doc.comment)?.trim() ?? '';
-  const defaults = (doc.tags ?? [])
-    .filter((tag) => tag.tagName.text === 'default')
-    .map((tag) => `Default: ${ts.getTextOfJSDocComment(tag.comment)?.trim() ?? ''}.`);
-  return [summary, ...defaults].filter((part) => part !== '').join(' ').replace(/\s+/g, ' ');
+  const line = (text: string | undefined): string => (text ?? '').trim().replace(/\s+/g, ' ');
+  const summary = line(ts.getTextOfJSDocComment(doc.comment));
+  const tag = (doc.tags ?? []).find((item) => item.tagName.text === 'default');
+  return tag ? { summary, default: line(ts.getTextOfJSDocComment(tag.comment)) } : { summary };
+}
+
+/** The text of a TSDoc comment: its summary, then `@default …` as "Default: …". */
+function docText(ts: typeof TS, node: TS.Node): string | undefined {
+  const parts = docParts(ts, node);
+  if (!parts) return undefined;
+  const defaults = parts.default === undefined ? [] : [`Default: ${parts.default}.`];
+  return [parts.summary, ...defaults].filter((part) => part !== '').join(' ');
 }
 
 /** Every exported `const` of the model, by name. */
