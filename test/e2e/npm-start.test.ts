@@ -2,15 +2,14 @@
  * `npm start` stops on a signal sent to npm itself (not only on a terminal's Ctrl-C, which reaches every
  * process of the group): nothing stands between npm and the quickstart's node process to swallow it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { waitFor } from '../helpers/wait';
 import { alive, refused } from '../helpers/process';
-
-const ROOT = join(__dirname, '..', '..', '..');
+import { startQuickstart } from '../helpers/quickstart';
 
 describe('npm start', function () {
   this.timeout(300_000);
@@ -28,16 +27,11 @@ describe('npm start', function () {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`stops the quickstart, agent and demo backends, on ${signal} to npm`, async () => {
-      npm = spawn('npm', ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALBKIT_STATE_DIR: stateDir, ALBKIT_LOG_LEVEL: 'warn' } });
-      let output = '';
-      npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<void>((resolve) => npm!.once('exit', () => resolve()));
-      await waitFor(() => output.includes('The quickstart is up'), 240_000, `npm start to bring the quickstart up; so far:\n${output}`);
-      agentPid = Number(readFileSync(join(stateDir, 'agent.pid'), 'utf8'));
-      npm.kill(signal);
+      const quickstart = await startQuickstart(stateDir);
+      ({ npm, agentPid } = quickstart);
+      quickstart.npm.kill(signal);
       await waitFor(() => !alive(agentPid!), 30_000, `the agent (pid ${agentPid}) to stop after ${signal} to npm`);
-      await exited;
+      await quickstart.exited;
       // A clean stop empties the lock file as it releases the kernel lock; a killed agent leaves its pid there.
       expect(existsSync(join(stateDir, 'agent.pid')) ? readFileSync(join(stateDir, 'agent.pid'), 'utf8') : '', 'the lock file after the stop').to.equal('');
       for (const port of [8080, 9001, 9002, 9003]) expect(await refused(port), `port ${port} closed`).to.equal(true);
