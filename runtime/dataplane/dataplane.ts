@@ -262,9 +262,9 @@ export function serversOf(index: ResourceIndex, service: ResourceOf<'BackendServ
   );
   // The model's rules give a backend service with availability groups a port; without one it has none to serve.
   const port = service.spec.port;
+  if (port === undefined) return fromGroups;
   const fromAvailability = service.spec.availabilityGroups.flatMap((groupId) => {
     const group = index.getOf('AvailabilityGroup', groupId);
-    if (port === undefined) return [];
     return (group?.spec.instances ?? []).map((instance) => ({
       key: `${groupId}/${instance.address}`,
       address: instance.address,

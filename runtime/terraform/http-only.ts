@@ -9,7 +9,7 @@ import { UNKNOWN } from './cty';
 
 type Tree = Record<string, unknown>;
 
-/** The object holding the field at `path` (created in none), and the field's name, when there is one. */
+/** The object holding the field at `path`, and the field's name, when that object exists. */
 function parentOf(spec: Tree, path: HttpOnlyField['path']): { parent: Tree; name: string } | undefined {
   let parent: unknown = spec;
   for (const name of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Tree)[name] : undefined;

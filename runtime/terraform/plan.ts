@@ -1,9 +1,8 @@
 /**
  * PlanResourceChange for one resource: the config with the model's defaults filled in (HTTP-only ones only
  * where they apply), derived values resolved where they can be (else kept from prior state, else unknown), and
- * `requires_replace` for the fields
- * the model says force one (`plannedId` says when `id` is known). Each planned resource is recorded for the
- * rules of the resources planned after it.
+ * `requires_replace` for the fields the model says force one (`plannedId` says when `id` is known). Each
+ * planned resource is recorded for the rules of the resources planned after it.
  */
 import { canonicalJson } from '../../lib/canonical';
 import { DERIVED_DEFAULTS } from '../../lib/resolve';
