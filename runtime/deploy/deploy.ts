@@ -5,9 +5,10 @@
  * stops the run before any change, unless `adopt` takes it over. Re-running after an interruption finishes
  * the job: what is already ACTIVE is not touched again.
  */
-import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
+import { destroyWaves, isEmptyPlan, plan as planOf, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { ControlApiError, type ControlClient } from '../client/control-client';
-import { livePlan, type LiveResource } from './live-plan';
+import { plannedCurrent, type LiveResource } from './live-plan';
+import { detailPlan, type DetailedPlan } from './plan-changes';
 import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
 
@@ -23,7 +24,8 @@ export interface DeployOptions extends RunOptions {
 /** The outcome of a deploy or destroy. */
 export interface DeployResult {
   ok: boolean;
-  plan: Plan;
+  /** The plan, each step with the fields it changes (old and new values, secrets as fingerprints). */
+  plan: DetailedPlan;
   /** Resources taken over from another owner (or none), or that a dry run would take over. */
   adopted: Adoption[];
   /** What failed, naming the resource. */
@@ -37,7 +39,8 @@ export interface DeployResult {
 export async function deploy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
   await waitForDeletions(client, options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
   const scope = await scopeOf(client, manifest, options);
-  const plan = livePlan(scope.owned, manifest.resources);
+  const current = plannedCurrent(scope.owned, manifest.resources);
+  const plan = detailPlan(planOf(current, manifest.resources), current, manifest.resources);
   return execute(client, plan, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);
 }
 
@@ -53,7 +56,7 @@ export async function destroy(client: ControlClient, manifest: Manifest, options
     wave.map((id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] })),
   );
   const plan: Plan = { waves, summary: { create: 0, update: 0, replace: 0, delete: present.length } };
-  return execute(client, plan, scope, new Map(), options);
+  return execute(client, detailPlan(plan, present, []), scope, new Map(), options);
 }
 
 /** The stack's scope on the agent now; refuses foreign resources unless adopting. */
@@ -65,7 +68,7 @@ async function scopeOf(client: ControlClient, manifest: Manifest, options: Deplo
   return scope;
 }
 
-async function execute(client: ControlClient, plan: Plan, scope: StackScope, desired: Map<string, Resource>, options: DeployOptions): Promise<DeployResult> {
+async function execute(client: ControlClient, plan: DetailedPlan, scope: StackScope, desired: Map<string, Resource>, options: DeployOptions): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
   const owner = stackOwner(options.stack ?? DEFAULT_STACK);
   const adopted = scope.foreign.map(({ resource, owner: from }): Adoption => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
