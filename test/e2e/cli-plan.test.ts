@@ -3,41 +3,15 @@
  * path, secrets only as fingerprints (in text and JSON), a plan against a live agent's stack, and colour on a
  * real terminal only.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateManifest, type Manifest, type RawResource } from '../../lib';
 import { generateCertificate } from '../fixtures/tcp-peers';
-import { ALBKIT_BIN, startAgent, type TestAgent } from '../helpers/agent';
+import { startAgent, type TestAgent } from '../helpers/agent';
+import { albkitOnTerminal, albkitSync as albkit } from '../helpers/cli';
 import { quickstartManifest, writeManifest } from '../runtime/deploy/quickstart';
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a CLI child: the runner's, without ALBKIT_* and colour settings, plus `env`. */
-function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('ALBKIT_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR');
-  return { ...Object.fromEntries(kept), ALBKIT_LOG_LEVEL: 'warn', TERM: 'xterm', ...env };
-}
-
-/** Runs `albkit <args>` with its stdout on a pipe. */
-function albkit(args: readonly string[], env: Record<string, string> = {}): Outcome {
-  const result = spawnSync(process.execPath, [ALBKIT_BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: cleanEnv(env) });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Runs `albkit <args>` on a real pseudo-terminal (util-linux `script`); what the terminal showed. */
-function albkitOnTerminal(args: readonly string[], env: Record<string, string> = {}): Outcome {
-  const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, ALBKIT_BIN, ...args].map(quote).join(' ');
-  const result = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: cleanEnv(env) });
-  return { status: result.status, stdout: result.stdout.replace(/\r\n/g, '\n'), stderr: result.stderr };
-}
 
 /** `manifest` with `change` applied to the spec of each resource it returns a spec for (hash recomputed). */
 function changed(manifest: Manifest, change: (resource: RawResource) => Record<string, unknown> | undefined): Manifest {

@@ -3,27 +3,15 @@
  * `deploy --dry-run` warn, `deploy` and `up` refuse (unless `--allow-unbound`), and an agent on another host
  * is never judged by this host's addresses.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateManifest, type RawResource } from '../../lib';
 import { baseResources } from '../fixtures/resources';
-import { ALBKIT_BIN, freePort, startAgent, type TestAgent } from '../helpers/agent';
+import { freePort, startAgent, type TestAgent } from '../helpers/agent';
+import { albkitSync as albkit } from '../helpers/cli';
 import { writeManifest } from '../runtime/deploy/quickstart';
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function albkit(args: readonly string[]): Outcome {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ALBKIT_')));
-  const result = spawnSync(process.execPath, [ALBKIT_BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...env, ALBKIT_LOG_LEVEL: 'warn' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const HINT = "for an agent on this machine use the loopback variant: vpc { cidr: '127.0.0.0/8' }, subnet { cidr: '127.0.0.0/24' } (listeners on 127.0.0.1), an EIP on 127.0.0.x";
 /** The warning for the fixture's listener, which binds its load balancer's subnet address 10.0.1.1. */
