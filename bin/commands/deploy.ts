@@ -113,9 +113,9 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy' | 'plan', inpu
     process.stderr.write(`albkit ${verb}: ${(error as Error).message}${wrongToken}\n`);
     return EXIT.invalid;
   }
-  if (options.dryRun && (verb === 'plan' || !options.json)) {
+  if (result.preview && (verb === 'plan' || !options.json)) {
     if (!options.json) for (const { kind, id, from } of result.adopted) process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
-    process.stdout.write(verb === 'plan' ? planOutput(result.plan, options.json === true) : planText(result.plan, paintFor(process.stdout)));
+    process.stdout.write(verb === 'plan' ? planOutput(result.preview, options.json === true) : planText(result.preview, paintFor(process.stdout)));
   }
   if (!result.ok) {
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);

@@ -62,10 +62,12 @@ export function resourceChanges(before: Resource | undefined, after: Resource | 
   };
   const old = leaves(before);
   const next = leaves(after);
-  for (const path of [...new Set([...old.keys(), ...next.keys()])].sort(byPath)) {
+  // Both in canonical order (specs have sorted keys): the new version's leaves, then those only the old one had.
+  const paths = [...next.keys(), ...[...old.keys()].filter((path) => !next.has(path))];
+  for (const path of paths) {
     const a = old.get(path);
     const b = next.get(path);
-    if (a && b && JSON.stringify(a.value) === JSON.stringify(b.value)) continue;
+    if (a && b && sameLeaf(a.value, b.value)) continue;
     const change: FieldChange = { path };
     if (a) change.before = a.value;
     if (b) change.after = b.value;
@@ -102,7 +104,7 @@ function topField(path: string): string {
   return /^[^.[]*/.exec(path)![0];
 }
 
-/** Paths in reading order: `servers[2]` before `servers[10]`. */
-function byPath(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+/** Equal leaves: the same scalar, or both the same empty array or object. */
+function sameLeaf(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
