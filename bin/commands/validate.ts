@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Manifest, ValidationError } from '../../lib';
 import { isLocalEndpoint } from '../../runtime/deploy/local-host';
-import { EXIT } from '../exit';
+import { checkEndpoint, TargetError } from '../../runtime/deploy/target';
+import { EXIT, UsageError } from '../exit';
 import { loadManifest } from '../load';
 import { unboundListeners, warnUnbound, type UnboundListener } from '../unbound-listeners';
 
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('--endpoint <url>', "the agent the app is for: if it runs on this host, warn for listener addresses this host does not have")
     .option('--state-dir <dir>', "a local agent's state directory: warn for listener addresses this host does not have")
     .action(async (input: string, options: ValidateCliOptions) => {
+      if (options.endpoint !== undefined) usableEndpoint(options.endpoint);
       const local = options.stateDir !== undefined || (options.endpoint !== undefined && isLocalEndpoint(options.endpoint));
       const check = (manifest: Manifest): UnboundListener[] => (!local ? [] : options.json ? unboundListeners(manifest) : warnUnbound(manifest));
       if (!options.json) {
@@ -48,4 +50,14 @@ export function register(program: Command): void {
         process.exitCode = EXIT.invalid;
       }
     });
+}
+
+/** Throws a `UsageError` (exit 2) for an `--endpoint` that is not a base URL. */
+function usableEndpoint(endpoint: string): void {
+  try {
+    checkEndpoint(endpoint);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(`albkit validate: ${error.message}`);
+    throw error;
+  }
 }

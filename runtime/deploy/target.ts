@@ -41,7 +41,7 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (!endpoint) {
     throw new TargetError(`no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or give --state-dir the agent's state directory (no readable ${join(stateDir, 'endpoint')})`);
   }
-  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
+  checkEndpoint(endpoint);
   const tokenPath = options.tokenFile ?? join(stateDir, 'token');
   const fromEnv = options.tokenFile === undefined && process.env.ALBKIT_TOKEN !== undefined;
   const token = fromEnv ? process.env.ALBKIT_TOKEN : await readTrimmed(tokenPath);
@@ -52,6 +52,11 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   }
   const tokenSource = fromEnv ? 'ALBKIT_TOKEN' : options.tokenFile ? `--token-file ${tokenPath}` : tokenPath;
   return { endpoint: endpoint.replace(/\/$/, ''), token, tokenSource, local: given === undefined || isLocalEndpoint(endpoint) };
+}
+
+/** Throws `TargetError` unless `endpoint` is a base URL (`http://127.0.0.1:7070`, no path). */
+export function checkEndpoint(endpoint: string): void {
+  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
 }
 
 async function readTrimmed(path: string): Promise<string | undefined> {

@@ -52,6 +52,12 @@ describe('albkit: listener addresses a local agent cannot bind', function () {
     }
   });
 
+  it('validate refuses an --endpoint that is not a base URL, as a usage error', () => {
+    const { status, stderr } = albkit(['validate', cloud, '--endpoint', '127.0.0.1:7070']);
+    expect(status).to.equal(2);
+    expect(stderr).to.equal('albkit validate: --endpoint: "127.0.0.1:7070" is not a base URL such as http://127.0.0.1:7070\n');
+  });
+
   it('validate warns, naming the listener and the address, for an agent on this host (--state-dir or a loopback --endpoint)', () => {
     for (const args of [['--state-dir', agent.stateDir], ['--endpoint', agent.endpoint]]) {
       const { status, stdout, stderr } = albkit(['validate', cloud, ...args]);
