@@ -3,14 +3,9 @@
  * set to anything but the empty string (no-color.org); `FORCE_COLOR` (any value but `0` or `false`) asks for
  * colour even on a pipe, and wins over `NO_COLOR`, as in Node itself. `TERM=dumb` gets none.
  */
-
-/** The colours the CLI uses: create, update, delete and replace. */
-export type Colour = 'green' | 'yellow' | 'red';
+import { noPaint, type Colour, type Paint } from '../runtime/deploy/paint';
 
 const CODES: Record<Colour, number> = { green: 32, yellow: 33, red: 31 };
-
-/** Paints text in a colour, or returns it as it is. */
-export type Paint = (colour: Colour, text: string) => string;
 
 /** Whether output to `stream` gets colour, from the stream and the environment. */
 export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -24,6 +19,3 @@ export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 export function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Paint {
   return colourWanted(stream, env) ? (colour, text) => `\x1b[${CODES[colour]}m${text}\x1b[39m` : noPaint;
 }
-
-/** Text as it is. */
-export const noPaint: Paint = (_colour, text) => text;

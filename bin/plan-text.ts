@@ -6,10 +6,10 @@
 import { isRedacted, type Action } from '../lib';
 import type { DetailedPlan, DetailedStep, FieldChange } from '../runtime/deploy/plan-changes';
 import { stepLabel, summaryLine } from '../runtime/deploy/progress';
-import { noPaint, paintFor, type Colour, type Paint } from './colour';
+import { ACTION_COLOUR, noPaint, type Paint } from '../runtime/deploy/paint';
+import { paintFor } from './colour';
 
 const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
-const COLOUR: Record<Action, Colour> = { create: 'green', update: 'yellow', delete: 'red', replace: 'red' };
 
 /** Strings longer than this are shortened (certificates): the start, then how long they are. */
 const LONGEST_SHOWN = 60;
@@ -28,7 +28,7 @@ export function planText(plan: DetailedPlan, paint: Paint = noPaint): string {
 
 function stepLines(step: DetailedStep, paint: Paint): string[] {
   const reason = step.reason ? ` — forced by ${step.reason}` : '';
-  const head = `  ${paint(COLOUR[step.action], `${MARK[step.action]} ${stepLabel(step)}`)}${reason}`;
+  const head = `  ${paint(ACTION_COLOUR[step.action], `${MARK[step.action]} ${stepLabel(step)}`)}${reason}`;
   // A replace shows its fields once, under the put that creates the new version.
   if (step.action === 'replace' && step.operation === 'delete') return [head];
   return [head, ...step.changes.map((change) => `      ${changeText(step.action, change, paint)}`)];

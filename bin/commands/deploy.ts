@@ -103,7 +103,7 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy' | 'plan', inpu
   process.stdout.on('error', () => process.exit(EXIT.invalid));
   const client = new ControlClient(target.endpoint, target.token);
   const onEvent =
-    verb === 'plan' ? undefined : options.json ? jsonReporter(process.stdout) : process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
+    verb === 'plan' ? undefined : options.json ? jsonReporter(process.stdout) : process.stdout.isTTY ? ttyReporter(process.stdout, paintFor(process.stdout)) : lineReporter(process.stdout);
   const run = verb === 'destroy' ? destroy : deploy;
   let result: DeployResult;
   try {

@@ -4,6 +4,7 @@ import type { Agent } from '../../runtime/agent';
 import { ControlClient } from '../../runtime/client/control-client';
 import { deploy } from '../../runtime/deploy/deploy';
 import { lineReporter, ttyReporter } from '../../runtime/deploy/progress';
+import { paintFor } from '../colour';
 import { EXIT, UsageError } from '../exit';
 import { listeningText } from '../listener-urls';
 import { loadManifest } from '../load';
@@ -36,7 +37,7 @@ export async function runUp(manifest: Manifest, options: UpOptions): Promise<Age
   if (!options.allowUnbound && unbound.length > 0) throw new Error(unboundRefusal('up', 'the agent', unbound));
   const agent = await runAgent(options);
   process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
-  const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout) : lineReporter(process.stdout);
+  const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout, paintFor(process.stdout)) : lineReporter(process.stdout);
   const client = new ControlClient(agent.endpoint, agent.token);
   const result = await deploy(client, manifest, { stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent }).catch(
     (error: Error) => ({ ok: false, message: error.message }),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateManifest, type Manifest, type RawResource } from '../../lib';
 import { generateCertificate } from '../fixtures/tcp-peers';
-import { startAgent, type TestAgent } from '../helpers/agent';
+import { freePort, startAgent, type TestAgent } from '../helpers/agent';
 import { albkitOnTerminal, albkitSync as albkit } from '../helpers/cli';
 import { quickstartManifest, writeManifest } from '../runtime/deploy/quickstart';
 
@@ -44,7 +44,7 @@ describe('albkit plan: old → new values', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-cli-plan-'));
     base = await quickstartManifest();
-    next = edited(base, (specOf(base, 'web/tcp').port as number) + 1);
+    next = edited(base, await freePort());
     beforeFile = await writeManifest(dir, 'before.json', base);
     afterFile = await writeManifest(dir, 'after.json', next);
     await writeManifest(dir, 'empty.json', validateManifest({ apiVersion: 'albkit/v1', resources: [] }));
@@ -54,12 +54,12 @@ describe('albkit plan: old → new values', function () {
   it('prints each changed field by path with its old and new value, and marks the field that forces a replace', () => {
     const { status, stdout, stderr } = albkit(['plan', afterFile, '--from', beforeFile]);
     expect(status, stderr).to.equal(0);
-    const tcp = specOf(base, 'web/tcp').port as number;
+    const [tcp, moved] = [specOf(base, 'web/tcp').port, specOf(next, 'web/tcp').port];
     expect(stdout).to.include(`  ~ update Listener web/http\n      idleTimeoutSeconds: 60 → 120\n`);
     expect(stdout).to.include(`  ~ update BackendService web/web-backend\n      healthCheck.intervalMs: 2000 → 4000\n`);
     expect(stdout).to.include(`  ~ update ServerGroup web/servers\n      servers[1].weight: 1 → 2\n`);
     expect(stdout).to.include(`  -/+ replace (delete) Listener web/tcp — forced by port\n`);
-    expect(stdout).to.include(`  -/+ replace (create) Listener web/tcp — forced by port\n      port: ${tcp} → ${tcp + 1}  (forces replacement)\n`);
+    expect(stdout).to.include(`  -/+ replace (create) Listener web/tcp — forced by port\n      port: ${tcp} → ${moved}  (forces replacement)\n`);
     expect(stdout).to.include('0 to create, 3 to update, 1 to replace, 0 to delete');
   });
 
@@ -154,6 +154,18 @@ describe('albkit plan: old → new values', function () {
       expect(plan.waves.flat().find((s) => s.id === 'web/web-backend')?.changes).to.deep.equal([{ path: 'healthCheck.intervalMs', before: 2000, after: 4000 }]);
       const live = await agent.call<{ spec: { idleTimeoutSeconds: number } }>('GET', '/v1/listeners/web%2Fhttp');
       expect(live.body.spec.idleTimeoutSeconds).to.equal(60);
+    });
+
+    it('a deploy on a terminal paints each finished step by its action, and not with NO_COLOR', () => {
+      const plain = albkitOnTerminal(['deploy', afterFile, '--stack', 'web', '--state-dir', agent.stateDir], { NO_COLOR: '1' });
+      expect(plain.status, plain.stdout).to.equal(0);
+      expect(plain.stdout).to.match(/✓ update Listener web\/http {2}\d+ ms\n/);
+      expect(plain.stdout).not.to.match(/\x1b\[3[1239]m/);
+      const painted = albkitOnTerminal(['deploy', beforeFile, '--stack', 'web', '--state-dir', agent.stateDir]);
+      expect(painted.status, painted.stdout).to.equal(0);
+      expect(painted.stdout).to.match(/\x1b\[33m✓ update Listener web\/http\x1b\[39m {2}\d+ ms\n/);
+      expect(painted.stdout).to.match(/\x1b\[31m✓ replace \(delete\) Listener web\/tcp\x1b\[39m/);
+      expect(painted.stdout).to.match(/\x1b\[31m✓ replace \(create\) Listener web\/tcp\x1b\[39m/);
     });
   });
 });
