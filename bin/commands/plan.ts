@@ -26,7 +26,9 @@ export function register(program: Command): void {
   )
     .option('--json', 'print the plan as JSON: its waves of steps, each with its changes (path, before, after)')
     .action(async (input: string, options: PlanCliOptions) => {
-      const live = command.getOptionValueSource('endpoint') === 'cli' || command.getOptionValueSource('stateDir') === 'cli';
+      const named = command.getOptionValueSource('endpoint') === 'cli' || command.getOptionValueSource('stateDir') === 'cli';
+      // ALBKIT_ENDPOINT stands in for --endpoint, as for deploy, but never against an explicit --from.
+      const live = named || (options.from === undefined && process.env.ALBKIT_ENDPOINT !== undefined);
       if (live === (options.from !== undefined)) {
         process.stderr.write(
           'albkit plan: give exactly one of --from <manifest> (plan from a manifest) and --endpoint <url> or --state-dir <dir> (plan against a live agent)\n',

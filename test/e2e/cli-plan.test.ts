@@ -105,6 +105,8 @@ describe('albkit plan: old → new values', function () {
     const both = albkit(['plan', afterFile, '--from', beforeFile, '--endpoint', 'http://127.0.0.1:1']);
     expect(both.status).to.equal(2);
     expect(both.stderr).to.equal(neither.stderr);
+    // ALBKIT_ENDPOINT stands for --endpoint only when --from is not given.
+    expect(albkit(['plan', afterFile, '--from', beforeFile], { ALBKIT_ENDPOINT: 'http://127.0.0.1:1' }).status).to.equal(0);
   });
 
   it('colours a plan on a terminal (green create, yellow update, red replace), not on a pipe, nor with NO_COLOR', () => {
@@ -135,7 +137,7 @@ describe('albkit plan: old → new values', function () {
       expect(status, stderr).to.equal(0);
       expect(stdout).to.include(`  ~ update Listener web/http\n      idleTimeoutSeconds: 60 → 120\n`);
       expect(stdout).to.include('0 to create, 3 to update, 1 to replace, 0 to delete');
-      const json = albkit(['plan', afterFile, '--stack', 'web', '--endpoint', agent.endpoint, '--json'], { ALBKIT_TOKEN: agent.token });
+      const json = albkit(['plan', afterFile, '--stack', 'web', '--json'], { ALBKIT_ENDPOINT: agent.endpoint, ALBKIT_TOKEN: agent.token });
       const steps = (JSON.parse(json.stdout) as { waves: { id: string; changes: unknown[] }[][] }).waves.flat();
       expect(steps.find((s) => s.id === 'web/http')?.changes).to.deep.equal([{ path: 'idleTimeoutSeconds', before: 60, after: 120 }]);
       // Another stack owns none of it: planned against nothing, it would create all and is refused as a claim.
