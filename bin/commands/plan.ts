@@ -1,35 +1,47 @@
 import type { Command } from 'commander';
-import { plan, type Plan } from '../../lib';
+import { plan } from '../../lib';
+import { detailPlan } from '../../runtime/deploy/plan-changes';
+import { EXIT } from '../exit';
 import { loadManifest } from '../load';
+import { planOutput } from '../plan-text';
+import { DEFAULT_TIMEOUT_SECONDS, runDeployCommand, targetOptions, type DeployCliOptions } from './deploy';
 
-/** `albkit plan <app> --from <manifest>`: the steps that turn the `--from` manifest into the app. */
-export function register(program: Command): void {
-  program
-    .command('plan')
-    .description('show the ordered steps (create, update, replace, delete) from a manifest to an app')
-    .argument('<app|manifest>', 'the desired app module or manifest')
-    .requiredOption('--from <manifest>', 'the current manifest (albkit.manifest.json); use an empty one for a first deploy')
-    .option('--json', 'print the plan as JSON')
-    .action(async (input: string, options: { from: string; json?: boolean }) => {
-      const desired = await loadManifest(input);
-      const current = await loadManifest(options.from);
-      const result = plan(current.resources, desired.resources);
-      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result));
-    });
+/** Options of `albkit plan`. */
+interface PlanCliOptions extends Omit<DeployCliOptions, 'dryRun' | 'timeout'> {
+  /** `--from <manifest>`: plan from this manifest instead of a live agent. */
+  from?: string;
 }
 
-/** A plan as text: one line per step, grouped in waves, then a summary. */
-export function renderPlan(result: Plan): string {
-  if (result.waves.length === 0) return 'no changes\n';
-  const lines = result.waves.flatMap((wave, i) => [
-    `wave ${i + 1}:`,
-    ...wave.map((step) => {
-      const verb = step.action === 'replace' ? `replace (${step.operation === 'put' ? 'create' : 'delete'})` : step.action;
-      const detail = step.fields.length ? ` [${step.fields.join(', ')}]` : '';
-      const reason = step.reason ? ` — forced by ${step.reason}` : '';
-      return `  ${verb} ${step.kind} ${step.id}${detail}${reason}`;
-    }),
-  ]);
-  const { create, update, replace, delete: remove } = result.summary;
-  return `${[...lines, `${create} to create, ${update} to update, ${replace} to replace, ${remove} to delete`].join('\n')}\n`;
+/**
+ * `albkit plan <app> --from <manifest>` or `albkit plan <app> --endpoint <url>`: the steps that turn the
+ * `--from` manifest, or what the stack has on a live agent, into the app, with each field's old and new value.
+ */
+export function register(program: Command): void {
+  const command = targetOptions(
+    program
+      .command('plan')
+      .description('show the ordered steps (create, update, replace, delete) from a manifest or a live agent to an app, with old → new values')
+      .argument('<app|manifest>', 'the desired app module or manifest')
+      .option('--from <manifest>', 'plan from this manifest (albkit.manifest.json; an empty one for a first deploy) instead of a live agent'),
+  )
+    .option('--json', 'print the plan as JSON: its waves of steps, each with its changes (path, before, after)')
+    .action(async (input: string, options: PlanCliOptions) => {
+      const named = command.getOptionValueSource('endpoint') === 'cli' || command.getOptionValueSource('stateDir') === 'cli';
+      // ALBKIT_ENDPOINT stands in for --endpoint, as for deploy, but never against an explicit --from.
+      const live = named || (options.from === undefined && process.env.ALBKIT_ENDPOINT !== undefined);
+      if (live === (options.from !== undefined)) {
+        process.stderr.write(
+          'albkit plan: give exactly one of --from <manifest> (plan from a manifest) and --endpoint <url> or --state-dir <dir> (plan against a live agent)\n',
+        );
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      if (live) {
+        process.exitCode = await runDeployCommand('plan', input, { ...options, dryRun: true, timeout: DEFAULT_TIMEOUT_SECONDS });
+        return;
+      }
+      const desired = await loadManifest(input);
+      const current = await loadManifest(options.from as string);
+      process.stdout.write(planOutput(detailPlan(plan(current.resources, desired.resources), current.resources, desired.resources), options.json === true));
+    });
 }

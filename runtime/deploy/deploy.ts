@@ -5,9 +5,10 @@
  * stops the run before any change, unless `adopt` takes it over. Re-running after an interruption finishes
  * the job: what is already ACTIVE is not touched again.
  */
-import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
+import { destroyWaves, isEmptyPlan, plan as planOf, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { ControlApiError, type ControlClient } from '../client/control-client';
-import { livePlan, type LiveResource } from './live-plan';
+import { plannedCurrent, type LiveResource } from './live-plan';
+import { detailPlan, type DetailedPlan } from './plan-changes';
 import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
 import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
 
@@ -24,6 +25,8 @@ export interface DeployOptions extends RunOptions {
 export interface DeployResult {
   ok: boolean;
   plan: Plan;
+  /** A dry run's plan with each step's field changes (old and new values, secrets as fingerprints). */
+  preview?: DetailedPlan;
   /** Resources taken over from another owner (or none), or that a dry run would take over. */
   adopted: Adoption[];
   /** What failed, naming the resource. */
@@ -37,8 +40,8 @@ export interface DeployResult {
 export async function deploy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
   await waitForDeletions(client, options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
   const scope = await scopeOf(client, manifest, options);
-  const plan = livePlan(scope.owned, manifest.resources);
-  return execute(client, plan, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);
+  const current = plannedCurrent(scope.owned, manifest.resources);
+  return execute(client, planOf(current, manifest.resources), current, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);
 }
 
 /**
@@ -53,7 +56,7 @@ export async function destroy(client: ControlClient, manifest: Manifest, options
     wave.map((id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] })),
   );
   const plan: Plan = { waves, summary: { create: 0, update: 0, replace: 0, delete: present.length } };
-  return execute(client, plan, scope, new Map(), options);
+  return execute(client, plan, present, scope, new Map(), options);
 }
 
 /** The stack's scope on the agent now; refuses foreign resources unless adopting. */
@@ -65,13 +68,27 @@ async function scopeOf(client: ControlClient, manifest: Manifest, options: Deplo
   return scope;
 }
 
-async function execute(client: ControlClient, plan: Plan, scope: StackScope, desired: Map<string, Resource>, options: DeployOptions): Promise<DeployResult> {
+/** Reports and (unless a dry run) runs `plan`, made from the resources `current` to `desired`. */
+async function execute(
+  client: ControlClient,
+  plan: Plan,
+  current: readonly Resource[],
+  scope: StackScope,
+  desired: Map<string, Resource>,
+  options: DeployOptions,
+): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
   const owner = stackOwner(options.stack ?? DEFAULT_STACK);
   const adopted = scope.foreign.map(({ resource, owner: from }): Adoption => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
   const started = Date.now();
-  emit({ type: 'plan', plan, dryRun: options.dryRun === true, ...(adopted.length > 0 ? { adopt: adopted } : {}) });
-  if (options.dryRun) return { ok: true, plan, adopted };
+  const adopting = adopted.length > 0 ? { adopt: adopted } : {};
+  if (options.dryRun) {
+    // Field changes only for a dry run, which is for reading them: a deploy of thousands of resources need not wait for them.
+    const preview = detailPlan(plan, current, [...desired.values()]);
+    emit({ type: 'plan', plan: preview, dryRun: true, ...adopting });
+    return { ok: true, plan, preview, adopted };
+  }
+  emit({ type: 'plan', plan, dryRun: false, ...adopting });
   const etags = new Map(scope.owned.flatMap((l) => (l.etag === undefined ? [] : [[l.resource.id, l.etag] as const])));
   await adopt(client, scope.foreign, owner, etags, emit);
   if (isEmptyPlan(plan)) {

@@ -20,9 +20,13 @@ export interface LiveResource {
   etag?: string;
 }
 
+/** The live resources (none DELETING) a plan to the desired ones starts from: all but the desired ones not ACTIVE. */
+export function plannedCurrent(live: readonly LiveResource[], desired: readonly Resource[]): Resource[] {
+  const wanted = new Set(desired.map((r) => r.id));
+  return live.filter(({ resource, state }) => state === 'ACTIVE' || !wanted.has(resource.id)).map((l) => l.resource);
+}
+
 /** The plan from the live resources (none DELETING) to the desired ones. */
 export function livePlan(live: readonly LiveResource[], desired: readonly Resource[]): Plan {
-  const wanted = new Set(desired.map((r) => r.id));
-  const current = live.filter(({ resource, state }) => state === 'ACTIVE' || !wanted.has(resource.id)).map((l) => l.resource);
-  return plan(current, desired);
+  return plan(plannedCurrent(live, desired), desired);
 }

@@ -3,6 +3,7 @@
  * object per event (NDJSON) for machines.
  */
 import type { Plan, Step } from '../../lib';
+import { ACTION_COLOUR, noPaint, type Paint } from './paint';
 import type { RunEvent } from './run';
 
 /** Where progress goes. */
@@ -66,11 +67,12 @@ export function jsonReporter(out: ProgressSink): (event: RunEvent) => void {
 export const TTY_RUNNING_SHOWN = 8;
 
 /**
- * A live view on a terminal: finished steps scroll by as permanent lines (`✓`/`✗`), below them a redrawn
- * region shows the steps in flight and the progress (`wave 2/5, 3/9 done`). The region stays small whatever
- * the size of the plan or the concurrency: at most `TTY_RUNNING_SHOWN` steps in flight are listed by name.
+ * A live view on a terminal: finished steps scroll by as permanent lines (`✓`/`✗`, painted by their action,
+ * a failure red), below them a redrawn region shows the steps in flight and the progress (`wave 2/5, 3/9
+ * done`). The region stays small whatever the size of the plan or the concurrency: at most
+ * `TTY_RUNNING_SHOWN` steps in flight are listed by name.
  */
-export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
+export function ttyReporter(out: ProgressSink, paint: Paint = noPaint): (event: RunEvent) => void {
   const running = new Map<string, string>();
   let drawn = 0;
   let total = 0;
@@ -104,12 +106,12 @@ export function ttyReporter(out: ProgressSink): (event: RunEvent) => void {
       case 'done':
         running.delete(key(event.step));
         finished += 1;
-        redraw(`✓ ${stepLabel(event.step)}  ${event.ms} ms\n`);
+        redraw(`${paint(ACTION_COLOUR[event.step.action], `✓ ${stepLabel(event.step)}`)}  ${event.ms} ms\n`);
         return;
       case 'failed':
         running.delete(key(event.step));
         finished += 1;
-        redraw(`✗ ${event.message}\n`);
+        redraw(`${paint('red', `✗ ${event.message}`)}\n`);
         return;
       case 'end':
         running.clear();

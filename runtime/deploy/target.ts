@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_STATE_DIR } from '../agent-defaults';
+import { isLocalEndpoint } from './local-host';
 
 export interface TargetOptions {
   /** The agent's base URL. @default `ALBKIT_ENDPOINT`, else `<state-dir>/endpoint` */
@@ -25,17 +26,22 @@ export interface Target {
   token: string;
   /** Where the token came from: `--token-file <file>`, `ALBKIT_TOKEN`, or `<state-dir>/token`. */
   tokenSource: string;
+  /**
+   * True when the agent runs on this host: its endpoint came from a state directory here, or names this host
+   * (`isLocalEndpoint`). Only then are the listeners' addresses judged by this host's.
+   */
+  local: boolean;
 }
 
 /** The endpoint and token to use. */
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
-  const endpoint =
-    options.endpoint ?? process.env.ALBKIT_ENDPOINT ?? (await readTrimmed(join(stateDir, 'endpoint')));
+  const given = options.endpoint ?? process.env.ALBKIT_ENDPOINT;
+  const endpoint = given ?? (await readTrimmed(join(stateDir, 'endpoint')));
   if (!endpoint) {
     throw new TargetError(`no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or give --state-dir the agent's state directory (no readable ${join(stateDir, 'endpoint')})`);
   }
-  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
+  checkEndpoint(endpoint);
   const tokenPath = options.tokenFile ?? join(stateDir, 'token');
   const fromEnv = options.tokenFile === undefined && process.env.ALBKIT_TOKEN !== undefined;
   const token = fromEnv ? process.env.ALBKIT_TOKEN : await readTrimmed(tokenPath);
@@ -45,7 +51,12 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     );
   }
   const tokenSource = fromEnv ? 'ALBKIT_TOKEN' : options.tokenFile ? `--token-file ${tokenPath}` : tokenPath;
-  return { endpoint: endpoint.replace(/\/$/, ''), token, tokenSource };
+  return { endpoint: endpoint.replace(/\/$/, ''), token, tokenSource, local: given === undefined || isLocalEndpoint(endpoint) };
+}
+
+/** Throws `TargetError` unless `endpoint` is a base URL (`http://127.0.0.1:7070`, no path). */
+export function checkEndpoint(endpoint: string): void {
+  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
 }
 
 async function readTrimmed(path: string): Promise<string | undefined> {

@@ -97,7 +97,7 @@ describe('albkit CLI', function () {
     writeFileSync(join(dir, 'empty.json'), JSON.stringify({ apiVersion: 'albkit/v1', resources: [] }));
     const first = albkit('plan', QUICKSTART, '--from', join(dir, 'empty.json'));
     expect(first.status).to.equal(0);
-    expect(first.stdout).to.match(/wave 1:\n {2}create Eip web-eip\n {2}create SecurityGroup web\/default-security-group\n/);
+    expect(first.stdout).to.match(/wave 1:\n {2}\+ create Eip web-eip\n {6}address: "127\.0\.0\.10"\n {2}\+ create SecurityGroup web\/default-security-group\n/);
     expect(first.stdout).to.include('9 to create, 0 to update, 0 to replace, 0 to delete');
     albkit('synth', QUICKSTART, '-o', dir);
     expect(albkit('plan', QUICKSTART, '--from', join(dir, 'albkit.manifest.json')).stdout).to.equal('no changes\n');
