@@ -8,6 +8,9 @@
  * API token arrives in the inputs of every call.
  */
 import type * as pulumi from '@pulumi/pulumi';
+import type { ApiErrorBody } from '../../runtime/contract/error-codes';
+import type { PutBody } from '../../runtime/contract/put-body';
+import type { Representation as AgentRepresentation } from '../../runtime/contract/representation';
 
 /** What a provider needs to know about its kind: plain data, captured by value when serialized. */
 export interface ProviderKind {
@@ -38,16 +41,11 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
   const pollMs = 100;
 
   type Props = Record<string, unknown>;
-  interface Representation {
-    id: string;
-    spec: Props;
-    status: { state: string; reason?: string };
-    generation: number;
-  }
+  /** The part of the agent's answer the provider reads; the spec as plain props. Types only, so nothing is captured. */
+  type Representation = Pick<AgentRepresentation, 'id' | 'status' | 'generation'> & { spec: Props };
   interface Reply {
     status: number;
-    data: { error?: { code?: string; message?: string; issues?: { path?: string; field?: string; message?: string }[] } } &
-      Partial<Representation>;
+    data: { error?: Partial<ApiErrorBody['error']> } & Partial<Representation>;
   }
 
   function specOf(props: Props): Props {
@@ -176,7 +174,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
    */
   async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
     const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
-    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) };
+    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) } satisfies PutBody;
     const reply = await request(props, 'PUT', id, body, action === 'create' ? { 'if-none-match': '*' } : {});
     if (action === 'create' && reply.status === 412) {
       throw new Error(`${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);

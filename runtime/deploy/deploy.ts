@@ -7,9 +7,10 @@
  */
 import { destroyWaves, isEmptyPlan, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { ControlApiError, type ControlClient } from '../client/control-client';
-import { livePlan, type LiveResource } from './live-plan';
+import { livePlan, type LiveResource } from '../contract/live-plan';
 import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
-import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
+import { DEFAULT_STACK, stackOwner, stackScope, type StackScope } from '../contract/stack';
+import { OwnershipError } from './stack';
 
 export interface DeployOptions extends RunOptions {
   /** Only compute and report the plan (and what would be adopted). @default false */

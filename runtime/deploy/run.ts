@@ -6,9 +6,9 @@
  * run changed meanwhile fails the step (412) instead of being overwritten.
  */
 import type { Plan, Resource, Step } from '../../lib';
-import type { Representation } from '../api/controller';
+import type { Representation } from '../contract/representation';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
-import { stepPrecondition } from '../client/precondition';
+import { stepPrecondition } from '../contract/precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
 export interface Adoption {

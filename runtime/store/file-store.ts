@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
 import { writeFileAtomic } from './atomic';
-import { Owner } from './owner';
+import { Owner } from '../contract/owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
+import type { StateStore } from './state-store';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;
@@ -68,7 +69,7 @@ export class StateWriteError extends Error {
 }
 
 /** The state file of one state directory. */
-export class FileStore {
+export class FileStore implements StateStore {
   /** The path of `state.json`. */
   readonly file: string;
   private chain: Promise<void> = Promise.resolve();
