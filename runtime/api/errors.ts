@@ -1,9 +1,9 @@
 /** The control API's error responses: a stable code, an HTTP status, a message and, for validation, the issues. */
-import type { Issue } from '../../lib';
+import { AlbkitError, type Issue } from '../../lib';
 import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from '../contract/error-codes';
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
-export class ApiError extends Error {
+export class ApiError extends AlbkitError {
   /** The HTTP status: 400, 401, 404, 409, 412, 429, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(

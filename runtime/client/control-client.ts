@@ -3,7 +3,7 @@
  * terraform-provider-albkit): JSON over HTTP with a bearer token, a time limit on every request, long polls
  * (`GET …?wait=`) instead of polling loops, and one error class for every refusal or failure.
  */
-import type { Issue } from '../../lib/errors';
+import { AlbkitError, type Issue } from '../../lib/errors';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
 import type { PutBody } from '../contract/put-body';
 import type { Representation, RepresentationList } from '../contract/representation';
@@ -14,7 +14,7 @@ import { preconditionHeaders, type Precondition } from '../contract/precondition
  * A refusal of the control API with its status, error code (`CONFLICT`, `VALIDATION`…) and the issues it lists;
  * or, with status 0, no answer at all (code `UNREACHABLE` or `TIMEOUT`).
  */
-export class ControlApiError extends Error {
+export class ControlApiError extends AlbkitError {
   readonly code: string;
   constructor(
     readonly status: number,

@@ -5,7 +5,7 @@
  * write carries the precondition of the version it was planned on (`stepPrecondition`), so a resource another
  * run changed meanwhile fails the step (412) instead of being overwritten.
  */
-import type { Plan, Resource, Step } from '../../lib';
+import { AlbkitError, type Plan, type Resource, type Step } from '../../lib';
 import type { Representation } from '../contract/representation';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
 import { stepPrecondition } from '../contract/precondition';
@@ -45,7 +45,8 @@ export interface RunOptions {
 export const DEFAULT_CONCURRENCY = 64;
 
 /** A step that failed, named by its resource. */
-export class StepError extends Error {
+export class StepError extends AlbkitError {
+  readonly code = 'ALBKIT_DEPLOY_STEP';
   constructor(
     readonly step: Step,
     message: string,
