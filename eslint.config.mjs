@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { ZONES } from './tools/lint/zones.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'constructs/cdktf/gen/**', '**/cdktf.out/**'] },
@@ -12,4 +13,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The arrows between the agent side, the client side and what they share (docs/architecture.md, "Arrows").
+  ...ZONES.map(({ files, forbidden }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: forbidden.map(({ regex, message }) => ({ regex, message })) }] },
+  })),
 );

@@ -1,3 +1,5 @@
+import { AlbkitError } from '../lib/errors';
+
 /** The CLI's exit codes. */
 export const EXIT = {
   /** Success. */
@@ -9,6 +11,6 @@ export const EXIT = {
 } as const;
 
 /** Wrong usage found after parsing (a bad option value): exit code 2, the message on stderr. */
-export class UsageError extends Error {
+export class UsageError extends AlbkitError {
   readonly code = 'ALBKIT_USAGE';
 }

@@ -5,10 +5,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, validateManifest, type Manifest } from '../index';
+import { AlbkitError, App, validateManifest, type Manifest } from '../index';
 
 /** An error in what the user pointed the CLI at (exit code 1), as opposed to a usage error. */
-export class InputError extends Error {
+export class InputError extends AlbkitError {
   readonly code = 'ALBKIT_INPUT';
 }
 

@@ -16,8 +16,30 @@ export function formatIssue(issue: Issue): string {
   return [issue.path, issue.field, issue.message].filter((part) => part !== '').join(': ');
 }
 
+/**
+ * The brand of every albkit error: the same symbol in every copy of albkit (`Symbol.for`), so an error made by
+ * another copy (an app's own albkit, a Pulumi provider's serialized text) is still recognized.
+ */
+export const ALBKIT_ERROR: unique symbol = Symbol.for('albkit.error');
+
+/**
+ * The base of every error albkit throws at its users: a stable `code` to switch on (docs/errors.md lists
+ * them all) and the brand `isAlbkitError` tests.
+ */
+export abstract class AlbkitError extends Error {
+  /** The stable code to switch on, such as `ALBKIT_VALIDATION` or, from the control API, `CONFLICT`. */
+  abstract readonly code: string;
+  /** The brand; see `ALBKIT_ERROR`. */
+  readonly [ALBKIT_ERROR] = true;
+}
+
+/** Whether `value` is an albkit error, from this copy of albkit or any other: branded, with a string `code`. */
+export function isAlbkitError(value: unknown): value is Error & { readonly code: string } {
+  return typeof value === 'object' && value !== null && (value as { [ALBKIT_ERROR]?: unknown })[ALBKIT_ERROR] === true && typeof (value as { code?: unknown }).code === 'string';
+}
+
 /** Every problem a configuration has, reported together. */
-export class ValidationError extends Error {
+export class ValidationError extends AlbkitError {
   /** The stable code to switch on. */
   readonly code = 'ALBKIT_VALIDATION';
   /** @param issues - every problem found, each with its path and field */

@@ -1,4 +1,5 @@
 /** The dependency graph of a set of resources: creation waves, destroy waves, cycles. */
+import { AlbkitError } from './errors';
 
 /** What the graph needs of a resource. */
 export interface Node {
@@ -9,7 +10,7 @@ export interface Node {
 }
 
 /** A dependency cycle, such as `a -> b -> a`. */
-export class CycleError extends Error {
+export class CycleError extends AlbkitError {
   /** The stable code to switch on. */
   readonly code = 'ALBKIT_CYCLE';
   /** @param cycle - the ids around the cycle, the first repeated at the end */
@@ -19,17 +20,28 @@ export class CycleError extends Error {
   }
 }
 
+/** Two nodes of a graph with one id. */
+export class DuplicateIdError extends AlbkitError {
+  /** The stable code to switch on. */
+  readonly code = 'ALBKIT_DUPLICATE_ID';
+  /** @param id - the id two nodes share */
+  constructor(readonly id: string) {
+    super(`dependency graph: id "${id}" is used by two nodes`);
+    this.name = 'DuplicateIdError';
+  }
+}
+
 /**
  * Creation waves: every resource comes in a wave after all of its dependencies; the resources of one wave
  * do not depend on each other and may be created in parallel. Ids within a wave are sorted. Dependencies on
- * ids outside `nodes` are taken as already satisfied. Throws `CycleError` naming a cycle, and an error naming
- * an id that two nodes share.
+ * ids outside `nodes` are taken as already satisfied. Throws `CycleError` naming a cycle, and `DuplicateIdError`
+ * naming an id that two nodes share.
  */
 export function createWaves(nodes: readonly Node[]): string[][] {
   const ids = new Set(nodes.map((node) => node.id));
   if (ids.size < nodes.length) {
     const twice = nodes.find((node, i) => nodes.findIndex((other) => other.id === node.id) !== i);
-    throw new Error(`dependency graph: id "${twice?.id}" is used by two nodes`);
+    throw new DuplicateIdError(twice?.id ?? '');
   }
   const pending = new Map<string, number>();
   const dependents = new Map<string, string[]>();

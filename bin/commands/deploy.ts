@@ -5,7 +5,7 @@ import { ControlApiError, ControlClient } from '../../runtime/client/control-cli
 import { deploy, destroy, type DeployResult } from '../../runtime/deploy/deploy';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../../runtime/deploy/run';
 import { jsonReporter, lineReporter, ttyReporter } from '../../runtime/deploy/progress';
-import { DEFAULT_STACK, describeOwner, StackName } from '../../runtime/deploy/stack';
+import { DEFAULT_STACK, describeOwner, StackName } from '../../runtime/contract/stack';
 import { resolveTarget, TargetError } from '../../runtime/deploy/target';
 import { paintFor } from '../colour';
 import { EXIT } from '../exit';

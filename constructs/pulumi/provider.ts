@@ -4,10 +4,13 @@
  * Pulumi serializes a dynamic provider (its methods and everything they capture) into the stack's state and
  * runs that text in a separate process, where none of this package's modules are loaded. So `albkitProvider`
  * is self-contained: every helper is defined inside it, it captures only the plain `ProviderKind` data, and it
- * uses only globals (`fetch`, `setTimeout`, `JSON`, `encodeURIComponent`, `crypto.subtle`, `TextEncoder`). It captures no secret: the control
+ * uses only globals (`fetch`, `setTimeout`, `JSON`, `encodeURIComponent`, `crypto.subtle`, `TextEncoder`, `Symbol.for`). It captures no secret: the control
  * API token arrives in the inputs of every call.
  */
 import type * as pulumi from '@pulumi/pulumi';
+import type { ApiErrorBody } from '../../runtime/contract/error-codes';
+import type { PutBody } from '../../runtime/contract/put-body';
+import type { Representation as AgentRepresentation } from '../../runtime/contract/representation';
 
 /** What a provider needs to know about its kind: plain data, captured by value when serialized. */
 export interface ProviderKind {
@@ -38,16 +41,19 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
   const pollMs = 100;
 
   type Props = Record<string, unknown>;
-  interface Representation {
-    id: string;
-    spec: Props;
-    status: { state: string; reason?: string };
-    generation: number;
-  }
+  /** The part of the agent's answer the provider reads; the spec as plain props. Types only, so nothing is captured. */
+  type Representation = Pick<AgentRepresentation, 'id' | 'status' | 'generation'> & { spec: Props };
   interface Reply {
     status: number;
-    data: { error?: { code?: string; message?: string; issues?: { path?: string; field?: string; message?: string }[] } } &
-      Partial<Representation>;
+    data: { error?: Partial<ApiErrorBody['error']> } & Partial<Representation>;
+  }
+
+  /**
+   * An error every copy of albkit recognizes (\`isAlbkitError\`): its stable \`code\` and the brand, a registered
+   * symbol (\`Symbol.for\` is a global, so the provider stays self-contained).
+   */
+  function albkitError(code: string, message: string): Error {
+    return Object.assign(new Error(message), { code, [Symbol.for('albkit.error')]: true });
   }
 
   function specOf(props: Props): Props {
@@ -115,13 +121,13 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-      throw new Error(`${kind} ${id}: cannot reach the albkit agent at ${base}: ${cause}`);
+      throw albkitError('UNREACHABLE', `${kind} ${id}: cannot reach the albkit agent at ${base}: ${cause}`);
     }
     const text = await response.text();
     try {
       return { status: response.status, data: text === '' ? {} : JSON.parse(text) };
     } catch {
-      throw new Error(`${kind} ${id}: the albkit agent at ${base} answered ${method} with ${response.status} and no JSON: ${text.slice(0, 200)}`);
+      throw albkitError('NOT_AN_AGENT', `${kind} ${id}: the albkit agent at ${base} answered ${method} with ${response.status} and no JSON: ${text.slice(0, 200)}`);
     }
   }
 
@@ -131,7 +137,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       .map((issue) => `\n  ${[issue.path, issue.field, issue.message].filter((part) => part).join(': ')}`)
       .join('');
     const code = error.code ? ` ${error.code}` : '';
-    return new Error(`${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${error.message ?? 'no reason given'}${issues}`);
+    return albkitError(error.code ?? `HTTP_${reply.status}`, `${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${error.message ?? 'no reason given'}${issues}`);
   }
 
   /**
@@ -139,9 +145,9 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
    * become the resource's state, so they carry the provider's own text (`__provider`), which the host adds to
    * the outputs of a successful call only: without it, a later delete could not load the provider.
    */
-  function initFailure(id: string, message: string, props: Props, representation: Representation): Error {
+  function initFailure(id: string, code: string, message: string, props: Props, representation: Representation): Error {
     const properties = { ...outputs(props, representation), __provider: props.__provider };
-    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+    return Object.assign(albkitError(code, message), { id, properties, reasons: [message] });
   }
 
   /** The outputs Pulumi stores; no undefined values, which its wire format (a protobuf Struct) cannot carry. */
@@ -176,10 +182,10 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
    */
   async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
     const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
-    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) };
+    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) } satisfies PutBody;
     const reply = await request(props, 'PUT', id, body, action === 'create' ? { 'if-none-match': '*' } : {});
     if (action === 'create' && reply.status === 412) {
-      throw new Error(`${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
+      throw albkitError('PRECONDITION_FAILED', `${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
     }
     if (reply.status !== 200 && reply.status !== 201) throw refused(id, action, reply);
     const until = deadline(props);
@@ -189,14 +195,14 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       if (state === 'ACTIVE') return outputs(props, representation);
       if (state === 'FAILED') {
         const reason = representation.status.reason ?? 'no reason given';
-        throw initFailure(id, `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, props, representation);
+        throw initFailure(id, 'ALBKIT_RESOURCE_FAILED', `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, props, representation);
       }
       if (Date.now() > until) {
-        throw initFailure(id, `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, props, representation);
+        throw initFailure(id, 'TIMEOUT', `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, props, representation);
       }
       await sleep(pollMs);
       const current = await request(props, 'GET', id);
-      if (current.status === 404) throw new Error(`${kind} ${id}: removed from the albkit agent while waiting for ACTIVE`);
+      if (current.status === 404) throw albkitError('NOT_FOUND', `${kind} ${id}: removed from the albkit agent while waiting for ACTIVE`);
       if (current.status !== 200) throw refused(id, 'read', current);
       representation = current.data as Representation;
     }
@@ -257,7 +263,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
         const current = await request(props, 'GET', id);
         if (current.status === 404) return;
         if (current.status !== 200) throw refused(id, 'read', current);
-        if (Date.now() > until) throw new Error(`${kind} ${id}: still on the albkit agent after delete within the timeout`);
+        if (Date.now() > until) throw albkitError('TIMEOUT', `${kind} ${id}: still on the albkit agent after delete within the timeout`);
         await sleep(pollMs);
       }
     },

@@ -5,8 +5,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Kind } from '../../lib';
-import { describeOwner } from '../deploy/stack';
-import { etagOf, type Precondition } from '../client/precondition';
+import { describeOwner } from '../contract/stack';
+import { etagOf, type Precondition } from '../contract/precondition';
 import type { StoredResource } from '../store/state';
 import { ApiError } from './errors';
 

@@ -3,9 +3,10 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { API_VERSION, canonicalJson, contentHash, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
-import { etagOf } from '../client/precondition';
-import type { FileStore } from '../store/file-store';
+import { API_VERSION, canonicalJson, contentHash, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource } from '../../lib';
+import { etagOf } from '../contract/precondition';
+import type { Representation } from '../contract/representation';
+import type { StateStore } from '../store/state-store';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
 import { checkConditions, type Conditions } from './conditional';
 import type { DataPlanePort } from './data-plane-port';
@@ -19,21 +20,6 @@ export interface DeleteRequest {
   id: string;
   /** `If-Match`. @default none */
   conditions?: Conditions;
-}
-
-/** A resource as the control API returns it. */
-export interface Representation {
-  id: string;
-  kind: Kind;
-  /** Who manages it; absent when unowned. */
-  owner?: string;
-  dependsOn: string[];
-  /** The resolved spec; an inline private key (`keyPem`) as its fingerprint, `redacted:sha256:<hex>`. */
-  spec: Resource['spec'];
-  status: ResourceStatus;
-  generation: number;
-  /** The version of the resource (generation and owner), for `If-Match` on a later PUT or DELETE. */
-  etag: string;
 }
 
 /** What a stage of changes gives: its outcomes at once, and the write that makes them durable. */
@@ -52,7 +38,7 @@ const PUT_SETTLE_MS = 10_000;
 export class Controller {
   constructor(
     private readonly state: AgentState,
-    private readonly store: FileStore,
+    private readonly store: StateStore,
     private readonly reconciler: Reconciler,
     private readonly dataPlane: DataPlanePort,
   ) {}

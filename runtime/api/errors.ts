@@ -1,36 +1,9 @@
 /** The control API's error responses: a stable code, an HTTP status, a message and, for validation, the issues. */
-import type { Issue } from '../../lib';
-
-/**
- * The error codes clients switch on (`BUSY`: another manifest run is in progress, 429, retry later;
- * `INSUFFICIENT_STORAGE`: the change could not be stored, 507, nothing was changed; `INTERNAL`: a bug in the
- * agent, 500; see its log).
- */
-export type ApiErrorCode =
-  | 'VALIDATION'
-  | 'CONFLICT'
-  | 'NOT_FOUND'
-  | 'UNAUTHORIZED'
-  | 'BAD_REQUEST'
-  | 'PRECONDITION_FAILED'
-  | 'BUSY'
-  | 'INSUFFICIENT_STORAGE'
-  | 'INTERNAL';
-
-const STATUS: Record<ApiErrorCode, number> = {
-  VALIDATION: 400,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  BUSY: 429,
-  INTERNAL: 500,
-  INSUFFICIENT_STORAGE: 507,
-};
+import { AlbkitError, type Issue } from '../../lib';
+import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from '../contract/error-codes';
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
-export class ApiError extends Error {
+export class ApiError extends AlbkitError {
   /** The HTTP status: 400, 401, 404, 409, 412, 429, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
@@ -41,11 +14,11 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = status ?? STATUS[code];
+    this.status = status ?? API_ERROR_STATUS[code];
   }
 
   /** The response body. */
-  body(): { error: { code: ApiErrorCode; message: string; issues?: readonly Issue[] } } {
+  body(): ApiErrorBody {
     return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
   }
 }

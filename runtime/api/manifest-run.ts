@@ -7,9 +7,9 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Manifest, type Plan, type Resource, type Step } from '../../lib';
-import { livePlan } from '../deploy/live-plan';
-import { etagOf, stepPrecondition } from '../client/precondition';
-import { DEFAULT_STACK, ownershipMessage, stackOwner, stackScope } from '../deploy/stack';
+import { livePlan } from '../contract/live-plan';
+import { etagOf, stepPrecondition } from '../contract/precondition';
+import { DEFAULT_STACK, ownershipMessage, stackOwner, stackScope } from '../contract/stack';
 import { toResource, type StoredResource } from '../store/state';
 import type { Controller } from './controller';
 import { conditionsFrom } from './conditional';

@@ -1,9 +1,9 @@
 /** The control API's OpenAPI 3.1 document, generated from the zod schemas of the model. */
 import { z } from 'zod';
 import { KIND_NAMES, KINDS, manifestJsonSchema } from '../../lib';
-import { StackName } from '../deploy/stack';
+import { StackName } from '../contract/stack';
 import { MAX_WAIT_MS } from './controller';
-import { Owner } from '../store/owner';
+import { Owner } from '../contract/owner';
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -5,7 +5,6 @@
  * request's conditions (412). One call checks a batch against one pass over the state; the first refusal
  * throws and nothing is changed.
  */
-import { z } from 'zod';
 import {
   KINDS,
   ResourceRef,
@@ -19,24 +18,10 @@ import {
   type Kind,
   type Resource,
 } from '../../lib';
-import { Owner } from '../store/owner';
+import { PutBody } from '../contract/put-body';
 import { toResource, type AgentState, type StoredResource } from '../store/state';
 import { checkConditions, type Conditions } from './conditional';
 import { conflict, invalid } from './errors';
-
-/** The body of `PUT /v1/<collection>/<id>`. */
-export const PutBody = z.strictObject({
-  /** The kind's spec; validated with the kind's schema. */
-  spec: z.unknown(),
-  /** Extra dependencies beyond those the spec's references imply. @default [] */
-  dependsOn: z.array(ResourceRef).max(1000).optional(),
-  /**
-   * Who manages the resource (`terraform`, `pulumi`, `deploy/<stack>`…); a deploy of a stack never changes
-   * another owner's resources. @default on update the owner it has; on create none
-   */
-  owner: Owner.optional(),
-});
-export type PutBody = z.infer<typeof PutBody>;
 
 /** One create-or-update: what `PUT /v1/<collection>/<id>` carries. */
 export interface PutRequest {

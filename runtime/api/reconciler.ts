@@ -11,7 +11,7 @@
  * with no request from a client. A change to the resource starts its backoff over; deleting it ends it.
  */
 import type { Logger } from 'pino';
-import type { FileStore } from '../store/file-store';
+import type { StateStore } from '../store/state-store';
 import { toResource, type AgentState, type StoredResource } from '../store/state';
 import type { BindOutcome, DataPlanePort } from './data-plane-port';
 
@@ -46,7 +46,7 @@ export class Reconciler {
   constructor(
     private readonly state: AgentState,
     private readonly dataPlane: DataPlanePort,
-    private readonly store: FileStore,
+    private readonly store: StateStore,
     private readonly logger: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}

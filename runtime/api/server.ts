@@ -3,10 +3,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { KIND_NAMES, KINDS, kindOfCollection, zodIssues, type Kind } from '../../lib';
-import { StackName, stackOwner } from '../deploy/stack';
+import { StackName, stackOwner } from '../contract/stack';
 import type { AgentMetrics } from '../metrics';
 import { StateWriteError } from '../store/file-store';
-import { Owner } from '../store/owner';
+import { Owner } from '../contract/owner';
 import { bearerChecker } from './auth';
 import { conditionsOf } from './conditional';
 import { MAX_WAIT_MS, type Controller } from './controller';

@@ -3,17 +3,18 @@
  * terraform-provider-albkit): JSON over HTTP with a bearer token, a time limit on every request, long polls
  * (`GET …?wait=`) instead of polling loops, and one error class for every refusal or failure.
  */
-import type { Issue } from '../../lib/errors';
+import { AlbkitError, type Issue } from '../../lib/errors';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
-import type { Representation } from '../api/controller';
-import type { LiveResource } from '../deploy/live-plan';
-import { preconditionHeaders, type Precondition } from './precondition';
+import type { PutBody } from '../contract/put-body';
+import type { Representation, RepresentationList } from '../contract/representation';
+import type { LiveResource } from '../contract/live-plan';
+import { preconditionHeaders, type Precondition } from '../contract/precondition';
 
 /**
  * A refusal of the control API with its status, error code (`CONFLICT`, `VALIDATION`…) and the issues it lists;
  * or, with status 0, no answer at all (code `UNREACHABLE` or `TIMEOUT`).
  */
-export class ControlApiError extends Error {
+export class ControlApiError extends AlbkitError {
   readonly code: string;
   constructor(
     readonly status: number,
@@ -91,7 +92,7 @@ export class ControlClient {
    * `precondition`, the agent refuses (412, `PRECONDITION_FAILED`) when the resource is not as expected.
    */
   put(resource: ResourceWrite, owner?: string, precondition?: Precondition): Promise<Representation> {
-    const body = { spec: resource.spec, dependsOn: resource.dependsOn, ...(owner === undefined ? {} : { owner }) };
+    const body = { spec: resource.spec, dependsOn: resource.dependsOn?.slice(), ...(owner === undefined ? {} : { owner }) } satisfies PutBody;
     return this.request('PUT', resourcePath(resource.kind, resource.id), body, preconditionHeaders(precondition));
   }
 
@@ -109,7 +110,7 @@ export class ControlClient {
   /** Every resource of the agent with its lifecycle state and owner. */
   async live(): Promise<LiveResource[]> {
     const lists = await Promise.all(
-      KIND_NAMES.map((kind) => this.request<{ items: Representation[] }>('GET', `/v1/${KINDS[kind].collection}`)),
+      KIND_NAMES.map((kind) => this.request<RepresentationList>('GET', `/v1/${KINDS[kind].collection}`)),
     );
     return lists.flatMap((list, i) => {
       if (!Array.isArray((list as { items?: unknown } | undefined)?.items)) {

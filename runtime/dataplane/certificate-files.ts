@@ -17,6 +17,7 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Certificate, type ResourceOf } from '../../lib';
+import { CertificateError } from './errors';
 import type { ListenerConfig } from './types';
 
 /** The largest certificate or key file read: 1 MiB. */
@@ -64,7 +65,7 @@ export class CertificateFiles {
     if (!parsed.success) {
       const field: FileField = parsed.error.issues.some((issue) => issue.path.includes('certPem')) ? 'certFile' : 'keyFile';
       const what = field === 'certFile' ? 'a PEM certificate' : 'a PEM private key';
-      throw new Error(`${listener.id}: certificate.${field}: ${certificate[field]} does not hold ${what}`);
+      throw new CertificateError(`${listener.id}: certificate.${field}: ${certificate[field]} does not hold ${what}`);
     }
     return { cert, key };
   }
@@ -72,19 +73,19 @@ export class CertificateFiles {
   private async readFile(id: string, field: FileField, path: string): Promise<string> {
     const where = `${id}: certificate.${field}: ${path}`;
     const real = await this.allowedPath(path);
-    if (real === undefined) throw new Error(`${where}: ${this.notAllowed()}`);
-    if (this.refused.includes(real)) throw new Error(`${where}: is one of the agent's own files, never served as a certificate`);
+    if (real === undefined) throw new CertificateError(`${where}: ${this.notAllowed()}`);
+    if (this.refused.includes(real)) throw new CertificateError(`${where}: is one of the agent's own files, never served as a certificate`);
     let file;
     try {
       // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
       file = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
     } catch (error) {
-      throw new Error(`${where}: cannot open it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new CertificateError(`${where}: cannot open it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     try {
       const stats = await file.stat();
-      if (!stats.isFile()) throw new Error(`${where}: is not a regular file (${fileType(stats)})`);
-      if (stats.size > this.maxBytes) throw new Error(`${where}: is larger than ${this.maxBytes} bytes`);
+      if (!stats.isFile()) throw new CertificateError(`${where}: is not a regular file (${fileType(stats)})`);
+      if (stats.size > this.maxBytes) throw new CertificateError(`${where}: is larger than ${this.maxBytes} bytes`);
       // Read to the end, not to the size fstat gave: the file may have grown meanwhile.
       const chunks: Buffer[] = [];
       let length = 0;
@@ -93,10 +94,10 @@ export class CertificateFiles {
         if (bytesRead === 0) break;
         chunks.push(buffer.subarray(0, bytesRead));
         length += bytesRead;
-        if (length > this.maxBytes) throw new Error(`${where}: is larger than ${this.maxBytes} bytes`);
+        if (length > this.maxBytes) throw new CertificateError(`${where}: is larger than ${this.maxBytes} bytes`);
       }
       const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') throw new Error(`${where}: is empty`);
+      if (text.trim() === '') throw new CertificateError(`${where}: is empty`);
       return text;
     } finally {
       await file.close();
@@ -136,10 +137,10 @@ function fileType(stats: { isFIFO(): boolean; isCharacterDevice(): boolean; isBl
   return stats.isSocket() ? 'a socket' : 'not a file';
 }
 
-/** `work`, or a rejection with `message()` once `ms` passed first. */
+/** `work`, or a `CertificateError` with `message()` once `ms` passed first. */
 async function withTimeout<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new CertificateError(message())), ms)));
   try {
     return await Promise.race([work, timeout]);
   } finally {

@@ -16,6 +16,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
+import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import { NO_CERTIFICATE_FILES, type CertificateFiles } from './certificate-files';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
 import { DataPlaneMetrics, type ServerSample } from './metrics';
@@ -35,7 +36,7 @@ export interface DataPlaneOptions {
   cookieSecret: Buffer;
   /** HTTP protocol limits. @default DEFAULT_HTTP_LIMITS */
   httpLimits?: Partial<HttpLimits>;
-  /** How long a removed listener or backend service lets in-flight work finish. @default 30000 */
+  /** How long a removed listener or backend service lets in-flight work finish. @default DEFAULT_DRAIN_MS (10000) */
   drainMs?: number;
   /** Where listeners' certificate and key files may be read from. @default none: inline PEM only */
   certificateFiles?: CertificateFiles;
@@ -66,7 +67,7 @@ export class DataPlane {
   constructor(private readonly options: DataPlaneOptions) {
     this.metrics = new DataPlaneMetrics(options.registry, () => this.samples());
     this.httpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
-    this.drainMs = options.drainMs ?? 30000;
+    this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   }
 
   /**

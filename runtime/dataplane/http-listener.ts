@@ -8,6 +8,7 @@
  */
 import net, { type Server, type Socket } from 'node:net';
 import tls, { createSecureContext } from 'node:tls';
+import { BindError, CertificateError } from './errors';
 import { tick } from './http-clock';
 import { ClientConnection, onReadInPlace } from './http-connection';
 import { readBuffer } from './http-parser';
@@ -254,7 +255,7 @@ export function certificateError<T>(config: ListenerConfig, make: () => T): T {
   try {
     return make();
   } catch (error) {
-    throw new Error(`${config.id}: certificate: ${(error as Error).message}`);
+    throw new CertificateError(`${config.id}: certificate: ${(error as Error).message}`);
   }
 }
 
@@ -279,7 +280,7 @@ export function listen(server: Server, address: string, port: number): Promise<v
           : error.code === 'EADDRNOTAVAIL'
             ? `${address} is not an address of this host`
             : error.message;
-      reject(new Error(`cannot bind ${address}:${port}: ${why}`));
+      reject(new BindError(`cannot bind ${address}:${port}: ${why}`));
     };
     const onListening = (): void => {
       server.off('error', onError);

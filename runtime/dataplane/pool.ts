@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { BackendServiceSpec, ServerStatus } from '../../lib';
 import { HealthChecker, type HealthCheckTarget } from './health';
+import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import type { DataPlaneMetrics } from './metrics';
 import { createScheduler, type Scheduler } from './schedulers';
 import { UpstreamPool } from './upstream';
@@ -14,8 +15,6 @@ import type { BackendPool, Upstream } from './types';
 
 /** How long opening an upstream connection may take. */
 export const CONNECT_TIMEOUT_MS = 5000;
-/** How long a removed server's connections may go on, unless the pool is told otherwise. */
-export const DEFAULT_DRAIN_MS = 30000;
 /** How long an idle upstream keep-alive connection is kept (servers may announce less). */
 export const UPSTREAM_KEEP_ALIVE_MS = 4000;
 

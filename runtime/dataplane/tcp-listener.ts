@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import { CertificateError } from './errors';
 import type { ListenerConfig, ListenerRuntime } from './types';
 import { certificateError, listen } from './http-listener';
 import { closeDisallowed, compileIngress, type IngressCheck } from './security-group';
@@ -63,7 +64,7 @@ class TcpListener implements TcpListenerRuntime {
     this.#allows = compileIngress(config.ingress, config.port);
     if (config.protocol === 'TLS') {
       const tls = config.tls;
-      if (tls === undefined) throw new Error(`${config.id}: certificate: a TLS listener needs one`);
+      if (tls === undefined) throw new CertificateError(`${config.id}: certificate: a TLS listener needs one`);
       const options = {
         ...TLS_POLICY,
         cert: tls.cert,

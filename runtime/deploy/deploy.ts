@@ -7,10 +7,12 @@
  */
 import { destroyWaves, isEmptyPlan, plan as planOf, type Manifest, type Plan, type Resource, type Step } from '../../lib';
 import { ControlApiError, type ControlClient } from '../client/control-client';
-import { plannedCurrent, type LiveResource } from './live-plan';
+import { plannedCurrent, type LiveResource } from '../contract/live-plan';
 import { detailPlan, type DetailedPlan } from './plan-changes';
 import { DEFAULT_STEP_TIMEOUT_MS, poll, runPlan, type Adoption, type RunEvent, type RunOptions } from './run';
-import { DEFAULT_STACK, OwnershipError, stackOwner, stackScope, type StackScope } from './stack';
+import { DEFAULT_STACK, stackOwner, stackScope, type StackScope } from '../contract/stack';
+import { DeployError } from './deploy-error';
+import { OwnershipError } from './stack';
 
 export interface DeployOptions extends RunOptions {
   /** Only compute and report the plan (and what would be adopted). @default false */
@@ -113,7 +115,7 @@ async function adopt(client: ControlClient, foreign: readonly LiveResource[], ow
     const taken = await client.put(resource, owner, etag === undefined ? undefined : { ifMatch: etag }).catch((error: Error) => {
       const raced = error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED';
       const advice = raced ? ' (another deploy or tool changed it after this deploy read it; run the deploy again to plan on what is there now)' : '';
-      throw new Error(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}${advice}`);
+      throw new DeployError(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}${advice}`);
     });
     etags.set(resource.id, taken.etag);
     emit({ type: 'adopt', id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) });
@@ -135,6 +137,6 @@ async function waitForDeletions(client: ControlClient, timeoutMs: number): Promi
   await poll(
     Date.now() + timeoutMs,
     async () => ((await client.live()).some((l) => l.state === 'DELETING') ? undefined : true),
-    () => new Error(`resources still DELETING after ${timeoutMs} ms`),
+    () => new DeployError(`resources still DELETING after ${timeoutMs} ms`),
   );
 }

@@ -5,10 +5,10 @@
  * write carries the precondition of the version it was planned on (`stepPrecondition`), so a resource another
  * run changed meanwhile fails the step (412) instead of being overwritten.
  */
-import type { Plan, Resource, Step } from '../../lib';
-import type { Representation } from '../api/controller';
+import { AlbkitError, type Plan, type Resource, type Step } from '../../lib';
+import type { Representation } from '../contract/representation';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
-import { stepPrecondition } from '../client/precondition';
+import { stepPrecondition } from '../contract/precondition';
 
 /** A resource a stack takes over: its id and kind, and the owner it had (none: unowned). */
 export interface Adoption {
@@ -45,7 +45,8 @@ export interface RunOptions {
 export const DEFAULT_CONCURRENCY = 64;
 
 /** A step that failed, named by its resource. */
-export class StepError extends Error {
+export class StepError extends AlbkitError {
+  readonly code = 'ALBKIT_DEPLOY_STEP';
   constructor(
     readonly step: Step,
     message: string,

@@ -1,6 +1,7 @@
 /** Which agent the CLI talks to: `--endpoint`/`--token-file`, else `ALBKIT_ENDPOINT`/`ALBKIT_TOKEN`, else the state directory's files. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AlbkitError } from '../../lib';
 import { DEFAULT_STATE_DIR } from '../agent-defaults';
 import { isLocalEndpoint } from './local-host';
 
@@ -14,7 +15,7 @@ export interface TargetOptions {
 }
 
 /** The agent could not be located: a usage problem (exit code 2). */
-export class TargetError extends Error {
+export class TargetError extends AlbkitError {
   readonly code = 'ALBKIT_TARGET';
 }
 

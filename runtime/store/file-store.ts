@@ -6,16 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
+import { AlbkitError, KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues } from '../../lib';
 import { writeFileAtomic } from './atomic';
-import { Owner } from './owner';
+import { Owner } from '../contract/owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
+import type { StateStore } from './state-store';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;
 
 /** The state file exists but cannot be used: the agent refuses to start and leaves the file as it is. */
-export class StateFileError extends Error {
+export class StateFileError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_FILE';
   constructor(
     readonly file: string,
@@ -56,7 +57,7 @@ const StateSchema = z.strictObject({
  * A change could not be made durable (the disk is full, say): nothing of it was kept, in memory or on disk,
  * and the control API answers 507.
  */
-export class StateWriteError extends Error {
+export class StateWriteError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_WRITE';
   constructor(
     readonly file: string,
@@ -68,7 +69,7 @@ export class StateWriteError extends Error {
 }
 
 /** The state file of one state directory. */
-export class FileStore {
+export class FileStore implements StateStore {
   /** The path of `state.json`. */
   readonly file: string;
   private chain: Promise<void> = Promise.resolve();

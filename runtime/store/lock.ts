@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { AlbkitError } from '../../lib';
 
 /** The exit code `flock -n` is told to use when another process holds the lock. */
 const LOCKED_EXIT = 75;
@@ -24,7 +25,7 @@ const LOCKED_EXIT = 75;
 const LOCKED = Symbol('locked');
 
 /** Another live agent holds the state directory. */
-export class StateDirLockedError extends Error {
+export class StateDirLockedError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_DIR_LOCKED';
   constructor(
     readonly stateDir: string,

@@ -5,9 +5,9 @@
  */
 import type { Kind } from '../../lib/model/kinds';
 import type { Resource } from '../../lib/resource';
-import type { Representation } from '../api/controller';
+import type { Representation } from '../contract/representation';
 import { ControlApiError, longPollWait, type ControlClient } from '../client/control-client';
-import type { Precondition } from '../client/precondition';
+import type { Precondition } from '../contract/precondition';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../deploy/run';
 
 /** The owner the provider writes on every resource it puts, so deploys of other owners leave them alone. */

@@ -3,7 +3,7 @@
  * configuration, plan, apply, read, import and state upgrade of the albkit resource types. Errors come back
  * as diagnostics naming the resource id and attribute, never as gRPC errors.
  */
-import type { Representation } from '../api/controller';
+import type { Representation } from '../contract/representation';
 import { ControlApiError, ControlClient } from '../client/control-client';
 import { agentResources, deleteResource, describeFailure, putResource } from './agent';
 import { terraformDestroys } from './destroy-run';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { KIND_NAMES, KINDS, type Kind } from '../../lib/model/kinds';
 import { DERIVED_DEFAULTS } from '../../lib/resolve';
 import type { CtyType } from './cty';
-import { MODEL_DOCS_FILE } from './model-docs';
+import { MODEL_DOCS_FILE } from './model-docs-file';
 
 /** One attribute of a resource or of a nested object. */
 export interface AttributeSchema {
@@ -111,7 +111,7 @@ function scalarType(schema: ZodLike, where: string): { type: CtyType; values: st
   }
 }
 
-/** The model's TSDoc per field (`model-docs.json`, written by model-docs.ts), read once. */
+/** The model's TSDoc per field (`model-docs.json`, written by tools/gen/model-docs.ts), read once. */
 let docs: Record<string, string> | undefined;
 function modelDoc(key: string): string | undefined {
   docs ??= JSON.parse(readFileSync(MODEL_DOCS_FILE, 'utf8')) as Record<string, string>;

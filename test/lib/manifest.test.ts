@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest, manifestText, validateManifest, ValidationError } from '../../lib';
-import { manifestSchemaText } from '../../bin/commands/schema';
+import { manifestSchemaFileText } from '../../tools/gen/manifest-schema';
 import { baseResources } from '../fixtures/resources';
 
 /** The same value with object keys inserted in reverse order, at every level. */
@@ -71,8 +71,8 @@ describe('manifest', () => {
     expect(() => validateManifest({ apiVersion: 'v0', resources: [] })).to.throw(/manifest: apiVersion: must be "albkit\/v1"/);
   });
 
-  it('has its JSON Schema committed and up to date (npm run schema regenerates it)', () => {
+  it('has its JSON Schema committed and up to date (npm run gen regenerates it)', () => {
     const committed = readFileSync(join(__dirname, '../../../docs/manifest.schema.json'), 'utf8');
-    expect(committed).to.equal(manifestSchemaText());
+    expect(committed).to.equal(manifestSchemaFileText());
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { BINDINGS_DIR, generateBindings } from '../../../runtime/terraform/generate-bindings';
+import { BINDINGS_DIR, generateBindings } from '../../../tools/gen/bindings';
 
 async function filesUnder(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -51,7 +51,7 @@ describe('CDKTF L1 bindings', function () {
     await Promise.all([fresh, cliConfigDir].map((dir) => dir && rm(dir, { recursive: true, force: true })));
   });
 
-  it('are up to date with the provider schema (regenerate: node dist/runtime/terraform/generate-bindings.js)', async () => {
+  it('are up to date with the provider schema (regenerate: npm run gen)', async () => {
     fresh = await mkdtemp(join(tmpdir(), 'albkit-gen-'));
     const printed = await printedDuring(() => generateBindings(fresh));
     expect(printed).to.not.include('CLI configuration');

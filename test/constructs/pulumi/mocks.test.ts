@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO } from './packed';
+import { REPO } from '../../helpers/packed';
 
 /** Runs node with `args` in a process of its own; resolves with its exit code and output. */
 async function runNode(args: string[]): Promise<{ code: number | null; output: string }> {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent, type TestAgent } from '../../helpers/agent';
-import { installPacked, REPO, type PackedProject } from './packed';
+import { installPacked, REPO, type PackedProject } from '../../helpers/packed';
 
 /** True when the `pulumi` CLI is on PATH. */
 function pulumiOnPath(): boolean {

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { KIND_NAMES, KINDS, type Kind } from '../../../lib/model/kinds';
 import { albkitProvider } from '../../../constructs/pulumi/provider';
 import { startAgent, type TestAgent } from '../../helpers/agent';
-import { installPacked, type PackedProject } from './packed';
+import { installPacked, type PackedProject } from '../../helpers/packed';
 
 type ProviderFactory = typeof albkitProvider;
 type Serialized = { text: string; containsSecrets: boolean };

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { validateManifest, type Manifest } from '../../../lib';
 import { ControlClient } from '../../../runtime/client/control-client';
 import { deploy, type DeployResult } from '../../../runtime/deploy/deploy';
-import type { LiveResource } from '../../../runtime/deploy/live-plan';
+import type { LiveResource } from '../../../runtime/contract/live-plan';
 import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { shopManifest } from '../api/fixture';
 

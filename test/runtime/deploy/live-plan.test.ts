@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { validateManifest, type Resource } from '../../../lib';
-import { livePlan, type LiveResource } from '../../../runtime/deploy/live-plan';
+import { livePlan, type LiveResource } from '../../../runtime/contract/live-plan';
 import { jsonReporter, lineReporter, ttyReporter } from '../../../runtime/deploy/progress';
 import type { RunEvent } from '../../../runtime/deploy/run';
 import { resolveTarget, TargetError } from '../../../runtime/deploy/target';

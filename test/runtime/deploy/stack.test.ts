@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { validateManifest } from '../../../lib';
-import type { LiveResource } from '../../../runtime/deploy/live-plan';
+import type { LiveResource } from '../../../runtime/contract/live-plan';
 import { lineReporter } from '../../../runtime/deploy/progress';
-import { describeOwner, OwnershipError, StackName, stackOwner, stackScope } from '../../../runtime/deploy/stack';
+import { describeOwner, StackName, stackOwner, stackScope } from '../../../runtime/contract/stack';
+import { OwnershipError } from '../../../runtime/deploy/stack';
 import { shopManifest } from '../api/fixture';
 
 const [sg, lb, servers] = validateManifest(shopManifest({ listenerPort: 8080, backendPort: 9001 })).resources;

@@ -7,7 +7,8 @@ import { DERIVED_DEFAULTS } from '../../../lib/resolve';
 import { decodeJson, decodeValue, encodeValue, UNKNOWN, type CtyType } from '../../../runtime/terraform/cty';
 import { attributePath } from '../../../runtime/terraform/diagnostics';
 import { readFileSync } from 'node:fs';
-import { MODEL_DOCS_FILE, modelDocsText } from '../../../runtime/terraform/model-docs';
+import { MODEL_DOCS_FILE } from '../../../runtime/terraform/model-docs-file';
+import { modelDocsText } from '../../../tools/gen/model-docs';
 import { resourceSchema, snakeCase, type AttributeSchema } from '../../../runtime/terraform/schema';
 import { providerSchemaDocument } from '../../../runtime/terraform/schema-forms';
 
@@ -81,7 +82,7 @@ describe('Provider schema', () => {
   });
 
   it("describes attributes in the model's own words (model-docs.json is up to date with lib/model's TSDoc)", () => {
-    expect(readFileSync(MODEL_DOCS_FILE, 'utf8'), 'regenerate: node dist/runtime/terraform/generate-bindings.js').to.equal(modelDocsText());
+    expect(readFileSync(MODEL_DOCS_FILE, 'utf8'), 'regenerate: npm run gen').to.equal(modelDocsText());
     const check = byName(byName(resourceSchema('BackendService').attributes).health_check!.nested!.attributes);
     expect(check.timeout_ms!.description).to.equal(
       'How long one check may take, 100–60000 ms; less than `interval_ms` unless both keep their defaults. Default: 5000.',

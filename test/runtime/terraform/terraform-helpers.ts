@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../runtime/terraform/install';
+import { cliConfig, installMirror, PROVIDER_LAUNCHER } from '../../../tools/terraform/install';
 import { startAgent, type TestAgent } from '../../helpers/agent';
 
 /** The terraform binary on PATH, or undefined. */

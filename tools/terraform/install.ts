@@ -1,7 +1,7 @@
 /**
  * Installs terraform-provider-albkit into a Terraform filesystem mirror (the unpacked layout
  * `<mirror>/registry.terraform.io/albkit/albkit/<version>/<os>_<arch>/`) and writes a CLI configuration that
- * uses it: `node dist/runtime/terraform/install.js <mirror-dir> [cli-config-file]`. The installed package is
+ * uses it: `node dist/tools/terraform/install.js <mirror-dir> [cli-config-file]`. The installed package is
  * self-contained and path-independent: the launcher `terraform-provider-albkit_v<version>` runs
  * `dist/runtime/terraform/main.js` beside it, one bundle of the provider and its dependencies, with the
  * `.proto` files and model-docs.json at the paths the provider reads them from. So the package's hash, which
@@ -11,7 +11,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { PROVIDER_SOURCE } from './schema';
+import { PROVIDER_SOURCE } from '../../runtime/terraform/schema';
 
 /** The package root: where package.json, runtime/terraform/proto and dist/ are. */
 const PACKAGE_ROOT = resolve(__dirname, '..', '..', '..');
@@ -97,7 +97,7 @@ export function installMirror(mirrorDir: string): string {
 if (require.main === module) {
   const [mirrorDir, configFile] = process.argv.slice(2);
   if (!mirrorDir) {
-    process.stderr.write('usage: node dist/runtime/terraform/install.js <mirror-dir> [cli-config-file]\n');
+    process.stderr.write('usage: node dist/tools/terraform/install.js <mirror-dir> [cli-config-file]\n');
     process.exit(2);
   }
   const file = installMirror(mirrorDir);

@@ -3,8 +3,7 @@
  * still desired are planned as if absent, so the run puts them again and waits for them; the rest is
  * lib's `plan`.
  */
-import { plan, type Plan, type Resource } from '../../lib';
-import type { ResourceState } from '../store/state';
+import { plan, type Plan, type Resource, type ResourceState } from '../../lib';
 
 /** A resource as the agent reports it: the manifest form plus its lifecycle state. */
 export interface LiveResource {

@@ -3,13 +3,12 @@
  * the TypeScript compiler (a development-time step) and writes `model-docs.json`, keyed `<Kind>.<field path>`
  * (`BackendService.healthCheck.timeoutMs`). The provider reads that file; a test fails while it is stale.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as TS from 'typescript';
 import { KIND_NAMES, KINDS } from '../../lib/model/kinds';
-
-/** The committed documentation file, beside the provider sources. */
-export const MODEL_DOCS_FILE = resolve(__dirname, '..', '..', '..', 'runtime', 'terraform', 'model-docs.json');
+import { MODEL_DOCS_FILE } from '../../runtime/terraform/model-docs-file';
+import { generatedBy } from './banner';
 
 const MODEL_DIR = resolve(__dirname, '..', '..', '..', 'lib', 'model');
 
@@ -104,7 +103,12 @@ export function readModelDocs(): Record<string, string> {
   return out;
 }
 
-/** The documentation file's text. */
+/** The documentation file's text: the banner (key `//`), then the docs. */
 export function modelDocsText(): string {
-  return `${JSON.stringify(readModelDocs(), null, 2)}\n`;
+  return `${JSON.stringify({ '//': generatedBy('tools/gen/model-docs.ts'), ...readModelDocs() }, null, 2)}\n`;
+}
+
+/** Writes `model-docs.json`. */
+export function writeModelDocs(): void {
+  writeFileSync(MODEL_DOCS_FILE, modelDocsText());
 }
