@@ -11,7 +11,7 @@
  * with no request from a client. A change to the resource starts its backoff over; deleting it ends it.
  *
  * A status write that fails (a full disk) leaves every status as it is on disk, in memory too (the store
- * restores it), so no client ever reads a status ahead of the disk. The apply is then run again on the same
+ * restores it), so between attempts reads show what is on disk. The apply is then run again on the same
  * backoff (1 s doubling to 30 s) until its write succeeds; until then `unstored` says which resources wait
  * and why (reported by `GET /healthz`), and each failure is logged naming them.
  */
