@@ -168,6 +168,16 @@ const listenerCertificate: Rule = (_index, _known, subjects) =>
     return [];
   });
 
+/** The request body limits are for HTTP and HTTPS listeners (a TCP or TLS listener sees no requests). */
+const listenerBodyLimits: Rule = (_index, _known, subjects) =>
+  subjects.ofKind('Listener').flatMap(({ id, spec }) =>
+    backendProtocolFor(spec.protocol) === 'HTTP'
+      ? []
+      : (['requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond'] as const)
+          .filter((field) => spec[field] !== undefined)
+          .map((field) => ({ path: id, field, message: `${withArticle(spec.protocol)} listener has no request bodies (use HTTP or HTTPS)` })),
+  );
+
 /**
  * Backend services: one kind of group, at least one; a port with availability groups; persistence on HTTP only;
  * PROXY protocol on TCP only.
@@ -203,6 +213,11 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
         field: 'proxyProtocol',
         message: 'PROXY protocol is only for TCP/TLS listeners (backend protocol TCP); HTTP uses X-Forwarded-For',
       });
+    }
+    if (spec.protocol === 'TCP') {
+      for (const field of ['maxQueueLength', 'queueTimeoutSeconds'] as const) {
+        if (spec[field] !== undefined) issues.push({ path: id, field, message: 'only HTTP requests wait in a queue (a TCP connection beyond every server\'s cap is closed)' });
+      }
     }
     for (const [index_, groupId] of spec.serverGroups.entries()) {
       const group = index.getOf('ServerGroup', groupId);
@@ -287,6 +302,7 @@ const RULES: readonly Rule[] = [
   listenerAddressUnique,
   listenerBackend,
   listenerCertificate,
+  listenerBodyLimits,
   backendServiceShape,
   serversInVpc,
   instancesInVpc,

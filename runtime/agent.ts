@@ -113,14 +113,14 @@ export class Agent {
     });
     const logger = options.logger ?? createLogger();
 
-    const metrics = createAgentMetrics(() => state.resources);
+    const metrics = createAgentMetrics(() => state.resources, () => store.failedWrites);
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
     const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
     const reconciler = new Reconciler(state, dataPlane, store, logger);
     await reconciler.request();
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
-    const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion() });
+    const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion(), unstored: () => reconciler.unstored });
     try {
       await server.listen({ host, port });
     } catch (error) {

@@ -17,9 +17,10 @@ export interface AgentMetrics {
 
 /**
  * Creates the registry with process metrics, `albkit_resources{kind,state}` (read from `resources()` at
- * scrape time) and `albkit_control_requests_total`.
+ * scrape time), `albkit_store_write_failures_total` (read from `storeFailures()`) and
+ * `albkit_control_requests_total`.
  */
-export function createAgentMetrics(resources: () => Iterable<StoredResource>): AgentMetrics {
+export function createAgentMetrics(resources: () => Iterable<StoredResource>, storeFailures: () => number): AgentMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'albkit_agent_' });
   new Gauge({
@@ -33,6 +34,15 @@ export function createAgentMetrics(resources: () => Iterable<StoredResource>): A
       for (const kind of KIND_NAMES) {
         for (const state of STATES) this.set({ kind, state }, counts.get(`${kind} ${state}`) ?? 0);
       }
+    },
+  });
+  new Counter({
+    name: 'albkit_store_write_failures_total',
+    help: 'Writes of the state file that failed (a full disk…): changes refused with 507 and status writes retried',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(storeFailures());
     },
   });
   const apiRequests = new Counter({

@@ -38,6 +38,10 @@ export interface AlbListenerArgs {
   certificate?: DeepInput<ListenerInput['certificate']>;
   /** Idle connection timeout in seconds. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */
   idleTimeoutSeconds?: pulumi.Input<number>;
+  /** HTTP/HTTPS: how long a request body may take before its minimum rate applies, in seconds. @default 20 */
+  requestBodyGraceSeconds?: pulumi.Input<number>;
+  /** HTTP/HTTPS: the slowest a request body may arrive after its grace window, bytes per second (0: no limit). @default 500 */
+  requestBodyMinBytesPerSecond?: pulumi.Input<number>;
   /** The servers traffic goes to (a virtual server group). */
   servers: DeepInput<ServerGroupInput['servers']>;
   /** Algorithm, session persistence, PROXY protocol, health check. @default the model's defaults */
@@ -121,6 +125,8 @@ export class Alb extends pulumi.ComponentResource {
           port: listener.port,
           certificate: listener.certificate,
           idleTimeoutSeconds: listener.idleTimeoutSeconds,
+          requestBodyGraceSeconds: listener.requestBodyGraceSeconds,
+          requestBodyMinBytesPerSecond: listener.requestBodyMinBytesPerSecond,
         },
       };
     });

@@ -115,6 +115,17 @@ export const BackendServiceSpec = z.strictObject({
   proxyProtocol: z.boolean().default(false),
   /** The health check. @default enabled, with the defaults of each field */
   healthCheck: HealthCheck.default(() => HealthCheck.parse({})),
+  /**
+   * The most connections to each server, 1–100 000: HTTP requests in flight (each holds one upstream
+   * connection, idle keep-alive ones included in the cap) or TCP connections. A server at its cap is not
+   * picked; when every server is, HTTP requests wait in the queue and TCP connections are closed.
+   * @default 1024
+   */
+  maxConnectionsPerServer: z.number().int().min(1).max(100_000).optional(),
+  /** HTTP: the most requests waiting for a server below its cap, 0–100 000; more are answered 503 at once. @default 1024 */
+  maxQueueLength: z.number().int().min(0).max(100_000).optional(),
+  /** HTTP: how long a request waits in the queue, 1–300 s; then it is answered 503 (as HAProxy does). @default 5 */
+  queueTimeoutSeconds: z.number().int().min(1).max(300).optional(),
 });
 /** A BackendService spec as validated: every default applied. */
 export type BackendServiceSpec = z.output<typeof BackendServiceSpec>;
@@ -152,6 +163,15 @@ export const HTTP_ONLY_FIELDS: readonly HttpOnlyField[] = [
   { path: ['healthCheck', 'path'], protocolOf: checkProtocolOf },
   { path: ['healthCheck', 'statusCodes'], protocolOf: checkProtocolOf },
 ];
+
+/** The connection limits in force: the backend service's own, or the defaults. */
+export function connectionLimits(spec: Pick<BackendServiceSpec, 'maxConnectionsPerServer' | 'maxQueueLength' | 'queueTimeoutSeconds'>): {
+  maxConnectionsPerServer: number;
+  maxQueueLength: number;
+  queueTimeoutSeconds: number;
+} {
+  return { maxConnectionsPerServer: spec.maxConnectionsPerServer ?? 1024, maxQueueLength: spec.maxQueueLength ?? 1024, queueTimeoutSeconds: spec.queueTimeoutSeconds ?? 5 };
+}
 
 /** True when an HTTP status code matches one of the patterns (`200`, `2xx`, `200-299`). */
 export function statusMatches(status: number, patterns: readonly string[]): boolean {

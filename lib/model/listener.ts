@@ -36,6 +36,17 @@ export const ListenerSpec = z.strictObject({
   certificate: Certificate.optional(),
   /** Idle connection timeout, 1–86400 s. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */
   idleTimeoutSeconds: z.number().int().min(1).max(86400).optional(),
+  /**
+   * HTTP/HTTPS: how long a request body may take before its minimum rate applies, 1–3600 s. A body still
+   * arriving after it must by then have brought `requestBodyMinBytesPerSecond` bytes for every second past
+   * it (as Apache's mod_reqtimeout `MinRate`), or it is answered 408 and both connections close. @default 20
+   */
+  requestBodyGraceSeconds: z.number().int().min(1).max(3600).optional(),
+  /**
+   * HTTP/HTTPS: the slowest a request body may arrive once its grace window is over, 0–1 000 000 000 bytes
+   * per second; 0 turns the check off. @default 500
+   */
+  requestBodyMinBytesPerSecond: z.number().int().min(0).max(1_000_000_000).optional(),
 });
 /** A Listener spec as validated: every default applied. */
 export type ListenerSpec = z.output<typeof ListenerSpec>;
@@ -50,6 +61,16 @@ export function backendProtocolFor(protocol: ListenerProtocol): 'HTTP' | 'TCP' {
 /** True for the protocols that terminate TLS. */
 export function needsCertificate(protocol: ListenerProtocol): boolean {
   return protocol === 'HTTPS' || protocol === 'TLS';
+}
+
+/** A request body's grace window in force: the listener's own, or the default. */
+export function requestBodyGraceSeconds(spec: Pick<ListenerSpec, 'requestBodyGraceSeconds'>): number {
+  return spec.requestBodyGraceSeconds ?? 20;
+}
+
+/** A request body's minimum rate in force (bytes per second, 0: none): the listener's own, or the default. */
+export function requestBodyMinBytesPerSecond(spec: Pick<ListenerSpec, 'requestBodyMinBytesPerSecond'>): number {
+  return spec.requestBodyMinBytesPerSecond ?? 500;
 }
 
 /** The idle timeout in force: the listener's own, or its protocol's default. */

@@ -157,7 +157,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths: {
-      '/healthz': { get: { security: [], summary: 'Liveness', responses: { 200: { description: 'The agent is up' } } } },
+      '/healthz': { get: { security: [], summary: 'Liveness', responses: { 200: { description: "The agent is up: status 'ok', or 'degraded' with the status changes a full disk keeps it from storing" } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format' }, 401: errors[401] } } },
       '/v1/manifest': {
         get: {

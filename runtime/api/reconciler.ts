@@ -9,6 +9,11 @@
  * after a resource fails, and each retry that leaves it FAILED doubles its wait, up to `maxMs` (30 s). Every
  * apply binds what is not bound, so a listener whose port was in use becomes ACTIVE once the port is free,
  * with no request from a client. A change to the resource starts its backoff over; deleting it ends it.
+ *
+ * A status write that fails (a full disk) leaves every status as it is on disk, in memory too (the store
+ * restores it), so between attempts reads show what is on disk. The apply is then run again on the same
+ * backoff (1 s doubling to 30 s) until its write succeeds; until then `unstored` says which resources wait
+ * and why (reported by `GET /healthz`), and each failure is logged naming them.
  */
 import type { Logger } from 'pino';
 import type { StateStore } from '../store/state-store';
@@ -32,6 +37,18 @@ interface Backoff {
   delayMs: number;
 }
 
+/** Status changes the reconciler could not store yet: what `GET /healthz` reports while it retries. */
+export interface UnstoredStatuses {
+  /** The resources whose new status (or removal) waits for a successful write. */
+  readonly resources: readonly string[];
+  /** Why the last write failed. */
+  readonly reason: string;
+  /** Failed writes in a row. */
+  readonly failures: number;
+  /** When the next attempt comes, in ms from the failure. */
+  readonly retryInMs: number;
+}
+
 /** Applies the stored resources to the data plane, one apply at a time, and records the outcome. */
 export class Reconciler {
   private tail: Promise<void> = Promise.resolve();
@@ -42,6 +59,8 @@ export class Reconciler {
   /** The retry timer fired: the next apply to start is a retry. */
   private retryDue = false;
   private closed = false;
+  private storeRetryTimer: NodeJS.Timeout | undefined;
+  private unstoredStatuses: UnstoredStatuses | undefined;
 
   constructor(
     private readonly state: AgentState,
@@ -69,10 +88,16 @@ export class Reconciler {
     return this.tail;
   }
 
+  /** The status changes waiting for a successful write, or undefined when every status is stored. */
+  get unstored(): UnstoredStatuses | undefined {
+    return this.unstoredStatuses;
+  }
+
   /** Stops retrying (before the data plane stops); resolves once every scheduled apply has finished. */
   close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.storeRetryTimer);
     return this.tail;
   }
 
@@ -96,9 +121,14 @@ export class Reconciler {
       const seen = snapshot.get(r.id);
       return seen !== undefined && seen.generation === r.generation && seen.state === r.state;
     };
-    const count = this.state.resources.length;
-    if (failure === undefined) this.state.resources = this.state.resources.filter((r) => !(r.state === 'DELETING' && settled(r)));
-    let changed = this.state.resources.length !== count;
+    const touched: string[] = [];
+    if (failure === undefined) {
+      this.state.resources = this.state.resources.filter((r) => {
+        const gone = r.state === 'DELETING' && settled(r);
+        if (gone) touched.push(r.id);
+        return !gone;
+      });
+    }
     for (const resource of this.state.resources) {
       if (resource.state === 'DELETING' || !settled(resource)) continue;
       if (failure !== undefined && resource.state !== 'CREATING') continue;
@@ -107,14 +137,37 @@ export class Reconciler {
       const next = reason === undefined ? 'ACTIVE' : 'FAILED';
       if (next === resource.state && reason === resource.reason) continue;
       this.logger.info({ id: resource.id, kind: resource.kind, state: next, reason }, 'resource state');
-      changed = true;
+      touched.push(resource.id);
       resource.state = next;
       if (reason === undefined) delete resource.reason;
       else resource.reason = reason;
     }
     this.scheduleRetries(retrying);
-    // A failed write undoes these outcomes in memory too (the store restores what is on disk); the next apply finds them again.
-    if (changed) await this.store.save(this.state).catch((error: Error) => this.logger.error({ err: error }, 'resource states not stored'));
+    if (touched.length > 0) await this.storeStatuses(touched);
+    else this.unstoredStatuses = undefined;
+  }
+
+  /**
+   * Stores the new statuses of `resources`. A failed write undoes them in memory too (the store restores
+   * what is on disk), so the apply is run again after a backoff, which finds the same outcomes and stores them.
+   */
+  private async storeStatuses(resources: string[]): Promise<void> {
+    try {
+      await this.store.save(this.state);
+    } catch (error) {
+      const previous = this.unstoredStatuses;
+      const retryInMs = previous === undefined ? this.retry.firstMs : Math.min(previous.retryInMs * 2, this.retry.maxMs);
+      const reason = (error as Error).message;
+      this.unstoredStatuses = { resources, reason, failures: (previous?.failures ?? 0) + 1, retryInMs };
+      this.logger.error({ err: error, resources, retryInMs }, `status of ${resources.join(', ')} not stored; retrying in ${retryInMs} ms`);
+      clearTimeout(this.storeRetryTimer);
+      if (this.closed) return;
+      this.storeRetryTimer = setTimeout(() => void this.request(), retryInMs);
+      this.storeRetryTimer.unref();
+      return;
+    }
+    if (this.unstoredStatuses !== undefined) this.logger.info({ resources }, `status of ${resources.join(', ')} stored after ${this.unstoredStatuses.failures} failed writes`);
+    this.unstoredStatuses = undefined;
   }
 
   /**

@@ -13,6 +13,7 @@ import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid, notStored } from './errors';
 import { MANIFEST_BODY_LIMIT, RESOURCE_BODY_LIMIT, checkJsonDepth, tooLargeMessage } from './json-body';
 import type { ManifestRunner, RunClaim } from './manifest-run';
+import type { UnstoredStatuses } from './reconciler';
 import { openApiDocument } from './openapi';
 
 export interface ControlApiOptions {
@@ -24,6 +25,8 @@ export interface ControlApiOptions {
   token: string;
   /** The agent's version, for the OpenAPI document. */
   version: string;
+  /** The status changes waiting for a successful write (a full disk): `/healthz` reports them. */
+  unstored?: () => UnstoredStatuses | undefined;
 }
 
 type IdParams = { collection: string; id: string };
@@ -99,7 +102,11 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     void reply.status(404).send(new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).body());
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Still 200 while status writes are retried: the agent serves, but what it stores lags behind.
+  app.get('/healthz', async () => {
+    const unstored = options.unstored?.();
+    return unstored === undefined ? { status: 'ok' } : { status: 'degraded', unstoredStatuses: unstored };
+  });
   app.get('/metrics', async (_request, reply) => {
     void reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { idleTimeoutSeconds, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
+import { idleTimeoutSeconds, requestBodyGraceSeconds, requestBodyMinBytesPerSecond, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
 import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import { NO_CERTIFICATE_FILES, type CertificateFiles } from './certificate-files';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
@@ -65,7 +65,7 @@ export class DataPlane {
   private stopped = false;
 
   constructor(private readonly options: DataPlaneOptions) {
-    this.metrics = new DataPlaneMetrics(options.registry, () => this.samples());
+    this.metrics = new DataPlaneMetrics(options.registry, () => this.samples(), () => [...this.pools].map(([id, pool]) => [id, pool.queued] as const));
     this.httpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
     this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   }
@@ -220,6 +220,7 @@ export class DataPlane {
       port: spec.port,
       addresses: [...new Set(addresses)],
       idleTimeoutMs: idleTimeoutSeconds(spec) * 1000,
+      requestBody: { graceMs: requestBodyGraceSeconds(spec) * 1000, minBytesPerSecond: requestBodyMinBytesPerSecond(spec) },
       tls: await (this.options.certificateFiles ?? NO_CERTIFICATE_FILES).read(listener),
       ingress: effectiveIngress(groups),
       backendServiceId: backend.id,

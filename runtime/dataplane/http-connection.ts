@@ -6,6 +6,11 @@
  * oversized heads) after the answers owed, then the connection closes; request smuggling shapes (Content-
  * Length with Transfer-Encoding, conflicting lengths, bad chunk framing) are parse errors.
  *
+ * A request body must keep up a minimum rate once its grace window is over (the listener's
+ * `requestBodyGraceSeconds` and `requestBodyMinBytesPerSecond`, as Apache's mod_reqtimeout `body=20,MinRate=500`):
+ * a slower one is answered 408 and both its connections close. The window restarts whenever reading resumes
+ * after the listener paused it (the server not taking the body, or the request waiting for a server).
+ *
  * Timeouts are not timers per socket: the listener sweeps its connections (`checkTimeouts`) a few times a
  * second against the coarse clock (http-clock.ts), which reads and writes stamp.
  */
@@ -101,6 +106,10 @@ export class ClientConnection {
   private headStart: number;
   /** Coarse time of the last read or write. */
   private active: number;
+  /** Coarse time the body being read started (or reading it resumed), for its minimum rate. */
+  private bodyStart = 0;
+  /** Body bytes read since `bodyStart`. */
+  private bodyBytes = 0;
   private readonly parser: HttpParser<ClientConnection>;
   /** Requests parsed behind `current`, answered in order. */
   private readonly queue: Exchange[] = [];
@@ -211,6 +220,8 @@ export class ClientConnection {
     if (!keepAlive || exchange.refused) this.closing = true;
     if (upgradeRequest !== undefined && !this.closing) this.upgrading = true;
     this.reading = exchange;
+    this.bodyStart = now;
+    this.bodyBytes = 0;
     if (this.current === undefined) {
       this.current = exchange;
       exchange.start();
@@ -223,6 +234,7 @@ export class ClientConnection {
 
   /** @internal Parser callback. */
   body(chunk: Buffer): void {
+    this.bodyBytes += chunk.length;
     this.reading?.requestBody(chunk);
   }
 
@@ -248,6 +260,8 @@ export class ClientConnection {
   resumeBody(): void {
     if (!this.bodyPaused) return;
     this.bodyPaused = false;
+    this.bodyStart = now;
+    this.bodyBytes = 0;
     if (this.queue.length === 0 && !this.upgrading && !this.socket.destroyed) this.socket.resume();
   }
 
@@ -313,10 +327,14 @@ export class ClientConnection {
     this.close();
   }
 
-  /** Checks the timeouts at coarse time `time`: headers (408), idle keep-alive, silent in-flight; and drains. */
+  /**
+   * Checks the timeouts at coarse time `time`: headers (408), a request body's minimum rate (408), idle
+   * keep-alive, silent in-flight; and drains.
+   */
   checkTimeouts(time: number, headersTimeoutMs: number, idleTimeoutMs: number, draining: boolean): void {
     if (this.current !== undefined) {
       if (time - this.active > idleTimeoutMs + IN_FLIGHT_GRACE_MS) this.socket.destroy();
+      else if (this.reading === this.current && !this.bodyPaused && this.bodyTooSlow(time)) this.slowBody();
     } else if (draining) {
       this.socket.destroy();
     } else if (this.headStart !== 0) {
@@ -324,6 +342,22 @@ export class ClientConnection {
     } else if (time - this.active >= idleTimeoutMs) {
       this.socket.destroy();
     }
+  }
+
+  /** Whether the body being read fell below the listener's minimum rate after its grace window. */
+  private bodyTooSlow(time: number): boolean {
+    const { bodyGraceMs, bodyMinBytesPerSecond } = this.host.route;
+    const late = time - this.bodyStart - bodyGraceMs;
+    return bodyMinBytesPerSecond > 0 && late > 0 && this.bodyBytes * 1000 < late * bodyMinBytesPerSecond;
+  }
+
+  /** The body being read is too slow: no more is read, its server connection is dropped, the client answered 408. */
+  private slowBody(): void {
+    this.socket.pause();
+    this.closing = true;
+    const exchange = this.current!;
+    this.reading = undefined;
+    exchange.abandonBody(408);
   }
 
   /** Whether no request is being answered (for draining). */
@@ -376,7 +410,7 @@ export class ClientConnection {
       // The request whose body was being read is broken (bad chunk framing…): nothing more can be sent for it.
       if (this.current === this.reading) {
         this.closing = true;
-        this.current.badRequest();
+        this.current.abandonBody(400);
         return;
       }
       this.queue.pop();

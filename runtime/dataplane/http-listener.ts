@@ -150,6 +150,8 @@ export class HttpListener implements ListenerRuntime {
       cookieName: persistence.enabled ? persistence.cookieName : undefined,
       cookieAttributes: cookieAttributes(persistence, config.protocol === 'HTTPS'),
       maxHeaders: this.limits.maxHeaders,
+      bodyGraceMs: config.requestBody.graceMs,
+      bodyMinBytesPerSecond: config.requestBody.minBytesPerSecond,
       counts: this.metrics.httpCountsOf(config.id),
       draining,
     };

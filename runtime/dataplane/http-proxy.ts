@@ -4,7 +4,9 @@
  * (refused, unreachable, connect timeout: the server got nothing) is retried once on another server,
  * whatever its method and body; a connection failure on an idempotent request without a body is retried
  * once on another server too (or, after a reset, on the same server when it is the only one left). Errors answer 502 (the server failed) or 504
- * (it timed out) with a fixed body that names no server; no usable server answers 503.
+ * (it timed out) with a fixed body that names no server; no usable server answers 503. When every usable
+ * server is at its connection cap the request waits in the pool's queue (see pool.ts), then is sent, or
+ * answered 503 when the queue is full or its time in it runs out.
  *
  * The hot path is one `Exchange` object per request (the upstream request and its handler, holding the
  * request head) and module level functions; no closures are made per request. The response head is the
@@ -29,7 +31,7 @@ import {
   type Head,
 } from './http-headers';
 import type { HttpCounts } from './metrics';
-import type { Pool, PoolServer } from './pool';
+import type { Pool, PoolServer, PoolWaiter } from './pool';
 import { readCookie } from './session-cookie';
 import { switchesTo, switchingHead } from './http-upgrade';
 import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest, type UpstreamTunnel } from './upstream';
@@ -53,6 +55,10 @@ export interface HttpRoute {
   readonly cookieAttributes: string;
   /** The most request headers accepted. */
   readonly maxHeaders: number;
+  /** How long a request body may take before its minimum rate applies. */
+  readonly bodyGraceMs: number;
+  /** The slowest a request body may arrive after its grace window (bytes per second; 0: no limit). */
+  readonly bodyMinBytesPerSecond: number;
   /** The listener's response and retry counts (see metrics.ts). */
   readonly counts: HttpCounts;
   /** Set while the listener drains: responses close their connection. */
@@ -75,20 +81,34 @@ const RESETS = new Set(['ECONNRESET', 'EPIPE']);
 const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
-/** Fixed answers made here: status line and headers up to the connection line, and the body. */
-const ANSWERS = new Map<number, { readonly head: string; readonly body: string }>();
+/** A fixed answer made here: status line and headers up to the connection line, and the body. */
+interface FixedAnswer {
+  readonly status: number;
+  readonly head: string;
+  readonly body: string;
+}
+
+function fixedAnswer(status: number, body: string): FixedAnswer {
+  const type = body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
+  return { status, head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${type}content-length: ${body.length}\r\n`, body };
+}
+
+/** The fixed answers by status. */
+const ANSWERS = new Map<number, FixedAnswer>();
 for (const [status, body] of [
   [400, ''],
   [405, ''],
+  [408, '408 Request Timeout: the request body arrived too slowly\n'],
   [417, ''],
   [431, '431 Request Header Fields Too Large\n'],
   [502, '502 Bad Gateway\n'],
   [503, '503 Service Unavailable: no healthy server\n'],
   [504, '504 Gateway Timeout\n'],
 ] as const) {
-  const type = body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
-  ANSWERS.set(status, { head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${type}content-length: ${body.length}\r\n`, body });
+  ANSWERS.set(status, fixedAnswer(status, body));
 }
+/** The answer when every server is at its connection cap and the queue is full or the wait ran out. */
+const ALL_AT_CAP = fixedAnswer(503, '503 Service Unavailable: every server is at its connection limit\n');
 
 /** The response lines of a connection that closes after the response. */
 const CLOSE_LINE = 'connection: close\r\n';
@@ -146,7 +166,7 @@ function writeFramed(conn: ClientConnection, before: string, chunk: Buffer, afte
  * and the handler of the server's response, in one object. Created by the connection for every request
  * head it parses, started when every earlier request on the connection has been answered.
  */
-export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
+export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWaiter {
   head = '';
   flags = 0;
   readonly handler: UpstreamHandler = this;
@@ -181,6 +201,10 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   private readonly refusal: number;
   /** The request's Cookie header, when session persistence is on. */
   private readonly cookie: string | undefined;
+  /** The server the session cookie names, when it is usable: the request waits for it if it is at its cap. */
+  pinned: PoolServer | undefined;
+  /** The request waits in its pool's queue for a server below its cap. */
+  private queued = false;
 
   constructor(
     private readonly route: HttpRoute,
@@ -217,6 +241,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
               : 0;
   }
 
+  /** The client's address, for the scheduler. */
+  get clientIp(): string {
+    return this.conn.clientIp;
+  }
+
   /** Whether the listener refuses this request without asking a server (the connection closes after). */
   get refused(): boolean {
     return this.refusal !== 0;
@@ -230,17 +259,38 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
       return;
     }
     if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
-    let server = cookieServer(route, this.cookie);
-    this.setCookie = route.cookieName !== undefined && server === undefined;
-    server ??= route.pool.acquire(conn.clientIp);
-    if (server === undefined) {
+    const { pool } = route;
+    this.pinned = cookieServer(route, this.cookie);
+    const server = this.pinned === undefined ? pool.acquire(conn.clientIp) : pool.take(this.pinned);
+    if (server !== undefined) {
+      this.granted(server);
+    } else if (this.pinned === undefined && !pool.atCapacity()) {
       this.answer(503);
-      return;
+    } else if (pool.wait(this)) {
+      // Its body waits in the client's socket, not here.
+      this.queued = true;
+      conn.pauseBody();
+    } else {
+      this.answerWith(ALL_AT_CAP);
     }
+  }
+
+  /** A server was acquired for this request (at once, or after it waited in the queue): send it. */
+  granted(server: PoolServer): void {
+    const queued = this.queued;
+    this.queued = false;
     this.server = server;
+    this.setCookie = this.route.cookieName !== undefined && server !== this.pinned;
     this.dispatch();
     this.sendBody(this.pendingBody);
     this.pendingBody = undefined;
+    if (queued) this.conn.resumeBody();
+  }
+
+  /** Its time in the queue ran out (or the pool closed): 503. */
+  expired(): void {
+    this.queued = false;
+    this.answerWith(ALL_AT_CAP);
   }
 
   /** Sends the body chunks read so far (`chunks`), and its end if it has been read. */
@@ -276,10 +326,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   }
 
   /**
-   * The request's body turned out malformed: the server's request is dropped and the client answered 400
-   * (the connection then closes), or, if its response had begun, the connection is closed.
+   * The request's body cannot be read to its end: malformed (400) or arriving too slowly (408). The server's
+   * request is dropped with its connection (never reused), and the client is answered `status` (the
+   * connection then closes), or, if its response had begun, the connection is closed.
    */
-  badRequest(): void {
+  abandonBody(status: 400 | 408): void {
     this.connection?.abort();
     if (this.responding && this.pendingHead === '') {
       this.finish();
@@ -287,7 +338,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
       return;
     }
     this.pendingHead = '';
-    this.answer(400);
+    this.answer(status);
   }
 
   /** The client took what was written: resume reading the response. */
@@ -417,10 +468,14 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
     return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0 && !this.conn.closesAfterCurrent;
   }
 
-  /** Answers with one of the fixed responses; the server, if any, is released and the rest of the body ignored. */
+  /** Answers with the fixed response of `status`. */
   private answer(status: number): void {
+    this.answerWith(ANSWERS.get(status)!);
+  }
+
+  /** Answers with a fixed response; the server, if any, is released and the rest of the body ignored. */
+  private answerWith({ status, head, body }: FixedAnswer): void {
     this.finish();
-    const { head, body } = ANSWERS.get(status)!;
     const keepAlive = this.mayKeepAlive();
     holdWrites(this.conn.socket);
     this.conn.socket.write(`${head}date: ${httpDate()}\r\n${keepAlive ? this.route.keepAliveLines : CLOSE_LINE}\r\n${body}`, 'latin1');
@@ -431,13 +486,17 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.queued) {
+      this.queued = false;
+      this.route.pool.cancel(this);
+    }
     if (this.server !== undefined) this.route.pool.release(this.server);
   }
 }
 
-/** The usable server the request's session cookie names, counted active; undefined when there is none. */
+/** The server the request's session cookie names, if healthy with weight > 0 (not counted active yet). */
 export function cookieServer(route: HttpRoute, cookie: string | undefined): PoolServer | undefined {
   if (route.cookieName === undefined) return undefined;
   const value = readCookie(cookie, route.cookieName);
-  return value === undefined ? undefined : route.pool.acquireByCookie(value);
+  return value === undefined ? undefined : route.pool.byCookieValue(value);
 }

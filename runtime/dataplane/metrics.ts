@@ -100,7 +100,11 @@ export class DataPlaneMetrics {
   /** How many running listeners hold each listener id (two while a rebound listener's old one drains). */
   private readonly holders = new Map<string, number>();
 
-  constructor(registry: Registry, servers: () => Iterable<ServerSample>) {
+  /**
+   * Registers the series; `servers` and `queues` (backend service id and requests waiting for a server below
+   * its cap) are read at scrape time.
+   */
+  constructor(registry: Registry, servers: () => Iterable<ServerSample>, queues: () => Iterable<readonly [string, number]> = () => []) {
     const registers = [registry];
     this.connections = new Counter({
       name: 'albkit_listener_connections_total',
@@ -166,6 +170,16 @@ export class DataPlaneMetrics {
     gauge('albkit_server_healthy', '1 when the server passes its health checks', (server) => (server.healthy ? 1 : 0));
     gauge('albkit_server_active', 'Requests or connections in flight to the server', (server) => server.active);
     gauge('albkit_server_weight', 'The server weight', (server) => server.weight);
+    new Gauge({
+      name: 'albkit_backend_queued_requests',
+      help: 'HTTP requests waiting for a server below its connection cap',
+      labelNames: ['backend_service'],
+      registers,
+      collect(this: Gauge<'backend_service'>) {
+        this.reset();
+        for (const [backendService, waiting] of queues()) this.set({ backend_service: backendService }, waiting);
+      },
+    });
     const serverCounter = (name: string, help: string, protocol: ServerSample['protocol']): void => {
       new Counter({
         name,

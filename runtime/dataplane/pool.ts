@@ -5,7 +5,7 @@
  * connections; a removed server drains (its in-flight requests and connections finish, then it closes).
  */
 import type { Logger } from 'pino';
-import type { BackendServiceSpec, ServerStatus } from '../../lib';
+import { connectionLimits, type BackendServiceSpec, type ServerStatus } from '../../lib';
 import { HealthChecker, type HealthCheckTarget } from './health';
 import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import type { DataPlaneMetrics } from './metrics';
@@ -17,6 +17,23 @@ import type { BackendPool, Upstream } from './types';
 export const CONNECT_TIMEOUT_MS = 5000;
 /** How long an idle upstream keep-alive connection is kept (servers may announce less). */
 export const UPSTREAM_KEEP_ALIVE_MS = 4000;
+/** How often the queue of requests waiting for a server below its cap is checked for its time limit. */
+const QUEUE_SWEEP_MS = 100;
+
+/**
+ * A request waiting for a server below its connection cap, when every usable server is at it. Served in
+ * arrival order as servers' requests end; answered 503 by its owner when its time in the queue runs out.
+ */
+export interface PoolWaiter {
+  /** The client's address, for the scheduler. */
+  readonly clientIp: string;
+  /** The server its session cookie names, if any: it waits for that one. */
+  readonly pinned: PoolServer | undefined;
+  /** A server was acquired for it (counted active until `release`). */
+  granted(server: PoolServer): void;
+  /** Its time in the queue ran out, or the pool closed. */
+  expired(): void;
+}
 
 /** One server as configuration describes it. */
 export interface ServerConfig {
@@ -40,6 +57,8 @@ export class PoolServer implements Upstream {
   picks = 0;
   /** 0–100; 0 takes no new traffic. */
   weight: number;
+  /** Its connection cap: the most requests or connections in flight (the backend service's `maxConnectionsPerServer`). */
+  maxActive = Infinity;
   /** Set when the server has left the configuration and waits for in-flight work to end. */
   draining = false;
   /** The session cookie value naming this server. */
@@ -96,6 +115,10 @@ export class Pool implements BackendPool {
   private byCookie = new Map<string, PoolServer>();
   private readonly draining = new Set<PoolServer>();
   private drained: (() => void) | undefined;
+  private limits = connectionLimits({});
+  /** Requests waiting for a server below its cap, oldest first, with the time each came. */
+  private readonly waiting: Array<{ readonly waiter: PoolWaiter; readonly since: number }> = [];
+  private queueSweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PoolOptions) {
     this.id = options.id;
@@ -105,6 +128,7 @@ export class Pool implements BackendPool {
   update(spec: BackendServiceSpec, servers: readonly ServerConfig[]): void {
     const previous = this.spec;
     this.spec = spec;
+    this.limits = connectionLimits(spec);
     const next: PoolServer[] = [];
     const keep = new Set<PoolServer>();
     for (const config of servers) {
@@ -119,6 +143,7 @@ export class Pool implements BackendPool {
         next.push(this.createServer(config, spec));
       }
     }
+    for (const server of next) server.maxActive = this.limits.maxConnectionsPerServer;
     for (const server of this.servers) if (!keep.has(server)) this.retire(server);
     this.servers = next;
     this.byKey.clear();
@@ -128,6 +153,8 @@ export class Pool implements BackendPool {
       this.scheduler = createScheduler(spec.algorithm);
     }
     this.scheduler.reset(next);
+    // A higher cap or more servers may let waiting requests in.
+    this.serveWaiting();
   }
 
   /** Picks a usable server with the scheduler and counts it active until `release`. */
@@ -140,11 +167,43 @@ export class Pool implements BackendPool {
     return server;
   }
 
-  /** Ends one request or connection; a draining server closes after its last. */
+  /** Ends one request or connection; a draining server closes after its last; a waiting request may take its place. */
   release(upstream: Upstream): void {
     const server = upstream as PoolServer;
     server.active--;
-    if (server.draining && server.active === 0) this.finishDraining(server);
+    if (server.draining) {
+      if (server.active === 0) this.finishDraining(server);
+    } else if (this.waiting.length > 0) {
+      this.serveWaiting();
+    }
+  }
+
+  /** How many requests wait for a server below its cap. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Whether some server could take traffic but for its cap: a request then waits instead of being refused. */
+  atCapacity(): boolean {
+    return this.servers.some((server) => server.healthy && server.weight > 0 && server.active >= server.maxActive);
+  }
+
+  /** Queues `waiter` until a server below its cap is free (see `PoolWaiter`); false when the queue is full. */
+  wait(waiter: PoolWaiter): boolean {
+    if (this.waiting.length >= this.limits.maxQueueLength) return false;
+    this.waiting.push({ waiter, since: Date.now() });
+    if (this.queueSweeper === undefined) {
+      this.queueSweeper = setInterval(() => this.expireWaiting(Date.now() - this.limits.queueTimeoutSeconds * 1000), QUEUE_SWEEP_MS);
+      this.queueSweeper.unref();
+    }
+    return true;
+  }
+
+  /** Takes `waiter` out of the queue (its client went away). */
+  cancel(waiter: PoolWaiter): void {
+    const index = this.waiting.findIndex((entry) => entry.waiter === waiter);
+    if (index >= 0) this.waiting.splice(index, 1);
+    this.stopQueueSweep();
   }
 
   /** The server with this key if it is usable, counted as active. */
@@ -152,9 +211,21 @@ export class Pool implements BackendPool {
     return this.take(this.byKey.get(key));
   }
 
-  /** The server a session cookie names, if it is usable (healthy, weight > 0), counted as active. */
-  acquireByCookie(value: string): PoolServer | undefined {
-    return this.take(this.byCookie.get(value));
+  /**
+   * The server a session cookie names if it is healthy with weight > 0, not yet counted as active: `take`
+   * it, or wait for it when it is at its cap.
+   */
+  byCookieValue(value: string): PoolServer | undefined {
+    const server = this.byCookie.get(value);
+    return server === undefined || !server.healthy || server.weight === 0 ? undefined : server;
+  }
+
+  /** `server` counted as active if it is usable (healthy, weight > 0, below its cap); else undefined. */
+  take(server: PoolServer | undefined): PoolServer | undefined {
+    if (server === undefined || !server.healthy || server.weight === 0 || server.active >= server.maxActive) return undefined;
+    server.active++;
+    server.picks++;
+    return server;
   }
 
   /** A failure on live traffic: the server's checker probes it at once. */
@@ -194,6 +265,7 @@ export class Pool implements BackendPool {
     this.byKey.clear();
     this.byCookie.clear();
     this.scheduler?.reset([]);
+    this.expireWaiting(Infinity);
     if (this.draining.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deadlineMs);
@@ -210,11 +282,37 @@ export class Pool implements BackendPool {
     this.draining.clear();
   }
 
-  private take(server: PoolServer | undefined): PoolServer | undefined {
-    if (server === undefined || !server.healthy || server.weight === 0) return undefined;
-    server.active++;
-    server.picks++;
-    return server;
+  /**
+   * Gives free servers to waiting requests, oldest first: one pinned by a cookie to its server, others to
+   * the scheduler's pick. Stops at the first unpinned request no server is free for.
+   */
+  private serveWaiting(): void {
+    for (let index = 0; index < this.waiting.length; ) {
+      const { waiter } = this.waiting[index]!;
+      const pinned = waiter.pinned;
+      const usablePin = pinned !== undefined && !pinned.draining && pinned.healthy && pinned.weight > 0;
+      const server = usablePin ? this.take(pinned) : this.acquire(waiter.clientIp);
+      if (server === undefined) {
+        if (!usablePin) break;
+        index++;
+        continue;
+      }
+      this.waiting.splice(index, 1);
+      waiter.granted(server);
+    }
+    this.stopQueueSweep();
+  }
+
+  /** Answers (through their owners) the waiting requests that came before `cutoff`. */
+  private expireWaiting(cutoff: number): void {
+    while (this.waiting.length > 0 && this.waiting[0]!.since <= cutoff) this.waiting.shift()!.waiter.expired();
+    this.stopQueueSweep();
+  }
+
+  private stopQueueSweep(): void {
+    if (this.waiting.length > 0 || this.queueSweeper === undefined) return;
+    clearInterval(this.queueSweeper);
+    this.queueSweeper = undefined;
   }
 
   private createServer(config: ServerConfig, spec: CheckSpec): PoolServer {

@@ -19,12 +19,14 @@ export interface Upstream {
   readonly healthy: boolean;
   /** Requests (HTTP) or connections (TCP) in flight. */
   readonly active: number;
+  /** Its connection cap: at it, the server is not picked. */
+  readonly maxActive: number;
 }
 
 /** The servers of one backend service with its scheduler and health state; shared by all its listeners. */
 export interface BackendPool {
   /**
-   * Picks a server for a new request or connection from `clientIp`, skipping unhealthy, weight-0 and
+   * Picks a server for a new request or connection from `clientIp`, skipping unhealthy, weight-0, capped and
    * `exclude`d servers; undefined when none is left. Counts it as active until `release`.
    */
   acquire(clientIp: string, exclude?: Upstream): Upstream | undefined;
@@ -51,6 +53,8 @@ export interface ListenerConfig {
   /** Addresses to bind: the load balancer's intranet address, and its EIP if it has one. */
   readonly addresses: readonly string[];
   readonly idleTimeoutMs: number;
+  /** HTTP/HTTPS: the request body's grace window and the minimum rate after it (bytes per second; 0: none). */
+  readonly requestBody: { readonly graceMs: number; readonly minBytesPerSecond: number };
   /** PEM certificate and key, for HTTPS and TLS. */
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Ingress rules of every security group of the load balancer; a connection needs one rule to allow it. */

@@ -101,6 +101,11 @@ export class FileStore implements StateStore {
     return this.written;
   }
 
+  /** How many writes of the file failed since this store was made (`albkit_store_write_failures_total`). */
+  get failedWrites(): number {
+    return this.failures;
+  }
+
   /** Reads the state; an empty state when the file does not exist. Throws `StateFileError` when it is unusable. */
   async load(): Promise<AgentState> {
     let text: string;

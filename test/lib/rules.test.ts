@@ -36,6 +36,11 @@ describe('seed rules', () => {
     it('takes no certificate on HTTP', () => {
       expectIssue(withSpec(baseResources(), 'web/http', { certificate: PEM_CERTIFICATE }), 'web/http', 'certificate', /^an HTTP listener takes no certificate/);
     });
+    it('takes request body limits on HTTP and HTTPS only', () => {
+      expectValid(withSpec(baseResources(), 'web/http', { requestBodyGraceSeconds: 5, requestBodyMinBytesPerSecond: 0 }));
+      expectIssue(withSpec(withTcp(baseResources()), 'web/tcp', { requestBodyGraceSeconds: 5 }), 'web/tcp', 'requestBodyGraceSeconds', /^a TCP listener has no request bodies/);
+      expectIssue(withSpec(baseResources(), 'web/http', { requestBodyGraceSeconds: 0 }), 'web/http', 'requestBodyGraceSeconds', />=1/);
+    });
     it('defaults the idle timeout by protocol', () => {
       const resources = validateResources(withTcp(baseResources()));
       const timeout = (id: string) => (resources.find((r) => r.id === id) as ResourceOf<'Listener'>).spec.idleTimeoutSeconds;
@@ -68,6 +73,11 @@ describe('seed rules', () => {
     it('keeps X-Forwarded-For on: it cannot be turned off', () => {
       expectValid(withSpec(baseResources(), 'web/backend', { xForwardedFor: true }));
       expectIssue(withSpec(baseResources(), 'web/backend', { xForwardedFor: false }), 'web/backend', 'xForwardedFor', /always on/);
+    });
+    it('caps connections per server on both protocols, and queues on HTTP only', () => {
+      expectValid(withSpec(withTcp(baseResources(), { maxConnectionsPerServer: 10 }), 'web/backend', { maxConnectionsPerServer: 1, maxQueueLength: 0, queueTimeoutSeconds: 300 }));
+      expectIssue(withTcp(baseResources(), { queueTimeoutSeconds: 2 }), 'web/tcp-backend', 'queueTimeoutSeconds', /only HTTP requests wait in a queue/);
+      expectIssue(withSpec(baseResources(), 'web/backend', { maxConnectionsPerServer: 0 }), 'web/backend', 'maxConnectionsPerServer', />=1/);
     });
     it('allows PROXY protocol on TCP only, off by default', () => {
       expectValid(withTcp(baseResources(), { proxyProtocol: true }));

@@ -10,6 +10,8 @@ export interface Schedulable {
   readonly healthy: boolean;
   /** Requests or connections in flight. */
   readonly active: number;
+  /** The most requests or connections it may have in flight (its backend service's connection cap). */
+  readonly maxActive: number;
 }
 
 /** Picks a server for each new request or connection. */
@@ -20,7 +22,7 @@ export interface Scheduler<T extends Schedulable> {
   pick(clientIp: string, exclude: T | undefined): T | undefined;
 }
 
-/** True when a server may take new traffic. */
+/** True when a server may take new traffic: healthy, weight > 0, below its cap, not `exclude`. */
 export function usable(server: Schedulable, exclude: Schedulable | undefined): boolean {
-  return server.healthy && server.weight > 0 && server !== exclude;
+  return server.healthy && server.weight > 0 && server.active < server.maxActive && server !== exclude;
 }

@@ -62,6 +62,19 @@ describe('CDKTF constructs', () => {
     ).to.equal(true);
   });
 
+  it('carries the request body and connection limits to the L1 resources', () => {
+    const out = synth((stack) => {
+      const lb = new LoadBalancer(stack, 'web', { zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } });
+      const servers = lb.addServerGroup('servers', { servers: [{ name: 'a', address: '127.0.0.1', port: 9001 }] });
+      const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 9001, serverGroups: [servers], maxConnectionsPerServer: 64, maxQueueLength: 10, queueTimeoutSeconds: 2 });
+      lb.addListener('http', { protocol: 'HTTP', port: 8080, backendService: backend, requestBodyGraceSeconds: 5, requestBodyMinBytesPerSecond: 1000 });
+    });
+    const backend = resource(out, 'albkit_backend_service', 'stack/web/backend').config;
+    expect([backend.max_connections_per_server, backend.max_queue_length, backend.queue_timeout_seconds]).to.deep.equal([64, 10, 2]);
+    const listener = resource(out, 'albkit_listener', 'stack/web/http').config;
+    expect([listener.request_body_grace_seconds, listener.request_body_min_bytes_per_second]).to.deep.equal([5, 1000]);
+  });
+
   it('refers to other resources by Terraform references to their id', () => {
     const out = synth(quickstart);
     const lb = resource(out, 'albkit_load_balancer', 'stack/web');

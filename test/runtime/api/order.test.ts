@@ -140,7 +140,7 @@ describe('Control API: order as a cloud enforces it', () => {
     for (const collection of ['security-groups', 'eips', 'availability-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners']) {
       expect(doc.body.paths).to.have.property(`/v1/${collection}/{id}`);
     }
-    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys(['loadBalancer', 'protocol', 'port', 'backendService', 'certificate', 'idleTimeoutSeconds']);
+    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys(['loadBalancer', 'protocol', 'port', 'backendService', 'certificate', 'idleTimeoutSeconds', 'requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond']);
     const refs: string[] = [];
     const walk = (node: unknown): void => {
       if (node === null || typeof node !== 'object') return;

@@ -97,7 +97,7 @@ export interface AlbOptions {
   /** The listener port (see `freePort`). */
   port: number;
   /** The servers of the one server group: backend and weight. */
-  servers: ReadonlyArray<{ backend: HttpBackend; weight?: number }>;
+  servers: ReadonlyArray<{ backend: Pick<HttpBackend, 'name' | 'port'>; weight?: number }>;
   /** Fields of the backend service spec. */
   backend?: Record<string, unknown>;
   /** Fields of the listener spec. */

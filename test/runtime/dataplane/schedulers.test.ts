@@ -14,10 +14,11 @@ interface TestServer extends Schedulable {
   weight: number;
   healthy: boolean;
   active: number;
+  maxActive: number;
 }
 
 function servers(weights: Record<string, number>): TestServer[] {
-  return Object.entries(weights).map(([key, weight]) => ({ key, weight, healthy: true, active: 0 }));
+  return Object.entries(weights).map(([key, weight]) => ({ key, weight, healthy: true, active: 0, maxActive: Infinity }));
 }
 
 function picks(pick: () => TestServer | undefined, count: number): string[] {
@@ -99,7 +100,7 @@ describe('Schedulers', function () {
       fc.assert(
         fc.property(fc.integer({ min: 3, max: 12 }), fc.integer({ min: 0, max: 1000 }), (n, salt) => {
           const before = servers(Object.fromEntries(Array.from({ length: n }, (_, i) => [`srv-${salt}-${i}`, 10])));
-          const after = [...before, { key: `srv-${salt}-new`, weight: 10, healthy: true, active: 0 }];
+          const after = [...before, { key: `srv-${salt}-new`, weight: 10, healthy: true, active: 0, maxActive: Infinity }];
           const a = new SourceIpHash<TestServer>();
           const b = new SourceIpHash<TestServer>();
           a.reset(before);
@@ -144,6 +145,19 @@ describe('Schedulers', function () {
         for (const client of clients(50)) expect(scheduler.pick(client, list[2])!.key).to.equal('other');
         list[3]!.healthy = false;
         expect(scheduler.pick('10.0.0.1', list[2])).to.equal(undefined);
+      });
+
+      it('skips a server at its connection cap until one of its requests ends', function () {
+        const scheduler = createScheduler<TestServer>(algorithm);
+        const list = servers({ full: 10, free: 10 });
+        list[0]!.maxActive = 2;
+        list[0]!.active = 2;
+        scheduler.reset(list);
+        for (const client of clients(100)) expect(scheduler.pick(client, undefined)!.key).to.equal('free');
+        list[1]!.active = list[1]!.maxActive = 5;
+        expect(scheduler.pick('10.0.0.1', undefined)).to.equal(undefined);
+        list[0]!.active = 1;
+        expect(scheduler.pick('10.0.0.1', undefined)!.key).to.equal('full');
       });
     });
   }

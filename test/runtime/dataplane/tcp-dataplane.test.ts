@@ -133,6 +133,26 @@ describe('DataPlane with TCP and TLS listeners', function () {
     for (const socket of held) socket.destroy();
   });
 
+  it('skips a server at its cap and closes a connection when every server is at it (maxConnectionsPerServer)', async () => {
+    const port = await freeRangePort();
+    const { dataPlane: measured, registry } = newDataPlane();
+    dataPlane = measured;
+    const servers = [
+      { name: 'a', port: a.port },
+      { name: 'b', port: b.port },
+    ];
+    await applyOk(dataPlane, tcpResources({ port, servers, backend: { maxConnectionsPerServer: 1 } }));
+    const held = [await connectFrom(port), await connectFrom(port)];
+    const names = await Promise.all(held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()));
+    expect(names.sort()).to.deep.equal(['a\n', 'b\n']);
+    expect((await readAll(await connectFrom(port))).length).to.equal(0);
+    expect(await metricValue(registry, 'albkit_tcp_no_server_total{listener="lb/tcp"}')).to.equal(1);
+    held[0]!.destroy();
+    await eventually(() => dataPlane.health()['lb/tcp-backend']!.some((server) => server.active === 0), 5000);
+    expect(['a', 'b']).to.include(await greetingFrom(port));
+    held[1]!.destroy();
+  });
+
   it('keeps each client address on one server (source IP)', async () => {
     const port = await freeRangePort();
     const servers = [

@@ -74,6 +74,24 @@ export interface BackendServiceConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#health_check BackendService#health_check}
   */
   readonly healthCheck?: BackendServiceHealthCheck;
+  /**
+  * The most connections to each server, 1–100 000: HTTP requests in flight (each holds one upstream connection, idle keep-alive ones included in the cap) or TCP connections. A server at its cap is not picked; when every server is, HTTP requests wait in the queue and TCP connections are closed. Default: 1024.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#max_connections_per_server BackendService#max_connections_per_server}
+  */
+  readonly maxConnectionsPerServer?: number;
+  /**
+  * HTTP: the most requests waiting for a server below its cap, 0–100 000; more are answered 503 at once. Default: 1024.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#max_queue_length BackendService#max_queue_length}
+  */
+  readonly maxQueueLength?: number;
+  /**
+  * HTTP: how long a request waits in the queue, 1–300 s; then it is answered 503 (as HAProxy does). Default: 5.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#queue_timeout_seconds BackendService#queue_timeout_seconds}
+  */
+  readonly queueTimeoutSeconds?: number;
 }
 export interface BackendServiceSessionPersistence {
   /**
@@ -679,6 +697,9 @@ export class BackendService extends cdktf.TerraformResource {
     this._xForwardedFor = config.xForwardedFor;
     this._proxyProtocol = config.proxyProtocol;
     this._healthCheck.internalValue = config.healthCheck;
+    this._maxConnectionsPerServer = config.maxConnectionsPerServer;
+    this._maxQueueLength = config.maxQueueLength;
+    this._queueTimeoutSeconds = config.queueTimeoutSeconds;
   }
 
   // ==========
@@ -857,6 +878,54 @@ export class BackendService extends cdktf.TerraformResource {
     return this._healthCheck.internalValue;
   }
 
+  // max_connections_per_server - computed: false, optional: true, required: false
+  private _maxConnectionsPerServer?: number; 
+  public get maxConnectionsPerServer() {
+    return this.getNumberAttribute('max_connections_per_server');
+  }
+  public set maxConnectionsPerServer(value: number) {
+    this._maxConnectionsPerServer = value;
+  }
+  public resetMaxConnectionsPerServer() {
+    this._maxConnectionsPerServer = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxConnectionsPerServerInput() {
+    return this._maxConnectionsPerServer;
+  }
+
+  // max_queue_length - computed: false, optional: true, required: false
+  private _maxQueueLength?: number; 
+  public get maxQueueLength() {
+    return this.getNumberAttribute('max_queue_length');
+  }
+  public set maxQueueLength(value: number) {
+    this._maxQueueLength = value;
+  }
+  public resetMaxQueueLength() {
+    this._maxQueueLength = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxQueueLengthInput() {
+    return this._maxQueueLength;
+  }
+
+  // queue_timeout_seconds - computed: false, optional: true, required: false
+  private _queueTimeoutSeconds?: number; 
+  public get queueTimeoutSeconds() {
+    return this.getNumberAttribute('queue_timeout_seconds');
+  }
+  public set queueTimeoutSeconds(value: number) {
+    this._queueTimeoutSeconds = value;
+  }
+  public resetQueueTimeoutSeconds() {
+    this._queueTimeoutSeconds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get queueTimeoutSecondsInput() {
+    return this._queueTimeoutSeconds;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -874,6 +943,9 @@ export class BackendService extends cdktf.TerraformResource {
       x_forwarded_for: cdktf.booleanToTerraform(this._xForwardedFor),
       proxy_protocol: cdktf.booleanToTerraform(this._proxyProtocol),
       health_check: backendServiceHealthCheckToTerraform(this._healthCheck.internalValue),
+      max_connections_per_server: cdktf.numberToTerraform(this._maxConnectionsPerServer),
+      max_queue_length: cdktf.numberToTerraform(this._maxQueueLength),
+      queue_timeout_seconds: cdktf.numberToTerraform(this._queueTimeoutSeconds),
     };
   }
 
@@ -944,6 +1016,24 @@ export class BackendService extends cdktf.TerraformResource {
         isBlock: true,
         type: "struct",
         storageClassType: "BackendServiceHealthCheck",
+      },
+      max_connections_per_server: {
+        value: cdktf.numberToHclTerraform(this._maxConnectionsPerServer),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      max_queue_length: {
+        value: cdktf.numberToHclTerraform(this._maxQueueLength),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      queue_timeout_seconds: {
+        value: cdktf.numberToHclTerraform(this._queueTimeoutSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
     };
 

@@ -50,6 +50,18 @@ export interface ListenerConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#idle_timeout_seconds Listener#idle_timeout_seconds}
   */
   readonly idleTimeoutSeconds?: number;
+  /**
+  * HTTP/HTTPS: how long a request body may take before its minimum rate applies, 1–3600 s. A body still arriving after it must by then have brought `request_body_min_bytes_per_second` bytes for every second past it (as Apache's mod_reqtimeout `MinRate`), or it is answered 408 and both connections close. Default: 20.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#request_body_grace_seconds Listener#request_body_grace_seconds}
+  */
+  readonly requestBodyGraceSeconds?: number;
+  /**
+  * HTTP/HTTPS: the slowest a request body may arrive once its grace window is over, 0–1 000 000 000 bytes per second; 0 turns the check off. Default: 500.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#request_body_min_bytes_per_second Listener#request_body_min_bytes_per_second}
+  */
+  readonly requestBodyMinBytesPerSecond?: number;
 }
 export interface ListenerCertificate {
   /**
@@ -310,6 +322,8 @@ export class Listener extends cdktf.TerraformResource {
     this._backendService = config.backendService;
     this._certificate.internalValue = config.certificate;
     this._idleTimeoutSeconds = config.idleTimeoutSeconds;
+    this._requestBodyGraceSeconds = config.requestBodyGraceSeconds;
+    this._requestBodyMinBytesPerSecond = config.requestBodyMinBytesPerSecond;
   }
 
   // ==========
@@ -418,6 +432,38 @@ export class Listener extends cdktf.TerraformResource {
     return this._idleTimeoutSeconds;
   }
 
+  // request_body_grace_seconds - computed: false, optional: true, required: false
+  private _requestBodyGraceSeconds?: number; 
+  public get requestBodyGraceSeconds() {
+    return this.getNumberAttribute('request_body_grace_seconds');
+  }
+  public set requestBodyGraceSeconds(value: number) {
+    this._requestBodyGraceSeconds = value;
+  }
+  public resetRequestBodyGraceSeconds() {
+    this._requestBodyGraceSeconds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get requestBodyGraceSecondsInput() {
+    return this._requestBodyGraceSeconds;
+  }
+
+  // request_body_min_bytes_per_second - computed: false, optional: true, required: false
+  private _requestBodyMinBytesPerSecond?: number; 
+  public get requestBodyMinBytesPerSecond() {
+    return this.getNumberAttribute('request_body_min_bytes_per_second');
+  }
+  public set requestBodyMinBytesPerSecond(value: number) {
+    this._requestBodyMinBytesPerSecond = value;
+  }
+  public resetRequestBodyMinBytesPerSecond() {
+    this._requestBodyMinBytesPerSecond = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get requestBodyMinBytesPerSecondInput() {
+    return this._requestBodyMinBytesPerSecond;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -431,6 +477,8 @@ export class Listener extends cdktf.TerraformResource {
       backend_service: cdktf.stringToTerraform(this._backendService),
       certificate: listenerCertificateToTerraform(this._certificate.internalValue),
       idle_timeout_seconds: cdktf.numberToTerraform(this._idleTimeoutSeconds),
+      request_body_grace_seconds: cdktf.numberToTerraform(this._requestBodyGraceSeconds),
+      request_body_min_bytes_per_second: cdktf.numberToTerraform(this._requestBodyMinBytesPerSecond),
     };
   }
 
@@ -474,6 +522,18 @@ export class Listener extends cdktf.TerraformResource {
       },
       idle_timeout_seconds: {
         value: cdktf.numberToHclTerraform(this._idleTimeoutSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      request_body_grace_seconds: {
+        value: cdktf.numberToHclTerraform(this._requestBodyGraceSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      request_body_min_bytes_per_second: {
+        value: cdktf.numberToHclTerraform(this._requestBodyMinBytesPerSecond),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
