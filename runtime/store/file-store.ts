@@ -1,6 +1,7 @@
 /**
  * The default state store: one JSON file, `<state-dir>/state.json`, replaced atomically on every change.
- * Writes are serialized and concurrent saves are committed together; a file that cannot be read back is never
+ * Writes are serialized and concurrent saves are committed together; the snapshot is taken at once and
+ * serialized in slices between turns of the event loop; a file that cannot be read back is never
  * overwritten.
  */
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues 
 import { writeFileAtomic } from './atomic';
 import { Owner } from './owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
+import { stateText } from './state-text';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;
@@ -161,7 +163,7 @@ export class FileStore {
     const snapshot = copyState(state, OPERATIONS_KEPT);
     this.written += 1;
     try {
-      await writeFileAtomic(this.file, `${JSON.stringify(snapshot, null, 2)}\n`);
+      await writeFileAtomic(this.file, await stateText(snapshot));
     } catch (error) {
       this.failures += 1;
       this.lastFailure = (error as Error).message;

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { SLICE_ITEMS, stateText } from '../../../runtime/store/state-text';
+import { emptyState, type AgentState } from '../../../runtime/store/state';
+
+/** A state of `count` resources and operations, with nested specs, an owner, a reason and strings that need escaping. */
+function stateOf(count: number): AgentState {
+  const state = emptyState();
+  for (let index = 0; index < count; index += 1) {
+    state.resources.push({
+      id: `lb${index}/http`,
+      kind: 'Listener',
+      dependsOn: [`lb${index}`, `lb${index}/backend`],
+      spec: { loadBalancer: `lb${index}`, port: 8000 + index, tags: { note: 'line one\nline "two"' }, rules: [], nested: [[1, { a: null }]] } as unknown as AgentState['resources'][number]['spec'],
+      state: index % 2 === 0 ? 'ACTIVE' : 'FAILED',
+      ...(index % 2 === 0 ? {} : { reason: 'port in use' }),
+      generation: 1 + (index % 3),
+      owner: 'deploy/default',
+    });
+    state.operations.push({ seq: index + 1, time: new Date(index).toISOString(), op: 'create', id: `lb${index}/http`, kind: 'Listener' });
+  }
+  state.seq = count;
+  return state;
+}
+
+describe('state.json text', () => {
+  for (const count of [0, 1, SLICE_ITEMS, 2 * SLICE_ITEMS + 7]) {
+    it(`is the bytes of JSON.stringify(state, null, 2) for ${count} resources and operations`, async () => {
+      const state = stateOf(count);
+      expect(await stateText(state)).to.equal(`${JSON.stringify(state, null, 2)}\n`);
+    });
+  }
+
+  it('lets the event loop run between slices of a large state', async () => {
+    let turns = 0;
+    const tick = (): void => {
+      turns += 1;
+      if (turns < 100) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await stateText(stateOf(4 * SLICE_ITEMS));
+    // four slices of resources and four of operations: a turn between each two slices of an array
+    expect(turns).to.be.at.least(6);
+  });
+});
