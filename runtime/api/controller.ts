@@ -3,7 +3,7 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { API_VERSION, canonicalJson, contentHash, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
+import { API_VERSION, canonicalJson, contentHash, contentHashInSlices, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource, type ResourceStatus } from '../../lib';
 import { etagOf } from '../client/precondition';
 import type { FileStore } from '../store/file-store';
 import { toResource, type AgentState, type Operation, type StoredResource } from '../store/state';
@@ -79,11 +79,19 @@ export class Controller {
 
   /** The current state in manifest form (resources being deleted left out); only `owner`'s when given. */
   manifest(owner?: string): Manifest {
-    const resources = this.state.resources
-      .filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner))
-      .map(toResource);
+    const resources = this.inForce(owner);
     // The hash is the content's, keys included (as `albkit synth` computes it); the resources go out redacted.
     return { apiVersion: API_VERSION, resources: resources.map(redactSecrets), hash: contentHash({ apiVersion: API_VERSION, resources }) };
+  }
+
+  /** The hash of `manifest(owner)`, computed a slice at a time between turns of the event loop (for manifest runs of thousands of resources). */
+  manifestHash(owner?: string): Promise<string> {
+    return contentHashInSlices({ apiVersion: API_VERSION, resources: this.inForce(owner) });
+  }
+
+  /** The resources in force (not being deleted), only `owner`'s when given, in manifest form. */
+  private inForce(owner: string | undefined): Resource[] {
+    return this.state.resources.filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner)).map(toResource);
   }
 
   /**

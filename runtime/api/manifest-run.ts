@@ -7,7 +7,6 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Manifest, type Plan, type Resource, type Step } from '../../lib';
-import { livePlan } from '../deploy/live-plan';
 import { etagOf, stepPrecondition } from '../client/precondition';
 import { DEFAULT_STACK, ownershipMessage, stackOwner, stackScope } from '../deploy/stack';
 import { toResource, type StoredResource } from '../store/state';
@@ -15,6 +14,7 @@ import type { Controller } from './controller';
 import { conditionsFrom } from './conditional';
 import { ApiError, conflict } from './errors';
 import { readManifestBody, validManifest } from './manifest-body';
+import { planRun } from './manifest-plan';
 
 /** How long one step may take to become ACTIVE or gone. */
 const STEP_TIMEOUT_MS = 60_000;
@@ -111,15 +111,13 @@ export class ManifestRunner {
       await taken.saved;
       for (const { resource } of taken.outcomes) etags.set(resource.id, etagOf(resource));
     }
-    const steps = livePlan(owned, desired.resources);
-    await nextTurn();
+    const steps = await planRun(owned, desired.resources);
     const byId = new Map(desired.resources.map((r) => [r.id, r]));
     for (const wave of steps.waves) {
       await this.deleteWave(wave.filter((step) => step.operation === 'delete'), etags);
       await this.putWave(wave.filter((step) => step.operation === 'put'), byId, owner, etags);
     }
-    await nextTurn();
-    return { stack, plan: steps, adopted: foreign.map((l) => l.resource.id), hash: this.controller.manifest(owner).hash };
+    return { stack, plan: steps, adopted: foreign.map((l) => l.resource.id), hash: await this.controller.manifestHash(owner) };
   }
 
   /** Deletes the steps' resources chunk by chunk, then waits until all are gone. */
