@@ -6,19 +6,25 @@
 import { join } from 'node:path';
 import type { Plan, Resource } from '../../lib';
 import { livePlan, type LiveResource } from '../deploy/live-plan';
+import { arrayJson } from '../json-slices';
 import { workerAnswer } from './worker-answer';
 
 /** Up to this many resources (live and desired together) are planned on the event loop (a few milliseconds). */
 export const INLINE_PLAN_RESOURCES = 1000;
 
-/** What the plan worker is given. */
+/**
+ * What the plan worker is given: the live and the desired resources as JSON text, serialized in slices
+ * between turns of the event loop (a structured clone of 10 000 resources for `workerData` is one turn of
+ * 20–100 ms).
+ */
 export interface PlanInput {
-  owned: readonly LiveResource[];
-  desired: readonly Resource[];
+  ownedJson: string;
+  desiredJson: string;
 }
 
 /** The plan from the stack's live resources (none DELETING) to the desired ones: here when small, on a worker thread when large. */
-export function planRun(owned: readonly LiveResource[], desired: readonly Resource[]): Promise<Plan> {
-  if (owned.length + desired.length <= INLINE_PLAN_RESOURCES) return Promise.resolve(livePlan(owned, desired));
-  return workerAnswer<Plan>(join(__dirname, 'manifest-plan-worker.js'), { owned, desired } satisfies PlanInput);
+export async function planRun(owned: readonly LiveResource[], desired: readonly Resource[]): Promise<Plan> {
+  if (owned.length + desired.length <= INLINE_PLAN_RESOURCES) return livePlan(owned, desired);
+  const input: PlanInput = { ownedJson: await arrayJson(owned), desiredJson: await arrayJson(desired) };
+  return workerAnswer<Plan>(join(__dirname, 'manifest-plan-worker.js'), input);
 }

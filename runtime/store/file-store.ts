@@ -11,7 +11,7 @@ import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues 
 import { writeFileAtomic } from './atomic';
 import { Owner } from './owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
-import { stateText } from './state-text';
+import { stateText } from '../json-slices';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;

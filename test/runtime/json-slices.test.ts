@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { SLICE_ITEMS, stateText } from '../../../runtime/store/state-text';
-import { emptyState, type AgentState } from '../../../runtime/store/state';
+import { SLICE_ITEMS, arrayJson, stateText } from '../../runtime/json-slices';
+import { emptyState, type AgentState } from '../../runtime/store/state';
 
 /** A state of `count` resources and operations, with nested specs, an owner, a reason and strings that need escaping. */
 function stateOf(count: number): AgentState {
@@ -29,6 +29,13 @@ describe('state.json text', () => {
       expect(await stateText(state)).to.equal(`${JSON.stringify(state, null, 2)}\n`);
     });
   }
+
+  it('is the bytes of JSON.stringify for an array, compact or nested, with undefined items', async () => {
+    const items = [...stateOf(SLICE_ITEMS + 3).resources, undefined, [], {}];
+    expect(await arrayJson(items)).to.equal(JSON.stringify(items));
+    expect(await arrayJson([])).to.equal('[]');
+    expect(JSON.stringify({ a: { b: items } }, null, 2)).to.equal(`{\n  "a": {\n    "b": ${await arrayJson(items, 2)}\n  }\n}`);
+  });
 
   it('lets the event loop run between slices of a large state', async () => {
     let turns = 0;
