@@ -13,8 +13,8 @@
  * no new connection once that apply is done (`ListenerRuntime.stop` closes them before its first await),
  * while its open connections drain in the background for up to `drainMs`.
  *
- * An apply of thousands of resources runs in batches of `RECONCILE_BATCH` backend services, then listeners,
- * one batch per turn of the event loop, so that the listeners already serving (on the same loop) are never
+ * An apply of thousands of resources runs in batches of `RECONCILE_BATCH` backend services, listeners
+ * removed, then listeners started or updated, one batch per turn of the event loop, so that the listeners already serving (on the same loop) are never
  * stopped for the whole apply. A batch's listeners are started without waiting for the previous batch's to
  * be bound: a listener waiting for its certificate files delays no other.
  */
@@ -110,8 +110,9 @@ export class DataPlane {
     const removedPools = await this.reconcilePools(index);
     const outcomes = new Map<string, BindOutcome>();
     const desired = new Map(index.ofKind('Listener').map((listener) => [listener.id, listener]));
-    for (const [id, running] of this.listeners) {
-      if (desired.has(id)) continue;
+    const removed = [...this.listeners].filter(([id]) => !desired.has(id));
+    for (const [position, [id, running]] of removed.entries()) {
+      if (position > 0 && position % RECONCILE_BATCH === 0) await nextTurn();
       this.listeners.delete(id);
       this.retireAll(running);
     }
