@@ -9,35 +9,46 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 export const SLICE_ITEMS = 250;
 
 /**
- * `JSON.stringify(items)`, or with `depth` the text `JSON.stringify(…, null, 2)` gives an array nested `depth`
- * levels deep, serialized in slices. The items must not change until the promise resolves.
+ * The text of `JSON.stringify(items)`, or with `depth` the text `JSON.stringify(…, null, 2)` gives an array
+ * nested `depth` levels deep, as pieces of one slice each (joined, they are the text), serialized in slices.
+ * The items must not change until the promise resolves.
  */
-export async function arrayJson(items: readonly unknown[], depth?: number): Promise<string> {
-  if (items.length === 0) return '[]';
+export async function arrayJsonPieces(items: readonly unknown[], depth?: number): Promise<string[]> {
+  if (items.length === 0) return ['[]'];
   const pretty = depth !== undefined;
   const itemBreak = pretty ? `\n${'  '.repeat(depth + 1)}` : '';
-  const parts: string[] = [];
+  const pieces: string[] = [];
   for (let start = 0; start < items.length; start += SLICE_ITEMS) {
     if (start > 0) await nextTurn();
-    for (const item of items.slice(start, start + SLICE_ITEMS)) {
+    const texts = items.slice(start, start + SLICE_ITEMS).map((item) => {
       const text = JSON.stringify(item, null, pretty ? 2 : undefined) ?? 'null';
-      parts.push(pretty ? text.replace(/\n/g, itemBreak) : text);
-    }
+      return pretty ? text.replace(/\n/g, itemBreak) : text;
+    });
+    pieces.push(`${start === 0 ? `[${itemBreak}` : `,${itemBreak}`}${texts.join(`,${itemBreak}`)}`);
   }
-  return pretty ? `[${itemBreak}${parts.join(`,${itemBreak}`)}\n${'  '.repeat(depth)}]` : `[${parts.join(',')}]`;
+  pieces.push(pretty ? `\n${'  '.repeat(depth)}]` : ']');
+  return pieces;
+}
+
+/** `arrayJsonPieces` joined: the text of `JSON.stringify(items)`, serialized in slices. */
+export async function arrayJson(items: readonly unknown[]): Promise<string> {
+  return (await arrayJsonPieces(items)).join('');
 }
 
 /**
- * `${JSON.stringify(state, null, 2)}\n` for a plain object of JSON values, its top-level arrays serialized
- * in slices (the text of `state.json`). `state` must not change until the promise resolves (the store passes
- * its snapshot).
+ * The text `${JSON.stringify(state, null, 2)}\n` of a plain object of JSON values (the text of `state.json`),
+ * its top-level arrays serialized in slices, as pieces to write one after the other: a state of 10 000
+ * resources is never one string of several MiB to build and convert at once. `state` must not change until
+ * the promise resolves (the store passes its snapshot).
  */
-export async function stateText(state: object): Promise<string> {
-  const fields: string[] = [];
+export async function stateTextPieces(state: object): Promise<string[]> {
+  const pieces: string[] = [];
   for (const [key, value] of Object.entries(state)) {
     if (value === undefined) continue;
-    const text = Array.isArray(value) ? await arrayJson(value, 1) : JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
-    fields.push(`  ${JSON.stringify(key)}: ${text}`);
+    pieces.push(`${pieces.length === 0 ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `);
+    if (Array.isArray(value)) pieces.push(...(await arrayJsonPieces(value, 1)));
+    else pieces.push(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
   }
-  return fields.length === 0 ? '{}\n' : `{\n${fields.join(',\n')}\n}\n`;
+  pieces.push(pieces.length === 0 ? '{}\n' : '\n}\n');
+  return pieces;
 }

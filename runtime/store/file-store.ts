@@ -11,7 +11,7 @@ import { KIND_NAMES, ValidationError, formatIssue, validateResources, zodIssues 
 import { writeFileAtomic } from './atomic';
 import { Owner } from './owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
-import { stateText } from '../json-slices';
+import { stateTextPieces } from '../json-slices';
 
 /** How many operations the state file keeps. */
 export const OPERATIONS_KEPT = 10_000;
@@ -163,7 +163,7 @@ export class FileStore {
     const snapshot = copyState(state, OPERATIONS_KEPT);
     this.written += 1;
     try {
-      await writeFileAtomic(this.file, await stateText(snapshot));
+      await writeFileAtomic(this.file, await stateTextPieces(snapshot));
     } catch (error) {
       this.failures += 1;
       this.lastFailure = (error as Error).message;

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { SLICE_ITEMS, arrayJson, stateText } from '../../runtime/json-slices';
+import { SLICE_ITEMS, arrayJson, arrayJsonPieces, stateTextPieces } from '../../runtime/json-slices';
+
+const stateText = async (state: object): Promise<string> => (await stateTextPieces(state)).join('');
 import { emptyState, type AgentState } from '../../runtime/store/state';
 
 /** A state of `count` resources and operations, with nested specs, an owner, a reason and strings that need escaping. */
@@ -34,7 +36,7 @@ describe('state.json text', () => {
     const items = [...stateOf(SLICE_ITEMS + 3).resources, undefined, [], {}];
     expect(await arrayJson(items)).to.equal(JSON.stringify(items));
     expect(await arrayJson([])).to.equal('[]');
-    expect(JSON.stringify({ a: { b: items } }, null, 2)).to.equal(`{\n  "a": {\n    "b": ${await arrayJson(items, 2)}\n  }\n}`);
+    expect(JSON.stringify({ a: { b: items } }, null, 2)).to.equal(`{\n  "a": {\n    "b": ${(await arrayJsonPieces(items, 2)).join('')}\n  }\n}`);
   });
 
   it('lets the event loop run between slices of a large state', async () => {
