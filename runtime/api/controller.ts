@@ -147,10 +147,13 @@ export class Controller {
    * `stagePuts`); the apply that removes them starts once the write is done.
    */
   stageDeletes(requests: readonly DeleteRequest[]): Staged<StoredResource> {
-    const byId = new Map(this.state.resources.map((resource) => [resource.id, resource]));
+    // One pass over the state, keeping only what concerns the requests (a run deletes in chunks of a state of thousands).
+    const wanted = new Set(requests.map((request) => request.id));
+    const byId = new Map<string, StoredResource>();
     const dependentOf = new Map<string, StoredResource>();
     for (const resource of this.state.resources) {
-      for (const dep of resource.dependsOn) if (!dependentOf.has(dep)) dependentOf.set(dep, resource);
+      if (wanted.has(resource.id)) byId.set(resource.id, resource);
+      for (const dep of resource.dependsOn) if (wanted.has(dep) && !dependentOf.has(dep)) dependentOf.set(dep, resource);
     }
     const targets = requests.map(({ kind, id, conditions = {} }) => {
       const resource = byId.get(id);
