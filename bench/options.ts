@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 /** Which suites run. */
-export const SUITES = ['http', 'tcp', 'control', 'reconfig', 'profile'] as const;
+export const SUITES = ['http', 'tcp', 'control', 'reconfig', 'apply', 'profile'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** What one bench run does. */
@@ -19,6 +19,8 @@ export interface BenchOptions {
   tcpBytes: number;
   /** Listeners (each with its backend service and server group) in the control-plane app. @default 100 */
   controlListeners: number;
+  /** Load balancers (5 resources each) in the apply suite's manifest. @default 2000 */
+  applyLoadBalancers: number;
   /** Suites to run. @default all */
   only: Suite[];
   /** Targets to run (by name). @default all */
@@ -45,6 +47,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option('--connections <list>', 'wrk connection counts', (value: string) => list(value).map(positiveInteger), [50, 200])
     .option('--tcp-mib <n>', 'MiB through one TCP connection', positiveInteger, 2048)
     .option('--control-listeners <n>', 'listeners in the control-plane app', positiveInteger, 100)
+    .option('--apply-load-balancers <n>', 'load balancers (5 resources each) in the apply suite\'s manifest', positiveInteger, 2000)
     .option('--only <suites>', `suites to run: ${SUITES.join(',')}`, (value: string) => {
       const chosen = list(value);
       const unknown = chosen.filter((suite) => !(SUITES as readonly string[]).includes(suite));
@@ -68,6 +71,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     connections: number[];
     tcpMib: number;
     controlListeners: number;
+    applyLoadBalancers: number;
     only?: Suite[];
     targets?: string[];
     report: boolean;
@@ -79,6 +83,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     connections: flags.connections,
     tcpBytes: flags.tcpMib * 2 ** 20,
     controlListeners: flags.controlListeners,
+    applyLoadBalancers: flags.applyLoadBalancers,
     only: flags.only ?? [...SUITES],
     targets: flags.targets,
     writeReport: flags.report,

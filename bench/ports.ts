@@ -27,3 +27,7 @@ export const CONTROL_FIRST_PORT = 25100;
 /** The cores: the client and backends on one, the proxy under test alone on the other. */
 export const CLIENT_CORE = 0;
 export const PROXY_CORE = 1;
+
+/** The apply suite's probed listener, and the one port its bulk listeners share (each on its own 127.1.x.y address). */
+export const APPLY_PROBE_PORT = 25030;
+export const APPLY_BULK_PORT = 25031;

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WaveTiming } from './peers/albkit';
+import type { ProbeFigures } from './probe/probe';
 import type { TimeWindow } from './profile';
 import type { ProfileSummary } from './suites/profile';
 
@@ -66,6 +67,22 @@ export interface ControlRecord {
   destroyWaves: WaveTiming[];
 }
 
+/** One round of the apply suite: a large manifest put and removed while a listener is probed. */
+export interface ApplyRecord {
+  round: number;
+  resources: number;
+  /** From sending the bulk `PUT /v1/manifest` until its answer (every resource ACTIVE), in seconds. */
+  applySeconds: number;
+  /** The same for the run that removes the bulk stack again. */
+  removeSeconds: number;
+  /** Whether the last bulk listener accepted a connection once the apply had answered. */
+  lastListenerAccepted: boolean;
+  /** The probe with nothing else happening, during the apply, and during the removal. */
+  baseline: ProbeFigures;
+  duringApply: ProbeFigures;
+  duringRemove: ProbeFigures;
+}
+
 /** The reconfiguration-under-load measurement. */
 export interface ReconfigRecord {
   round: number;
@@ -93,6 +110,7 @@ export interface BenchResults {
   tcp: TcpRecord[];
   control: ControlRecord[];
   reconfig: ReconfigRecord[];
+  apply: ApplyRecord[];
   /** albkit's hot functions under the HTTP and TCP loads. */
   profiles: ProfileSummary[];
   /** Failures that stopped a target or suite, kept for the report. */

@@ -8,6 +8,10 @@ import type { BenchResults, HttpRecord, TcpDirection, TcpRecord } from './record
 import { TCP_DIRECTIONS } from './suites/tcp';
 import { ratio, summarize, type Summary } from './stats';
 import { REFERENCE } from './peers/target';
+import { applyGoals, applySection } from './report-apply';
+import { number, span, table, type Goal } from './markdown';
+
+export { number, span };
 
 /** Everything the report shows. */
 export interface ReportInput {
@@ -27,18 +31,6 @@ export interface ReportInput {
   notes?: string;
 }
 
-/** A number with `digits` decimals, or `–` when missing. */
-export function number(value: number, digits = 0): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-/** `median (min–max)`, or the median alone for a single figure. */
-export function span(summary: Summary, digits = 0): string {
-  if (summary.count === 0) return '–';
-  if (summary.count === 1 || summary.min === summary.max) return number(summary.median, digits);
-  return `${number(summary.median, digits)} (${number(summary.min, digits)}–${number(summary.max, digits)})`;
-}
-
 /** Per-round ratios of a target's figure to HAProxy's in the same round, summarized. */
 export function roundRatios<T extends { target: string; round: number }>(records: readonly T[], target: string, value: (record: T) => number): Summary {
   const ratios = records
@@ -48,11 +40,6 @@ export function roundRatios<T extends { target: string; round: number }>(records
       return reference ? ratio(value(record), value(reference)) : Number.NaN;
     });
   return summarize(ratios);
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 const names = <T extends { target: string }>(records: readonly T[], order: readonly string[]): string[] =>
@@ -123,13 +110,6 @@ const TCP_DIRECTION_TEXT: Record<TcpDirection, string> = {
   download: 'the backend sends, the client receives',
 };
 
-/** One line of the goals table. */
-interface Goal {
-  goal: string;
-  measured: string;
-  met: boolean | undefined;
-}
-
 const status = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? 'met' : '**missed**');
 
 function goals(results: BenchResults): Goal[] {
@@ -167,6 +147,7 @@ function goals(results: BenchResults): Goal[] {
     measured: results.reconfig.length ? `${errors} failed; ${under}/${total} changes under load` : '–',
     met: results.reconfig.length ? errors === 0 && under === total : undefined,
   });
+  list.push(...applyGoals(results.apply));
   return list;
 }
 
@@ -301,6 +282,7 @@ ${table(
 p99 during ÷ before: ${span(of((record) => ratio(record.p99DuringMs, record.p99BeforeMs)), 2)}.
 `);
   }
+  if (results.apply.length > 0) parts.push(applySection(results.apply));
   for (const profile of results.profiles) {
     parts.push(`## Where albkit's time goes: ${profile.workload}
 

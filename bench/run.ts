@@ -21,6 +21,7 @@ import { stopAll } from './proc';
 import { RawOutputs, type BenchResults } from './record';
 import { renderReport } from './report';
 import { ensurePeers } from './setup';
+import { runApplySuite } from './suites/apply';
 import { runControlSuite } from './suites/control';
 import { runHttpSuite } from './suites/http';
 import { runProfileSuite } from './suites/profile';
@@ -48,7 +49,7 @@ function tcpTargets(targets: readonly Target[]): Target[] {
 }
 
 async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchResults> {
-  const results: BenchResults = { http: [], tcp: [], control: [], reconfig: [], profiles: [], failures: [] };
+  const results: BenchResults = { http: [], tcp: [], control: [], reconfig: [], apply: [], profiles: [], failures: [] };
   const targets = chooseTargets(allTargets(), options.targets);
   const dir = raw.folder('work');
   const context: TargetContext = { dir, backendPorts: BACKEND_PORTS.slice(0, 2), tcpBackendPort: TCP_BACKEND_PORT };
@@ -73,6 +74,9 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
         { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, backendPorts: BACKEND_PORTS, dir },
         results.failures,
       );
+    }
+    if (options.only.includes('apply')) {
+      results.apply = await runApplySuite({ ...common, loadBalancers: options.applyLoadBalancers, backendPorts: context.backendPorts, dir }, results.failures);
     }
     if (options.only.includes('profile')) {
       results.profiles = await runProfileSuite(

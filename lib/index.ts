@@ -7,6 +7,6 @@ export * from './plan';
 export * from './resource';
 export * from './rules';
 export * from './status';
-export { canonicalJson, contentHash } from './canonical';
+export { canonicalJson, contentHash, contentHashInSlices } from './canonical';
 export { isIpv4, isCidr, cidrContains } from './net';
 export { SECRET_FIELDS, fingerprint, isRedacted, redactSecrets, restoreSecrets } from './secrets';

@@ -92,3 +92,24 @@ export function writeManifest(app: App, file: string): number {
   writeFileSync(file, manifestText(manifest));
   return manifest.resources.length;
 }
+
+/**
+ * The bulk topology of the apply suite: `count` load balancers on addresses 127.1.x.y, each with its
+ * security group, a server group over the backend, a backend service (health check off) and an HTTP listener
+ * on `port`: 5 × count resources, none of them sharing a load balancer with the probed listener.
+ */
+export function bulkApp(count: number, port: number, backendPort: number): App {
+  const app = new App();
+  for (let index = 0; index < count; index += 1) {
+    const lb = new LoadBalancer(app, `bulk-${index}`, {
+      zones: [ZONE],
+      vpc: { cidr: '127.0.0.0/8' },
+      subnet: { cidr: '127.1.0.0/16', address: `127.1.${index >> 8}.${index & 255}` },
+    });
+    const group = lb.addServerGroup('servers', { servers: [{ name: 's1', address: HOST, port: backendPort, zone: ZONE }] });
+    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: backendPort, serverGroups: [group] });
+    backend.configureHealthCheck({ enabled: false });
+    lb.addListener('http', { protocol: 'HTTP', port, backendService: backend });
+  }
+  return app;
+}

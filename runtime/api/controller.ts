@@ -3,7 +3,7 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { API_VERSION, canonicalJson, contentHash, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource } from '../../lib';
+import { API_VERSION, canonicalJson, contentHash, contentHashInSlices, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource } from '../../lib';
 import { etagOf } from '../contract/precondition';
 import type { Representation } from '../contract/representation';
 import type { StateStore } from '../store/state-store';
@@ -65,11 +65,19 @@ export class Controller {
 
   /** The current state in manifest form (resources being deleted left out); only `owner`'s when given. */
   manifest(owner?: string): Manifest {
-    const resources = this.state.resources
-      .filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner))
-      .map(toResource);
+    const resources = this.inForce(owner);
     // The hash is the content's, keys included (as `albkit synth` computes it); the resources go out redacted.
     return { apiVersion: API_VERSION, resources: resources.map(redactSecrets), hash: contentHash({ apiVersion: API_VERSION, resources }) };
+  }
+
+  /** The hash of `manifest(owner)`, computed a slice at a time between turns of the event loop (for manifest runs of thousands of resources). */
+  manifestHash(owner?: string): Promise<string> {
+    return contentHashInSlices({ apiVersion: API_VERSION, resources: this.inForce(owner) });
+  }
+
+  /** The resources in force (not being deleted), only `owner`'s when given, in manifest form. */
+  private inForce(owner: string | undefined): Resource[] {
+    return this.state.resources.filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner)).map(toResource);
   }
 
   /**
@@ -125,10 +133,13 @@ export class Controller {
    * `stagePuts`); the apply that removes them starts once the write is done.
    */
   stageDeletes(requests: readonly DeleteRequest[]): Staged<StoredResource> {
-    const byId = new Map(this.state.resources.map((resource) => [resource.id, resource]));
+    // One pass over the state, keeping only what concerns the requests (a run deletes in chunks of a state of thousands).
+    const wanted = new Set(requests.map((request) => request.id));
+    const byId = new Map<string, StoredResource>();
     const dependentOf = new Map<string, StoredResource>();
     for (const resource of this.state.resources) {
-      for (const dep of resource.dependsOn) if (!dependentOf.has(dep)) dependentOf.set(dep, resource);
+      if (wanted.has(resource.id)) byId.set(resource.id, resource);
+      for (const dep of resource.dependsOn) if (wanted.has(dep) && !dependentOf.has(dep)) dependentOf.set(dep, resource);
     }
     const targets = requests.map(({ kind, id, conditions = {} }) => {
       const resource = byId.get(id);

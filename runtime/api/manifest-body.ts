@@ -4,10 +4,10 @@
  * loop that runs the data plane never spends a long turn on it.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ValidationError, validateManifest, type Manifest } from '../../lib';
 import { checkJsonDepth } from './json-body';
 import { ApiError, invalid } from './errors';
+import { workerAnswer } from './worker-answer';
 
 /** Bodies up to this size are parsed on the event loop (a few milliseconds); larger ones on a worker thread. */
 export const INLINE_MANIFEST_BYTES = 64 * 1024;
@@ -50,12 +50,7 @@ export function manifestOutcome(body: Uint8Array): ManifestOutcome {
 /** The validated manifest of a body: parsed here when small, on a worker thread when large. Rejects with `ApiError`. */
 export async function readManifestBody(body: Buffer): Promise<Manifest> {
   if (body.length <= INLINE_MANIFEST_BYTES) return parseManifestBody(body);
-  const outcome = await new Promise<ManifestOutcome>((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'manifest-worker.js'), { workerData: body });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the manifest worker exited (code ${code}) without an answer`)));
-  });
+  const outcome = await workerAnswer<ManifestOutcome>(join(__dirname, 'manifest-worker.js'), body);
   if ('manifest' in outcome) return outcome.manifest;
   const { code, message, issues, status } = outcome.error;
   throw new ApiError(code, message, issues, status);

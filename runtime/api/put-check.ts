@@ -19,7 +19,7 @@ import {
   type Resource,
 } from '../../lib';
 import { PutBody } from '../contract/put-body';
-import { toResource, type AgentState, type StoredResource } from '../store/state';
+import type { AgentState, StoredResource } from '../store/state';
 import { checkConditions, type Conditions } from './conditional';
 import { conflict, invalid } from './errors';
 
@@ -50,8 +50,10 @@ export function checkPuts(state: AgentState, requests: readonly PutRequest[]): {
   let resolved: Resource[];
   try {
     // The stored resources are valid together (checked on load and on every change): only the changes are checked.
+    // They are passed as they are (a stored resource is its manifest form plus lifecycle fields, which the
+    // validation neither reads nor changes), not copied: a copy of every resource per chunk is O(resources).
     resolved = validateChanges(
-      state.resources.map(toResource),
+      state.resources as readonly StoredResource[] as unknown as readonly Resource[],
       requests.map(({ kind, id }, index) => ({ id, kind, dependsOn: bodies[index]?.dependsOn ?? [], spec: bodies[index]?.spec })),
     );
   } catch (error) {

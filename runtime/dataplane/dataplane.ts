@@ -12,7 +12,13 @@
  * Listening sockets are closed before `apply` resolves: a listener (or address) removed by an apply accepts
  * no new connection once that apply is done (`ListenerRuntime.stop` closes them before its first await),
  * while its open connections drain in the background for up to `drainMs`.
+ *
+ * An apply of thousands of resources runs in batches of `RECONCILE_BATCH` backend services, listeners
+ * removed, then listeners started or updated, one batch per turn of the event loop, so that the listeners already serving (on the same loop) are never
+ * stopped for the whole apply. A batch's listeners are started without waiting for the previous batch's to
+ * be bound: a listener waiting for its certificate files delays no other.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { idleTimeoutSeconds, requestBodyGraceSeconds, requestBodyMinBytesPerSecond, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
@@ -41,6 +47,9 @@ export interface DataPlaneOptions {
   /** Where listeners' certificate and key files may be read from. @default none: inline PEM only */
   certificateFiles?: CertificateFiles;
 }
+
+/** Backend services, then listeners, reconciled per turn of the event loop. */
+export const RECONCILE_BATCH = 50;
 
 /** Whether a listener is bound, and why not. */
 export type BindOutcome = { ok: true } | { ok: false; reason: string };
@@ -99,25 +108,33 @@ export class DataPlane {
   }
 
   private async reconcile(index: ResourceIndex): Promise<Map<string, BindOutcome>> {
-    const removedPools = this.reconcilePools(index);
+    const removedPools = await this.reconcilePools(index);
     const outcomes = new Map<string, BindOutcome>();
     const desired = new Map(index.ofKind('Listener').map((listener) => [listener.id, listener]));
-    for (const [id, running] of this.listeners) {
-      if (desired.has(id)) continue;
+    const removed = [...this.listeners].filter(([id]) => !desired.has(id));
+    for (const [position, [id, running]] of removed.entries()) {
+      if (position > 0 && position % RECONCILE_BATCH === 0) await nextTurn();
       this.listeners.delete(id);
       this.retireAll(running);
     }
-    await Promise.all(
-      [...desired.values()].map(async (listener) => outcomes.set(listener.id, await this.reconcileListener(index, listener))),
-    );
+    const listeners = [...desired.values()];
+    const reconciled: Promise<unknown>[] = [];
+    for (let start = 0; start < listeners.length; start += RECONCILE_BATCH) {
+      if (start > 0) await nextTurn();
+      for (const listener of listeners.slice(start, start + RECONCILE_BATCH)) {
+        reconciled.push(this.reconcileListener(index, listener).then((outcome) => outcomes.set(listener.id, outcome)));
+      }
+    }
+    await Promise.all(reconciled);
     for (const pool of removedPools) this.retire(pool.close(this.drainMs));
     return outcomes;
   }
 
-  /** Creates or updates the pool of every backend service; returns the pools no longer wanted. */
-  private reconcilePools(index: ResourceIndex): Pool[] {
+  /** Creates or updates the pool of every backend service, a batch per turn; returns the pools no longer wanted. */
+  private async reconcilePools(index: ResourceIndex): Promise<Pool[]> {
     const services = index.ofKind('BackendService');
-    for (const service of services) {
+    for (const [position, service] of services.entries()) {
+      if (position > 0 && position % RECONCILE_BATCH === 0) await nextTurn();
       let pool = this.pools.get(service.id);
       if (pool === undefined) {
         const secret = this.options.cookieSecret;

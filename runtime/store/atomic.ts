@@ -3,15 +3,15 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * Replaces `path` with `text` so that after a crash at any point the file holds either the old or the new
- * content in full, never a mix.
+ * Replaces `path` with `text` (or its pieces, written one after the other, each converted to UTF-8 alone)
+ * so that after a crash at any point the file holds either the old or the new content in full, never a mix.
  */
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | readonly string[], mode = 0o600): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const file = await open(temp, 'w', mode);
   try {
     try {
-      await file.writeFile(text, 'utf8');
+      for (const piece of typeof text === 'string' ? [text] : text) await file.writeFile(piece, 'utf8');
       await file.sync();
     } finally {
       await file.close();

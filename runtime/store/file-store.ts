@@ -1,6 +1,7 @@
 /**
  * The default state store: one JSON file, `<state-dir>/state.json`, replaced atomically on every change.
- * Writes are serialized and concurrent saves are committed together; a file that cannot be read back is never
+ * Writes are serialized and concurrent saves are committed together; the snapshot is taken at once and
+ * serialized in slices between turns of the event loop; a file that cannot be read back is never
  * overwritten.
  */
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { AlbkitError, KIND_NAMES, ValidationError, formatIssue, validateResource
 import { writeFileAtomic } from './atomic';
 import { Owner } from '../contract/owner';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
+import { stateTextPieces } from '../json-slices';
 import type { StateStore } from './state-store';
 
 /** How many operations the state file keeps. */
@@ -167,7 +169,7 @@ export class FileStore implements StateStore {
     const snapshot = copyState(state, OPERATIONS_KEPT);
     this.written += 1;
     try {
-      await writeFileAtomic(this.file, `${JSON.stringify(snapshot, null, 2)}\n`);
+      await writeFileAtomic(this.file, await stateTextPieces(snapshot));
     } catch (error) {
       this.failures += 1;
       this.lastFailure = (error as Error).message;

@@ -53,9 +53,9 @@ describe('bench peers', () => {
 describe('bench options and schedule', () => {
   it('defaults to the full method: 3 rounds of 10 s after 3 s, 50 and 200 connections, 2 GiB, every suite', () => {
     const options = parseOptions([]);
-    expect(options).to.include({ rounds: 3, duration: 10, warmup: 3, tcpBytes: 2 ** 31, controlListeners: 100, writeReport: true });
+    expect(options).to.include({ rounds: 3, duration: 10, warmup: 3, tcpBytes: 2 ** 31, controlListeners: 100, applyLoadBalancers: 2000, writeReport: true });
     expect(options.connections).to.deep.equal([50, 200]);
-    expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig', 'profile']);
+    expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig', 'apply', 'profile']);
   });
 
   it('takes quick-run flags and rejects an unknown suite', () => {

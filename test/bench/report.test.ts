@@ -49,6 +49,7 @@ const results: BenchResults = {
     },
   ],
   reconfig: [],
+  apply: [],
   profiles: [],
   failures: ['tcp round 2 albkit: the sink received 10 bytes of 1000'],
 };
@@ -99,6 +100,29 @@ describe('benchmark report', () => {
     expect(text).to.include('## Failures');
     expect(text).to.include('the sink received 10 bytes of 1000');
     expect(text).not.to.include('## Reconfiguration under load');
+    expect(text).to.match(/\| apply of 10000 resources in one manifest < 10 s \| – \| not measured \|/);
+    expect(text).not.to.include('## Large apply');
+  });
+
+  it('renders the large apply: its time, the probe before, during and after, and the goals', () => {
+    const probe = (p99Ms: number, failed = 0) => ({ probes: 300, failed, p50Ms: p99Ms / 4, p99Ms, maxMs: p99Ms * 2 });
+    const apply = [1, 2, 3].map((round) => ({
+      round,
+      resources: 10000,
+      applySeconds: 3 + round,
+      removeSeconds: 2,
+      lastListenerAccepted: round !== 2,
+      baseline: probe(2),
+      duringApply: probe(30 + 10 * round, round === 3 ? 1 : 0),
+      duringRemove: probe(20),
+    }));
+    const text = renderReport({ ...input, results: { ...results, apply } });
+    expect(text).to.include('## Large apply: 10000 resources in one `PUT /v1/manifest` while a listener serves');
+    expect(text).to.include('the manifest of 2000 load balancers');
+    expect(text).to.match(/\| apply \| 5.00 \(4.00–6.00\) \| yes, \*\*no\*\*, yes \|/);
+    expect(text).to.match(/\| during the apply \| 12.5 \(10.0–15.0\) \| 50.0 \(40.0–60.0\) \| 100.0 \(80.0–120.0\) \| 1 of 900 \|/);
+    expect(text).to.match(/\| apply of 10000 resources in one manifest < 10 s \| 5.00 \(4.00–6.00\) s \| met \|/);
+    expect(text).to.match(/\| a listener's probe p99 during that apply < 50 ms \| 50.0 \(40.0–60.0\) ms \(baseline 2.0 ms\) \| \*\*missed\*\* \|/);
   });
 
   it('appends the hand-written notes', () => {

@@ -28,7 +28,9 @@ type Rep = { status: { state: string; reason?: string } };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every 50 ms until it is true or `timeoutMs` passed; resolves with its last answer. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
+// The retry backoff doubles from 1 s to 30 s: on a slow machine the deploy's own wait can let it reach 16 s
+// before the port is freed, so the bound covers the longest backoff, not the first retries.
+async function eventually(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) return false;
@@ -38,7 +40,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 }
 
 describe('Agent: FAILED listeners are retried', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
   let dir: string;
   let agent: TestAgent;
   let backend: DemoBackend;
@@ -77,7 +79,7 @@ describe('Agent: FAILED listeners are retried', function () {
 
     await closeServer(holder);
     holder = undefined;
-    expect(await eventually(async () => (await listener())?.state === 'ACTIVE'), 'ACTIVE within 10 s').to.equal(true);
+    expect(await eventually(async () => (await listener())?.state === 'ACTIVE'), 'ACTIVE within 45 s').to.equal(true);
     expect(await listener()).to.deep.equal({ state: 'ACTIVE' });
     expect(await answer(port)).to.equal('backend-a\n');
     const onDisk = JSON.parse(await readFile(join(agent.stateDir, 'state.json'), 'utf8')) as AgentState;
