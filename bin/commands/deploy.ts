@@ -10,7 +10,7 @@ import { resolveTarget, TargetError } from '../../runtime/deploy/target';
 import { EXIT } from '../exit';
 import { listeningText } from '../listener-urls';
 import { loadManifest } from '../load';
-import { renderPlan } from './plan';
+import { renderExternal, renderPlan } from './plan';
 
 /** The default of `--timeout` (deploy, destroy, up): seconds each step may take to become ACTIVE or gone. */
 export const DEFAULT_TIMEOUT_SECONDS = String(DEFAULT_STEP_TIMEOUT_MS / 1000);
@@ -89,7 +89,7 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy', input: string
   }
   if (options.dryRun && !options.json) {
     for (const { kind, id, from } of result.adopted) process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
-    process.stdout.write(renderPlan(result.plan));
+    process.stdout.write(renderExternal(desired) + renderPlan(result.plan));
   }
   if (!result.ok) {
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { plan, type Plan } from '../../lib';
+import { plan, type Manifest, type Plan } from '../../lib';
 import { loadManifest } from '../load';
 
 /** `albkit plan <app> --from <manifest>`: the steps that turn the `--from` manifest into the app. */
@@ -14,8 +14,14 @@ export function register(program: Command): void {
       const desired = await loadManifest(input);
       const current = await loadManifest(options.from);
       const result = plan(current.resources, desired.resources);
-      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result));
+      const json = desired.external ? { ...result, external: desired.external } : result;
+      process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : renderExternal(desired) + renderPlan(result));
     });
+}
+
+/** The resources a manifest refers to but does not hold, one line each: they must exist where it deploys. */
+export function renderExternal(manifest: Manifest): string {
+  return (manifest.external ?? []).map(({ kind, id }) => `external ${kind} ${id} (made elsewhere; must exist on the agent)\n`).join('');
 }
 
 /** A plan as text: one line per step, grouped in waves, then a summary. */
