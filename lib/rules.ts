@@ -197,7 +197,7 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
     if (availability > 0 && spec.port === undefined) {
       issues.push({ path: id, field: 'port', message: "is required with availability groups: their instances serve on the backend service's port" });
     }
-    if (spec.protocol === 'TCP' && spec.sessionPersistence.enabled) {
+    if (spec.protocol === 'TCP' && spec.sessionPersistence?.enabled) {
       issues.push({
         path: id,
         field: 'sessionPersistence.enabled',
