@@ -3,7 +3,7 @@
  * `+` create, `~` update, `-` delete, `-/+` replace, and under each put or delete the fields it changes with
  * their old and new values (`healthCheck.intervalMs: 3000 → 5000`), secrets only as a short fingerprint.
  */
-import { isRedacted, type Action } from '../lib';
+import { isRedacted, type Action, type Manifest } from '../lib';
 import type { DetailedPlan, DetailedStep, FieldChange } from '../runtime/deploy/plan-changes';
 import { stepLabel, summaryLine } from '../runtime/deploy/progress';
 import { ACTION_COLOUR, noPaint, type Paint } from '../runtime/deploy/paint';
@@ -14,9 +14,18 @@ const MARK: Record<Action, string> = { create: '+', update: '~', delete: '-', re
 /** Strings longer than this are shortened (certificates): the start, then how long they are. */
 const LONGEST_SHOWN = 60;
 
-/** The plan as `albkit plan` prints it: JSON (every step with its changes), or text, in colour on a terminal. */
-export function planOutput(plan: DetailedPlan, json: boolean): string {
-  return json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan, paintFor(process.stdout));
+/**
+ * The plan from the current state to `desired` as `albkit plan` prints it: JSON (every step with its changes,
+ * and the `external` resources `desired` refers to, when any), or text, in colour on a terminal.
+ */
+export function planOutput(plan: DetailedPlan, desired: Manifest, json: boolean): string {
+  if (json) return `${JSON.stringify(desired.external ? { ...plan, external: desired.external } : plan, null, 2)}\n`;
+  return externalText(desired) + planText(plan, paintFor(process.stdout));
+}
+
+/** The resources a manifest refers to but does not hold, one line each: they must exist where it deploys. */
+export function externalText(manifest: Manifest): string {
+  return (manifest.external ?? []).map(({ kind, id }) => `external ${kind} ${id} (made elsewhere; must exist on the agent)\n`).join('');
 }
 
 /** The plan as text, painted with `paint` (none by default). */

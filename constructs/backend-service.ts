@@ -1,9 +1,16 @@
 import type { Construct } from 'constructs';
 import type { BackendServiceInput } from '../lib';
-import type { AvailabilityGroup } from './availability-group';
-import type { LoadBalancer } from './load-balancer';
-import type { ServerGroup } from './server-group';
-import { AlbResource, defined } from './shared/alb-resource';
+import type { IAvailabilityGroup } from './availability-group';
+import type { ILoadBalancer } from './load-balancer';
+import type { IServerGroup } from './server-group';
+import { AlbResource, defined, type IAlbResource } from './shared/alb-resource';
+import { ImportedResource } from './shared/imported-resource';
+
+/** A backend service: a `BackendService` construct or an imported reference (`BackendService.fromResourceId`). */
+export interface IBackendService extends IAlbResource {
+  /** The kind: `BackendService`. */
+  readonly kind: 'BackendService';
+}
 
 type ModelProps = Omit<BackendServiceInput, 'loadBalancer' | 'serverGroups' | 'availabilityGroups'>;
 
@@ -16,28 +23,36 @@ export type SessionPersistenceProps = NonNullable<BackendServiceInput['sessionPe
 /** Props of a `BackendService` created through `LoadBalancer.addBackendService`: the model's fields. */
 export interface AddBackendServiceProps extends ModelProps {
   /** Virtual server groups to send traffic to (not together with `availabilityGroups`). @default [] */
-  readonly serverGroups?: ServerGroup[];
+  readonly serverGroups?: IServerGroup[];
   /** Availability groups to send traffic to (not together with `serverGroups`). @default [] */
-  readonly availabilityGroups?: AvailabilityGroup[];
+  readonly availabilityGroups?: IAvailabilityGroup[];
 }
 
 /** Props of a `BackendService`. */
 export interface BackendServiceProps extends AddBackendServiceProps {
   /** The load balancer the backend service belongs to. */
-  readonly loadBalancer: LoadBalancer;
+  readonly loadBalancer: ILoadBalancer;
 }
 
 /**
  * A backend service: the protocol and port traffic reaches servers with, how servers are picked, session
  * persistence, PROXY protocol and the health check; attached to server groups or availability groups.
  */
-export class BackendService extends AlbResource {
+export class BackendService extends AlbResource implements IBackendService {
+  /**
+   * A reference to a backend service made elsewhere (another stack, another face), by its id on the agent. It synthesizes
+   * no resource; the agent checks at deploy that it exists.
+   */
+  static fromResourceId(scope: Construct, id: string, resourceId: string): IBackendService {
+    return new ImportedResource(scope, id, 'BackendService', resourceId);
+  }
+
   readonly kind = 'BackendService' as const;
   /** The load balancer the backend service belongs to. */
-  readonly loadBalancer: LoadBalancer;
+  readonly loadBalancer: ILoadBalancer;
   private readonly model: ModelProps;
-  private readonly serverGroups: ServerGroup[];
-  private readonly availabilityGroups: AvailabilityGroup[];
+  private readonly serverGroups: IServerGroup[];
+  private readonly availabilityGroups: IAvailabilityGroup[];
 
   constructor(scope: Construct, id: string, props: BackendServiceProps) {
     super(scope, id);
@@ -54,13 +69,13 @@ export class BackendService extends AlbResource {
   }
 
   /** Sends traffic to a virtual server group as well (at most ten). */
-  addServerGroup(group: ServerGroup): this {
+  addServerGroup(group: IServerGroup): this {
     this.serverGroups.push(group);
     return this;
   }
 
   /** Sends traffic to an availability group as well (at most ten). */
-  addAvailabilityGroup(group: AvailabilityGroup): this {
+  addAvailabilityGroup(group: IAvailabilityGroup): this {
     this.availabilityGroups.push(group);
     return this;
   }

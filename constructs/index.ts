@@ -6,4 +6,5 @@ export * from './load-balancer';
 export * from './server-group';
 export * from './backend-service';
 export * from './listener';
-export { AlbResource, resourcesWithin } from './shared/alb-resource';
+export { AlbResource, resourcesWithin, type IAlbResource } from './shared/alb-resource';
+export { ImportedResource, externalsWithin } from './shared/imported-resource';

@@ -1,14 +1,21 @@
 import type { Construct } from 'constructs';
 import { loadBalancerType, type LoadBalancerInput, type LoadBalancerType } from '../lib';
 import { BackendService, type AddBackendServiceProps } from './backend-service';
-import type { Eip } from './eip';
+import type { IEip } from './eip';
 import { Listener, type AddListenerProps } from './listener';
-import { SecurityGroup } from './security-group';
+import { SecurityGroup, type ISecurityGroup } from './security-group';
 import { ServerGroup, type AddServerGroupProps } from './server-group';
-import { AlbResource, defined } from './shared/alb-resource';
+import { AlbResource, defined, type IAlbResource } from './shared/alb-resource';
+import { ImportedResource } from './shared/imported-resource';
 
 /** The construct id of the security group a load balancer makes when it is given none. */
 const DEFAULT_SECURITY_GROUP_ID = 'default-security-group';
+
+/** A load balancer: a `LoadBalancer` construct or an imported reference (`LoadBalancer.fromResourceId`). */
+export interface ILoadBalancer extends IAlbResource {
+  /** The kind: `LoadBalancer`. */
+  readonly kind: 'LoadBalancer';
+}
 
 /** Props of a `LoadBalancer`: the model's fields, with constructs in place of ids. */
 export interface LoadBalancerProps extends Omit<LoadBalancerInput, 'name' | 'securityGroups' | 'eip'> {
@@ -18,19 +25,27 @@ export interface LoadBalancerProps extends Omit<LoadBalancerInput, 'name' | 'sec
    * Security groups enforced at accept; a connection any of them allows is accepted.
    * @default one group, open to all, created as `<id>/default-security-group` (until `addSecurityGroup` replaces it)
    */
-  readonly securityGroups?: SecurityGroup[];
+  readonly securityGroups?: ISecurityGroup[];
   /** An EIP makes the load balancer `public`; without one it is `intranet`. @default none */
-  readonly eip?: Eip;
+  readonly eip?: IEip;
 }
 
 /**
  * A load balancer instance in a zone, VPC and subnet. Add its parts with `addListener`, `addServerGroup` and
  * `addBackendService`; they are created as its children, so their ids read `<lb>/<id>`.
  */
-export class LoadBalancer extends AlbResource {
+export class LoadBalancer extends AlbResource implements ILoadBalancer {
+  /**
+   * A reference to a load balancer made elsewhere (another stack, another face), by its id on the agent. It synthesizes
+   * no resource; the agent checks at deploy that it exists.
+   */
+  static fromResourceId(scope: Construct, id: string, resourceId: string): ILoadBalancer {
+    return new ImportedResource(scope, id, 'LoadBalancer', resourceId);
+  }
+
   readonly kind = 'LoadBalancer' as const;
   private readonly props: LoadBalancerProps;
-  private readonly securityGroups: SecurityGroup[];
+  private readonly securityGroups: ISecurityGroup[];
   /** The open-to-all group made when none was given; the first `addSecurityGroup` removes it. */
   private defaultSecurityGroup: SecurityGroup | undefined;
 
@@ -69,7 +84,7 @@ export class LoadBalancer extends AlbResource {
    * Adds a security group (at most five in all). The first one added replaces the open-to-all default group,
    * which would otherwise still allow every connection the added group refuses.
    */
-  addSecurityGroup(group: SecurityGroup): this {
+  addSecurityGroup(group: ISecurityGroup): this {
     if (this.defaultSecurityGroup) {
       this.node.tryRemoveChild(DEFAULT_SECURITY_GROUP_ID);
       this.securityGroups.splice(this.securityGroups.indexOf(this.defaultSecurityGroup), 1);

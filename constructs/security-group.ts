@@ -1,6 +1,13 @@
 import type { Construct } from 'constructs';
 import type { SecurityGroupInput } from '../lib';
-import { AlbResource } from './shared/alb-resource';
+import { AlbResource, type IAlbResource } from './shared/alb-resource';
+import { ImportedResource } from './shared/imported-resource';
+
+/** A a security group: a `SecurityGroup` construct or an imported reference (`SecurityGroup.fromResourceId`). */
+export interface ISecurityGroup extends IAlbResource {
+  /** The kind: `SecurityGroup`. */
+  readonly kind: 'SecurityGroup';
+}
 
 /** Props of a `SecurityGroup`: the model's fields. */
 export type SecurityGroupProps = SecurityGroupInput;
@@ -9,7 +16,15 @@ export type SecurityGroupProps = SecurityGroupInput;
 export type IngressRuleProps = NonNullable<SecurityGroupInput['ingress']>[number];
 
 /** A security group: ingress rules the load balancer enforces when its listeners accept a connection. */
-export class SecurityGroup extends AlbResource {
+export class SecurityGroup extends AlbResource implements ISecurityGroup {
+  /**
+   * A reference to a security group made elsewhere (another stack, another face), by its id on the agent. It synthesizes
+   * no resource; the agent checks at deploy that it exists.
+   */
+  static fromResourceId(scope: Construct, id: string, resourceId: string): ISecurityGroup {
+    return new ImportedResource(scope, id, 'SecurityGroup', resourceId);
+  }
+
   readonly kind = 'SecurityGroup' as const;
   private ingress: IngressRuleProps[] | undefined;
 

@@ -26,6 +26,20 @@ export interface Manifest {
    * own `hash` is not trusted but recomputed when it is read, so a manifest edited by hand needs no new hash.
    */
   hash: string;
+  /**
+   * Resources the manifest refers to but does not hold (made by another stack or another face), by id and kind;
+   * absent when there are none. They are neither created nor deleted; the agent refuses a resource whose
+   * reference to one of them does not resolve there.
+   */
+  external?: ExternalResource[];
+}
+
+/** A resource a manifest refers to without holding it: made elsewhere, known here by id and kind. */
+export interface ExternalResource {
+  /** The resource id on the agent. */
+  id: string;
+  /** Its kind; references to it must expect this kind. */
+  kind: Kind;
 }
 
 /** A resource before validation: what constructs render and what users write by hand. */
@@ -47,10 +61,13 @@ const RawResourceSchema = z.strictObject({
   spec: z.unknown(),
 });
 
+const ExternalResourceSchema = z.strictObject({ id: ResourceRef, kind: Kind });
+
 const EnvelopeSchema = z.strictObject({
   apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
   resources: z.array(z.unknown()).max(10000),
   hash: z.string().optional(),
+  external: z.array(ExternalResourceSchema).max(10000).optional(),
 });
 
 /** The manifest's schema, one branch per kind: the source of the published JSON Schema. */
@@ -70,6 +87,7 @@ export const ManifestSchema = z.strictObject({
     ),
   ),
   hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  external: z.array(ExternalResourceSchema).optional(),
 });
 
 /** The JSON Schema of a manifest document, generated from the zod schemas. */
@@ -85,11 +103,20 @@ export function parseSpec(kind: Kind, id: string, spec: unknown): { spec?: unkno
   return result.success ? { spec: result.data, issues: [] } : { issues: zodIssues(id, result.error, [], schema) };
 }
 
+/** The outcome of checking resources: every issue found, and the resources in creation order when there are none. */
+export interface ResourceCheck {
+  /** Every issue: per-field problems, cross-component rules and cycles. */
+  issues: Issue[];
+  /** The resources resolved, with implied edges added to `dependsOn`, in creation order; empty with issues. */
+  resources: Resource[];
+}
+
 /**
- * Validates resources and returns them resolved, with implied edges added to `dependsOn`, in creation order.
- * Throws `ValidationError` with every issue found: per-field problems, cross-component rules and cycles.
+ * Checks resources without throwing: what `validateResources` returns, or every issue it would throw. References
+ * to `external` resources are taken as resolved (their kind checked); a rule that needs an external resource's
+ * spec (its VPC, its protocol) is skipped for it, as its spec is not known here.
  */
-export function validateResources(raw: readonly unknown[]): Resource[] {
+export function checkResources(raw: readonly unknown[], external: readonly ExternalResource[] = []): ResourceCheck {
   const issues: Issue[] = [];
   const parsed: Resource[] = [];
   const seen = new Set<string>();
@@ -97,11 +124,25 @@ export function validateResources(raw: readonly unknown[]): Resource[] {
     const resource = parseResource(item, position, seen, issues);
     if (resource) parsed.push(resource);
   });
-  issues.push(...checkRules(parsed, seen));
+  for (const { id, kind } of external) {
+    if (seen.has(id)) issues.push({ path: id, field: 'id', message: `is imported as an external ${kind} and also defined here; keep one` });
+  }
+  const externalKinds = new Map(external.map(({ id, kind }) => [id, kind]));
+  issues.push(...checkRules(parsed, new Set([...seen, ...externalKinds.keys()]), undefined, externalKinds));
   const order = creationOrder(parsed, issues);
-  if (issues.length > 0) throw new ValidationError(issues);
+  if (issues.length > 0) return { issues, resources: [] };
   const resolved = new Map(resolveDefaults(parsed).map((resource) => [resource.id, resource]));
-  return order.map((id) => canonicalize(resolved.get(id)) as Resource);
+  return { issues, resources: order.map((id) => canonicalize(resolved.get(id)) as Resource) };
+}
+
+/**
+ * Validates resources and returns them resolved, with implied edges added to `dependsOn`, in creation order.
+ * Throws `ValidationError` with every issue found: per-field problems, cross-component rules and cycles.
+ */
+export function validateResources(raw: readonly unknown[], external: readonly ExternalResource[] = []): Resource[] {
+  const { issues, resources } = checkResources(raw, external);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return resources;
 }
 
 /**
@@ -181,17 +222,24 @@ function creationOrder(resources: readonly Resource[], issues: Issue[]): string[
   }
 }
 
-/** Builds a manifest from raw resources: validated, resolved, ordered and hashed. */
-export function buildManifest(raw: readonly unknown[]): Manifest {
-  const resources = validateResources(raw);
-  return { apiVersion: API_VERSION, resources, hash: contentHash({ apiVersion: API_VERSION, resources }) };
+/** Builds a manifest from raw resources (referring to `external` ones): validated, resolved, ordered and hashed. */
+export function buildManifest(raw: readonly unknown[], external: readonly ExternalResource[] = []): Manifest {
+  return manifestOf(validateResources(raw, external), external);
+}
+
+/** The manifest of resources `validateResources` returned; `external` sorted by id and kept only when not empty. */
+export function manifestOf(resources: Resource[], external: readonly ExternalResource[] = []): Manifest {
+  const unique = new Map(external.map((ref) => [`${ref.id}\0${ref.kind}`, { id: ref.id, kind: ref.kind }]));
+  const refs = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.kind < b.kind ? -1 : 1));
+  const content = { apiVersion: API_VERSION as typeof API_VERSION, resources, ...(refs.length > 0 ? { external: refs } : {}) };
+  return { ...content, hash: contentHash(content) };
 }
 
 /** Validates a manifest document (parsed JSON); throws `ValidationError` with every issue. */
 export function validateManifest(document: unknown): Manifest {
   const envelope = EnvelopeSchema.safeParse(document, PARSE_OPTIONS);
   if (!envelope.success) throw new ValidationError(zodIssues('manifest', envelope.error));
-  return buildManifest(envelope.data.resources);
+  return buildManifest(envelope.data.resources, envelope.data.external);
 }
 
 /** The manifest as the text written to `albkit.manifest.json`: canonical, two-space indented. */

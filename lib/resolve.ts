@@ -1,9 +1,11 @@
 /**
  * Defaults that depend on other fields or other resources, filled in once validation of each spec passed:
- * a load balancer's intranet address, a server's zone, a health check's protocol, a listener's idle timeout.
+ * a load balancer's intranet address, a server's zone, a health check's protocol, the HTTP-only fields' defaults
+ * (where the protocol is HTTP), a listener's idle timeout.
  * The manifest carries resolved values, so the agent and every face read the same numbers.
  */
 import { firstHost, isCidr } from './net';
+import { HTTP_ONLY_FIELDS, withHttpDefaults } from './model/backend-service';
 import { idleTimeoutSeconds } from './model/listener';
 import type { Kind } from './model/kinds';
 import { ResourceIndex, type Resource } from './resource';
@@ -18,7 +20,7 @@ export const DERIVED_DEFAULTS: { readonly [K in Kind]: readonly string[] } = {
   AvailabilityGroup: [],
   LoadBalancer: ['subnet.address'],
   ServerGroup: ['servers[].zone'],
-  BackendService: ['healthCheck.protocol'],
+  BackendService: ['healthCheck.protocol', ...HTTP_ONLY_FIELDS.map((field) => field.path.join('.'))],
   Listener: ['idleTimeoutSeconds'],
 };
 
@@ -47,7 +49,7 @@ export function resolveResource(resource: Resource, index: ResourceIndex): Resou
     }
     case 'BackendService': {
       const healthCheck = { ...resource.spec.healthCheck, protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol };
-      return { ...resource, spec: { ...resource.spec, healthCheck } };
+      return { ...resource, spec: withHttpDefaults({ ...resource.spec, healthCheck }) };
     }
     case 'Listener':
       return { ...resource, spec: { ...resource.spec, idleTimeoutSeconds: idleTimeoutSeconds(resource.spec) } };

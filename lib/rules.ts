@@ -39,13 +39,20 @@ class Subjects {
   }
 }
 
-type Rule = (index: ResourceIndex, known: ReadonlySet<string>, subjects: Subjects) => Issue[];
+type Rule = (index: ResourceIndex, known: ReadonlySet<string>, subjects: Subjects, external: ReadonlyMap<string, Kind>) => Issue[];
 
-/** Every reference names an existing resource of the right kind; explicit edges name existing resources. */
-const referencesExist: Rule = (index, known, subjects) =>
+/**
+ * Every reference names an existing resource of the right kind (in the set, or external: made elsewhere, of
+ * a known kind); explicit edges name existing resources.
+ */
+const referencesExist: Rule = (index, known, subjects, external) =>
   subjects.all().flatMap((resource) => [
     ...referencesOf(resource.kind, resource.spec).flatMap(({ field, id, kind }) => {
       const target = index.get(id);
+      const externalKind = target ? undefined : external.get(id);
+      if (externalKind !== undefined && externalKind !== kind) {
+        return [{ path: resource.id, field, message: `refers to "${id}", which is imported as ${withArticle(externalKind)}, not ${withArticle(kind)}` }];
+      }
       if (!target && known.has(id)) return [];
       if (!target) return [{ path: resource.id, field, message: `refers to ${kind} "${id}", which does not exist` }];
       if (target.kind !== kind) {
@@ -200,7 +207,7 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
     if (availability > 0 && spec.port === undefined) {
       issues.push({ path: id, field: 'port', message: "is required with availability groups: their instances serve on the backend service's port" });
     }
-    if (spec.protocol === 'TCP' && spec.sessionPersistence.enabled) {
+    if (spec.protocol === 'TCP' && spec.sessionPersistence?.enabled) {
       issues.push({
         path: id,
         field: 'sessionPersistence.enabled',
@@ -313,14 +320,17 @@ const RULES: readonly Rule[] = [
  * Every cross-component issue of the resources whose specs parsed. `known` holds every id present, parsed or
  * not, so a reference to a resource with its own errors is not reported again as missing. With `subjects`,
  * only the rules about those resources run: when the other resources are valid together, checking the
- * changed resource and the resources that depend on it finds every issue a full check would.
+ * changed resource and the resources that depend on it finds every issue a full check would. `external`
+ * gives the kind of resources made elsewhere (their ids also in `known`): references to them are checked for
+ * their kind only, and the rules that read a referenced resource's spec skip them.
  */
 export function checkRules(
   resources: readonly Resource[],
   known: ReadonlySet<string> = new Set(resources.map((r) => r.id)),
   subjects?: ReadonlySet<string>,
+  external: ReadonlyMap<string, Kind> = new Map(),
 ): Issue[] {
   const index = new ResourceIndex(resources);
   const scope = new Subjects(index, subjects);
-  return RULES.flatMap((rule) => rule(index, known, scope));
+  return RULES.flatMap((rule) => rule(index, known, scope, external));
 }

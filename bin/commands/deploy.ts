@@ -11,7 +11,7 @@ import { paintFor } from '../colour';
 import { EXIT } from '../exit';
 import { listeningText } from '../listener-urls';
 import { loadManifest } from '../load';
-import { planOutput, planText } from '../plan-text';
+import { externalText, planOutput, planText } from '../plan-text';
 import { unboundListeners, unboundRefusal, warnUnbound } from '../unbound-listeners';
 
 /** The default of `--timeout` (deploy, destroy, up): seconds each step may take to become ACTIVE or gone. */
@@ -115,7 +115,7 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy' | 'plan', inpu
   }
   if (result.preview && (verb === 'plan' || !options.json)) {
     if (!options.json) for (const { kind, id, from } of result.adopted) process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
-    process.stdout.write(verb === 'plan' ? planOutput(result.preview, options.json === true) : planText(result.preview, paintFor(process.stdout)));
+    process.stdout.write(verb === 'plan' ? planOutput(result.preview, desired, options.json === true) : externalText(desired) + planText(result.preview, paintFor(process.stdout)));
   }
   if (!result.ok) {
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);

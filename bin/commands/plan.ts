@@ -42,6 +42,6 @@ export function register(program: Command): void {
       }
       const desired = await loadManifest(input);
       const current = await loadManifest(options.from as string);
-      process.stdout.write(planOutput(detailPlan(plan(current.resources, desired.resources), current.resources, desired.resources), options.json === true));
+      process.stdout.write(planOutput(detailPlan(plan(current.resources, desired.resources), current.resources, desired.resources), desired, options.json === true));
     });
 }

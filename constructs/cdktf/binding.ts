@@ -9,6 +9,7 @@ import { Aspects, dependable, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildManifest, referencesOf, type Kind } from '../../lib';
 import { AlbResource, resourcesWithin } from '../shared/alb-resource';
+import { externalsWithin } from '../shared/imported-resource';
 import { AlbkitProvider } from './gen/providers/albkit/provider';
 import { L1_CLASSES, type L1Resource } from './l1';
 
@@ -46,11 +47,13 @@ class TerraformBinding implements IAspect {
     const local = new Map(resourcesWithin(this.stack).map((resource) => [resource.resourceId, resource]));
     if ([...local.values()].every((resource) => resource.node.tryFindChild(L1_ID))) return;
     // The whole app is validated together, so a stack may refer to resources another stack holds.
-    const manifest = buildManifest(resourcesWithin(this.stack.node.root).map((resource) => resource.toRawResource()));
+    const { root } = this.stack.node;
+    const manifest = buildManifest(resourcesWithin(root).map((resource) => resource.toRawResource()), externalsWithin(root));
     const provider =
       this.stack.node.findAll().find((c): c is AlbkitProvider => c instanceof AlbkitProvider) ??
       new AlbkitProvider(this.stack, 'albkit', {});
-    // References within the stack become Terraform references; to other stacks they stay literal ids.
+    // References within the stack become Terraform references; to other stacks and imported resources they stay
+    // literal ids.
     const l1Of = (id: string): L1Resource | undefined => terraformResourceOf(local.get(id));
     // Creation order: every resource's dependencies have their L1 before it refers to them.
     for (const { id, kind, dependsOn } of manifest.resources) {

@@ -1,13 +1,25 @@
-import { Construct, type IConstruct } from 'constructs';
-import type { Kind, RawResource } from '../../lib';
+import { Construct, type IConstruct, type IValidation } from 'constructs';
+import { checkResources, formatIssue, type Issue, type Kind, type RawResource, type ResourceCheck } from '../../lib';
+import { externalsWithin } from './imported-resource';
 
 const RESOURCE = Symbol.for('albkit.AlbResource');
+
+/**
+ * What a reference to an albkit resource needs: its id and kind. Constructs and imported references
+ * (`X.fromResourceId`) both are one, so either can be passed wherever the kind is expected.
+ */
+export interface IAlbResource extends IConstruct {
+  /** The resource id on the agent: the construct path of a construct, the given id of an imported reference. */
+  readonly resourceId: string;
+  /** The component kind. */
+  readonly kind: Kind;
+}
 
 /**
  * The base of every albkit construct: one resource of the manifest. Its id is its construct path; its spec is
  * rendered lazily at synth, so later calls (`addServer`, `configureHealthCheck`) still apply.
  */
-export abstract class AlbResource extends Construct {
+export abstract class AlbResource extends Construct implements IAlbResource {
   /** True when `x` is an albkit resource construct (works across copies of the library). */
   static isAlbResource(x: unknown): x is AlbResource {
     return typeof x === 'object' && x !== null && RESOURCE in x;
@@ -18,11 +30,13 @@ export abstract class AlbResource extends Construct {
 
   /**
    * Nothing is checked here: a construct path that is no resource id, props wrong on their own and rules across
-   * resources are all reported at synth, together, each with its construct path and field.
+   * resources are all reported at synth, together, each with its construct path and field: the model's issues
+   * about this resource are its `node.addValidation` entry, so `node.validate()` returns them.
    */
   constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, RESOURCE, { value: true });
+    this.node.addValidation(new ResourceRules(this));
   }
 
   /** The resource id: the construct path, such as `web/http`. */
@@ -42,6 +56,40 @@ export abstract class AlbResource extends Construct {
     const targets = this.node.scopes.flatMap((scope) => scope.node.dependencies);
     const dependsOn = targets.flatMap(resourcesWithin).map((resource) => resource.resourceId);
     return { id: this.resourceId, kind: this.kind, dependsOn: [...new Set(dependsOn)].sort(), spec: this.renderSpec() };
+  }
+}
+
+/** The check of each tree under way in `App.synth`, so every resource's validation reads the one result. */
+const CHECKS_UNDER_WAY = new WeakMap<IConstruct, ResourceCheck>();
+
+/** The model's check of every resource at or below `root`, with the references it imports. */
+export function checkTree(root: IConstruct): ResourceCheck {
+  const raw = resourcesWithin(root).map((resource) => resource.toRawResource());
+  return checkResources(raw, externalsWithin(root));
+}
+
+/** Runs `validate` while `check` is the check of `root`'s tree, so the resources' validations do not repeat it. */
+export function whileChecked<T>(root: IConstruct, check: ResourceCheck, validate: () => T): T {
+  CHECKS_UNDER_WAY.set(root, check);
+  try {
+    return validate();
+  } finally {
+    CHECKS_UNDER_WAY.delete(root);
+  }
+}
+
+/** The model's issues about `resource`: its own fields and the rules across resources that report on it. */
+export function issuesAbout(resource: AlbResource): Issue[] {
+  const { root } = resource.node;
+  const check = CHECKS_UNDER_WAY.get(root) ?? checkTree(root);
+  return check.issues.filter((issue) => issue.path === resource.resourceId);
+}
+
+/** A resource's `node.addValidation` entry: the model's issues about it, each as `<field>: <message>`. */
+class ResourceRules implements IValidation {
+  constructor(private readonly resource: AlbResource) {}
+  validate(): string[] {
+    return issuesAbout(this.resource).map((issue) => formatIssue({ ...issue, path: '' }));
   }
 }
 

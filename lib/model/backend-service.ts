@@ -59,6 +59,9 @@ function timingIssue({ timeoutMs, intervalMs }: { timeoutMs: number; intervalMs:
   return { path: ['timeoutMs'], message: 'timeoutMs must be less than intervalMs' };
 }
 
+/** The values an HTTP check takes for the fields only it reads, when they are not given. */
+export const HTTP_CHECK_DEFAULTS = { path: '/', statusCodes: ['2xx', '3xx'] } as const;
+
 /** Active health check of every server of the backend service. */
 export const HealthCheck = z
   .strictObject({
@@ -66,8 +69,8 @@ export const HealthCheck = z
     enabled: z.boolean().default(true),
     /** `HTTP` (a HEAD request) or `TCP` (a connect). @default the backend service's protocol */
     protocol: z.enum(['HTTP', 'TCP']).optional(),
-    /** The URL path an HTTP check requests with HEAD. @default '/' */
-    path: z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"').default('/'),
+    /** The URL path an HTTP check requests with HEAD. @default '/' for an HTTP check; none for a TCP check */
+    path: z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"').optional(),
     /** The port checked. @default the server's traffic port */
     port: Port.optional(),
     /** How long one check may take, 100–60000 ms; less than `intervalMs` unless both keep their defaults. @default 5000 */
@@ -78,8 +81,8 @@ export const HealthCheck = z
     healthyThreshold: z.number().int().min(1).max(10).default(3),
     /** Consecutive failures that take a server out, 1–10. @default 3 */
     unhealthyThreshold: z.number().int().min(1).max(10).default(3),
-    /** Status codes an HTTP check counts as healthy. @default ['2xx', '3xx'] */
-    statusCodes: z.array(StatusCodePattern).min(1).max(20).default(['2xx', '3xx']),
+    /** Status codes an HTTP check counts as healthy. @default ['2xx', '3xx'] for an HTTP check; none for a TCP check */
+    statusCodes: z.array(StatusCodePattern).min(1).max(20).optional(),
   })
   .superRefine((check, ctx) => {
     if (check.timeoutMs < check.intervalMs || isSeedDefaultTiming(check)) return;
@@ -104,8 +107,8 @@ export const BackendServiceSpec = z.strictObject({
   serverGroups: z.array(ResourceRef).max(10).default([]),
   /** Ids of availability groups (not together with `serverGroups`). @default [] */
   availabilityGroups: z.array(ResourceRef).max(10).default([]),
-  /** Cookie-insertion session persistence; HTTP only. @default disabled */
-  sessionPersistence: SessionPersistence.default(() => SessionPersistence.parse({})),
+  /** Cookie-insertion session persistence; HTTP only. @default disabled for HTTP; none for TCP */
+  sessionPersistence: SessionPersistence.optional(),
   /**
    * X-Forwarded-For (with X-Forwarded-Proto and -Port) is always added on HTTP and cannot be turned off.
    * Accepted only as `true`, for configurations that state it. @default true
@@ -145,23 +148,26 @@ function checkProtocolOf(spec: ProtocolsOf): unknown {
   return own ?? spec.protocol;
 }
 
-/** A field that means something only over HTTP, and the protocol that decides whether it applies. */
+/** A field that means something only over HTTP, the protocol that decides whether it applies, and its default. */
 export interface HttpOnlyField {
   /** The field's path in the spec. */
   path: readonly [string, ...string[]];
   /** The protocol it depends on; the field applies when it is `HTTP`. */
   protocolOf(spec: ProtocolsOf): unknown;
+  /** The value the field takes where it applies and is not given. */
+  default(): unknown;
 }
 
 /**
- * The fields whose defaults apply only over HTTP: session persistence (cookies) on an HTTP backend service, a
- * health check's path and status codes on an HTTP check. Faces that show a spec (the Terraform plan and state)
- * show them as unset where the protocol is TCP, unless they were given.
+ * The fields that apply only over HTTP: session persistence (cookies) on an HTTP backend service, a health
+ * check's path and status codes on an HTTP check. The schema leaves them unset; the resolve step gives them
+ * their default only where their protocol is HTTP, so every face (the agent's answers, the CLI's plan, the
+ * Terraform plan and state) shows them unset where the protocol is TCP, unless they were given.
  */
 export const HTTP_ONLY_FIELDS: readonly HttpOnlyField[] = [
-  { path: ['sessionPersistence'], protocolOf: (spec) => spec.protocol },
-  { path: ['healthCheck', 'path'], protocolOf: checkProtocolOf },
-  { path: ['healthCheck', 'statusCodes'], protocolOf: checkProtocolOf },
+  { path: ['sessionPersistence'], protocolOf: (spec) => spec.protocol, default: () => SessionPersistence.parse({}) },
+  { path: ['healthCheck', 'path'], protocolOf: checkProtocolOf, default: () => HTTP_CHECK_DEFAULTS.path },
+  { path: ['healthCheck', 'statusCodes'], protocolOf: checkProtocolOf, default: () => [...HTTP_CHECK_DEFAULTS.statusCodes] },
 ];
 
 /** The connection limits in force: the backend service's own, or the defaults. */
@@ -171,6 +177,21 @@ export function connectionLimits(spec: Pick<BackendServiceSpec, 'maxConnectionsP
   queueTimeoutSeconds: number;
 } {
   return { maxConnectionsPerServer: spec.maxConnectionsPerServer ?? 1024, maxQueueLength: spec.maxQueueLength ?? 1024, queueTimeoutSeconds: spec.queueTimeoutSeconds ?? 5 };
+}
+
+/**
+ * A copy of a parsed spec (its health check's protocol resolved) with each HTTP-only field that is not given
+ * set to its default where its protocol is HTTP.
+ */
+export function withHttpDefaults(spec: BackendServiceSpec): BackendServiceSpec {
+  const out = { ...spec, healthCheck: { ...spec.healthCheck } } as unknown as Record<string, Record<string, unknown>>;
+  for (const field of HTTP_ONLY_FIELDS) {
+    if (field.protocolOf(spec) !== 'HTTP') continue;
+    const [head, name] = field.path;
+    if (name === undefined) out[head] ??= field.default() as Record<string, unknown>;
+    else out[head]![name] ??= field.default();
+  }
+  return out as unknown as BackendServiceSpec;
 }
 
 /** True when an HTTP status code matches one of the patterns (`200`, `2xx`, `200-299`). */

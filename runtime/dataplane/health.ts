@@ -12,7 +12,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { statusMatches, type HealthCheck } from '../../lib';
+import { HTTP_CHECK_DEFAULTS, statusMatches, type HealthCheck } from '../../lib';
 import { proxyV1Header } from './proxy-protocol';
 
 /** Interval between probes while a server is suspected after a live-traffic failure. */
@@ -147,7 +147,7 @@ function probeHttp(address: string, port: number, check: HealthCheck, done: (ok:
     host: address,
     port,
     method: 'HEAD',
-    path: check.path,
+    path: check.path ?? HTTP_CHECK_DEFAULTS.path,
     headers: { 'user-agent': 'albkit-health-check', connection: 'close' },
     // A fresh connection per check: our own (no agent) when it starts with a PROXY line, else a one-off agent.
     ...(proxyProtocol
@@ -157,7 +157,7 @@ function probeHttp(address: string, port: number, check: HealthCheck, done: (ok:
   const timer = setTimeout(() => finish(false), check.timeoutMs);
   request.on('response', (response) => {
     response.resume();
-    finish(statusMatches(response.statusCode ?? 0, check.statusCodes));
+    finish(statusMatches(response.statusCode ?? 0, check.statusCodes ?? HTTP_CHECK_DEFAULTS.statusCodes));
   });
   request.on('error', () => finish(false));
   request.end();

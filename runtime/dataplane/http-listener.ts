@@ -147,8 +147,9 @@ export class HttpListener implements ListenerRuntime {
       port: String(config.port),
       idleTimeoutMs: config.idleTimeoutMs,
       keepAliveLines: `connection: keep-alive\r\nkeep-alive: timeout=${keepAliveHintSeconds(config.idleTimeoutMs)}\r\n`,
-      cookieName: persistence.enabled ? persistence.cookieName : undefined,
-      cookieAttributes: cookieAttributes(persistence, config.protocol === 'HTTPS'),
+      // Only an HTTP backend service has session persistence (the model sets none for TCP).
+      cookieName: persistence?.enabled ? persistence.cookieName : undefined,
+      cookieAttributes: persistence?.enabled ? cookieAttributes(persistence, config.protocol === 'HTTPS') : '',
       maxHeaders: this.limits.maxHeaders,
       bodyGraceMs: config.requestBody.graceMs,
       bodyMinBytesPerSecond: config.requestBody.minBytesPerSecond,

@@ -31,7 +31,8 @@ describe('docs/constructs.md', function () {
     );
     expect(generated).to.include("| `servers[].port` | `number` | required | — | The port the server listens on. |");
     expect(generated).to.include('| `protocol` | `"TCP" \\| "HTTP" \\| "HTTPS" \\| "TLS"` | required | — |');
-    expect(generated, 'props the constructs add over the model').to.include("| `loadBalancer` | `LoadBalancer` | required | — | The load balancer the listener belongs to. |");
+    expect(generated, 'props the constructs add over the model').to.include("| `loadBalancer` | `ILoadBalancer` | required | — | The load balancer the listener belongs to. |");
+    expect(generated, 'references typed by kind').to.include('| `securityGroups` | `ISecurityGroup[]` | optional |');
   });
 
   it("names the rules across resources that apply to each construct, in words, with the fields they report on", () => {

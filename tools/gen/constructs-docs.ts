@@ -62,10 +62,12 @@ class PropsReader {
     const array = checker.isArrayType(value);
     const element = array ? checker.getTypeArguments(value as TS.TypeReference)[0]! : value;
     const members = element.isUnion() ? element.types : [element];
+    // A construct or a reference to one (`ILoadBalancer`: it has a `node`) is named, not expanded.
     const isPlainObject = (member: TS.Type): boolean =>
       (member.flags & ts.TypeFlags.Object) !== 0 &&
       !checker.isArrayType(member) &&
-      !(member.getSymbol() && (member.getSymbol()!.flags & ts.SymbolFlags.Class) !== 0);
+      !(member.getSymbol() && (member.getSymbol()!.flags & ts.SymbolFlags.Class) !== 0) &&
+      member.getProperty('node') === undefined;
     return { parts: members.every(isPlainObject) ? members : [], array };
   }
 
@@ -204,6 +206,12 @@ export function constructsDocsText(): string {
     'the rules across resources are all reported at synth, together, each with the construct path and field.',
     'The same fields, in snake_case, are the attributes of the Terraform provider ([terraform.md](terraform.md)) and',
     'the arguments of the Pulumi resources ([pulumi.md](pulumi.md)), which take ids where constructs take constructs.',
+    '',
+    'A prop that takes a resource is typed by its kind (`ILoadBalancer`, `IBackendService`, …): a construct of that',
+    'kind, or a reference to one made elsewhere, `X.fromResourceId(scope, id, resourceId)`. A reference synthesizes',
+    'no resource (the manifest lists it under `external`; the agent checks at deploy that it exists), and the rules',
+    "below that read the referenced resource's spec are skipped for it: its VPC, zones, protocol and load balancer",
+    'are not known at synth.',
     '',
     ...KIND_NAMES.flatMap((kind) => constructSection(ts, checker, exported, kind, rules)),
   ].join('\n');

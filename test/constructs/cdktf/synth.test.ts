@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { Construct } from 'constructs';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { ValidationError } from '../../../lib';
-import { AlbkitProvider, BackendService, Eip, Listener, LoadBalancer, SecurityGroup, terraformResourceOf } from '../../../constructs/cdktf';
+import { AlbkitProvider, BackendService, Eip, Listener, LoadBalancer, SecurityGroup, ServerGroup, terraformResourceOf } from '../../../constructs/cdktf';
 
 type Synthesized = {
   provider: Record<string, Record<string, unknown>[]>;
@@ -217,5 +217,18 @@ describe('CDKTF constructs', () => {
     expect(resource(blue, 'albkit_listener', 'blue/web/http')).to.not.equal(undefined);
     expect(resource(green, 'albkit_listener', 'green/web/http')).to.not.equal(undefined);
     expect(Object.keys(green.resource.albkit_listener!)).to.have.length(1);
+  });
+
+  it('refers to a load balancer made elsewhere (LoadBalancer.fromResourceId) by its literal id, and makes none', () => {
+    const out = synth((stack) => {
+      const lb = LoadBalancer.fromResourceId(stack, 'shared', 'platform/web');
+      const servers = new ServerGroup(stack, 'servers', { loadBalancer: lb, servers: [{ name: 'a', address: '127.0.0.1', port: 9001, zone: 'local-a' }] });
+      const backend = new BackendService(stack, 'backend', { loadBalancer: lb, protocol: 'HTTP', serverGroups: [servers] });
+      new Listener(stack, 'http', { loadBalancer: lb, backendService: backend, protocol: 'HTTP', port: 8080 });
+    });
+    expect(out.resource).to.not.have.property('albkit_load_balancer');
+    const listener = resource(out, 'albkit_listener', 'stack/http');
+    expect(listener.config.load_balancer).to.equal('platform/web');
+    expect(resource(out, 'albkit_server_group', 'stack/servers').config.load_balancer).to.equal('platform/web');
   });
 });

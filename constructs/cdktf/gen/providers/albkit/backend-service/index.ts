@@ -51,7 +51,7 @@ export interface BackendServiceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly availabilityGroups?: string[];
   /**
-  * Cookie-insertion session persistence; HTTP only. Default: disabled.
+  * Cookie-insertion session persistence; HTTP only. Default: disabled for HTTP; none for TCP.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#session_persistence BackendService#session_persistence}
   */
@@ -273,7 +273,7 @@ export interface BackendServiceHealthCheck {
   */
   readonly protocol?: string;
   /**
-  * The URL path an HTTP check requests with HEAD. Default: '/'.
+  * The URL path an HTTP check requests with HEAD. Default: '/' for an HTTP check; none for a TCP check.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#path BackendService#path}
   */
@@ -309,7 +309,7 @@ export interface BackendServiceHealthCheck {
   */
   readonly unhealthyThreshold?: number;
   /**
-  * Status codes an HTTP check counts as healthy. Default: ['2xx', '3xx'].
+  * Status codes an HTTP check counts as healthy. Default: ['2xx', '3xx'] for an HTTP check; none for a TCP check.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/backend_service#status_codes BackendService#status_codes}
   */
