@@ -17,7 +17,8 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { now, tick } from './http-clock';
-import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
+import { closeWhenFlushed } from './node-internals/destroy-soon';
+import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './node-internals/http-parser';
 import { Exchange, type HttpRoute } from './http-proxy';
 import { requestedUpgrade, Tunnel, type TunnelFeed } from './http-upgrade';
 import type { UpstreamTunnel } from './upstream';
@@ -431,6 +432,6 @@ export class ClientConnection {
   /** Closes once what was written is flushed. */
   private close(): void {
     this.closing = true;
-    this.socket.destroySoon();
+    closeWhenFlushed(this.socket);
   }
 }
