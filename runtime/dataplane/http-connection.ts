@@ -15,8 +15,8 @@
  * second against the coarse clock (http-clock.ts), which reads and writes stamp.
  */
 import type { Socket } from 'node:net';
-import { STATUS_CODES } from 'node:http';
 import { now, tick } from './http-clock';
+import { ANSWERS, CLOSE_LINE, answerText, type CannedAnswer } from './http-answers';
 import { closeWhenFlushed } from './node-internals/destroy-soon';
 import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './node-internals/http-parser';
 import { Exchange, type HttpRoute } from './http-proxy';
@@ -124,7 +124,7 @@ export class ClientConnection {
   /** Reading is paused until the server takes the request body. */
   private bodyPaused = false;
   /** Status of a parse error answered once the answers owed are written, or 0. */
-  private failure = 0;
+  private failure: CannedAnswer | undefined = undefined;
   /**
    * An upgrade request was parsed: nothing more is parsed until its answer says whether the connection
    * switches protocols (then the bytes after it are the tunnel's) or not (then they are parsed as requests).
@@ -296,7 +296,7 @@ export class ClientConnection {
       this.current = next;
       if (this.queue.length === 0 && !this.upgrading) this.socket.resume();
       next.start();
-    } else if (this.failure !== 0) {
+    } else if (this.failure !== undefined) {
       this.refuse(this.failure);
     } else if (this.closing) {
       this.close();
@@ -307,7 +307,7 @@ export class ClientConnection {
 
   /** Whether the connection closes after the answer being written (it takes no more requests). */
   get closesAfterCurrent(): boolean {
-    return this.closing && this.queue.length === 0 && this.failure === 0;
+    return this.closing && this.queue.length === 0 && this.failure === undefined;
   }
 
   /**
@@ -339,7 +339,7 @@ export class ClientConnection {
     } else if (draining) {
       this.socket.destroy();
     } else if (this.headStart !== 0) {
-      if (time - this.headStart >= headersTimeoutMs) this.refuse(408);
+      if (time - this.headStart >= headersTimeoutMs) this.refuse(ANSWERS.headersTimeout);
     } else if (time - this.active >= idleTimeoutMs) {
       this.socket.destroy();
     }
@@ -358,7 +358,7 @@ export class ClientConnection {
     this.closing = true;
     const exchange = this.current!;
     this.reading = undefined;
-    exchange.abandonBody(408);
+    exchange.abandonBody(ANSWERS.bodyTooSlow);
   }
 
   /** Whether no request is being answered (for draining). */
@@ -406,25 +406,25 @@ export class ClientConnection {
     // Bytes after a request that asked to close: that request is answered, the rest ignored.
     if (error.code === 'HPE_CLOSED_CONNECTION') return;
     this.socket.pause();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const answer = error.code === 'HPE_HEADER_OVERFLOW' ? ANSWERS.headersTooLarge : ANSWERS.badRequest;
     if (this.reading !== undefined) {
       // The request whose body was being read is broken (bad chunk framing…): nothing more can be sent for it.
       if (this.current === this.reading) {
         this.closing = true;
-        this.current.abandonBody(400);
+        this.current.abandonBody(ANSWERS.badRequest);
         return;
       }
       this.queue.pop();
     }
     this.closing = true;
     this.reading = undefined;
-    if (this.current === undefined) this.refuse(status);
-    else this.failure = status;
+    if (this.current === undefined) this.refuse(answer);
+    else this.failure = answer;
   }
 
   /** Answers a request the parser or the headers timeout refused, and closes. */
-  private refuse(status: number): void {
-    this.socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+  private refuse(answer: CannedAnswer): void {
+    this.socket.write(answerText(answer, CLOSE_LINE), 'latin1');
     this.host.route.counts.responses[4]!++;
     this.close();
   }
