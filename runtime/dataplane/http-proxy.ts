@@ -15,7 +15,8 @@
  */
 import { holdWrites } from './http-batch';
 import { ANSWERS, CLOSE_LINE, CONTINUE, answerText, httpDate, type CannedAnswer } from './http-answers';
-import type { ClientConnection } from './http-connection';
+import { ASSERT_STATES, RESPONSE_MACHINE, ResponseState, assertTransition } from './http-states';
+import type { ExchangeConnection } from './types';
 import {
   BAD_HOST,
   buildResponseHead,
@@ -99,7 +100,7 @@ const COALESCE_BYTES = 16384;
  * Writes `before` (latin1 text), `chunk` and `after` to the client in one write: one buffer when the chunk
  * is small, else corked writes. Returns what `write` does (false: wait for `drain`).
  */
-function writeFramed(conn: ClientConnection, before: string, chunk: Buffer, after: string): boolean {
+function writeFramed(conn: ExchangeConnection, before: string, chunk: Buffer, after: string): boolean {
   const socket = conn.socket;
   holdWrites(socket);
   if (chunk.length > COALESCE_BYTES) {
@@ -139,8 +140,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   private readonly retriable: boolean;
   /** The server was released (the answer is complete or abandoned). */
   private finished = false;
-  /** The response head was made (from the server's or as an error answer). */
-  private responding = false;
+  /** Where the response is; moved only by `moveTo`. */
+  private response = ResponseState.Waiting;
   /** The response head made but not written yet: it goes out with the first body bytes. */
   private pendingHead = '';
   /** The response's status class (status / 100), counted as its head is written. */
@@ -152,7 +153,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   private pendingBody: Buffer[] | undefined;
   /** Body chunks written while the server connection was still opening: sent again on a retry. */
   private unsentBody: Buffer[] | undefined;
-  /** A status answered here without asking a server (a request the listener refuses), or 0. */
+  /** The answer made here without asking a server, for a request the listener refuses. */
   private readonly refusal: CannedAnswer | undefined;
   /** The request's Cookie header, when session persistence is on. */
   private readonly cookie: string | undefined;
@@ -163,7 +164,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   constructor(
     private readonly route: HttpRoute,
-    private readonly conn: ClientConnection,
+    private readonly conn: ExchangeConnection,
     method: string,
     url: string,
     raw: readonly string[],
@@ -287,7 +288,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
    */
   abandonBody(answer: CannedAnswer): void {
     this.connection?.abort();
-    if (this.responding && this.pendingHead === '') {
+    if (this.response >= ResponseState.Streaming) {
       this.finish();
       this.conn.socket.destroy();
       return;
@@ -315,7 +316,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const { route } = this;
     const server = this.server!;
     this.finished = true;
-    this.responding = true;
+    this.moveTo(ResponseState.Switched);
     route.counts.responses[1]!++;
     return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => route.pool.release(server));
   }
@@ -337,7 +338,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     }
     this.keepAliveAfter = keepAlive;
     this.pendingHead = `${head}${keepAlive ? route.keepAliveLines : CLOSE_LINE}\r\n`;
-    this.responding = true;
+    this.moveTo(ResponseState.HeadPending);
     this.statusClass = (statusCode / 100) | 0;
   }
 
@@ -353,6 +354,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   onComplete(): void {
     this.finish();
     const end = this.framing === Framing.Chunked ? `${this.takeHead()}0\r\n\r\n` : this.takeHead();
+    this.moveTo(ResponseState.Done);
     if (end !== '') {
       holdWrites(this.conn.socket);
       this.conn.socket.write(end, 'latin1');
@@ -373,8 +375,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const failed = CONNECTION_FAILURES.has(code);
     if (failed) route.pool.reportFailure(server);
     if (this.finished) return;
-    if (this.responding) {
-      if (this.pendingHead === '') {
+    if (this.response !== ResponseState.Waiting) {
+      if (this.response !== ResponseState.HeadPending) {
         // Part of the response is with the client: all it can be told is that the connection broke.
         this.finish();
         this.conn.socket.destroy();
@@ -408,9 +410,16 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const head = this.pendingHead;
     if (head !== '') {
       this.pendingHead = '';
+      this.moveTo(ResponseState.Streaming);
       this.route.counts.responses[this.statusClass]!++;
     }
     return head;
+  }
+
+  /** Moves the response to `to` (checked when `ASSERT_STATES`). */
+  private moveTo(to: ResponseState): void {
+    if (ASSERT_STATES) assertTransition(RESPONSE_MACHINE, this.response, to);
+    this.response = to;
   }
 
   private dispatch(): void {
@@ -426,6 +435,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   /** Answers with `answer` made here; the server, if any, is released and the rest of the body ignored. */
   private answer(answer: CannedAnswer): void {
     this.finish();
+    this.moveTo(ResponseState.Done);
     const keepAlive = this.mayKeepAlive();
     holdWrites(this.conn.socket);
     this.conn.socket.write(answerText(answer, keepAlive ? this.route.keepAliveLines : CLOSE_LINE), 'latin1');
