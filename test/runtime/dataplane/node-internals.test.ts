@@ -6,7 +6,12 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import tls from 'node:tls';
+import pino from 'pino';
+import { Agent } from '../../../runtime/agent';
 import { closeWhenFlushed } from '../../../runtime/dataplane/node-internals/destroy-soon';
 import { moveToReadInPlace } from '../../../runtime/dataplane/node-internals/read-in-place';
 import { checkNodeInternals } from '../../../runtime/dataplane/node-internals/self-check';
@@ -118,18 +123,43 @@ describe('Node internals the data plane relies on', function () {
     await checkNodeInternals();
   });
 
-  it('the self-check fails naming the Node version and the internal when one changed', async function () {
+  describe('when an internal changed (destroySoon gone)', function () {
     const destroySoon = Object.getOwnPropertyDescriptor(net.Socket.prototype, 'destroySoon')!;
-    Object.defineProperty(net.Socket.prototype, 'destroySoon', { value: undefined, configurable: true, writable: true });
-    try {
-      const error = await checkNodeInternals().then(
+    beforeEach(() => Object.defineProperty(net.Socket.prototype, 'destroySoon', { value: undefined, configurable: true, writable: true }));
+    afterEach(() => Object.defineProperty(net.Socket.prototype, 'destroySoon', destroySoon));
+
+    /** What `run` rejected with. */
+    async function rejection(run: () => Promise<unknown>): Promise<(Error & { code?: string }) | undefined> {
+      return run().then(
         () => undefined,
-        (thrown: unknown) => thrown as Error & { code: string },
+        (thrown: unknown) => thrown as Error & { code?: string },
       );
+    }
+
+    it('the self-check fails naming the Node version and the internal', async function () {
+      const error = await rejection(() => checkNodeInternals());
       expect(error?.code).to.equal('ALBKIT_NODE_INTERNALS');
       expect(error?.message).to.contain(`Node ${process.version}`).and.to.contain('net.Socket#destroySoon');
-    } finally {
-      Object.defineProperty(net.Socket.prototype, 'destroySoon', destroySoon);
-    }
+    });
+
+    it('the agent refuses to start, before its control API binds', async function () {
+      const stateDir = await mkdtemp(join(tmpdir(), 'albkit-internals-'));
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as AddressInfo;
+          probe.close(() => resolve(free));
+        });
+      });
+      try {
+        const error = await rejection(() => Agent.start({ stateDir, control: `127.0.0.1:${port}`, logger: pino({ level: 'silent' }) }));
+        expect(error?.code).to.equal('ALBKIT_NODE_INTERNALS');
+        // Nothing was bound: the control port is still free.
+        const server = net.createServer();
+        await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+        server.close();
+      } finally {
+        await rm(stateDir, { recursive: true, force: true });
+      }
+    });
   });
 });
