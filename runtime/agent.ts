@@ -16,6 +16,7 @@ import { Reconciler } from './api/reconciler';
 import { buildControlApi } from './api/server';
 import { CertificateFiles } from './dataplane/certificate-files';
 import { DataPlane } from './dataplane/dataplane';
+import { checkNodeInternals } from './dataplane/node-internals/self-check';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
@@ -101,6 +102,8 @@ export class Agent {
   }
 
   private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
+    // Before anything binds: a Node whose internals the data plane relies on changed fails the start here.
+    await checkNodeInternals();
     const store = new FileStore(stateDir);
     const state = await store.load();
     const tokenFile = options.tokenFile ?? join(stateDir, 'token');

@@ -20,3 +20,13 @@ export class BindError extends AlbkitError {
     this.name = 'BindError';
   }
 }
+
+/** A Node internal the data plane relies on is missing or behaves differently in the running Node. */
+export class NodeInternalsError extends AlbkitError {
+  readonly code = 'ALBKIT_NODE_INTERNALS';
+  /** @param message - names the running Node version and the internal that changed */
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeInternalsError';
+  }
+}

@@ -15,12 +15,15 @@
  * second against the coarse clock (http-clock.ts), which reads and writes stamp.
  */
 import type { Socket } from 'node:net';
-import { STATUS_CODES } from 'node:http';
 import { now, tick } from './http-clock';
-import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './http-parser';
+import { ANSWERS, CLOSE_LINE, answerText, type CannedAnswer } from './http-answers';
+import { ASSERT_STATES, UPGRADE_MACHINE, UpgradeState, assertTransition } from './http-states';
+import { closeWhenFlushed } from './node-internals/destroy-soon';
+import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './node-internals/http-parser';
 import { Exchange, type HttpRoute } from './http-proxy';
 import { requestedUpgrade, Tunnel, type TunnelFeed } from './http-upgrade';
 import type { UpstreamTunnel } from './upstream';
+import type { ExchangeConnection } from './types';
 
 /** What a connection needs from its listener. */
 export interface ConnectionHost {
@@ -95,7 +98,7 @@ function onClose(this: ClientSocket): void {
 }
 
 /** A client connection being served. */
-export class ClientConnection {
+export class ClientConnection implements ExchangeConnection {
   /** The client's address, for X-Forwarded-For and scheduling. */
   readonly clientIp: string;
   /** The listener address the client reached. */
@@ -122,13 +125,14 @@ export class ClientConnection {
   private closing = false;
   /** Reading is paused until the server takes the request body. */
   private bodyPaused = false;
-  /** Status of a parse error answered once the answers owed are written, or 0. */
-  private failure = 0;
+  /** The answer to a parse error, sent once the answers owed are written. */
+  private failure: CannedAnswer | undefined = undefined;
   /**
-   * An upgrade request was parsed: nothing more is parsed until its answer says whether the connection
-   * switches protocols (then the bytes after it are the tunnel's) or not (then they are parsed as requests).
+   * Where the connection is with an upgrade request; moved only by `moveUpgrade`. Once one was parsed, nothing
+   * more is parsed until its answer says whether the connection switches protocols (then the bytes after it
+   * are the tunnel's) or not (then they are parsed as requests).
    */
-  private upgrading = false;
+  private upgradeState = UpgradeState.None;
   /** The bytes read after the upgrade request, once it was read to its end; undefined before. */
   private upgradeRest: Buffer | undefined = undefined;
   /** Once the connection is a tunnel: where what the client sends goes. */
@@ -218,7 +222,7 @@ export class ClientConnection {
     const upgradeRequest = upgrade && methodName !== 'CONNECT' ? requestedUpgrade(raw) : undefined;
     const exchange = new Exchange(this.host.route, this, methodName, url, raw, keepAlive, http10, upgradeRequest);
     if (!keepAlive || exchange.refused) this.closing = true;
-    if (upgradeRequest !== undefined && !this.closing) this.upgrading = true;
+    if (upgradeRequest !== undefined && !this.closing) this.moveUpgrade(UpgradeState.Requested);
     this.reading = exchange;
     this.bodyStart = now;
     this.bodyBytes = 0;
@@ -242,8 +246,9 @@ export class ClientConnection {
   messageComplete(): void {
     const reading = this.reading;
     this.reading = undefined;
-    if (this.upgrading) {
+    if (this.upgradeState === UpgradeState.Requested) {
       // Nothing after an upgrade request is read until its answer comes.
+      this.moveUpgrade(UpgradeState.AwaitingAnswer);
       this.upgradeRest = EMPTY;
       this.socket.pause();
     }
@@ -283,7 +288,7 @@ export class ClientConnection {
     if (exchange.upgrade !== undefined && this.upgrading) {
       // An ordinary answer to an upgrade request: what the client sent after it is requests again.
       const rest = this.upgradeRest ?? EMPTY;
-      this.upgrading = false;
+      this.moveUpgrade(UpgradeState.None);
       this.upgradeRest = undefined;
       this.socket.resume();
       if (rest.length > 0) this.read(rest);
@@ -295,7 +300,7 @@ export class ClientConnection {
       this.current = next;
       if (this.queue.length === 0 && !this.upgrading) this.socket.resume();
       next.start();
-    } else if (this.failure !== 0) {
+    } else if (this.failure !== undefined) {
       this.refuse(this.failure);
     } else if (this.closing) {
       this.close();
@@ -306,7 +311,7 @@ export class ClientConnection {
 
   /** Whether the connection closes after the answer being written (it takes no more requests). */
   get closesAfterCurrent(): boolean {
-    return this.closing && this.queue.length === 0 && this.failure === 0;
+    return this.closing && this.queue.length === 0 && this.failure === undefined;
   }
 
   /**
@@ -338,7 +343,7 @@ export class ClientConnection {
     } else if (draining) {
       this.socket.destroy();
     } else if (this.headStart !== 0) {
-      if (time - this.headStart >= headersTimeoutMs) this.refuse(408);
+      if (time - this.headStart >= headersTimeoutMs) this.refuse(ANSWERS.headersTimeout);
     } else if (time - this.active >= idleTimeoutMs) {
       this.socket.destroy();
     }
@@ -357,7 +362,7 @@ export class ClientConnection {
     this.closing = true;
     const exchange = this.current!;
     this.reading = undefined;
-    exchange.abandonBody(408);
+    exchange.abandonBody(ANSWERS.bodyTooSlow);
   }
 
   /** Whether no request is being answered (for draining). */
@@ -388,7 +393,7 @@ export class ClientConnection {
     socket.off('drain', onDrain);
     this.host.connections.delete(this);
     this.current = undefined;
-    this.upgrading = false;
+    this.moveUpgrade(UpgradeState.Tunnel);
     this.parser.close();
     const tunnel = new Tunnel(socket, server, this.host.route.idleTimeoutMs, this.host.tunnels, release);
     this.tunnelFeed = tunnel;
@@ -405,32 +410,43 @@ export class ClientConnection {
     // Bytes after a request that asked to close: that request is answered, the rest ignored.
     if (error.code === 'HPE_CLOSED_CONNECTION') return;
     this.socket.pause();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const answer = error.code === 'HPE_HEADER_OVERFLOW' ? ANSWERS.headersTooLarge : ANSWERS.badRequest;
     if (this.reading !== undefined) {
       // The request whose body was being read is broken (bad chunk framing…): nothing more can be sent for it.
       if (this.current === this.reading) {
         this.closing = true;
-        this.current.abandonBody(400);
+        this.current.abandonBody(ANSWERS.badRequest);
         return;
       }
       this.queue.pop();
     }
     this.closing = true;
     this.reading = undefined;
-    if (this.current === undefined) this.refuse(status);
-    else this.failure = status;
+    if (this.current === undefined) this.refuse(answer);
+    else this.failure = answer;
   }
 
   /** Answers a request the parser or the headers timeout refused, and closes. */
-  private refuse(status: number): void {
-    this.socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+  private refuse(answer: CannedAnswer): void {
+    this.socket.write(answerText(answer, CLOSE_LINE), 'latin1');
     this.host.route.counts.responses[4]!++;
     this.close();
+  }
+
+  /** An upgrade request is being read or waits for its answer: what follows it is held, not parsed. */
+  private get upgrading(): boolean {
+    return this.upgradeState === UpgradeState.Requested || this.upgradeState === UpgradeState.AwaitingAnswer;
+  }
+
+  /** Moves the upgrade hand-off to `to` (checked when `ASSERT_STATES`). */
+  private moveUpgrade(to: UpgradeState): void {
+    if (ASSERT_STATES) assertTransition(UPGRADE_MACHINE, this.upgradeState, to);
+    this.upgradeState = to;
   }
 
   /** Closes once what was written is flushed. */
   private close(): void {
     this.closing = true;
-    this.socket.destroySoon();
+    closeWhenFlushed(this.socket);
   }
 }

@@ -11,8 +11,9 @@ import tls, { createSecureContext } from 'node:tls';
 import { BindError, CertificateError } from './errors';
 import { tick } from './http-clock';
 import { ClientConnection, onReadInPlace } from './http-connection';
-import { readBuffer } from './http-parser';
-import { moveToReadInPlace, type ReadInPlace } from './read-in-place';
+import { readBuffer } from './node-internals/http-parser';
+import { moveToReadInPlace, type ReadInPlace } from './node-internals/read-in-place';
+import { guardConnections } from './node-internals/tls-connections';
 import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
 import type { Pool } from './pool';
@@ -260,16 +261,6 @@ export function certificateError<T>(config: ListenerConfig, make: () => T): T {
   } catch (error) {
     throw new CertificateError(`${config.id}: certificate: ${(error as Error).message}`);
   }
-}
-
-/** Runs `admit` on every new connection before the TLS server's own handling; refused sockets go no further. */
-function guardConnections(server: tls.Server, admit: (socket: Socket) => boolean): void {
-  const handlers = server.listeners('connection') as Array<(socket: Socket) => void>;
-  server.removeAllListeners('connection');
-  server.on('connection', (socket: Socket) => {
-    if (!admit(socket)) return;
-    for (const handler of handlers) handler.call(server, socket);
-  });
 }
 
 /** Binds `server` to `address`:`port`; rejects with a readable reason. Used by the TCP/TLS listeners too. */

@@ -13,9 +13,10 @@
  * server's, copied line by line without hop-by-hop headers, plus the listener's own lines, and goes out in
  * the same write as the first body bytes (or the end of the read that brought it).
  */
-import { STATUS_CODES } from 'node:http';
 import { holdWrites } from './http-batch';
-import type { ClientConnection } from './http-connection';
+import { ANSWERS, CLOSE_LINE, CONTINUE, answerText, httpDate, type CannedAnswer } from './http-answers';
+import { ASSERT_STATES, RESPONSE_MACHINE, ResponseState, assertTransition } from './http-states';
+import type { ExchangeConnection } from './types';
 import {
   BAD_HOST,
   buildResponseHead,
@@ -81,38 +82,6 @@ const RESETS = new Set(['ECONNRESET', 'EPIPE']);
 const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
-/** A fixed answer made here: status line and headers up to the connection line, and the body. */
-interface FixedAnswer {
-  readonly status: number;
-  readonly head: string;
-  readonly body: string;
-}
-
-function fixedAnswer(status: number, body: string): FixedAnswer {
-  const type = body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
-  return { status, head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${type}content-length: ${body.length}\r\n`, body };
-}
-
-/** The fixed answers by status. */
-const ANSWERS = new Map<number, FixedAnswer>();
-for (const [status, body] of [
-  [400, ''],
-  [405, ''],
-  [408, '408 Request Timeout: the request body arrived too slowly\n'],
-  [417, ''],
-  [431, '431 Request Header Fields Too Large\n'],
-  [502, '502 Bad Gateway\n'],
-  [503, '503 Service Unavailable: no healthy server\n'],
-  [504, '504 Gateway Timeout\n'],
-] as const) {
-  ANSWERS.set(status, fixedAnswer(status, body));
-}
-/** The answer when every server is at its connection cap and the queue is full or the wait ran out. */
-const ALL_AT_CAP = fixedAnswer(503, '503 Service Unavailable: every server is at its connection limit\n');
-
-/** The response lines of a connection that closes after the response. */
-const CLOSE_LINE = 'connection: close\r\n';
-
 /** How the response body is framed towards the client. */
 const enum Framing {
   /** As the server framed it (Content-Length, or no body), or until the connection closes. */
@@ -124,19 +93,6 @@ const enum Framing {
 /** Where response heads are built: used and emptied within one call, so one serves every request. */
 const scratch: Head = { head: '', flags: 0 };
 
-let dateText = '';
-let dateSecond = 0;
-/** The current time as an HTTP date, computed once per second. */
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(now).toUTCString();
-  }
-  return dateText;
-}
-
 /** Body chunks up to this size go out in the same write as the head or chunk frame before them (copied). */
 const COALESCE_BYTES = 16384;
 
@@ -144,7 +100,7 @@ const COALESCE_BYTES = 16384;
  * Writes `before` (latin1 text), `chunk` and `after` to the client in one write: one buffer when the chunk
  * is small, else corked writes. Returns what `write` does (false: wait for `drain`).
  */
-function writeFramed(conn: ClientConnection, before: string, chunk: Buffer, after: string): boolean {
+function writeFramed(conn: ExchangeConnection, before: string, chunk: Buffer, after: string): boolean {
   const socket = conn.socket;
   holdWrites(socket);
   if (chunk.length > COALESCE_BYTES) {
@@ -184,8 +140,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   private readonly retriable: boolean;
   /** The server was released (the answer is complete or abandoned). */
   private finished = false;
-  /** The response head was made (from the server's or as an error answer). */
-  private responding = false;
+  /** Where the response is; moved only by `moveTo`. */
+  private response = ResponseState.Waiting;
   /** The response head made but not written yet: it goes out with the first body bytes. */
   private pendingHead = '';
   /** The response's status class (status / 100), counted as its head is written. */
@@ -197,8 +153,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   private pendingBody: Buffer[] | undefined;
   /** Body chunks written while the server connection was still opening: sent again on a retry. */
   private unsentBody: Buffer[] | undefined;
-  /** A status answered here without asking a server (a request the listener refuses), or 0. */
-  private readonly refusal: number;
+  /** The answer made here without asking a server, for a request the listener refuses. */
+  private readonly refusal: CannedAnswer | undefined;
   /** The request's Cookie header, when session persistence is on. */
   private readonly cookie: string | undefined;
   /** The server the session cookie names, when it is usable: the request waits for it if it is at its cap. */
@@ -208,7 +164,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   constructor(
     private readonly route: HttpRoute,
-    private readonly conn: ClientConnection,
+    private readonly conn: ExchangeConnection,
     method: string,
     url: string,
     raw: readonly string[],
@@ -231,14 +187,14 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     this.cookie = route.cookieName === undefined ? undefined : rawHeader(raw, 'cookie', '; ');
     this.refusal =
       raw.length > route.maxHeaders * 2
-        ? 431
+        ? ANSWERS.headersTooLarge
         : (flags & BAD_HOST) !== 0 || (!http10 && (flags & HAS_HOST) === 0)
-          ? 400
+          ? ANSWERS.badRequest
           : method === 'CONNECT'
-            ? 405
+            ? ANSWERS.methodNotAllowed
             : !http10 && (flags & EXPECT_OTHER) !== 0
-              ? 417
-              : 0;
+              ? ANSWERS.expectationFailed
+              : undefined;
   }
 
   /** The client's address, for the scheduler. */
@@ -248,30 +204,30 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   /** Whether the listener refuses this request without asking a server (the connection closes after). */
   get refused(): boolean {
-    return this.refusal !== 0;
+    return this.refusal !== undefined;
   }
 
   /** Starts answering: refuses, or sends the request to a server. */
   start(): void {
     const { route, conn } = this;
-    if (this.refusal !== 0) {
+    if (this.refusal !== undefined) {
       this.answer(this.refusal);
       return;
     }
-    if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+    if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write(CONTINUE, 'latin1');
     const { pool } = route;
     this.pinned = cookieServer(route, this.cookie);
     const server = this.pinned === undefined ? pool.acquire(conn.clientIp) : pool.take(this.pinned);
     if (server !== undefined) {
       this.granted(server);
     } else if (this.pinned === undefined && !pool.atCapacity()) {
-      this.answer(503);
+      this.answer(ANSWERS.noHealthyServer);
     } else if (pool.wait(this)) {
       // Its body waits in the client's socket, not here.
       this.queued = true;
       conn.pauseBody();
     } else {
-      this.answerWith(ALL_AT_CAP);
+      this.answer(ANSWERS.allAtCap);
     }
   }
 
@@ -290,7 +246,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   /** Its time in the queue ran out (or the pool closed): 503. */
   expired(): void {
     this.queued = false;
-    this.answerWith(ALL_AT_CAP);
+    this.answer(ANSWERS.allAtCap);
   }
 
   /** Sends the body chunks read so far (`chunks`), and its end if it has been read. */
@@ -330,15 +286,15 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
    * request is dropped with its connection (never reused), and the client is answered `status` (the
    * connection then closes), or, if its response had begun, the connection is closed.
    */
-  abandonBody(status: 400 | 408): void {
+  abandonBody(answer: CannedAnswer): void {
     this.connection?.abort();
-    if (this.responding && this.pendingHead === '') {
+    if (this.response >= ResponseState.Streaming) {
       this.finish();
       this.conn.socket.destroy();
       return;
     }
     this.pendingHead = '';
-    this.answer(status);
+    this.answer(answer);
   }
 
   /** The client took what was written: resume reading the response. */
@@ -360,7 +316,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const { route } = this;
     const server = this.server!;
     this.finished = true;
-    this.responding = true;
+    this.moveTo(ResponseState.Switched);
     route.counts.responses[1]!++;
     return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => route.pool.release(server));
   }
@@ -382,7 +338,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     }
     this.keepAliveAfter = keepAlive;
     this.pendingHead = `${head}${keepAlive ? route.keepAliveLines : CLOSE_LINE}\r\n`;
-    this.responding = true;
+    this.moveTo(ResponseState.HeadPending);
     this.statusClass = (statusCode / 100) | 0;
   }
 
@@ -398,6 +354,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   onComplete(): void {
     this.finish();
     const end = this.framing === Framing.Chunked ? `${this.takeHead()}0\r\n\r\n` : this.takeHead();
+    this.moveTo(ResponseState.Done);
     if (end !== '') {
       holdWrites(this.conn.socket);
       this.conn.socket.write(end, 'latin1');
@@ -418,8 +375,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const failed = CONNECTION_FAILURES.has(code);
     if (failed) route.pool.reportFailure(server);
     if (this.finished) return;
-    if (this.responding) {
-      if (this.pendingHead === '') {
+    if (this.response !== ResponseState.Waiting) {
+      if (this.response !== ResponseState.HeadPending) {
         // Part of the response is with the client: all it can be told is that the connection broke.
         this.finish();
         this.conn.socket.destroy();
@@ -445,7 +402,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       }
     }
     this.finish();
-    this.answer(TIMEOUTS.has(code) ? 504 : 502);
+    this.answer(TIMEOUTS.has(code) ? ANSWERS.gatewayTimeout : ANSWERS.badGateway);
   }
 
   /** The response head, to be written now (and counted); empty once written. */
@@ -453,9 +410,16 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const head = this.pendingHead;
     if (head !== '') {
       this.pendingHead = '';
+      this.moveTo(ResponseState.Streaming);
       this.route.counts.responses[this.statusClass]!++;
     }
     return head;
+  }
+
+  /** Moves the response to `to` (checked when `ASSERT_STATES`). */
+  private moveTo(to: ResponseState): void {
+    if (ASSERT_STATES) assertTransition(RESPONSE_MACHINE, this.response, to);
+    this.response = to;
   }
 
   private dispatch(): void {
@@ -465,21 +429,17 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   /** Whether the connection may stay open after this response, as far as the request and listener go. */
   private mayKeepAlive(): boolean {
-    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === 0 && !this.conn.closesAfterCurrent;
+    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === undefined && !this.conn.closesAfterCurrent;
   }
 
-  /** Answers with the fixed response of `status`. */
-  private answer(status: number): void {
-    this.answerWith(ANSWERS.get(status)!);
-  }
-
-  /** Answers with a fixed response; the server, if any, is released and the rest of the body ignored. */
-  private answerWith({ status, head, body }: FixedAnswer): void {
+  /** Answers with `answer` made here; the server, if any, is released and the rest of the body ignored. */
+  private answer(answer: CannedAnswer): void {
     this.finish();
+    this.moveTo(ResponseState.Done);
     const keepAlive = this.mayKeepAlive();
     holdWrites(this.conn.socket);
-    this.conn.socket.write(`${head}date: ${httpDate()}\r\n${keepAlive ? this.route.keepAliveLines : CLOSE_LINE}\r\n${body}`, 'latin1');
-    this.route.counts.responses[(status / 100) | 0]!++;
+    this.conn.socket.write(answerText(answer, keepAlive ? this.route.keepAliveLines : CLOSE_LINE), 'latin1');
+    this.route.counts.responses[(answer.status / 100) | 0]!++;
     this.conn.answered(this, keepAlive);
   }
 

@@ -14,7 +14,7 @@ import { closeBytes, openBytes, type TcpCounts } from './metrics';
 import { CONNECT_TIMEOUT_MS } from './pool';
 import type { BackendPool, Upstream } from './types';
 import { proxyV1Header, type Endpoint } from './proxy-protocol';
-import { moveToReadInPlace } from './read-in-place';
+import { moveToReadInPlace } from './node-internals/read-in-place';
 
 /**
  * Bytes each side of a connection reads at a time, into its one reused buffer (held while the connection

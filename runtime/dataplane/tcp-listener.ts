@@ -12,6 +12,7 @@ import { closeDisallowed, compileIngress, type IngressCheck } from './security-g
 import { TLS_POLICY } from './tls-policy';
 import { newTcpCounts, type TcpCounts } from './metrics';
 import { proxyAccepted, proxyConnection, type TcpRoute } from './tcp-connection';
+import { handToTls } from './node-internals/tls-connections';
 
 /** The longest a TLS handshake may take, unless the idle timeout is shorter. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -172,7 +173,7 @@ class TcpListener implements TcpListenerRuntime {
     } else {
       this.#track(socket);
       socket.on('error', () => socket.destroy());
-      this.#tls.emit('connection', socket);
+      handToTls(this.#tls, socket);
     }
   }
 

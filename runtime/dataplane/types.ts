@@ -1,11 +1,14 @@
 /**
- * The contracts inside the data plane: what a listener runtime is given and what it must do, and what a
- * backend pool offers. The reconciler (dataplane.ts) builds these from the agent's resources; the HTTP/HTTPS
- * and TCP/TLS listeners implement `ListenerRuntime` over one shared `BackendPool` implementation.
+ * The contracts inside the data plane: what a listener runtime is given and what it must do, what a backend
+ * pool offers, and what an HTTP exchange needs of its client connection. The reconciler (dataplane.ts) builds
+ * these from the agent's resources; the HTTP/HTTPS and TCP/TLS listeners implement `ListenerRuntime` over one
+ * shared `BackendPool` implementation.
  */
 import type { Logger } from 'pino';
 import type { BackendServiceSpec, IngressRule, ListenerProtocol } from '../../lib';
+import type { Socket } from 'node:net';
 import type { DataPlaneMetrics } from './metrics';
+import type { UpstreamTunnel } from './upstream';
 
 /** One server a pool can send traffic to (a server group server or an availability group instance). */
 export interface Upstream {
@@ -87,4 +90,29 @@ export interface ListenerRuntime {
    * removed listener gone once its apply ends, and clients are promised that no new connection is accepted then.
    */
   stop(deadlineMs: number): Promise<void>;
+}
+
+/**
+ * What an HTTP exchange (http-proxy.ts) needs of the client connection it answers on (http-connection.ts),
+ * so that the exchange does not import the connection that makes it.
+ */
+export interface ExchangeConnection {
+  /** The client's socket, which answers are written to. */
+  readonly socket: Socket;
+  /** The client's address, for X-Forwarded-For and scheduling. */
+  readonly clientIp: string;
+  /** The listener address the client reached. */
+  readonly localAddress: string | undefined;
+  /** Whether the connection closes after the answer being written. */
+  readonly closesAfterCurrent: boolean;
+  /** Stamps activity (a write to the client). */
+  touch(): void;
+  /** Stops reading the request body (its server is not taking it). */
+  pauseBody(): void;
+  /** Reads the request body again. */
+  resumeBody(): void;
+  /** `exchange` wrote its whole answer; `keepAlive` when the connection stays open. */
+  answered(exchange: object, keepAlive: boolean): void;
+  /** The server switched protocols: the connection becomes a tunnel to `server` (see `ClientConnection`). */
+  switchProtocols(head: string, server: Socket, serverRest: Buffer, release: () => void): UpstreamTunnel;
 }

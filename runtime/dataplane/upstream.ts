@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { holdWrites } from './http-batch';
 import { now, tick } from './http-clock';
-import { HTTPParser, newParser, readBuffer, type HttpParser, type ParserCallbacks } from './http-parser';
+import { HTTPParser, newParser, readBuffer, type HttpParser, type ParserCallbacks } from './node-internals/http-parser';
 
 /** Codes of the failures this client detects itself. */
 export const UPSTREAM_ERRORS = {

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
-import { HTTPParser } from '../../../runtime/dataplane/http-parser';
+import { HTTPParser } from '../../../runtime/dataplane/node-internals/http-parser';
 
 /** A request as the server parsed it. */
 export interface LoggedRequest {

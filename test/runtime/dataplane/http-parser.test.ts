@@ -3,7 +3,7 @@
  * the upstream client rely on. A Node upgrade that changes any of them fails here, not in production.
  */
 import { expect } from 'chai';
-import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError } from '../../../runtime/dataplane/http-parser';
+import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError } from '../../../runtime/dataplane/node-internals/http-parser';
 
 interface Seen {
   events: unknown[][];
