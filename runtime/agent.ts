@@ -19,6 +19,8 @@ import { DataPlane } from './dataplane/dataplane';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
+import { EtcdStore } from './store/etcd-store';
+import { parseEtcdLocation } from './store/etcd-url';
 import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
 import { readOrCreateHexKey, readOrCreateSecret, readSecret } from './store/secrets';
@@ -41,6 +43,13 @@ export interface AgentOptions {
    * is always allowed). Each must exist. @default none
    */
   certificateDirs?: readonly string[];
+  /**
+   * `etcd://host:port[,host:port]`: keep the state in etcd, shared by every agent on the same `prefix`, instead
+   * of `<state-dir>/state.json`. @default the state file
+   */
+  store?: string;
+  /** The etcd key prefix of this fleet (with `store`). @default '/albkit/default' */
+  prefix?: string;
   /** @default a pino logger on stderr */
   logger?: Logger;
 }
@@ -101,15 +110,18 @@ export class Agent {
   }
 
   private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
-    const store = new FileStore(stateDir);
-    const state = await store.load();
+    const store = options.store === undefined ? new FileStore(stateDir) : new EtcdStore(parseEtcdLocation(options.store, options.prefix));
+    const state = await store.load().catch(async (error: Error) => {
+      if (store instanceof EtcdStore) await store.close();
+      throw error;
+    });
     const tokenFile = options.tokenFile ?? join(stateDir, 'token');
     const token = options.tokenFile ? await readSecret(tokenFile) : await readOrCreateSecret(tokenFile);
     const cookieSecretFile = join(stateDir, 'cookie-secret');
     const cookieSecret = await readOrCreateHexKey(cookieSecretFile);
     const certificateFiles = new CertificateFiles({
       dirs: [stateDir, ...(await certificateDirs(options.certificateDirs ?? []))],
-      refused: await Promise.all([store.file, tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
+      refused: await Promise.all([...(store instanceof FileStore ? [store.file] : []), tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
     });
     const logger = options.logger ?? createLogger();
 
@@ -118,6 +130,8 @@ export class Agent {
     const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
     const reconciler = new Reconciler(state, dataPlane, store, logger);
     await reconciler.request();
+    // A fleet's other agents write too: what they store reaches this data plane through the watch.
+    if (store instanceof EtcdStore) await store.follow(state, () => void reconciler.request());
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
     const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion(), unstored: () => reconciler.unstored });
@@ -126,6 +140,7 @@ export class Agent {
     } catch (error) {
       await reconciler.close();
       await dataPlane.stop(0);
+      if (store instanceof EtcdStore) await store.close();
       throw new Error(`--control ${host}:${port}: cannot listen: ${(error as Error).message}`);
     }
     const address = server.addresses()[0] as { address: string; port: number; family: string };
@@ -133,7 +148,11 @@ export class Agent {
     const endpoint = `http://${shown}:${address.port}`;
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, unlock, drainMs);
+    const closeStore = store instanceof EtcdStore ? () => store.close() : async () => undefined;
+    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, async () => {
+      await closeStore();
+      await unlock();
+    }, drainMs);
     if (options.manifest) {
       // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
       await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
