@@ -58,11 +58,6 @@ export class EtcdStore implements StateStore {
     return this.failures;
   }
 
-  /** The etcd revision the state is at. */
-  get storeRevision(): string {
-    return this.revision;
-  }
-
   /** Reads every key under the prefix at one revision. Throws when etcd does not answer or what is stored is unusable. */
   async load(): Promise<AgentState> {
     let response;
