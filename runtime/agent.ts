@@ -20,6 +20,8 @@ import { checkNodeInternals } from './dataplane/node-internals/self-check';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
+import { parseEtcdLocation } from './store/etcd-url';
+import type { StateStore } from './store/state-store';
 import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
 import { readOrCreateHexKey, readOrCreateSecret, readSecret } from './store/secrets';
@@ -42,6 +44,13 @@ export interface AgentOptions {
    * is always allowed). Each must exist. @default none
    */
   certificateDirs?: readonly string[];
+  /**
+   * `etcd://host:port[,host:port]`: keep the state in etcd, shared by every agent on the same `prefix`, instead
+   * of `<state-dir>/state.json`. @default the state file
+   */
+  store?: string;
+  /** The etcd key prefix of this fleet (with `store`). @default '/albkit/default' */
+  prefix?: string;
   /** @default a pino logger on stderr */
   logger?: Logger;
 }
@@ -104,15 +113,20 @@ export class Agent {
   private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
     // Before anything binds: a Node whose internals the data plane relies on changed fails the start here.
     await checkNodeInternals();
-    const store = new FileStore(stateDir);
-    const state = await store.load();
+    // The etcd client (and its gRPC) is loaded only by an agent on etcd: a file-store agent starts as before.
+    const etcd = options.store === undefined ? undefined : new (await import('./store/etcd-store.js')).EtcdStore(parseEtcdLocation(options.store, options.prefix));
+    const store: StateStore = etcd ?? new FileStore(stateDir);
+    const state = await store.load().catch(async (error: Error) => {
+      await etcd?.close();
+      throw error;
+    });
     const tokenFile = options.tokenFile ?? join(stateDir, 'token');
     const token = options.tokenFile ? await readSecret(tokenFile) : await readOrCreateSecret(tokenFile);
     const cookieSecretFile = join(stateDir, 'cookie-secret');
     const cookieSecret = await readOrCreateHexKey(cookieSecretFile);
     const certificateFiles = new CertificateFiles({
       dirs: [stateDir, ...(await certificateDirs(options.certificateDirs ?? []))],
-      refused: await Promise.all([store.file, tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
+      refused: await Promise.all([...(store instanceof FileStore ? [store.file] : []), tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
     });
     const logger = options.logger ?? createLogger();
 
@@ -121,6 +135,8 @@ export class Agent {
     const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
     const reconciler = new Reconciler(state, dataPlane, store, logger);
     await reconciler.request();
+    // A fleet's other agents write too: what they store reaches this data plane through the watch.
+    if (etcd) await etcd.follow(state, () => void reconciler.request());
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
     const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion(), unstored: () => reconciler.unstored });
@@ -129,6 +145,7 @@ export class Agent {
     } catch (error) {
       await reconciler.close();
       await dataPlane.stop(0);
+      await etcd?.close();
       throw new Error(`--control ${host}:${port}: cannot listen: ${(error as Error).message}`);
     }
     const address = server.addresses()[0] as { address: string; port: number; family: string };
@@ -136,7 +153,11 @@ export class Agent {
     const endpoint = `http://${shown}:${address.port}`;
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, unlock, drainMs);
+    const closeStore = etcd ? () => etcd.close() : async () => undefined;
+    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, async () => {
+      await closeStore();
+      await unlock();
+    }, drainMs);
     if (options.manifest) {
       // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
       await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));

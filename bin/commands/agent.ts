@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Agent, AgentOptions } from '../../runtime/agent';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
+import { DEFAULT_ETCD_PREFIX, parseEtcdLocation } from '../../runtime/store/etcd-url';
 import { UsageError } from '../exit';
 import { loadManifest } from '../load';
 import { onParentExit } from '../parent-watch';
@@ -18,6 +19,10 @@ export interface AgentCliOptions {
   drainMs: string;
   /** `--log-level`. @default `ALBKIT_LOG_LEVEL`, else 'info' */
   logLevel: string;
+  /** `--store etcd://host:port[,host:port]`. @default the state file `<state-dir>/state.json` */
+  store?: string;
+  /** `--prefix`, the etcd key prefix. @default '/albkit/default' */
+  prefix?: string;
   /** `--certificate-dir`, once per directory. @default [] (the state directory only) */
   certificateDir?: string[];
 }
@@ -34,6 +39,8 @@ export function agentOptions(command: Command): Command {
       (dir: string, dirs: string[]) => [...dirs, dir],
       [] as string[],
     )
+    .option('--store <etcd://host:port,...>', 'keep the state in etcd, shared by every agent on the same --prefix (default: <state-dir>/state.json)')
+    .option('--prefix <key-prefix>', 'the etcd key prefix of this fleet, with --store', DEFAULT_ETCD_PREFIX)
     .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
@@ -51,6 +58,7 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
   const { Agent, parseControl } = await import('../../runtime/agent.js');
   try {
     parseControl(options.control);
+    if (options.store !== undefined) parseEtcdLocation(options.store, options.prefix);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -59,6 +67,8 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
     control: options.control,
     tokenFile: options.tokenFile,
     certificateDirs: options.certificateDir,
+    store: options.store,
+    prefix: options.prefix,
     drainMs,
     logger,
     ...extra,

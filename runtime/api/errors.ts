@@ -4,7 +4,7 @@ import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from '../contr
 
 /** An error the control API answers with `{ error: { code, message, issues? } }`. */
 export class ApiError extends AlbkitError {
-  /** The HTTP status: 400, 401, 404, 409, 412, 429, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
+  /** The HTTP status: 400, 401, 404, 409, 412, 429, 503, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
   constructor(
     readonly code: ApiErrorCode,

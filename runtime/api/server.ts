@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { KIND_NAMES, KINDS, kindOfCollection, zodIssues, type Kind } from '../../lib';
 import { StackName, stackOwner } from '../contract/stack';
 import type { AgentMetrics } from '../metrics';
+import { EtcdStoreError } from '../store/etcd-errors';
 import { StateWriteError } from '../store/file-store';
 import { Owner } from '../contract/owner';
 import { bearerChecker } from './auth';
@@ -92,7 +93,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     metrics.apiRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const apiError = error instanceof ApiError ? error : error instanceof StateWriteError ? notStored(error) : fromFastify(error);
+    const apiError = error instanceof ApiError ? error : error instanceof StateWriteError ? notStored(error) : error instanceof EtcdStoreError ? new ApiError(error.apiCode, error.message) : fromFastify(error);
     if (apiError.code === 'BUSY') void reply.header('retry-after', '1');
     if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
     else request.log.debug({ code: apiError.code, message: apiError.message, url: request.url }, 'control API request refused');

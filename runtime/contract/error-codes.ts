@@ -3,8 +3,10 @@ import type { Issue } from '../../lib';
 
 /**
  * The error codes clients switch on (`BUSY`: another manifest run is in progress, 429, retry later;
- * `INSUFFICIENT_STORAGE`: the change could not be stored, 507, nothing was changed; `INTERNAL`: a bug in the
- * agent, 500; see its log).
+ * `INSUFFICIENT_STORAGE`: the change could not be stored, 507, nothing was changed; `STORE_CONFLICT`: another
+ * agent of the fleet changed the same resource first, 409, nothing was changed, read again and retry;
+ * `STORE_UNAVAILABLE`: etcd did not take the write, 503, nothing was changed, the listeners keep serving;
+ * `INTERNAL`: a bug in the agent, 500; see its log).
  */
 export type ApiErrorCode =
   | 'VALIDATION'
@@ -15,6 +17,8 @@ export type ApiErrorCode =
   | 'PRECONDITION_FAILED'
   | 'BUSY'
   | 'INSUFFICIENT_STORAGE'
+  | 'STORE_CONFLICT'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL';
 
 /** The HTTP status of each code (`BAD_REQUEST` may also be another 4xx: 413, 415). */
@@ -24,9 +28,11 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  STORE_CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   BUSY: 429,
   INTERNAL: 500,
+  STORE_UNAVAILABLE: 503,
   INSUFFICIENT_STORAGE: 507,
 };
 

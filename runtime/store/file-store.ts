@@ -40,7 +40,8 @@ const StoredResourceSchema = z.strictObject({
   owner: Owner.optional(),
 });
 
-const StateSchema = z.strictObject({
+/** What a stored state must look like (any store). */
+export const StateSchema = z.strictObject({
   version: z.literal(1),
   resources: z.array(StoredResourceSchema),
   operations: z.array(

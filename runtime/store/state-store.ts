@@ -25,4 +25,7 @@ export interface StateStore {
 
   /** How many writes reached the store since it was opened: a revision that grows with every write. */
   readonly writes: number;
+
+  /** How many writes the store refused or failed since it was opened (`albkit_store_write_failures_total`). */
+  readonly failedWrites: number;
 }

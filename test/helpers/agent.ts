@@ -67,7 +67,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': an agent that exits at once can do so before its last output was read from the pipe.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   let endpoint: string;
   let token: string;
