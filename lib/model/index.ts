@@ -7,3 +7,4 @@ export * from './server-group';
 export * from './backend-service';
 export * from './listener';
 export * from './kinds';
+export * from './url-map';
