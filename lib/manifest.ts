@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { contentHash, canonicalize } from './canonical';
 import { PARSE_OPTIONS, ValidationError, zodIssues, type Issue } from './errors';
-import { createWaves, CycleError } from './graph';
+import { createWaves, CycleError, mergedCreationOrder } from './graph';
 import { KIND_NAMES, KINDS, Kind, referencesOf } from './model/kinds';
 import { ResourceRef } from './model/common';
 import { resolveDefaults, resolveResource } from './resolve';
@@ -131,10 +131,11 @@ export function validateChanges(current: readonly Resource[], changes: readonly 
   const resources = [...others, ...parsed];
   const changed = new Set(parsed.map((resource) => resource.id));
   const dependents = others.filter((resource) => resource.dependsOn.some((dep) => changed.has(dep))).map((resource) => resource.id);
-  issues.push(...checkRules(resources, known, new Set([...changed, ...dependents])));
-  const order = creationOrder(resources, issues);
-  if (issues.length > 0) throw new ValidationError(issues);
   const index = new ResourceIndex(resources);
+  issues.push(...checkRules(resources, known, new Set([...changed, ...dependents]), index));
+  // `current` is in creation order: the changes are merged in; only a cycle needs the whole graph (to name it).
+  const order = mergedCreationOrder(others, parsed) ?? creationOrder(resources, issues);
+  if (issues.length > 0) throw new ValidationError(issues);
   const byId = new Map(others.map((resource) => [resource.id, resource]));
   for (const resource of parsed) byId.set(resource.id, canonicalize(resolveResource(resource, index)) as Resource);
   return order.map((resourceId) => byId.get(resourceId) as Resource);

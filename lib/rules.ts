@@ -313,14 +313,15 @@ const RULES: readonly Rule[] = [
  * Every cross-component issue of the resources whose specs parsed. `known` holds every id present, parsed or
  * not, so a reference to a resource with its own errors is not reported again as missing. With `subjects`,
  * only the rules about those resources run: when the other resources are valid together, checking the
- * changed resource and the resources that depend on it finds every issue a full check would.
+ * changed resource and the resources that depend on it finds every issue a full check would. `index` is
+ * an index of `resources` the caller built already, so one check of a change builds one.
  */
 export function checkRules(
   resources: readonly Resource[],
   known: ReadonlySet<string> = new Set(resources.map((r) => r.id)),
   subjects?: ReadonlySet<string>,
+  index: ResourceIndex = new ResourceIndex(resources),
 ): Issue[] {
-  const index = new ResourceIndex(resources);
   const scope = new Subjects(index, subjects);
   return RULES.flatMap((rule) => rule(index, known, scope));
 }
