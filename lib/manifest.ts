@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { contentHash, canonicalize } from './canonical';
 import { PARSE_OPTIONS, ValidationError, zodIssues, type Issue } from './errors';
-import { createWaves, CycleError } from './graph';
+import { createWaves, CycleError, mergedCreationOrder } from './graph';
 import { KIND_NAMES, KINDS, Kind, referencesOf } from './model/kinds';
 import { ResourceRef } from './model/common';
 import { resolveDefaults, resolveResource } from './resolve';
@@ -164,21 +164,40 @@ export function validateChange(current: readonly Resource[], change: unknown): R
  */
 export function validateChanges(current: readonly Resource[], changes: readonly unknown[]): Resource[] {
   const issues: Issue[] = [];
-  const changing = new Set(changes.map((change) => (change as { id?: unknown } | null)?.id));
-  const others = current.filter((resource) => !changing.has(resource.id));
-  const known = new Set(others.map((resource) => resource.id));
-  const parsed = changes.flatMap((change, position) => parseResource(change, current.length + position, known, issues) ?? []);
+  const seen = new Set<string>();
+  const parsed = changes.flatMap((change, position) => parseResource(change, current.length + position, seen, issues) ?? []);
   if (parsed.length < changes.length) throw new ValidationError(issues);
-  const resources = [...others, ...parsed];
+  return validateParsedChanges(current, parsed);
+}
+
+/**
+ * `validateChanges` for changes parsed already, each as `withImpliedEdges` makes it from a spec its kind's schema
+ * returned (ids unique): the agent has parsed a PUT's spec for its own checks, and a spec is parsed once.
+ */
+export function validateParsedChanges(current: readonly Resource[], parsed: readonly Resource[]): Resource[] {
+  const issues: Issue[] = [];
   const changed = new Set(parsed.map((resource) => resource.id));
+  const twice = changed.size < parsed.length && parsed.find((resource, position) => parsed.findIndex((other) => other.id === resource.id) !== position);
+  if (twice) throw new ValidationError([{ path: twice.id, field: 'id', message: 'is used by two resources' }]);
+  const others = current.filter((resource) => !changed.has(resource.id));
+  const known = new Set(others.map((resource) => resource.id));
+  for (const id of changed) known.add(id);
+  const resources = [...others, ...parsed];
   const dependents = others.filter((resource) => resource.dependsOn.some((dep) => changed.has(dep))).map((resource) => resource.id);
-  issues.push(...checkRules(resources, known, new Set([...changed, ...dependents])));
-  const order = creationOrder(resources, issues);
-  if (issues.length > 0) throw new ValidationError(issues);
   const index = new ResourceIndex(resources);
+  issues.push(...checkRules(resources, known, new Set([...changed, ...dependents]), new Map(), index));
+  // `current` is in creation order: the changes are merged in; only a cycle needs the whole graph (to name it).
+  const order = mergedCreationOrder(others, parsed) ?? creationOrder(resources, issues);
+  if (issues.length > 0) throw new ValidationError(issues);
   const byId = new Map(others.map((resource) => [resource.id, resource]));
   for (const resource of parsed) byId.set(resource.id, canonicalize(resolveResource(resource, index)) as Resource);
   return order.map((resourceId) => byId.get(resourceId) as Resource);
+}
+
+/** The resource of a parsed spec: its explicit edges and the ones its references imply, sorted, once each. */
+export function withImpliedEdges(kind: Kind, id: string, spec: unknown, dependsOn: readonly string[]): Resource {
+  const implied = referencesOf(kind, spec).map((ref) => ref.id);
+  return { id, kind, dependsOn: [...new Set([...dependsOn, ...implied])].sort(), spec } as Resource;
 }
 
 /**
@@ -206,9 +225,7 @@ function parseResource(item: unknown, position: number, seen: Set<string>, issue
   issues.push(...result.issues);
   // A second resource with a taken id has its own spec checked, but takes no part in the rules or the graph.
   if (result.spec === undefined || duplicate) return undefined;
-  const implied = referencesOf(kindResult.data, result.spec).map((ref) => ref.id);
-  const edges = [...new Set([...dependsOn, ...implied])].sort();
-  return { id, kind: kindResult.data, dependsOn: edges, spec: result.spec } as Resource;
+  return withImpliedEdges(kindResult.data, id, result.spec, dependsOn);
 }
 
 /** The creation order of `resources`; a cycle is added to `issues` (and the order is then empty). */

@@ -18,9 +18,16 @@ export type Resource = { [K in Kind]: ResourceOf<K> }[Kind];
 
 /** The resources indexed by id, with a typed getter for a kind. */
 export class ResourceIndex {
-  private readonly byId: Map<string, Resource>;
+  private readonly byId = new Map<string, Resource>();
+  /** The resources of each kind, in the order given: built in the one pass, as a rule asks for a kind per check. */
+  private readonly byKind = new Map<Kind, Resource[]>();
   constructor(resources: Iterable<Resource>) {
-    this.byId = new Map([...resources].map((resource) => [resource.id, resource]));
+    for (const resource of resources) this.byId.set(resource.id, resource);
+    for (const resource of this.byId.values()) {
+      const list = this.byKind.get(resource.kind);
+      if (list) list.push(resource);
+      else this.byKind.set(resource.kind, [resource]);
+    }
   }
   /** The resource with this id, of any kind. */
   get(id: string): Resource | undefined {
@@ -33,7 +40,7 @@ export class ResourceIndex {
   }
   /** Every resource of `kind`. */
   ofKind<K extends Kind>(kind: K): ResourceOf<K>[] {
-    return [...this.byId.values()].filter((resource) => resource.kind === kind) as unknown as ResourceOf<K>[];
+    return [...(this.byKind.get(kind) ?? [])] as unknown as ResourceOf<K>[];
   }
   /** Every resource, in the order given. */
   all(): Resource[] {

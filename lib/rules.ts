@@ -322,15 +322,16 @@ const RULES: readonly Rule[] = [
  * only the rules about those resources run: when the other resources are valid together, checking the
  * changed resource and the resources that depend on it finds every issue a full check would. `external`
  * gives the kind of resources made elsewhere (their ids also in `known`): references to them are checked for
- * their kind only, and the rules that read a referenced resource's spec skip them.
+ * their kind only, and the rules that read a referenced resource's spec skip them. `index` is an index of
+ * `resources` the caller built already, so one check of a change builds one.
  */
 export function checkRules(
   resources: readonly Resource[],
   known: ReadonlySet<string> = new Set(resources.map((r) => r.id)),
   subjects?: ReadonlySet<string>,
   external: ReadonlyMap<string, Kind> = new Map(),
+  index: ResourceIndex = new ResourceIndex(resources),
 ): Issue[] {
-  const index = new ResourceIndex(resources);
   const scope = new Subjects(index, subjects);
   return RULES.flatMap((rule) => rule(index, known, scope, external));
 }

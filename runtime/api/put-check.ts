@@ -13,7 +13,8 @@ import {
   parseSpec,
   referencesOf,
   restoreSecrets,
-  validateChanges,
+  validateParsedChanges,
+  withImpliedEdges,
   zodIssues,
   type Kind,
   type Resource,
@@ -49,12 +50,13 @@ export function checkPuts(state: AgentState, requests: readonly PutRequest[]): {
   const bodies = requests.map((request) => checkAlone(request, byId));
   let resolved: Resource[];
   try {
-    // The stored resources are valid together (checked on load and on every change): only the changes are checked.
-    // They are passed as they are (a stored resource is its manifest form plus lifecycle fields, which the
-    // validation neither reads nor changes), not copied: a copy of every resource per chunk is O(resources).
-    resolved = validateChanges(
+    // The stored resources are valid together (checked on load and on every change): only the changes are checked,
+    // with the specs checkAlone parsed. The stored resources are passed as they are (a stored resource is its
+    // manifest form plus lifecycle fields, which the validation neither reads nor changes), not copied: a copy of
+    // every resource per chunk is O(resources).
+    resolved = validateParsedChanges(
       state.resources as readonly StoredResource[] as unknown as readonly Resource[],
-      requests.map(({ kind, id }, index) => ({ id, kind, dependsOn: bodies[index]?.dependsOn ?? [], spec: bodies[index]?.spec })),
+      bodies.map(({ resource }) => resource),
     );
   } catch (error) {
     if (error instanceof ValidationError) throw invalid(error.issues);
@@ -72,8 +74,8 @@ export function checkPuts(state: AgentState, requests: readonly PutRequest[]): {
   return { checked, order: resolved.map((resource) => resource.id) };
 }
 
-/** The checks that read only the request and the resources it names; the parsed body. */
-function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, StoredResource>): PutBody {
+/** The checks that read only the request and the resources it names; the resource the body makes, and its owner. */
+function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, StoredResource>): { resource: Resource; owner?: string } {
   const idResult = ResourceRef.safeParse(id);
   if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
   const parsedBody = PutBody.safeParse(body ?? undefined);
@@ -85,8 +87,10 @@ function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, St
   if (parsed.issues.length > 0) throw invalid(parsed.issues);
   if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
   if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
-  checkDependencies(kind, id, parsed.spec, parsedBody.data.dependsOn ?? [], byId);
-  return { ...parsedBody.data, spec };
+  const dependsOn = parsedBody.data.dependsOn ?? [];
+  checkDependencies(kind, id, parsed.spec, dependsOn, byId);
+  const { owner } = parsedBody.data;
+  return { resource: withImpliedEdges(kind, id, parsed.spec, dependsOn), ...(owner === undefined ? {} : { owner }) };
 }
 
 /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */

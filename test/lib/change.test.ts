@@ -1,6 +1,17 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ValidationError, validateChange, validateChanges, validateResources, type RawResource, type Resource } from '../../lib';
+import {
+  ValidationError,
+  parseSpec,
+  validateChange,
+  validateChanges,
+  validateParsedChanges,
+  validateResources,
+  withImpliedEdges,
+  type Kind,
+  type RawResource,
+  type Resource,
+} from '../../lib';
 import { baseResources, PEM_CERTIFICATE } from '../fixtures/resources';
 
 /** Ids a generated change picks from, each with the kind it usually has. */
@@ -227,6 +238,30 @@ describe('validateChanges', () => {
       { numRuns: 300, seed: 20261203 },
     );
     expect(accepted).to.be.greaterThan(20);
+  });
+
+  it('gives what validateParsedChanges gives for the batch parsed beforehand, refusals included', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.uniqueArray(change, { selector: (c) => c.id, maxLength: 8 }), (batch) => {
+        const state = validateResources(SEED);
+        const parsed = batch.map(({ id, kind, spec, dependsOn = [] }) => {
+          const result = parseSpec(kind as Kind, id, spec);
+          return result.issues.length === 0 ? withImpliedEdges(kind as Kind, id, result.spec, dependsOn) : undefined;
+        });
+        if (parsed.some((resource) => resource === undefined)) return;
+        compared += 1;
+        expect(outcome(() => validateParsedChanges(state, parsed as Resource[]))).to.deep.equal(outcome(() => validateChanges(state, batch)));
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+    expect(compared).to.be.greaterThan(50);
+  });
+
+  it('refuses a batch that names one id twice', () => {
+    const state = validateResources(SEED);
+    const sg = withImpliedEdges('SecurityGroup', 'sg-b', {}, []);
+    expect(outcome(() => validateParsedChanges(state, [sg, sg]))).to.deep.equal({ ok: false, issues: [JSON.stringify({ path: 'sg-b', field: 'id', message: 'is used by two resources' })] });
   });
 
   it('gives what validateChange gives for a batch of one', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { createWaves, CycleError, destroyWaves, type Node } from '../../lib';
+import { createWaves, CycleError, destroyWaves, mergedCreationOrder, type Node } from '../../lib';
 
 /** Random DAGs: node i may depend only on nodes with a smaller index, so there is never a cycle. */
 const dag = fc.integer({ min: 1, max: 40 }).chain((size) =>
@@ -67,5 +67,53 @@ describe('graph', () => {
 
   it('prints a two-node cycle as a -> b -> a', () => {
     expect(() => createWaves([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }])).to.throw('dependency cycle: a -> b -> a');
+  });
+});
+
+/** A DAG in creation order and a few changes: replacements (new edges, maybe back into the state) and new nodes. */
+const stateAndChanges = dag.chain((nodes) =>
+  fc
+    .uniqueArray(
+      fc.record({
+        id: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...nodes.map((node) => node.id)) }, { weight: 1, arbitrary: fc.constantFrom('x0', 'x1', 'x2', 'x3') }),
+        dependsOn: fc.subarray([...nodes.map((node) => node.id), 'x0', 'x1', 'x2', 'x3', 'elsewhere'], { maxLength: 3 }),
+      }),
+      { selector: (change) => change.id, maxLength: 5 },
+    )
+    .map((changes) => {
+      const changed = new Set(changes.map((change) => change.id));
+      const ordered = createWaves(nodes).flat().map((id) => nodes.find((node) => node.id === id) as Node);
+      return { ordered: ordered.filter((node) => !changed.has(node.id)), added: changes as Node[] };
+    }),
+);
+
+describe('mergedCreationOrder', () => {
+  it('gives the order createWaves gives for the state with the changes, and undefined exactly when they close a cycle', () => {
+    let cycles = 0;
+    let moved = 0;
+    fc.assert(
+      fc.property(stateAndChanges, ({ ordered, added }) => {
+        let full: string[] | undefined;
+        try {
+          full = createWaves([...ordered, ...added]).flat();
+        } catch (error) {
+          if (!(error instanceof CycleError)) throw error;
+          cycles += 1;
+        }
+        const merged = mergedCreationOrder(ordered, added);
+        expect(merged).to.deep.equal(full);
+        // A change that moves a node of the state to a later wave breaks the state's own order.
+        const stateIds = new Set(ordered.map((node) => node.id));
+        if (full && full.filter((id) => stateIds.has(id)).join() !== ordered.map((node) => node.id).join()) moved += 1;
+      }),
+      { numRuns: 500, seed: 20261203 },
+    );
+    expect(cycles).to.be.greaterThan(20);
+    expect(moved).to.be.greaterThan(20);
+  });
+
+  it('places a chain of 20 000 nodes without exhausting the stack', () => {
+    const chain = Array.from({ length: 20000 }, (_, i): Node => ({ id: `n${String(i).padStart(5, '0')}`, dependsOn: i === 0 ? [] : [`n${String(i - 1).padStart(5, '0')}`] }));
+    expect(mergedCreationOrder([], [...chain].reverse())).to.deep.equal(chain.map((node) => node.id));
   });
 });
