@@ -21,6 +21,7 @@ export const DERIVED_DEFAULTS: { readonly [K in Kind]: readonly string[] } = {
   LoadBalancer: ['subnet.address'],
   ServerGroup: ['servers[].zone'],
   BackendService: ['healthCheck.protocol', ...HTTP_ONLY_FIELDS.map((field) => field.path.join('.'))],
+  UrlMap: [],
   Listener: ['idleTimeoutSeconds'],
 };
 

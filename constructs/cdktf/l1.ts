@@ -9,6 +9,7 @@ import { Listener } from './gen/providers/albkit/listener';
 import { LoadBalancer } from './gen/providers/albkit/load-balancer';
 import { SecurityGroup } from './gen/providers/albkit/security-group';
 import { ServerGroup } from './gen/providers/albkit/server-group';
+import { UrlMap } from './gen/providers/albkit/url-map';
 
 /** An L1 resource: a Terraform resource whose `id` other resources refer to. */
 export type L1Resource = TerraformResource & { readonly id: string };
@@ -24,5 +25,6 @@ export const L1_CLASSES: { readonly [K in Kind]: L1Class } = {
   LoadBalancer: LoadBalancer as unknown as L1Class,
   ServerGroup: ServerGroup as unknown as L1Class,
   BackendService: BackendService as unknown as L1Class,
+  UrlMap: UrlMap as unknown as L1Class,
   Listener: Listener as unknown as L1Class,
 };

@@ -13,6 +13,7 @@ import type {
   SecurityGroupInput,
   ServerGroupInput,
   SpecOf,
+  UrlMapInput,
 } from '../../lib/model';
 import type { ResourceStatus } from '../../lib/status';
 
@@ -26,6 +27,7 @@ export interface InputOf {
   LoadBalancer: LoadBalancerInput;
   ServerGroup: ServerGroupInput;
   BackendService: BackendServiceInput;
+  UrlMap: UrlMapInput;
   Listener: ListenerInput;
 }
 

@@ -10,6 +10,7 @@ import { ListenerSpec } from './listener';
 import { LoadBalancerSpec } from './load-balancer';
 import { SecurityGroupSpec } from './security-group';
 import { ServerGroupSpec } from './server-group';
+import { UrlMapSpec, type UrlMapSpec as UrlMapSpecType } from './url-map';
 
 /** The component kinds, in the order their resources are created. */
 export const KIND_NAMES = [
@@ -19,6 +20,7 @@ export const KIND_NAMES = [
   'LoadBalancer',
   'ServerGroup',
   'BackendService',
+  'UrlMap',
   'Listener',
 ] as const;
 /** A component kind: `SecurityGroup`, `Eip`, …, `Listener`. */
@@ -34,6 +36,7 @@ export interface SpecOf {
   LoadBalancer: z.output<typeof LoadBalancerSpec>;
   ServerGroup: z.output<typeof ServerGroupSpec>;
   BackendService: z.output<typeof BackendServiceSpec>;
+  UrlMap: UrlMapSpecType;
   Listener: z.output<typeof ListenerSpec>;
 }
 
@@ -66,6 +69,18 @@ function refs(field: string, kind: Kind, ids: readonly string[] | string | undef
   if (ids === undefined) return [];
   if (typeof ids === 'string') return [{ field, id: ids, kind }];
   return ids.map((id, index) => ({ field: `${field}[${index}]`, id, kind }));
+}
+
+/** The backend services one rule of a url map sends requests to: its forward, its weighted targets, its mirror. */
+function ruleReferences(path: string, rule: UrlMapSpecType['rules'][number]): Reference[] {
+  const { forward, weightedForward } = rule.action;
+  return [
+    ...refs(`${path}.action.forward.backendService`, 'BackendService', forward?.backendService),
+    ...(weightedForward?.targets ?? []).flatMap((target, index) =>
+      refs(`${path}.action.weightedForward.targets[${index}].backendService`, 'BackendService', target.backendService),
+    ),
+    ...refs(`${path}.preActions.mirror.backendService`, 'BackendService', rule.preActions?.mirror?.backendService),
+  ];
 }
 
 /** Every kind's schema, collection, replace fields and references. */
@@ -119,6 +134,16 @@ export const KINDS: { [K in Kind]: KindInfo<K> } = {
       ...refs('availabilityGroups', 'AvailabilityGroup', spec.availabilityGroups),
     ],
   },
+  UrlMap: {
+    kind: 'UrlMap',
+    schema: UrlMapSpec,
+    collection: 'url-maps',
+    replaceOnChange: ['loadBalancer'],
+    references: (spec) => [
+      ...refs('loadBalancer', 'LoadBalancer', spec.loadBalancer),
+      ...spec.rules.flatMap((rule, index) => ruleReferences(`rules[${index}]`, rule)),
+    ],
+  },
   Listener: {
     kind: 'Listener',
     schema: ListenerSpec,
@@ -127,6 +152,7 @@ export const KINDS: { [K in Kind]: KindInfo<K> } = {
     references: (spec) => [
       ...refs('loadBalancer', 'LoadBalancer', spec.loadBalancer),
       ...refs('backendService', 'BackendService', spec.backendService),
+      ...refs('urlMap', 'UrlMap', spec.urlMap),
     ],
   },
 };

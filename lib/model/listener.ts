@@ -32,6 +32,11 @@ export const ListenerSpec = z.strictObject({
   port: Port,
   /** Id of the backend service traffic goes to. */
   backendService: ResourceRef,
+  /**
+   * HTTP/HTTPS only: id of the url map whose rules route this listener's requests; a request no rule matches
+   * goes to `backendService`. @default none
+   */
+  urlMap: ResourceRef.optional(),
   /** Required for HTTPS and TLS; not allowed otherwise. @default none */
   certificate: Certificate.optional(),
   /** Idle connection timeout, 1–86400 s. @default 60 for HTTP/HTTPS, 1800 for TCP/TLS */

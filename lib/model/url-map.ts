@@ -130,10 +130,17 @@ export type WeightedForwardAction = z.output<typeof WeightedForwardAction>;
  */
 const Template = z.string().max(1024).regex(/^[^\s]*$/, 'must not contain white space');
 
+/** The status codes a redirect may answer with. */
+export const REDIRECT_CODES: readonly number[] = [301, 302, 307, 308];
+
 /** Answer with a redirect; every part not given keeps the request's own. */
 export const RedirectAction = z.strictObject({
   /** `301`, `302`, `307` or `308`. @default 301 */
-  statusCode: z.union([z.literal(301), z.literal(302), z.literal(307), z.literal(308)]).default(301),
+  statusCode: z
+    .number()
+    .int()
+    .refine((code) => REDIRECT_CODES.includes(code), 'must be 301, 302, 307 or 308')
+    .default(301),
   /** The scheme of the new location. @default the request's (`#{protocol}`) */
   protocol: z.enum(['HTTP', 'HTTPS']).optional(),
   /** The port of the new location. @default the request's (`#{port}`) */

@@ -225,6 +225,7 @@ const KIND_DESCRIPTIONS: { [K in Kind]: string } = {
   LoadBalancer: 'A load balancer instance: its zones, VPC, subnet, security groups and optional EIP.',
   ServerGroup: 'A virtual server group: named servers of a load balancer, each with its own port and weight.',
   BackendService: 'A backend service: how a listener reaches its servers (algorithm, persistence, health check).',
+  UrlMap: 'A url map: the forwarding rules of one load balancer, by host, path, header, query, method and source.',
   Listener: 'A listener: a bound port speaking HTTP, HTTPS, TCP or TLS, forwarding to a backend service.',
 };
 

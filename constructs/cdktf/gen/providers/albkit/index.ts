@@ -6,6 +6,7 @@ export * as availabilityGroup from './availability-group';
 export * as loadBalancer from './load-balancer';
 export * as serverGroup from './server-group';
 export * as backendService from './backend-service';
+export * as urlMap from './url-map';
 export * as listener from './listener';
 export * as provider from './provider';
 

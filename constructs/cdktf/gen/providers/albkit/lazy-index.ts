@@ -6,6 +6,7 @@ Object.defineProperty(exports, 'availabilityGroup', { get: function () { return 
 Object.defineProperty(exports, 'loadBalancer', { get: function () { return require('./load-balancer'); } });
 Object.defineProperty(exports, 'serverGroup', { get: function () { return require('./server-group'); } });
 Object.defineProperty(exports, 'backendService', { get: function () { return require('./backend-service'); } });
+Object.defineProperty(exports, 'urlMap', { get: function () { return require('./url-map'); } });
 Object.defineProperty(exports, 'listener', { get: function () { return require('./listener'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

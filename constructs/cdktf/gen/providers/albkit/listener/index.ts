@@ -39,6 +39,12 @@ export interface ListenerConfig extends cdktf.TerraformMetaArguments {
   */
   readonly backendService: string;
   /**
+  * HTTP/HTTPS only: id of the url map whose rules route this listener's requests; a request no rule matches goes to `backend_service`. Default: none.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#url_map Listener#url_map}
+  */
+  readonly urlMap?: string;
+  /**
   * Required for HTTPS and TLS; not allowed otherwise. Default: none.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/albkit/albkit/latest/docs/resources/listener#certificate Listener#certificate}
@@ -320,6 +326,7 @@ export class Listener extends cdktf.TerraformResource {
     this._protocol = config.protocol;
     this._port = config.port;
     this._backendService = config.backendService;
+    this._urlMap = config.urlMap;
     this._certificate.internalValue = config.certificate;
     this._idleTimeoutSeconds = config.idleTimeoutSeconds;
     this._requestBodyGraceSeconds = config.requestBodyGraceSeconds;
@@ -400,6 +407,22 @@ export class Listener extends cdktf.TerraformResource {
     return this._backendService;
   }
 
+  // url_map - computed: false, optional: true, required: false
+  private _urlMap?: string; 
+  public get urlMap() {
+    return this.getStringAttribute('url_map');
+  }
+  public set urlMap(value: string) {
+    this._urlMap = value;
+  }
+  public resetUrlMap() {
+    this._urlMap = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get urlMapInput() {
+    return this._urlMap;
+  }
+
   // certificate - computed: false, optional: true, required: false
   private _certificate = new ListenerCertificateOutputReference(this, "certificate");
   public get certificate() {
@@ -475,6 +498,7 @@ export class Listener extends cdktf.TerraformResource {
       protocol: cdktf.stringToTerraform(this._protocol),
       port: cdktf.numberToTerraform(this._port),
       backend_service: cdktf.stringToTerraform(this._backendService),
+      url_map: cdktf.stringToTerraform(this._urlMap),
       certificate: listenerCertificateToTerraform(this._certificate.internalValue),
       idle_timeout_seconds: cdktf.numberToTerraform(this._idleTimeoutSeconds),
       request_body_grace_seconds: cdktf.numberToTerraform(this._requestBodyGraceSeconds),
@@ -510,6 +534,12 @@ export class Listener extends cdktf.TerraformResource {
       },
       backend_service: {
         value: cdktf.stringToHclTerraform(this._backendService),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      url_map: {
+        value: cdktf.stringToHclTerraform(this._urlMap),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
