@@ -119,7 +119,11 @@ export function mergedCreationOrder(ordered: readonly Node[], added: readonly No
   for (const node of ordered) byId.set(node.id, node);
   for (const node of added) byId.set(node.id, node);
   const wave = new Map<string, number>();
-  for (const node of ordered) if (!placeInWave(node, byId, wave)) return undefined;
+  for (const node of ordered) {
+    const known = waveAfterPlaced(node, byId, wave);
+    if (known !== undefined) wave.set(node.id, known);
+    else if (!placeInWave(node, byId, wave)) return undefined;
+  }
   for (const node of added) if (!placeInWave(node, byId, wave)) return undefined;
   const before = (a: string, b: string): number => (wave.get(a) as number) - (wave.get(b) as number) || (a < b ? -1 : a > b ? 1 : 0);
   const head = ordered.map((node) => node.id);
@@ -134,6 +138,20 @@ export function mergedCreationOrder(ordered: readonly Node[], added: readonly No
   }
   while (h < head.length) merged.push(head[h++] as string);
   return merged;
+}
+
+/**
+ * The wave of `node` when each of its dependencies among the nodes has its wave already (in a list in creation
+ * order, all but those that depend on a change), else undefined: the common case, without `placeInWave`'s walk.
+ */
+function waveAfterPlaced(node: Node, byId: ReadonlyMap<string, Node>, wave: ReadonlyMap<string, number>): number | undefined {
+  let latest = -1;
+  for (const dep of node.dependsOn) {
+    const known = wave.get(dep);
+    if (known !== undefined) latest = Math.max(latest, known);
+    else if (byId.has(dep)) return undefined;
+  }
+  return latest + 1;
 }
 
 /**

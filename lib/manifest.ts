@@ -180,18 +180,16 @@ export function validateParsedChanges(current: readonly Resource[], parsed: read
   const twice = changed.size < parsed.length && parsed.find((resource, position) => parsed.findIndex((other) => other.id === resource.id) !== position);
   if (twice) throw new ValidationError([{ path: twice.id, field: 'id', message: 'is used by two resources' }]);
   const others = current.filter((resource) => !changed.has(resource.id));
-  const known = new Set(others.map((resource) => resource.id));
-  for (const id of changed) known.add(id);
   const resources = [...others, ...parsed];
   const dependents = others.filter((resource) => resource.dependsOn.some((dep) => changed.has(dep))).map((resource) => resource.id);
+  // The index holds every id present, so it is also the set of known ids: one map of the whole state, not two.
   const index = new ResourceIndex(resources);
-  issues.push(...checkRules(resources, known, new Set([...changed, ...dependents]), new Map(), index));
+  issues.push(...checkRules(resources, index, new Set([...changed, ...dependents]), new Map(), index));
   // `current` is in creation order: the changes are merged in; only a cycle needs the whole graph (to name it).
   const order = mergedCreationOrder(others, parsed) ?? creationOrder(resources, issues);
   if (issues.length > 0) throw new ValidationError(issues);
-  const byId = new Map(others.map((resource) => [resource.id, resource]));
-  for (const resource of parsed) byId.set(resource.id, canonicalize(resolveResource(resource, index)) as Resource);
-  return order.map((resourceId) => byId.get(resourceId) as Resource);
+  const resolved = new Map(parsed.map((resource) => [resource.id, canonicalize(resolveResource(resource, index)) as Resource]));
+  return order.map((resourceId) => resolved.get(resourceId) ?? (index.get(resourceId) as Resource));
 }
 
 /** The resource of a parsed spec: its explicit edges and the ones its references imply, sorted, once each. */

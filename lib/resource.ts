@@ -29,6 +29,10 @@ export class ResourceIndex {
       else this.byKind.set(resource.kind, [resource]);
     }
   }
+  /** True when a resource has this id. */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
   /** The resource with this id, of any kind. */
   get(id: string): Resource | undefined {
     return this.byId.get(id);

@@ -39,7 +39,13 @@ class Subjects {
   }
 }
 
-type Rule = (index: ResourceIndex, known: ReadonlySet<string>, subjects: Subjects, external: ReadonlyMap<string, Kind>) => Issue[];
+/** The ids present in a check, parsed or not: a set, or an index of the resources that holds them all. */
+export interface KnownIds {
+  /** True when a resource has this id. */
+  has(id: string): boolean;
+}
+
+type Rule = (index: ResourceIndex, known: KnownIds, subjects: Subjects, external: ReadonlyMap<string, Kind>) => Issue[];
 
 /**
  * Every reference names an existing resource of the right kind (in the set, or external: made elsewhere, of
@@ -327,7 +333,7 @@ const RULES: readonly Rule[] = [
  */
 export function checkRules(
   resources: readonly Resource[],
-  known: ReadonlySet<string> = new Set(resources.map((r) => r.id)),
+  known: KnownIds = new Set(resources.map((r) => r.id)),
   subjects?: ReadonlySet<string>,
   external: ReadonlyMap<string, Kind> = new Map(),
   index: ResourceIndex = new ResourceIndex(resources),

@@ -236,6 +236,9 @@ export class Controller {
 
   /** Keeps the resources in creation order. */
   private reorder(order: readonly string[]): void {
+    // A run's chunk mostly adds resources of the latest wave, which go last: then the state is in order already.
+    const { resources } = this.state;
+    if (resources.length === order.length && resources.every((resource, index) => resource.id === order[index])) return;
     const rank = new Map(order.map((resourceId, index) => [resourceId, index]));
     this.state.resources.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
   }
