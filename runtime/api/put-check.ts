@@ -46,7 +46,9 @@ export interface CheckedPut {
 
 /** Checks `requests` against `state`; returns each checked PUT and the creation order of the would-be state. Throws `ApiError`. */
 export function checkPuts(state: AgentState, requests: readonly PutRequest[]): { checked: CheckedPut[]; order: string[] } {
-  const byId = new Map(state.resources.map((resource) => [resource.id, resource]));
+  // Maps filled by loops, not from arrays of [id, resource] pairs: a chunk of a run would make one pair per stored resource.
+  const byId = new Map<string, StoredResource>();
+  for (const resource of state.resources) byId.set(resource.id, resource);
   const bodies = requests.map((request) => checkAlone(request, byId));
   let resolved: Resource[];
   try {
@@ -62,7 +64,9 @@ export function checkPuts(state: AgentState, requests: readonly PutRequest[]): {
     if (error instanceof ValidationError) throw invalid(error.issues);
     throw error;
   }
-  const candidates = new Map(resolved.map((resource) => [resource.id, resource]));
+  const requested = new Set(requests.map((request) => request.id));
+  const candidates = new Map<string, Resource>();
+  for (const resource of resolved) if (requested.has(resource.id)) candidates.set(resource.id, resource);
   const checked = requests.map(({ kind, id, conditions = {} }, index): CheckedPut => {
     const candidate = candidates.get(id) as Resource;
     const existing = byId.get(id);
