@@ -25,7 +25,7 @@ const run = promisify(execFile);
 const SERVICES = ['api', 'blue', 'green', 'mirror'] as const;
 
 /** A load balancer whose listener names the url map `lb/rules`: a backend service per name in SERVICES besides `lb/main`. */
-function resources(port: number, ports: Record<string, number>, rules: unknown[]): Resource[] {
+function resources(port: number, ports: Record<string, number>, rules: unknown[], more: unknown[] = []): Resource[] {
   const service = (name: string): unknown[] => [
     { id: `lb/${name}-servers`, kind: 'ServerGroup', spec: { loadBalancer: 'lb', servers: [{ name, address: '127.0.0.1', port: ports[name] }] } },
     { id: `lb/${name}`, kind: 'BackendService', spec: { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: [`lb/${name}-servers`] } },
@@ -38,6 +38,7 @@ function resources(port: number, ports: Record<string, number>, rules: unknown[]
       spec: { name: 'lb', zones: ['z1'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24', address: LB_ADDRESS }, securityGroups: ['sg'] },
     },
     ...['main', ...SERVICES].flatMap(service),
+    ...more,
     { id: 'lb/rules', kind: 'UrlMap', spec: { loadBalancer: 'lb', rules } },
     { id: 'lb/listener', kind: 'Listener', spec: { loadBalancer: 'lb', protocol: 'HTTP', port, backendService: 'lb/main', urlMap: 'lb/rules' } },
   ]);
@@ -152,6 +153,24 @@ describe('url map rules in the data plane', function () {
     const names = [];
     for (let i = 0; i < 10; i++) names.push((await fetchText(client, `${url}/`, { headers: { cookie: 'albkit-group-1=AAAAAAAAAAAAAAAAAAAAAA' } })).body);
     expect(tally(names)).to.deep.equal({ blue: 5, green: 5 });
+  });
+
+  it("keeps the session persistence of the backend service a rule forwards to", async () => {
+    const servers = ['blue', 'green'].map((name) => ({ name, address: '127.0.0.1', port: backends[name]!.port }));
+    const sticky = [
+      { id: 'lb/sticky-servers', kind: 'ServerGroup', spec: { loadBalancer: 'lb', servers } },
+      {
+        id: 'lb/sticky',
+        kind: 'BackendService',
+        spec: { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: ['lb/sticky-servers'], sessionPersistence: { enabled: true, cookieName: 'STICKY' } },
+      },
+    ];
+    await applyOk(dataPlane, resources(port, ports(), [forward(1, { paths: ['/app/*'] }, 'lb/sticky')], sticky));
+    const first = await fetchText(client, `${url}/app/x`);
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).to.match(/^STICKY=/);
+    for (let i = 0; i < 6; i++) expect((await fetchText(client, `${url}/app/x`, { headers: { cookie } })).body).to.equal(first.body);
+    expect(tally(await Promise.all([0, 1, 2, 3].map(async () => (await fetchText(client, `${url}/app/x`)).body)))).to.deep.equal({ blue: 2, green: 2 });
   });
 
   it('redirects with a Location exact for each field', async () => {
