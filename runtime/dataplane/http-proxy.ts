@@ -1,5 +1,7 @@
 /**
- * Forwarding one HTTP request: pick a server (session cookie first, then the scheduler), send the request
+ * Forwarding one HTTP request: the listener's url map rule, if it names one, picks the backend service (or
+ * answers itself: redirect, fixed response) and edits the request and response (routing/rule-actions.ts);
+ * then pick a server (session cookie first, then the scheduler), send the request
  * over the server's keep-alive pool, stream the response back. A request whose connection never opened
  * (refused, unreachable, connect timeout: the server got nothing) is retried once on another server,
  * whatever its method and body; a connection failure on an idempotent request without a body is retried
