@@ -21,6 +21,7 @@ import { stopAll } from './proc';
 import { RawOutputs, type BenchResults } from './record';
 import { renderReport } from './report';
 import { ensurePeers } from './setup';
+import { albkitRoutingTarget, haproxyRoutingTarget } from './peers/routing';
 import { runApplySuite } from './suites/apply';
 import { runControlSuite } from './suites/control';
 import { runHttpSuite } from './suites/http';
@@ -34,7 +35,15 @@ const log = (line: string): void => console.log(`[bench ${new Date().toISOString
 
 /** Every target, in the order the report lists them. */
 function allTargets(): Target[] {
-  return [directTarget, haproxyTarget(HTTP_PROXY_PORT), nginxTarget(HTTP_PROXY_PORT), fastifyTarget(HTTP_PROXY_PORT), albkitTarget(HTTP_PROXY_PORT)];
+  return [
+    directTarget,
+    haproxyTarget(HTTP_PROXY_PORT),
+    nginxTarget(HTTP_PROXY_PORT),
+    fastifyTarget(HTTP_PROXY_PORT),
+    albkitTarget(HTTP_PROXY_PORT),
+    haproxyRoutingTarget(HTTP_PROXY_PORT),
+    albkitRoutingTarget(HTTP_PROXY_PORT),
+  ];
 }
 
 /** The targets chosen with `--targets`; HAProxy always stays, as every ratio is to it. */

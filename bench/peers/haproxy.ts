@@ -80,7 +80,8 @@ export function haproxyIdle(socketPath: string): Promise<number> {
   });
 }
 
-async function start(name: string, dir: string, config: string, port: number): Promise<RunningTarget> {
+/** Starts HAProxy with `config` on the proxy core; resolves once it accepts on `port`. */
+export async function startHaproxy(name: string, dir: string, config: string, port: number): Promise<RunningTarget> {
   const file = join(dir, `${name}.cfg`);
   writeFileSync(file, config);
   const daemon = startDaemon({
@@ -106,8 +107,8 @@ export function haproxyTarget(port: number): Target {
     name: 'HAProxy',
     description: 'HAProxy (Debian), nbthread 1, mode http, roundrobin, keep-alive both sides, option forwardfor, health checks every 3 s',
     startHttp: (context: TargetContext) =>
-      start('haproxy-http', context.dir, haproxyHttpConfig(context.dir, port, context.backendPorts), port),
+      startHaproxy('haproxy-http', context.dir, haproxyHttpConfig(context.dir, port, context.backendPorts), port),
     startTcp: (context: TargetContext) =>
-      start('haproxy-tcp', context.dir, haproxyTcpConfig(context.dir, port, context.tcpBackendPort), port),
+      startHaproxy('haproxy-tcp', context.dir, haproxyTcpConfig(context.dir, port, context.tcpBackendPort), port),
   };
 }

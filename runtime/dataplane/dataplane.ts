@@ -13,6 +13,9 @@
  * no new connection once that apply is done (`ListenerRuntime.stop` closes them before its first await),
  * while its open connections drain in the background for up to `drainMs`.
  *
+ * A url map is compiled once per change of its rules (routing/matcher.ts) and given, with the pools of the
+ * backend services its rules name, to every listener naming it, which applies it in place.
+ *
  * An apply of thousands of resources runs in batches of `RECONCILE_BATCH` backend services, listeners
  * removed, then listeners started or updated, one batch per turn of the event loop, so that the listeners already serving (on the same loop) are never
  * stopped for the whole apply. A batch's listeners are started without waiting for the previous batch's to
@@ -21,7 +24,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { idleTimeoutSeconds, requestBodyGraceSeconds, requestBodyMinBytesPerSecond, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
+import { idleTimeoutSeconds, KINDS, requestBodyGraceSeconds, requestBodyMinBytesPerSecond, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
 import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import { NO_CERTIFICATE_FILES, type CertificateFiles } from './certificate-files';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
@@ -29,8 +32,9 @@ import { DataPlaneMetrics, type ServerSample } from './metrics';
 import { Pool, type ServerConfig } from './pool';
 import { effectiveIngress } from './security-group';
 import { cookieValue } from './session-cookie';
+import { compileRules, type UrlMatcher } from './routing/matcher';
 import { createTcpListener } from './tcp-listener';
-import type { ListenerConfig, ListenerRuntime } from './types';
+import type { ListenerConfig, ListenerRuntime, ListenerUrlMap } from './types';
 
 /** What the data plane is given by the agent. */
 export interface DataPlaneOptions {
@@ -64,6 +68,10 @@ interface RunningListener {
 /** The running listeners, pools and health checkers of every load balancer the agent holds. */
 export class DataPlane {
   private readonly pools = new Map<string, Pool>();
+  /** Each url map's rules as last compiled (text and matcher): compiled again only when they change. */
+  private readonly matchers = new Map<string, { readonly rules: string; readonly matcher: UrlMatcher }>();
+  /** The url maps of the apply running, ready for the listeners naming them. */
+  private urlMaps = new Map<string, ListenerUrlMap | Error>();
   private readonly listeners = new Map<string, RunningListener>();
   /** Listeners and pools still draining after removal. */
   private readonly retiring = new Set<Promise<void>>();
@@ -109,7 +117,9 @@ export class DataPlane {
 
   private async reconcile(index: ResourceIndex): Promise<Map<string, BindOutcome>> {
     const removedPools = await this.reconcilePools(index);
+    this.urlMaps = this.reconcileUrlMaps(index);
     const outcomes = new Map<string, BindOutcome>();
+    for (const [id, urlMap] of this.urlMaps) if (urlMap instanceof Error) outcomes.set(id, this.failed(id, urlMap.message));
     const desired = new Map(index.ofKind('Listener').map((listener) => [listener.id, listener]));
     const removed = [...this.listeners].filter(([id]) => !desired.has(id));
     for (const [position, [id, running]] of removed.entries()) {
@@ -153,6 +163,33 @@ export class DataPlane {
     const removed = [...this.pools.values()].filter((pool) => !wanted.has(pool.id));
     for (const pool of removed) this.pools.delete(pool.id);
     return removed;
+  }
+
+  /** Compiles each url map whose rules changed (once, whatever the listeners naming it); forgets removed ones. */
+  private reconcileUrlMaps(index: ResourceIndex): Map<string, ListenerUrlMap | Error> {
+    const urlMaps = new Map<string, ListenerUrlMap | Error>();
+    const secret = this.options.cookieSecret;
+    for (const { id, spec } of index.ofKind('UrlMap')) {
+      const rules = JSON.stringify(spec.rules);
+      let compiled = this.matchers.get(id);
+      if (compiled?.rules !== rules) {
+        compiled = { rules, matcher: compileRules(spec.rules) };
+        this.matchers.set(id, compiled);
+      }
+      const backends = new Map<string, { spec: ResourceOf<'BackendService'>['spec']; pool: Pool }>();
+      const missing: string[] = [];
+      for (const reference of KINDS.UrlMap.references(spec)) {
+        if (reference.kind !== 'BackendService' || backends.has(reference.id)) continue;
+        const backend = index.getOf('BackendService', reference.id);
+        const pool = this.pools.get(reference.id);
+        if (backend === undefined || pool === undefined) missing.push(`${id}: ${reference.field}: no backend service "${reference.id}"`);
+        else backends.set(reference.id, { spec: backend.spec, pool });
+      }
+      const groupCookieValue = (priority: number, backendServiceId: string): string => cookieValue(secret, `${id}#${priority}`, backendServiceId);
+      urlMaps.set(id, missing.length > 0 ? new Error(missing.join('; ')) : { id, matcher: compiled.matcher, backends, groupCookieValue });
+    }
+    for (const id of this.matchers.keys()) if (!urlMaps.has(id)) this.matchers.delete(id);
+    return urlMaps;
   }
 
   private async reconcileListener(index: ResourceIndex, listener: ResourceOf<'Listener'>): Promise<BindOutcome> {
@@ -231,6 +268,9 @@ export class DataPlane {
     const eip = index.getOf('Eip', loadBalancer.spec.eip);
     const addresses = [loadBalancer.spec.subnet.address, eip?.spec.address].filter((a): a is string => a !== undefined);
     const groups = loadBalancer.spec.securityGroups.map((group) => index.getOf('SecurityGroup', group)?.spec.ingress ?? []);
+    const urlMap = spec.urlMap === undefined ? undefined : this.urlMaps.get(spec.urlMap);
+    if (spec.urlMap !== undefined && urlMap === undefined) throw new Error(`${id}: urlMap: no url map "${spec.urlMap}"`);
+    if (urlMap instanceof Error) throw urlMap;
     return {
       id,
       protocol: spec.protocol,
@@ -243,6 +283,7 @@ export class DataPlane {
       backendServiceId: backend.id,
       backend: backend.spec,
       pool,
+      ...(urlMap === undefined ? {} : { urlMap }),
       metrics: this.metrics,
       logger: this.options.logger,
     };

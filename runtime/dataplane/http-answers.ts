@@ -1,7 +1,7 @@
 /**
  * The answers the listener makes itself, without a server: the proxy's (no server, server errors, refused
- * requests), the connection's refusals (a head that does not parse, is too large or too slow) and the upgrade
- * path's. Each is a status, a body and the head made from them (Content-Length counted here, never by hand);
+ * requests), the connection's refusals (a head that does not parse, is too large or too slow), the upgrade
+ * path's, and a url map rule's redirects and fixed responses. Each is a status, a body and the head made from them (Content-Length counted here, never by hand);
  * `answerText` adds the Date and the connection lines when it is sent.
  */
 import { STATUS_CODES } from 'node:http';
@@ -14,8 +14,12 @@ export interface CannedAnswer {
 }
 
 function canned(status: number, body: string): CannedAnswer {
-  const type = body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n';
-  return { status, head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${type}content-length: ${Buffer.byteLength(body, 'latin1')}\r\n`, body };
+  return customAnswer(status, body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n', body);
+}
+
+/** An answer with `status`, the header `lines` (each ending in CRLF) and `body` (latin1: one byte per character). */
+export function customAnswer(status: number, lines: string, body: string): CannedAnswer {
+  return { status, head: `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}content-length: ${Buffer.byteLength(body, 'latin1')}\r\n`, body };
 }
 
 /** Every answer the listener makes itself. */

@@ -16,9 +16,10 @@ import { moveToReadInPlace, type ReadInPlace } from './node-internals/read-in-pl
 import { guardConnections } from './node-internals/tls-connections';
 import type { HttpRoute } from './http-proxy';
 import { closeBytes, openBytes, type ByteCounts, type DataPlaneMetrics } from './metrics';
-import type { Pool } from './pool';
 import { closeDisallowed, compileIngress, type IngressCheck } from './security-group';
-import { cookieAttributes } from './session-cookie';
+import { bindRules } from './routing/rule-actions';
+import { newMirrorCounts } from './routing/mirror';
+import { routeTarget } from './routing/target';
 import { TLS_POLICY } from './tls-policy';
 import type { ListenerConfig, ListenerRuntime } from './types';
 
@@ -74,6 +75,8 @@ export class HttpListener implements ListenerRuntime {
   private sweeper: NodeJS.Timeout | undefined;
   /** Whether this listener holds its id in the metrics (from start to the end of stop). */
   private holding = false;
+  /** Requests its url map's rules mirrored, kept across changes. */
+  private readonly mirrors = newMirrorCounts();
 
   constructor(
     config: ListenerConfig,
@@ -140,17 +143,16 @@ export class HttpListener implements ListenerRuntime {
   }
 
   private buildRoute(config: ListenerConfig, draining: boolean): HttpRoute {
-    const persistence = config.backend.sessionPersistence;
+    const secure = config.protocol === 'HTTPS';
+    const { urlMap } = config;
     return {
       listenerId: config.id,
-      pool: config.pool as Pool,
+      target: routeTarget(config.backendServiceId, config.backend, config.pool, secure),
+      rules: urlMap === undefined ? undefined : bindRules(urlMap, secure, (priority) => this.metrics.ruleCountsOf(config.id, urlMap.id, priority), this.mirrors),
       proto: config.protocol === 'HTTPS' ? 'https' : 'http',
       port: String(config.port),
       idleTimeoutMs: config.idleTimeoutMs,
       keepAliveLines: `connection: keep-alive\r\nkeep-alive: timeout=${keepAliveHintSeconds(config.idleTimeoutMs)}\r\n`,
-      // Only an HTTP backend service has session persistence (the model sets none for TCP).
-      cookieName: persistence?.enabled ? persistence.cookieName : undefined,
-      cookieAttributes: persistence?.enabled ? cookieAttributes(persistence, config.protocol === 'HTTPS') : '',
       maxHeaders: this.limits.maxHeaders,
       bodyGraceMs: config.requestBody.graceMs,
       bodyMinBytesPerSecond: config.requestBody.minBytesPerSecond,

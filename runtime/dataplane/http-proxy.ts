@@ -1,5 +1,7 @@
 /**
- * Forwarding one HTTP request: pick a server (session cookie first, then the scheduler), send the request
+ * Forwarding one HTTP request: the listener's url map rule, if it names one, picks the backend service (or
+ * answers itself: redirect, fixed response) and edits the request and response (routing/rule-actions.ts);
+ * then pick a server (session cookie first, then the scheduler), send the request
  * over the server's keep-alive pool, stream the response back. A request whose connection never opened
  * (refused, unreachable, connect timeout: the server got nothing) is retried once on another server,
  * whatever its method and body; a connection failure on an idempotent request without a body is retried
@@ -33,6 +35,10 @@ import {
 } from './http-headers';
 import type { HttpCounts } from './metrics';
 import type { Pool, PoolServer, PoolWaiter } from './pool';
+import { chooseRule, type RouteRules } from './routing/rule-actions';
+import { editHeaders, type HeaderEdits } from './routing/header-edits';
+import { mirrorRequest } from './routing/mirror';
+import type { RouteTarget } from './routing/target';
 import { readCookie } from './session-cookie';
 import { switchesTo, switchingHead } from './http-upgrade';
 import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest, type UpstreamTunnel } from './upstream';
@@ -41,7 +47,10 @@ import type { Socket } from 'node:net';
 /** What a listener's requests need, rebuilt on each configuration change (never per request). */
 export interface HttpRoute {
   readonly listenerId: string;
-  readonly pool: Pool;
+  /** The listener's own backend service: where requests no rule matches go. */
+  readonly target: RouteTarget;
+  /** The listener's url map, bound to it; undefined when it names none. */
+  readonly rules: RouteRules | undefined;
   /** `http` or `https`, for X-Forwarded-Proto. */
   readonly proto: string;
   /** The listener port as text, for X-Forwarded-Port. */
@@ -50,10 +59,6 @@ export interface HttpRoute {
   readonly idleTimeoutMs: number;
   /** The response lines that keep a client connection open: `connection: keep-alive` and its timeout hint. */
   readonly keepAliveLines: string;
-  /** The session cookie's name, or undefined when persistence is off. */
-  readonly cookieName: string | undefined;
-  /** `; Path=/; HttpOnly…` after the cookie value. */
-  readonly cookieAttributes: string;
   /** The most request headers accepted. */
   readonly maxHeaders: number;
   /** How long a request body may take before its minimum rate applies. */
@@ -159,6 +164,16 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   private readonly cookie: string | undefined;
   /** The server the session cookie names, when it is usable: the request waits for it if it is at its cap. */
   pinned: PoolServer | undefined;
+  /** The backend service the request goes to: the listener's, or its rule's. */
+  private readonly target: RouteTarget;
+  /** A url map rule's own answer (redirect, fixed response), made without a server. */
+  private readonly ruleAnswer: CannedAnswer | undefined;
+  /** The rule's response header edits. */
+  private readonly responseEdits: HeaderEdits | undefined;
+  /** The rule's mirror: a copy of the request goes to its pool when the request starts. */
+  private readonly mirror: Pool | undefined;
+  /** The rule's group cookie line for the response, or ''. */
+  private readonly groupCookieLine: string;
   /** The request waits in its pool's queue for a server below its cap. */
   private queued = false;
 
@@ -175,6 +190,23 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     /** For an upgrade request the listener carries, the protocols it asks for (its `Upgrade` value). */
     readonly upgrade: string | undefined,
   ) {
+    const choice = route.rules === undefined ? undefined : chooseRule(route.rules, method, url, raw, conn.clientIp, route.proto, route.port);
+    if (choice === undefined) {
+      this.target = route.target;
+      this.ruleAnswer = undefined;
+      this.responseEdits = undefined;
+      this.mirror = undefined;
+      this.groupCookieLine = '';
+    } else {
+      // No target: the rule answers itself; a weighted forward with no target left has no server to give.
+      this.target = choice.target ?? route.target;
+      this.ruleAnswer = choice.answer ?? (choice.target === undefined ? ANSWERS.noHealthyServer : undefined);
+      this.responseEdits = choice.response;
+      this.mirror = choice.mirror;
+      this.groupCookieLine = choice.cookieLine;
+      url = choice.url;
+      raw = choice.raw;
+    }
     buildUpstreamHead(this, method, url, raw, conn.clientIp, route.proto, route.port, conn.localAddress);
     if (upgrade !== undefined) this.head = `${this.head.slice(0, -2)}connection: upgrade\r\nupgrade: ${upgrade}\r\n\r\n`;
     const flags = this.flags;
@@ -184,7 +216,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     this.retriable = !this.hasBody && IDEMPOTENT.has(method);
     this.isHead = method === 'HEAD';
     this.timeoutMs = route.idleTimeoutMs;
-    this.cookie = route.cookieName === undefined ? undefined : rawHeader(raw, 'cookie', '; ');
+    this.cookie = this.target.cookieName === undefined ? undefined : rawHeader(raw, 'cookie', '; ');
     this.refusal =
       raw.length > route.maxHeaders * 2
         ? ANSWERS.headersTooLarge
@@ -214,9 +246,14 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       this.answer(this.refusal);
       return;
     }
+    if (this.ruleAnswer !== undefined) {
+      this.answer(this.ruleAnswer);
+      return;
+    }
+    if (this.mirror !== undefined && this.upgrade === undefined) mirrorRequest(this.mirror, this.head, this.hasBody, conn.clientIp, route.rules!.mirrors);
     if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write(CONTINUE, 'latin1');
-    const { pool } = route;
-    this.pinned = cookieServer(route, this.cookie);
+    const { pool } = this.target;
+    this.pinned = cookieServer(this.target, this.cookie);
     const server = this.pinned === undefined ? pool.acquire(conn.clientIp) : pool.take(this.pinned);
     if (server !== undefined) {
       this.granted(server);
@@ -236,7 +273,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     const queued = this.queued;
     this.queued = false;
     this.server = server;
-    this.setCookie = this.route.cookieName !== undefined && server !== this.pinned;
+    this.setCookie = this.target.cookieName !== undefined && server !== this.pinned;
     this.dispatch();
     this.sendBody(this.pendingBody);
     this.pendingBody = undefined;
@@ -318,15 +355,15 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     this.finished = true;
     this.moveTo(ResponseState.Switched);
     route.counts.responses[1]!++;
-    return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => route.pool.release(server));
+    return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => this.target.pool.release(server));
   }
 
   onHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
-    const { route } = this;
-    buildResponseHead(scratch, statusCode, statusText, rawHeaders);
-    let head = scratch.head;
+    const { route, target } = this;
+    buildResponseHead(scratch, statusCode, statusText, this.responseEdits === undefined ? rawHeaders : editHeaders(rawHeaders, this.responseEdits));
+    let head = scratch.head + this.groupCookieLine;
     const flags = scratch.flags;
-    if (this.setCookie) head += `set-cookie: ${route.cookieName}=${this.server!.cookie}${route.cookieAttributes}\r\n`;
+    if (this.setCookie) head += `set-cookie: ${target.cookieName}=${this.server!.cookie}${target.cookieAttributes}\r\n`;
     if ((flags & HAS_DATE) === 0) head += `date: ${httpDate()}\r\n`;
     let keepAlive = this.mayKeepAlive();
     if (!this.isHead && statusCode !== 204 && statusCode !== 304 && (flags & HAS_LENGTH) === 0) {
@@ -370,10 +407,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   onError(error: NodeJS.ErrnoException, unsent: boolean): void {
     const { route } = this;
+    const { pool } = this.target;
     const server = this.server!;
     const code = error.code ?? '';
     const failed = CONNECTION_FAILURES.has(code);
-    if (failed) route.pool.reportFailure(server);
+    if (failed) pool.reportFailure(server);
     if (this.finished) return;
     if (this.response !== ResponseState.Waiting) {
       if (this.response !== ResponseState.HeadPending) {
@@ -387,11 +425,11 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     } else if (failed && (this.retriable || unsent) && this.attempts === 1) {
       // Another server; or, after a reset, the same one: a keep-alive connection it closed as we reused it.
       const next =
-        route.pool.acquire(this.conn.clientIp, server) ?? (this.retriable && RESETS.has(code) ? route.pool.acquireByKey(server.key) : undefined);
+        pool.acquire(this.conn.clientIp, server) ?? (this.retriable && RESETS.has(code) ? pool.acquireByKey(server.key) : undefined);
       if (next !== undefined) {
-        route.pool.release(server);
+        pool.release(server);
         this.server = next;
-        this.setCookie = route.cookieName !== undefined;
+        this.setCookie = this.target.cookieName !== undefined;
         route.counts.retries++;
         this.dispatch();
         // What the failed connection queued never left: sent again, with the end if it was read.
@@ -424,7 +462,7 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   private dispatch(): void {
     this.attempts++;
-    this.connection = this.route.pool.httpClient(this.server!).send(this);
+    this.connection = this.target.pool.httpClient(this.server!).send(this);
   }
 
   /** Whether the connection may stay open after this response, as far as the request and listener go. */
@@ -448,15 +486,15 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     this.finished = true;
     if (this.queued) {
       this.queued = false;
-      this.route.pool.cancel(this);
+      this.target.pool.cancel(this);
     }
-    if (this.server !== undefined) this.route.pool.release(this.server);
+    if (this.server !== undefined) this.target.pool.release(this.server);
   }
 }
 
 /** The server the request's session cookie names, if healthy with weight > 0 (not counted active yet). */
-export function cookieServer(route: HttpRoute, cookie: string | undefined): PoolServer | undefined {
-  if (route.cookieName === undefined) return undefined;
-  const value = readCookie(cookie, route.cookieName);
-  return value === undefined ? undefined : route.pool.byCookieValue(value);
+export function cookieServer(target: RouteTarget, cookie: string | undefined): PoolServer | undefined {
+  if (target.cookieName === undefined) return undefined;
+  const value = readCookie(cookie, target.cookieName);
+  return value === undefined ? undefined : target.pool.byCookieValue(value);
 }

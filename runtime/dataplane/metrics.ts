@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RuleCounts } from './routing/rule-actions';
 
 /** One server's state as the gauges report it. */
 export interface ServerSample {
@@ -97,6 +98,8 @@ export class DataPlaneMetrics {
   readonly transitions: Counter<'backend_service' | 'server' | 'state'>;
   private readonly httpCounts = new Map<string, HttpCounts>();
   private readonly tcpCounts = new Map<string, TcpCounts>();
+  /** Per listener, each url map rule's counts by `<url map>\n<priority>`. */
+  private readonly ruleCounts = new Map<string, Map<string, RuleCounts>>();
   /** How many running listeners hold each listener id (two while a rebound listener's old one drains). */
   private readonly holders = new Map<string, number>();
 
@@ -198,6 +201,23 @@ export class DataPlaneMetrics {
     };
     serverCounter('albkit_server_requests_total', 'HTTP requests sent to the server, retries included', 'HTTP');
     serverCounter('albkit_server_connections_total', 'TCP/TLS connections sent to the server, retries included', 'TCP');
+    const ruleCounts = this.ruleCounts;
+    new Counter({
+      name: 'albkit_rule_matched_requests_total',
+      help: 'Requests a url map rule matched, per listener, url map and rule priority',
+      labelNames: ['listener', 'url_map', 'priority'],
+      registers,
+      collect(this: Counter<'listener' | 'url_map' | 'priority'>) {
+        this.reset();
+        for (const [listener, rules] of ruleCounts) {
+          for (const [key, counts] of rules) {
+            if (counts.matched === 0) continue;
+            const [urlMap = '', priority = ''] = key.split('\n');
+            this.inc({ listener, url_map: urlMap, priority }, counts.matched);
+          }
+        }
+      },
+    });
     const tcpCounts = this.tcpCounts;
     type Series = ReadonlyArray<readonly [direction: string | undefined, value: number]>;
     const listenerCounter = <C>(
@@ -267,6 +287,22 @@ export class DataPlaneMetrics {
     return counts;
   }
 
+  /** The counts of rule `priority` of url map `urlMap` on listener `listener`, kept across changes of either. */
+  ruleCountsOf(listener: string, urlMap: string, priority: number): RuleCounts {
+    let rules = this.ruleCounts.get(listener);
+    if (rules === undefined) {
+      rules = new Map();
+      this.ruleCounts.set(listener, rules);
+    }
+    const key = `${urlMap}\n${priority}`;
+    let counts = rules.get(key);
+    if (counts === undefined) {
+      counts = { matched: 0 };
+      rules.set(key, counts);
+    }
+    return counts;
+  }
+
   /** Marks a listener id as in use by one more running listener, until the matching `releaseListener`. */
   holdListener(listener: string): void {
     this.holders.set(listener, (this.holders.get(listener) ?? 0) + 1);
@@ -287,6 +323,7 @@ export class DataPlaneMetrics {
   private forgetListener(listener: string): void {
     this.httpCounts.delete(listener);
     this.tcpCounts.delete(listener);
+    this.ruleCounts.delete(listener);
     this.connections.remove(listener);
     this.refused.remove(listener);
   }

@@ -9,6 +9,7 @@ import type { BackendServiceSpec, IngressRule, ListenerProtocol } from '../../li
 import type { Socket } from 'node:net';
 import type { DataPlaneMetrics } from './metrics';
 import type { UpstreamTunnel } from './upstream';
+import type { UrlMatcher } from './routing/matcher';
 
 /** One server a pool can send traffic to (a server group server or an availability group instance). */
 export interface Upstream {
@@ -66,6 +67,8 @@ export interface ListenerConfig {
   readonly backendServiceId: string;
   readonly backend: BackendServiceSpec;
   readonly pool: BackendPool;
+  /** HTTP/HTTPS: the url map the listener names, compiled; its own backend service stays the default action. */
+  readonly urlMap?: ListenerUrlMap;
   /**
    * The data plane's metrics: count accepted connections (`connections`) and security group refusals
    * (`refused`) per listener id. Set by the reconciler.
@@ -73,6 +76,17 @@ export interface ListenerConfig {
   readonly metrics?: DataPlaneMetrics;
   /** The agent's logger, for events off the hot path. Set by the reconciler. */
   readonly logger?: Logger;
+}
+
+/** A url map as its listeners are given it: compiled once per change of it, shared by every listener naming it. */
+export interface ListenerUrlMap {
+  /** The url map's resource id. */
+  readonly id: string;
+  readonly matcher: UrlMatcher;
+  /** Every backend service its rules name (forward, weighted forward, mirror): its spec and its pool. */
+  readonly backends: ReadonlyMap<string, { readonly spec: BackendServiceSpec; readonly pool: BackendPool }>;
+  /** The group cookie value (an HMAC) naming backend service `backendServiceId` of the weighted rule `priority`. */
+  readonly groupCookieValue: (priority: number, backendServiceId: string) => string;
 }
 
 /** A running listener. */

@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { BACKEND_BODY, backendConfig } from '../../bench/peers/backends';
 import { haproxyHttpConfig, haproxyTcpConfig } from '../../bench/peers/haproxy';
 import { nginxProxyConfig } from '../../bench/peers/nginx';
+import { haproxyRoutingConfig, routingUrlMap, ROUTING_RULES } from '../../bench/peers/routing';
+import { UrlMapSpec } from '../../lib';
+import { compileRules, matchRule } from '../../runtime/dataplane/routing/matcher';
+import { requestView } from '../../runtime/dataplane/routing/request-view';
 import { parseOptions } from '../../bench/options';
 import { checkForwarding, rotate } from '../../bench/suites/http';
 import { reconfigVariants, CHANGES } from '../../bench/suites/reconfig';
@@ -31,11 +35,22 @@ describe('bench peers', () => {
     for (const [name, text] of [
       ['http.cfg', haproxyHttpConfig(dir, 25010, [25001, 25002])],
       ['tcp.cfg', haproxyTcpConfig(dir, 25020, 25021)],
+      ['routing.cfg', haproxyRoutingConfig(dir, 25010, [25001, 25002])],
     ] as const) {
       writeFileSync(join(dir, name), text);
       execFileSync('haproxy', ['-c', '-q', '-f', join(dir, name)], { env, stdio: 'pipe' });
     }
     expect(haproxyHttpConfig(dir, 25010, [25001, 25002])).to.include('option forwardfor').and.include('nbthread 1');
+  });
+
+  it('gives albkit and HAProxy the same 50 rules for the routing case, GET / matching only the last', () => {
+    const urlMap = UrlMapSpec.parse(routingUrlMap('bench', 'bench/web'));
+    expect(urlMap.rules).to.have.length(ROUTING_RULES);
+    const matched = matchRule(compileRules(urlMap.rules), requestView('GET', '/', ['Host', '127.0.0.1:25010'], '127.0.0.1'));
+    expect(matched?.rule.priority).to.equal(ROUTING_RULES);
+    const acls = haproxyRoutingConfig(dir, 25010, [25001, 25002]).split('\n').filter((line) => line.trim().startsWith('use_backend'));
+    expect(acls).to.have.length(ROUTING_RULES);
+    expect(acls.at(-1)).to.equal('  use_backend servers if { path / }');
   });
 
   it('writes nginx configurations that nginx itself accepts', function () {
