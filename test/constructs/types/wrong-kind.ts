@@ -16,8 +16,12 @@ export function wrongKinds(): void {
   new ServerGroup(app, 'bad-lb', { loadBalancer: group });
   // @ts-expect-error a server group is no backend service
   new Listener(app, 'bad-backend', { loadBalancer: lb, backendService: servers, protocol: 'HTTP', port: 80 });
+  // The error must stay on the line after its directive.
+  // prettier-ignore
   // @ts-expect-error an imported EIP is no security group
   new LoadBalancer(app, 'bad-sg', { zones: ['a'], vpc: { cidr: '10.0.0.0/8' }, subnet: { cidr: '10.0.0.0/24' }, securityGroups: [Eip.fromResourceId(app, 'eip', 'e')] });
+  // The error must stay on the line after its directive.
+  // prettier-ignore
   // @ts-expect-error a listener is no server group
   new BackendService(app, 'bad-group', { loadBalancer: lb, protocol: 'HTTP', serverGroups: [Listener.fromResourceId(app, 'l', 'x')] });
 

@@ -42,7 +42,7 @@ describe('Control API authentication', () => {
         ['GET', '/v1/manifest'],
         ['GET', '/metrics'],
         ['GET', '/v1/openapi.json'],
-      ]) {
+      ] as const) {
         const response = await agent.call<{ error: { code: string } }>(method, path, method === 'PUT' ? { spec: {} } : undefined, token);
         expect(response.status, `${method} ${path}`).to.equal(401);
         expect(response.body.error.code).to.equal('UNAUTHORIZED');

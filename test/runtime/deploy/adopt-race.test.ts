@@ -18,12 +18,12 @@ type Err = { error: { code: string; message: string } };
  * that other leaves (its deploy is over: a winner reads the live state once more than a loser).
  */
 class Lockstep {
-  private readonly arrivals = [0, 0];
+  private readonly arrivals: [number, number] = [0, 0];
   private readonly waiting: (() => void)[] = [];
   async arrive(party: 0 | 1): Promise<void> {
     this.arrivals[party] += 1;
     this.wake();
-    while ((this.arrivals[1 - party] as number) < (this.arrivals[party] as number)) {
+    while (this.arrivals[party === 0 ? 1 : 0] < this.arrivals[party]) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }

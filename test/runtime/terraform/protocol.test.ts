@@ -430,7 +430,9 @@ describe('terraform-provider-albkit protocol', function () {
     const type = typeOf(typeName);
     const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/servers' }) })).new_state) as State;
     const config = configs().albkit_server_group;
-    (config.servers as State[])[0]!.weight = 5;
+    const server = (config?.servers as State[] | undefined)?.[0];
+    if (config === undefined || server === undefined) throw new Error('the server group config has no server');
+    server.weight = 5;
     const planned = await plan(typeName, config, current);
     expect(planned.requires_replace).to.deep.equal([]);
     expect(planned.planned.id).to.equal('web/servers');
