@@ -46,6 +46,10 @@ export type ServerGroup = core.ServerGroup;
 export const BackendService = inTerraform(core.BackendService);
 export type BackendService = core.BackendService;
 
+/** A url map (forwarding rules) of a load balancer. */
+export const UrlMap = inTerraform(core.UrlMap);
+export type UrlMap = core.UrlMap;
+
 /** A listener of a load balancer. */
 export const Listener = inTerraform(core.Listener);
 export type Listener = core.Listener;
