@@ -99,7 +99,7 @@ resource "albkit_listener" "https" {
   port            = var.https_port
   backend_service = albkit_backend_service.stable.id
   url_map         = albkit_url_map.routes.id
-  certificate     = { cert_pem = var.cert_pem, key_pem = var.key_pem }
+  certificate     = { cert_pem = file(var.cert_file), key_pem = file(var.key_file) }
 }
 
 # HTTP → HTTPS: every path answers 301 to the same host and path on the HTTPS port.

@@ -28,13 +28,14 @@ variable "https_port" {
   default     = 8443
 }
 
-variable "cert_pem" {
-  description = "The HTTPS listener's certificate chain, PEM."
+variable "cert_file" {
+  description = "Path of the HTTPS listener's certificate chain, PEM (read by Terraform)."
   type        = string
+  default     = "cert.pem"
 }
 
-variable "key_pem" {
-  description = "The HTTPS listener's private key, PEM."
+variable "key_file" {
+  description = "Path of the HTTPS listener's private key, PEM (read by Terraform)."
   type        = string
-  sensitive   = true
+  default     = "key.pem"
 }

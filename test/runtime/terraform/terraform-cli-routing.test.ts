@@ -56,7 +56,8 @@ describe('Terraform CLI with examples/routing/terraform', function () {
     ({ agent, tf } = rig);
     for (const file of ['main.tf', 'variables.tf']) await cp(join(EXAMPLE, file), join(tf.dir, file));
     const { cert, key } = await generateCertificate();
-    await writeFile(join(tf.dir, 'terraform.tfvars.json'), JSON.stringify({ cert_pem: cert, key_pem: key }));
+    await writeFile(join(tf.dir, 'cert.pem'), cert);
+    await writeFile(join(tf.dir, 'key.pem'), key);
     const ports = rig.ports.join(',');
     vars = ['-no-color', '-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports}]`, '-var', `http_port=${HTTP_PORT}`, '-var', `https_port=${HTTPS_PORT}`];
     await tf.run(['init', '-input=false']);
