@@ -155,7 +155,8 @@ export class Alb extends pulumi.ComponentResource {
     const clashes = names.flatMap((key, i): Issue[] => {
       if (names.indexOf(key) === i) return [];
       const field = i < keys.length ? `listeners[${i}].name` : `targets[${i - keys.length}].name`;
-      return [{ path: `${name}/${key}`, field, message: `"${key}" names two listeners or targets; give each its own name` }];
+      const what = i < keys.length ? 'two listeners' : 'a listener or target already';
+      return [{ path: `${name}/${key}`, field, message: `"${key}" names ${what}; give each its own name` }];
     });
     // A rule naming no listener or target of this Alb could not be wired to a backend service: refuse at once too.
     const strangers = args.listeners.flatMap((listener, i): Issue[] =>

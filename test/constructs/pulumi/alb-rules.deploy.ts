@@ -100,6 +100,18 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
     expect(build).to.throw(ValidationError, /bad\/http: listeners\[0\]\.rules\[0\]: backend service "nowhere" is neither a listener nor a target of this Alb \(http\)/);
   });
 
+  it('refuses at once a target named as a listener, naming the target', () => {
+    const servers = [{ address: '127.0.0.1', port: 24291 }];
+    const build = () =>
+      new Alb('clash', {
+        endpoint: agent.endpoint,
+        token: agent.token,
+        listeners: [{ name: 'http', protocol: 'HTTP', port: PORT + 4, servers }],
+        targets: [{ name: 'http', port: 24292, servers }],
+      });
+    expect(build).to.throw(ValidationError, 'clash/http: targets[0].name: "http" names a listener or target already; give each its own name');
+  });
+
   it('destroys in reverse, each resource gone from the agent', async () => {
     for (const item of [...created].reverse()) await item.provider.delete(item.id, item.outs);
     expect((await agent.call<{ resources: unknown[] }>('GET', '/v1/manifest')).body.resources).to.deep.equal([]);

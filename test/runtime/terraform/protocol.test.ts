@@ -168,6 +168,7 @@ describe('terraform-provider-albkit protocol', function () {
       'albkit_load_balancer',
       'albkit_security_group',
       'albkit_server_group',
+      'albkit_url_map',
     ]);
     const listener = resources.albkit_listener!.block.attributes;
     const byName = Object.fromEntries(listener.map((a) => [a.name, a]));
