@@ -2,14 +2,29 @@ import type { Construct } from 'constructs';
 import { loadBalancerType, type LoadBalancerInput, type LoadBalancerType } from '../lib';
 import { BackendService, type AddBackendServiceProps } from './backend-service';
 import type { IEip } from './eip';
+import type { IBackendService } from './backend-service';
 import { Listener, type AddListenerProps } from './listener';
 import { SecurityGroup, type ISecurityGroup } from './security-group';
 import { ServerGroup, type AddServerGroupProps } from './server-group';
 import { AlbResource, defined, type IAlbResource } from './shared/alb-resource';
 import { ImportedResource } from './shared/imported-resource';
+import { UrlMap, type AddUrlMapProps } from './url-map';
 
 /** The construct id of the security group a load balancer makes when it is given none. */
 const DEFAULT_SECURITY_GROUP_ID = 'default-security-group';
+
+/** An HTTP listener that redirects every request to HTTPS (`LoadBalancer.addRedirect`). */
+export interface AddRedirectProps {
+  /** The port of the HTTP listener that redirects. @default 80 */
+  readonly sourcePort?: number;
+  /** The HTTPS port requests are redirected to. @default 443 */
+  readonly targetPort?: number;
+  /**
+   * The redirecting listener's backend service, which its catch-all redirect rule leaves no request for.
+   * @default the backend service of this load balancer's listener on `targetPort`, which must be added first
+   */
+  readonly backendService?: IBackendService;
+}
 
 /** A load balancer: a `LoadBalancer` construct or an imported reference (`LoadBalancer.fromResourceId`). */
 export interface ILoadBalancer extends IAlbResource {
@@ -32,7 +47,7 @@ export interface LoadBalancerProps extends Omit<LoadBalancerInput, 'name' | 'sec
 
 /**
  * A load balancer instance in a zone, VPC and subnet. Add its parts with `addListener`, `addServerGroup` and
- * `addBackendService`; they are created as its children, so their ids read `<lb>/<id>`.
+ * `addBackendService` (and `addUrlMap`, `addRedirect`); they are created as its children, so their ids read `<lb>/<id>`.
  */
 export class LoadBalancer extends AlbResource implements ILoadBalancer {
   /**
@@ -68,6 +83,26 @@ export class LoadBalancer extends AlbResource implements ILoadBalancer {
   /** Adds a listener on this load balancer. */
   addListener(id: string, props: AddListenerProps): Listener {
     return new Listener(this, id, { ...props, loadBalancer: this });
+  }
+
+  /** Adds a url map (forwarding rules) on this load balancer, for its HTTP and HTTPS listeners to name. */
+  addUrlMap(id: string, props: AddUrlMapProps = {}): UrlMap {
+    return new UrlMap(this, id, { ...props, loadBalancer: this });
+  }
+
+  /**
+   * Adds an HTTP listener (`redirect-<sourcePort>`) that redirects every request to HTTPS on `targetPort` with a
+   * 301: HTTP → HTTPS in one line.
+   */
+  addRedirect(props: AddRedirectProps = {}): Listener {
+    const { sourcePort = 80, targetPort = 443 } = props;
+    const target = this.node.children.find((child): child is Listener => child instanceof Listener && child.port === targetPort);
+    const backendService = props.backendService ?? target?.backendService;
+    if (backendService === undefined) {
+      throw new TypeError(`${this.node.path}: addRedirect: backendService: no listener on port ${targetPort} yet to take it from; add that listener first or give backendService`);
+    }
+    const listener = this.addListener(`redirect-${sourcePort}`, { protocol: 'HTTP', port: sourcePort, backendService });
+    return listener.addRedirect({ protocol: 'HTTPS', port: targetPort });
   }
 
   /** Adds a virtual server group on this load balancer. */

@@ -12,6 +12,7 @@ import { backendProtocolFor, needsCertificate } from './model/listener';
 import { serverName } from './model/server-group';
 import { intranetAddress } from './resolve';
 import { ResourceIndex, type Resource, type ResourceOf } from './resource';
+import { URL_MAP_RULES } from './url-map-rules';
 
 /**
  * The resources a check reports on: every resource, or (for a change to a valid set) the changed resource and
@@ -320,6 +321,7 @@ const RULES: readonly Rule[] = [
   serversInVpc,
   instancesInVpc,
   availabilityGroupSize,
+  ...URL_MAP_RULES,
 ];
 
 /**

@@ -18,11 +18,10 @@ export const L1_ID = 'Resource';
 
 const BOUND = Symbol.for('albkit.cdktf.binding');
 
-/** `serverGroups[1]` → `['serverGroups', 1]`; `loadBalancer` → `['loadBalancer']`. */
-function fieldPath(field: string): [string, number?] {
-  const match = /^([A-Za-z]+)(?:\[(\d+)\])?$/.exec(field);
-  if (!match) throw new Error(`unexpected reference field ${field}`);
-  return match[2] === undefined ? [match[1]!] : [match[1]!, Number(match[2])];
+/** `rules[0].action.forward.backendService` → `['rules', 0, 'action', 'forward', 'backendService']`. */
+function fieldPath(field: string): (string | number)[] {
+  if (!/^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/.test(field)) throw new Error(`unexpected reference field ${field}`);
+  return [...field.matchAll(/([A-Za-z]+)|\[(\d+)\]/g)].map((match) => (match[1] === undefined ? Number(match[2]) : match[1]));
 }
 
 /** A copy of `spec` whose reference fields hold the referenced L1 resources' `id` (a Terraform reference). */
@@ -31,9 +30,10 @@ function withReferences(kind: Kind, spec: Record<string, unknown>, l1Of: (id: st
   for (const { field, id } of referencesOf(kind, spec)) {
     const target = l1Of(id);
     if (!target) continue;
-    const [name, index] = fieldPath(field);
-    if (index === undefined) out[name] = target.id;
-    else (out[name] as unknown[])[index] = target.id;
+    const path = fieldPath(field);
+    const last = path.pop()!;
+    const parent = path.reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, out);
+    parent[last] = target.id;
   }
   return out;
 }

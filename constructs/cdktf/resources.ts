@@ -46,6 +46,13 @@ export type ServerGroup = core.ServerGroup;
 export const BackendService = inTerraform(core.BackendService);
 export type BackendService = core.BackendService;
 
+/** The conditions and actions of a url map's rules, as in an albkit App. */
+export { ListenerAction, ListenerCondition } from '../index';
+
+/** A url map (forwarding rules) of a load balancer. */
+export const UrlMap = inTerraform(core.UrlMap);
+export type UrlMap = core.UrlMap;
+
 /** A listener of a load balancer. */
 export const Listener = inTerraform(core.Listener);
 export type Listener = core.Listener;

@@ -1,12 +1,13 @@
 /**
  * `Alb`: a whole application load balancer in one line — security group, optional EIP, load balancer, and for
- * each listener its server group, backend service and listener — with defaults for a local agent.
+ * each listener its server group, backend service, listener and (with rules) url map; more backend services for
+ * rules to name (a canary) — with defaults for a local agent.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError, type Issue } from '../../lib/errors';
 import { validateResources } from '../../lib/manifest';
 import { backendProtocolFor, type ListenerProtocol } from '../../lib/model/listener';
-import type { BackendServiceInput, ListenerInput, LoadBalancerInput, SecurityGroupInput, ServerGroupInput } from '../../lib/model';
+import type { BackendServiceInput, ListenerInput, LoadBalancerInput, SecurityGroupInput, ServerGroupInput, UrlMapInput } from '../../lib/model';
 import { BackendService } from './backend-service';
 import { Eip } from './eip';
 import { Listener } from './listener';
@@ -14,6 +15,7 @@ import { LoadBalancer } from './load-balancer';
 import { SecurityGroup } from './security-group';
 import { ServerGroup } from './server-group';
 import type { ConnectionArgs, DeepInput } from './types';
+import { UrlMap } from './url-map';
 import { checked } from './validate';
 
 /** Backend service settings of one `Alb` listener; its load balancer, protocol and server group are implied. */
@@ -46,6 +48,24 @@ export interface AlbListenerArgs {
   servers: DeepInput<ServerGroupInput['servers']>;
   /** Algorithm, session persistence, PROXY protocol, health check. @default the model's defaults */
   backend?: AlbBackendArgs;
+  /**
+   * HTTP/HTTPS: forwarding rules, in a url map `<alb>/<name>/rules` the listener names; a request no rule matches
+   * goes to the listener's own servers. A rule names backend services by the name of a listener or of a `targets`
+   * entry of this `Alb`. @default none
+   */
+  rules?: NonNullable<UrlMapInput['rules']>;
+}
+
+/** A backend service of an `Alb` that no listener uses by default, for rules to name (a canary, a mirror). */
+export interface AlbTargetArgs {
+  /** What rules name it by; names its resources `<alb>/<name>/backend` and `<alb>/<name>/servers`. */
+  name: string;
+  /** The backend service's port (servers carry their own). */
+  port: number;
+  /** The servers traffic goes to (a virtual server group). */
+  servers: DeepInput<ServerGroupInput['servers']>;
+  /** Algorithm, session persistence, health check; the protocol is HTTP. @default the model's defaults */
+  backend?: Omit<AlbBackendArgs, 'port'>;
 }
 
 /** The arguments of an `Alb`. */
@@ -64,6 +84,25 @@ export interface AlbArgs extends Omit<ConnectionArgs, 'resourceId'> {
   eip?: pulumi.Input<string>;
   /** The listeners. */
   listeners: AlbListenerArgs[];
+  /** HTTP backend services for the listeners' rules to name besides the listeners' own. @default none */
+  targets?: AlbTargetArgs[];
+}
+
+type Rule = NonNullable<UrlMapInput['rules']>[number];
+
+/** `rule` with each backend service it names (forward, weighted targets, mirror) replaced by `idOf(name)`. */
+function withBackendIds<T>(rule: Rule, idOf: (name: string) => T): Record<string, unknown> {
+  const { forward, weightedForward } = rule.action;
+  const action = {
+    ...rule.action,
+    ...(forward ? { forward: { backendService: idOf(forward.backendService) } } : {}),
+    ...(weightedForward
+      ? { weightedForward: { ...weightedForward, targets: weightedForward.targets.map((target) => ({ ...target, backendService: idOf(target.backendService) })) } }
+      : {}),
+  };
+  const mirror = rule.preActions?.mirror;
+  const preActions = rule.preActions && { ...rule.preActions, ...(mirror ? { mirror: { backendService: idOf(mirror.backendService) } } : {}) };
+  return { ...rule, action, ...(preActions ? { preActions } : {}) };
 }
 
 /**
@@ -89,6 +128,8 @@ export class Alb extends pulumi.ComponentResource {
   readonly backendServices: Record<string, BackendService> = {};
   /** The listeners, by name. */
   readonly listeners: Record<string, Listener> = {};
+  /** The url map of each listener given rules, by listener name. */
+  readonly urlMaps: Record<string, UrlMap> = {};
   /** The address the listeners bind (the load balancer's intranet address). */
   readonly address: pulumi.Output<string>;
   /** A URL per listener, by name, such as `http://127.0.0.1:8080`; each known once its listener is bound. */
@@ -108,18 +149,36 @@ export class Alb extends pulumi.ComponentResource {
       subnet: args.subnet ?? { cidr: '127.0.0.0/24' },
     };
     const keys = args.listeners.map((listener) => listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`);
-    // Two listeners of one name would register their resources twice under one Pulumi name: refuse at once.
-    const clashes = keys.flatMap((key, i): Issue[] =>
-      keys.indexOf(key) < i ? [{ path: `${name}/${key}`, field: `listeners[${i}].name`, message: `"${key}" names two listeners; give each its own name` }] : [],
+    const targets = args.targets ?? [];
+    const names = [...keys, ...targets.map((target) => target.name)];
+    // Two listeners (or targets) of one name would register their resources twice under one Pulumi name: refuse at once.
+    const clashes = names.flatMap((key, i): Issue[] => {
+      if (names.indexOf(key) === i) return [];
+      const field = i < keys.length ? `listeners[${i}].name` : `targets[${i - keys.length}].name`;
+      const what = i < keys.length ? 'two listeners' : 'a listener or target already';
+      return [{ path: `${name}/${key}`, field, message: `"${key}" names ${what}; give each its own name` }];
+    });
+    // A rule naming no listener or target of this Alb could not be wired to a backend service: refuse at once too.
+    const strangers = args.listeners.flatMap((listener, i): Issue[] =>
+      (listener.rules ?? []).flatMap((rule, j) => {
+        const unknown: string[] = [];
+        withBackendIds(rule, (backend) => (names.includes(backend) ? backend : unknown.push(backend)));
+        return unknown.map((backend) => ({
+          path: `${name}/${keys[i] ?? ''}`,
+          field: `listeners[${i}].rules[${j}]`,
+          message: `backend service "${backend}" is neither a listener nor a target of this Alb (${names.join(', ')})`,
+        }));
+      }),
     );
-    if (clashes.length > 0) throw new ValidationError(clashes);
+    if (clashes.length + strangers.length > 0) throw new ValidationError([...clashes, ...strangers]);
     const listeners = args.listeners.map((listener, i) => {
       const key = keys[i] as string;
       return {
         key,
-        ids: { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, servers: `${name}/${key}/servers` },
+        ids: { listener: `${name}/${key}`, backend: `${name}/${key}/backend`, rules: `${name}/${key}/rules` },
         servers: listener.servers,
         backend: { port: listener.port, ...listener.backend, protocol: backendProtocolFor(listener.protocol) },
+        rules: listener.rules,
         listener: {
           protocol: listener.protocol,
           port: listener.port,
@@ -130,6 +189,11 @@ export class Alb extends pulumi.ComponentResource {
         },
       };
     });
+    const backendIdOf = (key: string): string => `${name}/${key}/backend`;
+    const pools = [
+      ...listeners.map(({ key, servers, backend }) => ({ key, servers, backend })),
+      ...targets.map((target) => ({ key: target.name, servers: target.servers, backend: { ...target.backend, port: target.port, protocol: 'HTTP' as const } })),
+    ];
 
     // The whole graph, checked at once with every cross-component rule (each error naming the resource),
     // before any resource of the component reaches the agent: every child's endpoint waits for it.
@@ -137,10 +201,17 @@ export class Alb extends pulumi.ComponentResource {
       { id: ids.securityGroup, kind: 'SecurityGroup', spec: sgSpec },
       ...(eipSpec ? [{ id: ids.eip, kind: 'Eip', spec: eipSpec }] : []),
       { id: name, kind: 'LoadBalancer', spec: { ...lbSpec, securityGroups: [ids.securityGroup], eip: eipSpec ? ids.eip : undefined } },
+      ...pools.flatMap((pool) => [
+        { id: `${name}/${pool.key}/servers`, kind: 'ServerGroup', spec: { loadBalancer: name, servers: pool.servers } },
+        { id: backendIdOf(pool.key), kind: 'BackendService', spec: { ...pool.backend, loadBalancer: name, serverGroups: [`${name}/${pool.key}/servers`] } },
+      ]),
       ...listeners.flatMap((item) => [
-        { id: item.ids.servers, kind: 'ServerGroup', spec: { loadBalancer: name, servers: item.servers } },
-        { id: item.ids.backend, kind: 'BackendService', spec: { ...item.backend, loadBalancer: name, serverGroups: [item.ids.servers] } },
-        { id: item.ids.listener, kind: 'Listener', spec: { ...item.listener, loadBalancer: name, backendService: item.ids.backend } },
+        ...(item.rules ? [{ id: item.ids.rules, kind: 'UrlMap', spec: { loadBalancer: name, rules: item.rules.map((rule) => withBackendIds(rule, backendIdOf)) } }] : []),
+        {
+          id: item.ids.listener,
+          kind: 'Listener',
+          spec: { ...item.listener, loadBalancer: name, backendService: item.ids.backend, urlMap: item.rules ? item.ids.rules : undefined },
+        },
       ]),
     ];
     this.resources = checked(graph, (raw) => validateResources(raw.map(dropUndefined)).map((resource) => resource.id));
@@ -153,18 +224,25 @@ export class Alb extends pulumi.ComponentResource {
     this.loadBalancer = new LoadBalancer(name, { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id }, roots);
     const loadBalancer = this.loadBalancer.id;
     const urls: Record<string, pulumi.Output<string>> = {};
-    for (const item of listeners) {
-      const serverGroup = new ServerGroup(item.ids.servers, { ...connection, loadBalancer, servers: item.servers }, { parent: this });
-      const backend = new BackendService(
-        item.ids.backend,
-        { ...connection, ...item.backend, loadBalancer, serverGroups: [serverGroup.id] },
+    for (const pool of pools) {
+      const serverGroup = new ServerGroup(`${name}/${pool.key}/servers`, { ...connection, loadBalancer, servers: pool.servers }, { parent: this });
+      this.serverGroups[pool.key] = serverGroup;
+      this.backendServices[pool.key] = new BackendService(
+        backendIdOf(pool.key),
+        { ...connection, ...pool.backend, loadBalancer, serverGroups: [serverGroup.id] },
         { parent: this },
       );
-      this.serverGroups[item.key] = serverGroup;
-      this.backendServices[item.key] = backend;
+    }
+    // Every name a rule gives was found above.
+    const backendOf = (key: string): pulumi.Output<string> => this.backendServices[key]!.id;
+    for (const item of listeners) {
+      if (item.rules) {
+        const rules = item.rules.map((rule) => withBackendIds(rule, backendOf)) as UrlMapInput['rules'];
+        this.urlMaps[item.key] = new UrlMap(item.ids.rules, { ...connection, loadBalancer, rules }, { parent: this });
+      }
       const listener = new Listener(
         item.ids.listener,
-        { ...connection, ...item.listener, loadBalancer, backendService: backend.id },
+        { ...connection, ...item.listener, loadBalancer, backendService: backendOf(item.key), urlMap: this.urlMaps[item.key]?.id },
         { parent: this },
       );
       this.listeners[item.key] = listener;

@@ -8,8 +8,9 @@ export { AvailabilityGroup, type AvailabilityGroupArgs } from './availability-gr
 export { LoadBalancer, type LoadBalancerArgs } from './load-balancer';
 export { ServerGroup, type ServerGroupArgs } from './server-group';
 export { BackendService, type BackendServiceArgs } from './backend-service';
+export { UrlMap, type UrlMapArgs } from './url-map';
 export { Listener, type ListenerArgs } from './listener';
-export { Alb, type AlbArgs, type AlbListenerArgs, type AlbBackendArgs } from './alb';
+export { Alb, type AlbArgs, type AlbListenerArgs, type AlbBackendArgs, type AlbTargetArgs } from './alb';
 export { AlbResource, kindResource, type AlbResourceClass } from './resource';
 export { albkitProvider, type ProviderKind } from './provider';
 export { validateSpec } from './validate';

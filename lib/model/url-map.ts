@@ -130,6 +130,9 @@ export type WeightedForwardAction = z.output<typeof WeightedForwardAction>;
  */
 const Template = z.string().max(1024).regex(/^[^\s]*$/, 'must not contain white space');
 
+/** A path template: starts with `/` or with the request's own path, `#{path}` (which starts with `/`). */
+const PathTemplate = Template.regex(/^(\/|#\{path\})/, 'must start with / or #{path}');
+
 /** The status codes a redirect may answer with. */
 export const REDIRECT_CODES: readonly number[] = [301, 302, 307, 308];
 
@@ -148,7 +151,7 @@ export const RedirectAction = z.strictObject({
   /** The host of the new location, a template. @default '#{host}' */
   host: Template.min(1).optional(),
   /** The path of the new location, a template starting with `/`. @default '#{path}' */
-  path: Template.regex(/^\//, 'must start with /').optional(),
+  path: PathTemplate.optional(),
   /** The query of the new location, a template without the leading `?`. @default '#{query}' */
   query: Template.optional(),
 });
@@ -217,7 +220,7 @@ export const PreActions = z.strictObject({
       /** The new Host. @default unchanged */
       host: Template.min(1).optional(),
       /** The new path, starting with `/`. @default unchanged */
-      path: Template.regex(/^\//, 'must start with /').optional(),
+      path: PathTemplate.optional(),
       /** The new query, without `?`. @default unchanged */
       query: Template.optional(),
     })

@@ -39,15 +39,18 @@ export interface Validation {
   resolved?: Record<string, unknown>;
 }
 
-/** True when the value at `path` in `value`, or any value on the way there, is unknown. */
-function underUnknown(value: unknown, path: readonly PropertyKey[]): boolean {
+/**
+ * True when the issue may depend on an unknown: the value at its path, or any value on the way there, is
+ * unknown, or (for a union, which tries every branch on the whole value) any value inside it is.
+ */
+function underUnknown(value: unknown, issue: { path: readonly PropertyKey[]; code: string }): boolean {
   let current = value;
-  for (const key of path) {
+  for (const key of issue.path) {
     if (current === UNKNOWN) return true;
     if (current === null || typeof current !== 'object') return false;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
-  return current === UNKNOWN;
+  return issue.code === 'invalid_union' ? hasUnknown(current as CtyValue) : current === UNKNOWN;
 }
 
 /**
@@ -115,7 +118,7 @@ export function validateSpec(
   }
   const parsed = KINDS[kind].schema.safeParse(spec, PARSE_OPTIONS);
   if (!parsed.success) {
-    const known = parsed.error.issues.filter((issue) => !underUnknown(spec, issue.path));
+    const known = parsed.error.issues.filter((issue) => !underUnknown(spec, issue));
     issues.push(...zodIssues(label, { issues: known }));
   }
   if (typeof id !== 'string' || issues.length > 0) return { issues, others: [] };

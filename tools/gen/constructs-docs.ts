@@ -104,19 +104,27 @@ class PropsReader {
   }
 }
 
-/** The rules across resources of lib/rules.ts, read from its source: each `const` of the `RULES` list. */
-function readRules(ts: typeof TS, source: TS.SourceFile): RuleDoc[] {
+/**
+ * The rules across resources of lib/rules.ts, read from the sources: each `const` of the `RULES` list, and of a
+ * list it spreads (`...URL_MAP_RULES`) from another of the `sources`.
+ */
+function readRules(ts: typeof TS, sources: TS.SourceFile[]): RuleDoc[] {
   const declarations = new Map<string, TS.VariableDeclaration>();
-  source.forEachChild((statement) => {
-    if (!ts.isVariableStatement(statement)) return;
-    for (const declaration of statement.declarationList.declarations) {
-      if (ts.isIdentifier(declaration.name)) declarations.set(declaration.name.text, declaration);
-    }
-  });
-  const list = declarations.get('RULES')?.initializer;
-  if (!list || !ts.isArrayLiteralExpression(list)) throw new Error('lib/rules.ts: no RULES list');
-  return list.elements.map((element) => {
-    const name = element.getText(source);
+  for (const source of sources) {
+    source.forEachChild((statement) => {
+      if (!ts.isVariableStatement(statement)) return;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) declarations.set(declaration.name.text, declaration);
+      }
+    });
+  }
+  const elementsOf = (name: string): TS.Expression[] => {
+    const list = declarations.get(name)?.initializer;
+    if (!list || !ts.isArrayLiteralExpression(list)) throw new Error(`lib/rules.ts: no ${name} list`);
+    return list.elements.flatMap((element) => (ts.isSpreadElement(element) ? elementsOf(element.expression.getText()) : [element]));
+  };
+  return elementsOf('RULES').map((element) => {
+    const name = element.getText();
     const declaration = declarations.get(name);
     const summary = declaration && docParts(ts, declaration)?.summary;
     if (!declaration || !summary) throw new Error(`lib/rules.ts: ${name}: no TSDoc`);
@@ -127,7 +135,7 @@ function readRules(ts: typeof TS, source: TS.SourceFile): RuleDoc[] {
       if (ts.isStringLiteral(node) && (KIND_NAMES as readonly string[]).includes(node.text) && ts.isCallExpression(node.parent)) {
         kinds.add(node.text as Kind);
         const callee = node.parent.expression;
-        const called = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText(source);
+        const called = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText();
         if (called === 'ofKind' || called === 'usedOnce') subjects.add(node.text as Kind);
       }
       if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'field') {
@@ -152,7 +160,8 @@ function reportedOn({ subjects, fields }: RuleDoc): string {
 const SHORTCUTS: Partial<Record<Kind, string>> = {
   ServerGroup: "`lb.addServerGroup(id, props)` takes the same props without `loadBalancer`.",
   BackendService: "`lb.addBackendService(id, props)` takes the same props without `loadBalancer`.",
-  Listener: "`lb.addListener(id, props)` takes the same props without `loadBalancer`.",
+  UrlMap: "`lb.addUrlMap(id, props)` takes the same props without `loadBalancer`; `listener.addRule(rule)` adds to the listener's url map, creating one for it.",
+  Listener: "`lb.addListener(id, props)` takes the same props without `loadBalancer`; `lb.addRedirect()` adds an HTTP listener redirecting to HTTPS.",
 };
 
 function constructSection(ts: typeof TS, checker: TS.TypeChecker, exported: Map<string, TS.Symbol>, kind: Kind, rules: RuleDoc[]): string[] {
@@ -190,12 +199,12 @@ function constructSection(ts: typeof TS, checker: TS.TypeChecker, exported: Map<
 export function constructsDocsText(): string {
   const ts = loadTypeScript();
   const entry = join(ROOT, 'constructs', 'index.ts');
-  const rulesFile = join(ROOT, 'lib', 'rules.ts');
-  const program = ts.createProgram([entry, rulesFile], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true });
+  const rulesFiles = [join(ROOT, 'lib', 'rules.ts'), join(ROOT, 'lib', 'url-map-rules.ts')];
+  const program = ts.createProgram([entry, ...rulesFiles], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((symbol) => [symbol.name, symbol]));
-  const rules = readRules(ts, program.getSourceFile(rulesFile)!);
+  const rules = readRules(ts, rulesFiles.map((file) => program.getSourceFile(file)!));
   return [
     `<!-- ${generatedBy('tools/gen/constructs-docs.ts')}; from the TSDoc of constructs/*.ts, lib/model and lib/rules.ts -->`,
     '',

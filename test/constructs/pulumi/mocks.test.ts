@@ -29,6 +29,7 @@ describe('Pulumi programs under setMocks (each file in its own process)', functi
   for (const [file, what] of [
     ['example.mocks.js', 'types, inputs, secrets and dependency edges of examples/pulumi and the resource classes'],
     ['example.deploy.js', 'examples/pulumi deployed to and destroyed from a live agent by a stand-in engine'],
+    ['alb-rules.deploy.js', 'an Alb with rules: its url map between its backend services and its listener'],
   ]) {
     it(`passes ${file}: ${what}`, async () => {
       const { code, output } = await runMocha(file!);

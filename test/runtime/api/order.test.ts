@@ -137,10 +137,10 @@ describe('Control API: order as a cloud enforces it', () => {
   it('serves an OpenAPI 3.1 document with every collection and kind schema, every $ref resolving', async () => {
     const doc = await agent.call<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>('GET', '/v1/openapi.json');
     expect(doc.body.openapi).to.equal('3.1.0');
-    for (const collection of ['security-groups', 'eips', 'availability-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners']) {
+    for (const collection of ['security-groups', 'eips', 'availability-groups', 'load-balancers', 'server-groups', 'backend-services', 'url-maps', 'listeners']) {
       expect(doc.body.paths).to.have.property(`/v1/${collection}/{id}`);
     }
-    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys(['loadBalancer', 'protocol', 'port', 'backendService', 'certificate', 'idleTimeoutSeconds', 'requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond']);
+    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys(['loadBalancer', 'protocol', 'port', 'backendService', 'urlMap', 'certificate', 'idleTimeoutSeconds', 'requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond']);
     const refs: string[] = [];
     const walk = (node: unknown): void => {
       if (node === null || typeof node !== 'object') return;
