@@ -17,7 +17,7 @@ interface RuleSubjects {
 }
 
 /** A rule across resources, in the form lib/rules.ts runs. */
-type UrlMapRule = (index: ResourceIndex, known: ReadonlySet<string>, subjects: RuleSubjects) => Issue[];
+type UrlMapRule = (index: ResourceIndex, known: { has(id: string): boolean }, subjects: RuleSubjects) => Issue[];
 
 /** The redirect parts a template may keep as the request's own, with the placeholder that means "unchanged". */
 const KEPT_PARTS = { host: '#{host}', path: '#{path}', query: '#{query}' } as const;
