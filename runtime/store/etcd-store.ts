@@ -9,7 +9,7 @@ import { Etcd3, isRecoverableError, type IKeyValue, type Namespace, type Watcher
 import { StateSchema, OPERATIONS_KEPT } from './file-store';
 import { StoreConflictError, StoreUnavailableError, type EtcdStoreError } from './etcd-errors';
 import type { EtcdLocation } from './etcd-url';
-import { applyRemoteEvents, decodeState, encodeState, type EncodedState } from './etcd-state';
+import { applyRemoteEvents, decodeState, isFleetKey, encodeState, type EncodedState } from './etcd-state';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
 import type { StateStore } from './state-store';
 
@@ -19,7 +19,8 @@ const CALL_TIMEOUT_MS = 3000;
 /** The state of one fleet in etcd. */
 export class EtcdStore implements StateStore {
   private readonly client: Etcd3;
-  private readonly kv: Namespace;
+  /** The keys under the fleet's prefix (the fleet's own keys live here too, beside the state's). */
+  readonly keys: Namespace;
   private readonly keyPrefix: string;
   private chain: Promise<void> = Promise.resolve();
   private saved: AgentState = emptyState();
@@ -31,7 +32,7 @@ export class EtcdStore implements StateStore {
   private readonly stale = new Set<string>();
   /** Revisions of this store's own writes, skipped when the watch reports them. */
   private readonly own = new Set<string>();
-  private revision = '0';
+  private loadedRevision = '0';
   private watcher: Watcher | undefined;
   private written = 0;
   private failures = 0;
@@ -40,12 +41,17 @@ export class EtcdStore implements StateStore {
   constructor(readonly location: EtcdLocation) {
     this.client = new Etcd3({ hosts: location.hosts, dialTimeout: CALL_TIMEOUT_MS, defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }) });
     this.keyPrefix = `${location.prefix}/`;
-    this.kv = this.client.namespace(this.keyPrefix);
+    this.keys = this.client.namespace(this.keyPrefix);
   }
 
   /** The state as etcd holds it (loaded, last written, or as the watch reported it): what the data plane runs. */
   get durable(): AgentState {
     return this.saved;
+  }
+
+  /** The etcd revision the state in `durable` is at. */
+  get revision(): string {
+    return this.loadedRevision;
   }
 
   /** How many transactions this store committed. */
@@ -62,18 +68,19 @@ export class EtcdStore implements StateStore {
   async load(): Promise<AgentState> {
     let response;
     try {
-      response = await this.kv.getAll().exec();
+      response = await this.keys.getAll().exec();
     } catch (error) {
       throw new Error(`--store: cannot read ${this.location.prefix} from etcd (${this.location.hosts.join(', ')}): ${(error as Error).message}`);
     }
     this.values = new Map();
     for (const kv of response.kvs) {
       const key = this.relative(kv);
+      if (isFleetKey(key)) continue;
       this.values.set(key, kv.value.toString());
       this.revisions.set(key, kv.mod_revision);
     }
     const state = decodeState(this.values, (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`), StateSchema);
-    this.revision = response.header.revision;
+    this.loadedRevision = response.header.revision;
     this.saved = copyState(state, OPERATIONS_KEPT);
     return state;
   }
@@ -99,14 +106,14 @@ export class EtcdStore implements StateStore {
    * `changed` is called.
    */
   async follow(live: AgentState, changed: () => void): Promise<void> {
-    this.watcher = await this.kv
+    this.watcher = await this.keys
       .watch()
       .prefix('')
-      .startRevision(String(BigInt(this.revision) + 1n))
+      .startRevision(String(BigInt(this.loadedRevision) + 1n))
       .create();
     this.watcher.on('data', (response) => {
-      const events = response.events.filter((event) => !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
-      for (const event of response.events) if (BigInt(event.kv.mod_revision) > BigInt(this.revision)) this.revision = event.kv.mod_revision;
+      const events = response.events.filter((event) => !isFleetKey(this.relative(event.kv)) && !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
+      for (const event of response.events) if (BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision)) this.loadedRevision = event.kv.mod_revision;
       if (events.length === 0) return;
       const remote = events.map((event) => ({ key: this.relative(event.kv), value: event.type === "Put" ? event.kv.value.toString() : undefined, revision: event.kv.mod_revision }));
       for (const change of remote) {
@@ -140,9 +147,9 @@ export class EtcdStore implements StateStore {
     const staleKeys = guarded.filter((key) => this.stale.has(key));
     if (staleKeys.length > 0) this.fail(state, new StoreConflictError(staleKeys.map(describeKey)));
     const [first, ...rest] = guarded as [string, ...string[]];
-    let transaction = this.kv.if(first, 'Mod', '==', this.revisions.get(first) ?? 0);
+    let transaction = this.keys.if(first, 'Mod', '==', this.revisions.get(first) ?? 0);
     for (const key of rest) transaction = transaction.and(key, 'Mod', '==', this.revisions.get(key) ?? 0);
-    transaction = transaction.then(...puts.map(([key, value]) => this.kv.put(key).value(value)), ...deletes.map((key) => this.kv.delete().key(key)));
+    transaction = transaction.then(...puts.map(([key, value]) => this.keys.put(key).value(value)), ...deletes.map((key) => this.keys.delete().key(key)));
     this.written += 1;
     let response;
     try {
@@ -158,7 +165,7 @@ export class EtcdStore implements StateStore {
     for (const key of deletes) this.revisions.delete(key);
     this.values = next;
     this.saved = snapshot;
-    if (BigInt(revision) > BigInt(this.revision)) this.revision = revision;
+    if (BigInt(revision) > BigInt(this.loadedRevision)) this.loadedRevision = revision;
   }
 
   private fail(state: AgentState, error: EtcdStoreError): never {
