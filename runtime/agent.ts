@@ -150,7 +150,11 @@ export class Agent {
     const reconciler = new Reconciler(state, dataPlane, store, logger, DEFAULT_RETRY, fleet);
     await reconciler.request();
     // A fleet's other agents write too: what they store reaches this data plane through the watch.
-    if (etcd) await etcd.follow(state, () => void reconciler.request());
+    if (etcd) {
+      const resynced = (reason: Error): void =>
+        logger.warn({ err: reason }, 'etcd store: the watch stopped; reading the whole prefix again');
+      await etcd.follow(state, () => void reconciler.request(), resynced);
+    }
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
     const server = buildControlApi({ controller, runner, metrics, logger, token, version, unstored: () => reconciler.unstored, fleet });
