@@ -19,6 +19,7 @@ import { DataPlane } from './dataplane/dataplane';
 import { checkNodeInternals } from './dataplane/node-internals/self-check';
 import { DEFAULT_LEASE_TTL_S, LocalFleet, type Fleet, type NodeSelf } from './fleet/fleet';
 import { interfaceAddresses, nodeIdOf } from './fleet/node';
+import { zonedDataPlane } from './fleet/zone-filter';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
@@ -56,7 +57,7 @@ export interface AgentOptions {
   prefix?: string;
   /** This agent's node id in its fleet. @default kept in `<state-dir>/node-id`: the host name and a random suffix */
   nodeId?: string;
-  /** The zone this agent runs in, as `GET /v1/nodes` shows it. @default none */
+  /** The zone this agent runs in: it serves only the load balancers whose zones include it. @default none: every load balancer */
   zone?: string;
   /** The TTL of the node's lease and the leader's, in seconds (with `store`): a dead node is gone after it. @default 10 */
   leaseTtlSeconds?: number;
@@ -143,7 +144,9 @@ export class Agent {
     const self = { id: await nodeIdOf(stateDir, options.nodeId), ...(options.zone === undefined ? {} : { zone: options.zone }), endpoint: '', addresses: interfaceAddresses(), version };
     const metrics = createAgentMetrics(() => state.resources, () => store.failedWrites);
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
+    const allZones: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
+    // With --zone, only the load balancers of this zone are served here.
+    const dataPlane = options.zone === undefined ? allZones : zonedDataPlane(allZones, options.zone);
     const fleet: Fleet = etcd
       ? await joinFleet(etcd, self, options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_S, logger)
       : new LocalFleet(self);

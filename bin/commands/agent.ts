@@ -50,7 +50,7 @@ export function agentOptions(command: Command): Command {
     .option('--store <etcd://host:port,...>', 'keep the state in etcd, shared by every agent on the same --prefix (default: <state-dir>/state.json)')
     .option('--prefix <key-prefix>', 'the etcd key prefix of this fleet, with --store', DEFAULT_ETCD_PREFIX)
     .option('--node-id <id>', 'this agent\'s node id in its fleet (default: kept in <state-dir>/node-id, from the host name)')
-    .option('--zone <zone>', 'the zone this agent runs in, as GET /v1/nodes shows it')
+    .option('--zone <zone>', 'the zone this agent runs in: it serves only the load balancers whose zones include it (default: all)')
     .option('--lease-ttl <seconds>', 'with --store: TTL of the node\'s lease and the leader\'s; a dead agent leaves the fleet after it', String(DEFAULT_LEASE_TTL_S))
     .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
