@@ -141,7 +141,8 @@ export class EtcdStore implements StateStore {
     this.watcher = watcher;
     watcher.on('data', (response) => {
       const events = response.events.filter((event) => !isFleetKey(this.relative(event.kv)) && !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
-      for (const event of response.events) if (BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision)) this.loadedRevision = event.kv.mod_revision;
+      // The state's revision: the fleet's own keys (node records, the election) move etcd's, not the state's.
+      for (const event of response.events) if (!isFleetKey(this.relative(event.kv)) && BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision)) this.loadedRevision = event.kv.mod_revision;
       this.applyRemote(events.map((event) => ({ key: this.relative(event.kv), value: event.type === 'Put' ? event.kv.value.toString() : undefined, revision: event.kv.mod_revision })));
     });
     watcher.on('error', (error) => {
