@@ -12,15 +12,19 @@ import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from './agent-de
 import { Controller } from './api/controller';
 import type { DataPlanePort } from './api/data-plane-port';
 import { ManifestRunner, type ManifestRun } from './api/manifest-run';
-import { Reconciler } from './api/reconciler';
+import { DEFAULT_RETRY, Reconciler } from './api/reconciler';
 import { buildControlApi } from './api/server';
 import { CertificateFiles } from './dataplane/certificate-files';
 import { DataPlane } from './dataplane/dataplane';
 import { checkNodeInternals } from './dataplane/node-internals/self-check';
+import { DEFAULT_LEASE_TTL_S, LocalFleet, type Fleet, type NodeSelf } from './fleet/fleet';
+import { interfaceAddresses, nodeIdOf } from './fleet/node';
+import { zonedDataPlane } from './fleet/zone-filter';
 import { createLogger } from './log';
 import { createAgentMetrics } from './metrics';
 import { writeFileAtomic } from './store/atomic';
 import { parseEtcdLocation } from './store/etcd-url';
+import type { EtcdStore } from './store/etcd-store';
 import type { StateStore } from './store/state-store';
 import { FileStore } from './store/file-store';
 import { lockStateDir } from './store/lock';
@@ -51,6 +55,12 @@ export interface AgentOptions {
   store?: string;
   /** The etcd key prefix of this fleet (with `store`). @default '/albkit/default' */
   prefix?: string;
+  /** This agent's node id in its fleet. @default kept in `<state-dir>/node-id`: the host name and a random suffix */
+  nodeId?: string;
+  /** The zone this agent runs in: it serves only the load balancers whose zones include it. @default none: every load balancer */
+  zone?: string;
+  /** The TTL of the node's lease and the leader's, in seconds (with `store`): a dead node is gone after it. @default 10 */
+  leaseTtlSeconds?: number;
   /** @default a pino logger on stderr */
   logger?: Logger;
 }
@@ -130,30 +140,47 @@ export class Agent {
     });
     const logger = options.logger ?? createLogger();
 
+    const version = await packageVersion();
+    const self = { id: await nodeIdOf(stateDir, options.nodeId), ...(options.zone === undefined ? {} : { zone: options.zone }), endpoint: '', addresses: interfaceAddresses(), version };
     const metrics = createAgentMetrics(() => state.resources, () => store.failedWrites);
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-    const dataPlane: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
-    const reconciler = new Reconciler(state, dataPlane, store, logger);
+    const allZones: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
+    // With --zone, only the load balancers of this zone are served here.
+    const dataPlane = options.zone === undefined ? allZones : zonedDataPlane(allZones, options.zone);
+    const fleet: Fleet = etcd
+      ? await joinFleet(etcd, self, options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_S, logger)
+      : new LocalFleet(self);
+    const reconciler = new Reconciler(state, dataPlane, store, logger, DEFAULT_RETRY, fleet);
     await reconciler.request();
     // A fleet's other agents write too: what they store reaches this data plane through the watch.
-    if (etcd) await etcd.follow(state, () => void reconciler.request());
+    if (etcd) {
+      const resynced = (reason: Error): void =>
+        logger.warn({ err: reason }, 'etcd store: the watch stopped; reading the whole prefix again');
+      await etcd.follow(state, () => void reconciler.request(), resynced);
+    }
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
-    const server = buildControlApi({ controller, runner, metrics, logger, token, version: await packageVersion(), unstored: () => reconciler.unstored });
+    const server = buildControlApi({ controller, runner, metrics, logger, token, version, unstored: () => reconciler.unstored, fleet });
     try {
       await server.listen({ host, port });
     } catch (error) {
       await reconciler.close();
       await dataPlane.stop(0);
+      await fleet.close();
       await etcd?.close();
       throw new Error(`--control ${host}:${port}: cannot listen: ${(error as Error).message}`);
     }
     const address = server.addresses()[0] as { address: string; port: number; family: string };
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const endpoint = `http://${shown}:${address.port}`;
+    self.endpoint = endpoint;
+    fleet.applied(store.revision);
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const closeStore = etcd ? () => etcd.close() : async () => undefined;
+    const closeStore = async (): Promise<void> => {
+      await fleet.close();
+      await etcd?.close();
+    };
     const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, async () => {
       await closeStore();
       await unlock();
@@ -182,6 +209,15 @@ export class Agent {
     })();
     return this.stopping;
   }
+}
+
+/** Registers this agent as a node of the fleet on `etcd` and enters the leader election; closes the store on failure. */
+async function joinFleet(etcd: EtcdStore, self: NodeSelf, ttlSeconds: number, logger: Logger): Promise<Fleet> {
+  const { EtcdFleet } = await import('./fleet/etcd-fleet.js');
+  return EtcdFleet.join({ keys: etcd.keys, self, ttlSeconds, logger: logger.child({ component: 'fleet' }) }).catch(async (error: Error) => {
+    await etcd.close();
+    throw error;
+  });
 }
 
 /** The `--certificate-dir` directories as real paths; throws naming the option for one that is not a directory. */

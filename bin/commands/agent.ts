@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { Agent, AgentOptions } from '../../runtime/agent';
 import { DEFAULT_CONTROL, DEFAULT_DRAIN_MS, DEFAULT_STATE_DIR } from '../../runtime/agent-defaults';
+import { DEFAULT_LEASE_TTL_S } from '../../runtime/fleet/fleet';
+import { checkNodeId } from '../../runtime/fleet/node';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../runtime/log';
 import { DEFAULT_ETCD_PREFIX, parseEtcdLocation } from '../../runtime/store/etcd-url';
 import { UsageError } from '../exit';
@@ -23,6 +25,12 @@ export interface AgentCliOptions {
   store?: string;
   /** `--prefix`, the etcd key prefix. @default '/albkit/default' */
   prefix?: string;
+  /** `--node-id`. @default kept in `<state-dir>/node-id` */
+  nodeId?: string;
+  /** `--zone`. @default none */
+  zone?: string;
+  /** `--lease-ttl`, in seconds, as typed. @default '10' */
+  leaseTtl?: string;
   /** `--certificate-dir`, once per directory. @default [] (the state directory only) */
   certificateDir?: string[];
 }
@@ -41,6 +49,9 @@ export function agentOptions(command: Command): Command {
     )
     .option('--store <etcd://host:port,...>', 'keep the state in etcd, shared by every agent on the same --prefix (default: <state-dir>/state.json)')
     .option('--prefix <key-prefix>', 'the etcd key prefix of this fleet, with --store', DEFAULT_ETCD_PREFIX)
+    .option('--node-id <id>', 'this agent\'s node id in its fleet (default: kept in <state-dir>/node-id, from the host name)')
+    .option('--zone <zone>', 'the zone this agent runs in: it serves only the load balancers whose zones include it (default: all)')
+    .option('--lease-ttl <seconds>', 'with --store: TTL of the node\'s lease and the leader\'s; a dead agent leaves the fleet after it', String(DEFAULT_LEASE_TTL_S))
     .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
 }
@@ -52,12 +63,15 @@ export function agentOptions(command: Command): Command {
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
   if (!Number.isInteger(drainMs) || drainMs < 0) throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
+  const leaseTtlSeconds = Number(options.leaseTtl ?? DEFAULT_LEASE_TTL_S);
+  if (!Number.isInteger(leaseTtlSeconds) || leaseTtlSeconds < 2) throw new UsageError(`--lease-ttl: "${options.leaseTtl}" is not a whole number of seconds, 2 or more`);
   if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new UsageError(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
   // Loaded here, not at the top: the other commands start without the control API and the data plane.
   const { Agent, parseControl } = await import('../../runtime/agent.js');
   try {
     parseControl(options.control);
+    if (options.nodeId !== undefined) checkNodeId(options.nodeId);
     if (options.store !== undefined) parseEtcdLocation(options.store, options.prefix);
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -69,6 +83,9 @@ export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOpt
     certificateDirs: options.certificateDir,
     store: options.store,
     prefix: options.prefix,
+    nodeId: options.nodeId,
+    zone: options.zone,
+    leaseTtlSeconds,
     drainMs,
     logger,
     ...extra,

@@ -31,6 +31,13 @@ export interface RetryPolicy {
 /** The agent's retry policy: 1 s, 2 s, 4 s… up to 30 s between retries. */
 export const DEFAULT_RETRY: RetryPolicy = { firstMs: 1000, maxMs: 30_000 };
 
+/** What the reconciler tells the fleet, and asks it: the revision it applied, and whether it runs the retries. */
+export interface ReconcilerFleet {
+  /** Only the leader of a fleet retries FAILED resources. */
+  readonly isLeader: boolean;
+  applied(revision: string): void;
+}
+
 /** The backoff of one FAILED resource: for which generation, and the wait before its next retry. */
 interface Backoff {
   generation: number;
@@ -68,6 +75,7 @@ export class Reconciler {
     private readonly store: StateStore,
     private readonly logger: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly fleet?: ReconcilerFleet,
   ) {}
 
   /** Schedules an apply; resolves once an apply that started after this call has finished. */
@@ -106,6 +114,7 @@ export class Reconciler {
     this.retryDue = false;
     // The durable state, not the one in memory: a change reaches the data plane only once it is on disk.
     const durable = this.store.durable.resources;
+    const revision = this.store.revision;
     const snapshot = new Map(durable.map((r) => [r.id, { generation: r.generation, state: r.state }]));
     const live = durable.filter((r) => r.state !== 'DELETING').map(toResource);
     let outcomes: Map<string, BindOutcome>;
@@ -117,6 +126,7 @@ export class Reconciler {
       outcomes = new Map();
       this.logger.error({ err: error }, 'data plane apply failed');
     }
+    this.fleet?.applied(revision);
     const settled = (r: StoredResource): boolean => {
       const seen = snapshot.get(r.id);
       return seen !== undefined && seen.generation === r.generation && seen.state === r.state;
@@ -190,6 +200,8 @@ export class Reconciler {
     const delayMs = Math.min(...[...failed.values()].map((entry) => entry.delayMs));
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      // In a fleet, retries are the leader's work: a follower keeps the backoff and looks again later.
+      if (this.fleet?.isLeader === false) return this.scheduleRetries(false);
       this.retryDue = true;
       this.logger.debug({ resources: [...this.backoff.keys()], delayMs }, 'retrying FAILED resources');
       void this.request();

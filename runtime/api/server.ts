@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { KIND_NAMES, KINDS, kindOfCollection, zodIssues, type Kind } from '../../lib';
 import { StackName, stackOwner } from '../contract/stack';
+import type { Fleet } from '../fleet/fleet';
 import type { AgentMetrics } from '../metrics';
 import { EtcdStoreError } from '../store/etcd-errors';
 import { StateWriteError } from '../store/file-store';
@@ -14,6 +15,7 @@ import { MAX_WAIT_MS, type Controller } from './controller';
 import { ApiError, invalid, notStored } from './errors';
 import { MANIFEST_BODY_LIMIT, RESOURCE_BODY_LIMIT, checkJsonDepth, tooLargeMessage } from './json-body';
 import type { ManifestRunner, RunClaim } from './manifest-run';
+import { registerNodesRoute } from './nodes-route';
 import type { UnstoredStatuses } from './reconciler';
 import { openApiDocument } from './openapi';
 
@@ -28,6 +30,8 @@ export interface ControlApiOptions {
   version: string;
   /** The status changes waiting for a successful write (a full disk): `/healthz` reports them. */
   unstored?: () => UnstoredStatuses | undefined;
+  /** The agent's fleet, for `GET /v1/nodes`. @default no `/v1/nodes` route */
+  fleet?: Fleet;
 }
 
 type IdParams = { collection: string; id: string };
@@ -113,6 +117,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     return metrics.registry.metrics();
   });
   app.get('/v1/openapi.json', async () => openapi);
+  if (options.fleet) registerNodesRoute(app, options.fleet);
   app.get('/v1/operations', async () => ({ items: controller.operations() }));
   app.get('/v1/manifest', async (request) => {
     const { stack, owner } = queryOf(ManifestReadQuery, request.query);

@@ -14,6 +14,14 @@ const RESOURCE = 'resources/';
 const OPERATION = 'operations/';
 const SEQ = 'seq';
 
+/** The key folders of the fleet itself (nodes, the election) under the prefix: not part of the state. */
+const FLEET_FOLDERS = ['nodes/', 'election/'];
+
+/** True for a key of the fleet itself rather than of the state. */
+export function isFleetKey(key: string): boolean {
+  return FLEET_FOLDERS.some((folder) => key.startsWith(folder));
+}
+
 /** A resource's JSON with its fields in one order, so equal resources encode equally. */
 function encodeResource(r: StoredResource): string {
   const { id, kind, dependsOn, spec, state, reason, generation, owner } = r;

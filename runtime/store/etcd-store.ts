@@ -9,17 +9,28 @@ import { Etcd3, isRecoverableError, type IKeyValue, type Namespace, type Watcher
 import { StateSchema, OPERATIONS_KEPT } from './file-store';
 import { StoreConflictError, StoreUnavailableError, type EtcdStoreError } from './etcd-errors';
 import type { EtcdLocation } from './etcd-url';
-import { applyRemoteEvents, decodeState, encodeState, type EncodedState } from './etcd-state';
+import { applyRemoteEvents, decodeState, isFleetKey, encodeState, type EncodedState, type RemoteChange } from './etcd-state';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
 import type { StateStore } from './state-store';
 
 /** How long one etcd call may take before the write counts as not made. */
 const CALL_TIMEOUT_MS = 3000;
 
+/** A key another writer changed, with the mod revision of the change. */
+type RevisedChange = RemoteChange & { revision: string };
+
+/** What `follow` keeps the store's changes flowing into. */
+interface Following {
+  live: AgentState;
+  changed: () => void;
+  resynced: (reason: Error) => void;
+}
+
 /** The state of one fleet in etcd. */
 export class EtcdStore implements StateStore {
   private readonly client: Etcd3;
-  private readonly kv: Namespace;
+  /** The keys under the fleet's prefix (the fleet's own keys live here too, beside the state's). */
+  readonly keys: Namespace;
   private readonly keyPrefix: string;
   private chain: Promise<void> = Promise.resolve();
   private saved: AgentState = emptyState();
@@ -31,21 +42,28 @@ export class EtcdStore implements StateStore {
   private readonly stale = new Set<string>();
   /** Revisions of this store's own writes, skipped when the watch reports them. */
   private readonly own = new Set<string>();
-  private revision = '0';
+  private loadedRevision = '0';
   private watcher: Watcher | undefined;
   private written = 0;
   private failures = 0;
   private lastError: EtcdStoreError | undefined;
+  private following: Following | undefined;
+  private closed = false;
 
   constructor(readonly location: EtcdLocation) {
     this.client = new Etcd3({ hosts: location.hosts, dialTimeout: CALL_TIMEOUT_MS, defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }) });
     this.keyPrefix = `${location.prefix}/`;
-    this.kv = this.client.namespace(this.keyPrefix);
+    this.keys = this.client.namespace(this.keyPrefix);
   }
 
   /** The state as etcd holds it (loaded, last written, or as the watch reported it): what the data plane runs. */
   get durable(): AgentState {
     return this.saved;
+  }
+
+  /** The etcd revision the state in `durable` is at. */
+  get revision(): string {
+    return this.loadedRevision;
   }
 
   /** How many transactions this store committed. */
@@ -62,18 +80,19 @@ export class EtcdStore implements StateStore {
   async load(): Promise<AgentState> {
     let response;
     try {
-      response = await this.kv.getAll().exec();
+      response = await this.keys.getAll().exec();
     } catch (error) {
       throw new Error(`--store: cannot read ${this.location.prefix} from etcd (${this.location.hosts.join(', ')}): ${(error as Error).message}`);
     }
     this.values = new Map();
     for (const kv of response.kvs) {
       const key = this.relative(kv);
+      if (isFleetKey(key)) continue;
       this.values.set(key, kv.value.toString());
       this.revisions.set(key, kv.mod_revision);
     }
     const state = decodeState(this.values, (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`), StateSchema);
-    this.revision = response.header.revision;
+    this.loadedRevision = response.header.revision;
     this.saved = copyState(state, OPERATIONS_KEPT);
     return state;
   }
@@ -96,32 +115,94 @@ export class EtcdStore implements StateStore {
   /**
    * Watches the prefix from the loaded revision: changes written by others are applied to `live` (a resource
    * this agent changed and has not stored is left as it is, and its next write fails) and to `durable`, then
-   * `changed` is called.
+   * `changed` is called. When etcd cancels the watch (its revision was compacted away, as after an etcd
+   * restart on compacted data), `resynced` is told why, the whole prefix is read again (retried while etcd does
+   * not answer), what differs is applied the same way, and the watch resumes from the revision read.
    */
-  async follow(live: AgentState, changed: () => void): Promise<void> {
-    this.watcher = await this.kv
-      .watch()
-      .prefix('')
-      .startRevision(String(BigInt(this.revision) + 1n))
-      .create();
-    this.watcher.on('data', (response) => {
-      const events = response.events.filter((event) => !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
-      for (const event of response.events) if (BigInt(event.kv.mod_revision) > BigInt(this.revision)) this.revision = event.kv.mod_revision;
-      if (events.length === 0) return;
-      const remote = events.map((event) => ({ key: this.relative(event.kv), value: event.type === "Put" ? event.kv.value.toString() : undefined, revision: event.kv.mod_revision }));
-      for (const change of remote) {
-        if (change.value === undefined) this.revisions.delete(change.key);
-        else this.revisions.set(change.key, change.revision);
-      }
-      for (const key of applyRemoteEvents(remote, { live, saved: this.saved, values: this.values })) this.stale.add(key);
-      changed();
-    });
+  async follow(live: AgentState, changed: () => void, resynced: (reason: Error) => void = () => undefined): Promise<void> {
+    this.following = { live, changed, resynced };
+    // etcd refuses a watch on a compacted revision at once: that too is answered by reading the prefix again.
+    await this.watchFrom(this.loadedRevision).catch((error: Error) => this.resync(error));
   }
 
   /** Stops the watch and closes the connections. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.watcher?.cancel();
     this.client.close();
+  }
+
+  private async watchFrom(revision: string): Promise<void> {
+    const watcher = await this.keys
+      .watch()
+      .prefix('')
+      .startRevision(String(BigInt(revision) + 1n))
+      .create();
+    this.watcher = watcher;
+    watcher.on('data', (response) => {
+      const events = response.events.filter((event) => !isFleetKey(this.relative(event.kv)) && !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
+      // The state's revision: the fleet's own keys (node records, the election) move etcd's, not the state's.
+      for (const event of response.events) if (!isFleetKey(this.relative(event.kv)) && BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision)) this.loadedRevision = event.kv.mod_revision;
+      this.applyRemote(events.map((event) => ({ key: this.relative(event.kv), value: event.type === 'Put' ? event.kv.value.toString() : undefined, revision: event.kv.mod_revision })));
+    });
+    watcher.on('error', (error) => {
+      if (this.watcher === watcher && !this.closed) void this.resync(new Error(`the watch was cancelled (${error.message}); its revision may have been compacted`));
+    });
+    // etcd cancels a watch whose start was compacted right after creating it, before the 'error' listener
+    // above can hear it; a read at the start revision tells, as compaction only moves forward.
+    const compacted = await this.compactedSince(revision);
+    if (compacted !== undefined && this.watcher === watcher) await this.resync(compacted);
+  }
+
+  /** The error etcd answers a read at `revision` with when that revision was compacted away; else undefined. */
+  private async compactedSince(revision: string): Promise<Error | undefined> {
+    try {
+      await this.keys.getAll().revision(revision).limit(1).keys();
+      return undefined;
+    } catch (error) {
+      return error instanceof Error && error.message.includes('compacted') ? error : undefined;
+    }
+  }
+
+  /** Reads the whole prefix again after a cancelled watch, applies what differs, and watches from there. */
+  private async resync(reason: Error): Promise<void> {
+    this.following?.resynced(reason);
+    // etcd already ended the cancelled watch: there is nothing to cancel.
+    this.watcher = undefined;
+    for (let attempt = 0; !this.closed; attempt += 1) {
+      try {
+        const response = await this.keys.getAll().exec();
+        const stored = new Map<string, { value: string; revision: string }>();
+        for (const kv of response.kvs) {
+          const key = this.relative(kv);
+          if (isFleetKey(key)) continue;
+          stored.set(key, { value: kv.value.toString(), revision: kv.mod_revision });
+          // A key rewritten with the same value has a new mod revision all the same, which the next guarded write names.
+          if (this.revisions.has(key)) this.revisions.set(key, kv.mod_revision);
+        }
+        const changes: RevisedChange[] = [];
+        for (const [key, { value, revision }] of stored) if (this.values.get(key) !== value) changes.push({ key, value, revision });
+        for (const key of this.values.keys()) if (!stored.has(key)) changes.push({ key, value: undefined, revision: response.header.revision });
+        this.loadedRevision = response.header.revision;
+        this.applyRemote(changes);
+        await this.watchFrom(this.loadedRevision);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, CALL_TIMEOUT_MS) * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
+  /** Applies changes another writer stored to the followed state, then tells the follower. */
+  private applyRemote(changes: readonly RevisedChange[]): void {
+    const following = this.following;
+    if (following === undefined || changes.length === 0) return;
+    for (const change of changes) {
+      if (change.value === undefined) this.revisions.delete(change.key);
+      else this.revisions.set(change.key, change.revision);
+    }
+    for (const key of applyRemoteEvents(changes, { live: following.live, saved: this.saved, values: this.values })) this.stale.add(key);
+    following.changed();
   }
 
   private relative(kv: IKeyValue): string {
@@ -140,9 +221,9 @@ export class EtcdStore implements StateStore {
     const staleKeys = guarded.filter((key) => this.stale.has(key));
     if (staleKeys.length > 0) this.fail(state, new StoreConflictError(staleKeys.map(describeKey)));
     const [first, ...rest] = guarded as [string, ...string[]];
-    let transaction = this.kv.if(first, 'Mod', '==', this.revisions.get(first) ?? 0);
+    let transaction = this.keys.if(first, 'Mod', '==', this.revisions.get(first) ?? 0);
     for (const key of rest) transaction = transaction.and(key, 'Mod', '==', this.revisions.get(key) ?? 0);
-    transaction = transaction.then(...puts.map(([key, value]) => this.kv.put(key).value(value)), ...deletes.map((key) => this.kv.delete().key(key)));
+    transaction = transaction.then(...puts.map(([key, value]) => this.keys.put(key).value(value)), ...deletes.map((key) => this.keys.delete().key(key)));
     this.written += 1;
     let response;
     try {
@@ -158,7 +239,7 @@ export class EtcdStore implements StateStore {
     for (const key of deletes) this.revisions.delete(key);
     this.values = next;
     this.saved = snapshot;
-    if (BigInt(revision) > BigInt(this.revision)) this.revision = revision;
+    if (BigInt(revision) > BigInt(this.loadedRevision)) this.loadedRevision = revision;
   }
 
   private fail(state: AgentState, error: EtcdStoreError): never {

@@ -104,6 +104,11 @@ export class FileStore implements StateStore {
     return this.written;
   }
 
+  /** The number of writes, as the revision of a fleet of one. */
+  get revision(): string {
+    return String(this.writes);
+  }
+
   /** How many writes of the file failed since this store was made (`albkit_store_write_failures_total`). */
   get failedWrites(): number {
     return this.failures;

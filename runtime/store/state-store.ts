@@ -26,6 +26,9 @@ export interface StateStore {
   /** How many writes reached the store since it was opened: a revision that grows with every write. */
   readonly writes: number;
 
+  /** The revision `durable` is at, as the store counts them (etcd's revision; the file store's writes). */
+  readonly revision: string;
+
   /** How many writes the store refused or failed since it was opened (`albkit_store_write_failures_total`). */
   readonly failedWrites: number;
 }

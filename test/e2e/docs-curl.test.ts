@@ -5,7 +5,7 @@
  * environment here.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -107,6 +107,8 @@ const quickstart = blockStarting('docs/agent.md', 'npm start');
 // README.md's install-to-deploy path, whose deploy block has the curl line, runs as written in test/e2e/readme-path.test.ts.
 const readmeDeploy = blockStarting('README.md', 'npx albkit deploy app.ts --stack web     # reads the endpoint and token from .albkit/; ends with the listeners\' URLs');
 
+const fleetNodes = blockStarting('docs/fleet.md', 'curl -s -H "Authorization: Bearer $(cat fleet-token)" "$(cat .albkit/endpoint)/v1/nodes"');
+
 /** What each command line of the `npm start` block answers, as its comment says (the first line is the terminal). */
 const QUICKSTART_ANSWERS: Record<string, (output: string) => void> = {
   'curl 127.0.0.1:8080/': (output) => expect(output).to.match(/^backend 900[12]\n?$/),
@@ -206,8 +208,22 @@ describe('the curl examples of the docs, run as written', function () {
     });
   });
 
+  describe('docs/fleet.md: the nodes of a fleet', () => {
+    let checkout: Awaited<ReturnType<typeof checkoutWithAgent>> | undefined;
+    after(async () => {
+      await checkout?.remove();
+    });
+
+    it('lists the agent\'s nodes (an agent on the state file: itself, the leader)', async () => {
+      checkout = await checkoutWithAgent();
+      copyFileSync(join(checkout.dir, '.albkit', 'token'), join(checkout.dir, 'fleet-token'));
+      const [answer] = jsonAnswers(bash(fleetNodes.text, checkout.dir, fleetNodes.where)) as unknown as { items: { endpoint: string; leader: boolean }[] }[];
+      expect(answer?.items.map((node) => ({ endpoint: node.endpoint, leader: node.leader }))).to.deep.equal([{ endpoint: checkout.agent.endpoint, leader: true }]);
+    });
+  });
+
   it('runs every curl example of the docs (a new one needs its environment here)', () => {
-    const ran = new Set([create, read, conditional, remove, manifest, quickstart, readmeDeploy]);
+    const ran = new Set([create, read, conditional, remove, manifest, quickstart, readmeDeploy, fleetNodes]);
     expect(CURL_BLOCKS.filter((block) => !ran.has(block)).map((block) => `${block.where}\n${block.text}`)).to.deep.equal([]);
   });
 });

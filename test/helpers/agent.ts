@@ -23,6 +23,8 @@ export interface StartAgentOptions {
   env?: Record<string, string>;
   /** How long to wait for the agent to listen. @default 15000 */
   timeoutMs?: number;
+  /** A network namespace to run the agent in (`ip netns exec`, which execs: the pid is the agent's). @default none */
+  netns?: string;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -60,7 +62,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
     }
     args.push('--manifest', file);
   }
-  const child = spawn(process.execPath, args, {
+  const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, ALBKIT_LOG_LEVEL: process.env.ALBKIT_TEST_LOG ?? 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -154,11 +157,11 @@ function waitForListening(child: ChildProcess, output: () => string, exited: Pro
  * A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed), for listener ports in
  * test manifests, so parallel test runs never fight over fixed numbers.
  */
-export function freePort(): Promise<number> {
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });

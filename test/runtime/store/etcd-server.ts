@@ -15,9 +15,9 @@ import { sleep } from '../../helpers/wait';
 export const ETCD_LIMIT_ARGS = ['--max-txn-ops', '4096', '--max-request-bytes', '16777216'];
 
 export interface TestEtcd {
-  /** `http://127.0.0.1:<client port>` */
+  /** `http://<host>:<client port>` */
   endpoint: string;
-  /** `etcd://127.0.0.1:<client port>`, as `albkit agent --store` takes it. */
+  /** `etcd://<host>:<client port>`, as `albkit agent --store` takes it. */
   storeUrl: string;
   pid: number;
   /** SIGKILL, waits for the exit; keeps the data directory so `restart` comes back with the same data. */
@@ -28,20 +28,23 @@ export interface TestEtcd {
   stop(): Promise<void>;
 }
 
-/** Starts an etcd member and resolves once it answers a read. */
-export async function startEtcd(): Promise<TestEtcd> {
+/**
+ * Starts an etcd member and resolves once it answers a read. `host` is the address its client and peer ports
+ * listen on (a test's bridge address, for agents in network namespaces). @default '127.0.0.1'
+ */
+export async function startEtcd(host = '127.0.0.1'): Promise<TestEtcd> {
   const dataDir = await mkdtemp(join(tmpdir(), 'albkit-etcd-'));
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const clientPort = await freePort(host);
+  const peerPort = await freePort(host);
+  const endpoint = `http://${host}:${clientPort}`;
   const args = [
     '--name', 'test',
     '--data-dir', dataDir,
     '--listen-client-urls', endpoint,
     '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `test=http://127.0.0.1:${peerPort}`,
+    '--listen-peer-urls', `http://${host}:${peerPort}`,
+    '--initial-advertise-peer-urls', `http://${host}:${peerPort}`,
+    '--initial-cluster', `test=http://${host}:${peerPort}`,
     ...ETCD_LIMIT_ARGS,
   ];
   let child: ChildProcess | undefined;
@@ -91,7 +94,7 @@ export async function startEtcd(): Promise<TestEtcd> {
   }
   return {
     endpoint,
-    storeUrl: `etcd://127.0.0.1:${clientPort}`,
+    storeUrl: `etcd://${host}:${clientPort}`,
     get pid() {
       return child?.pid as number;
     },

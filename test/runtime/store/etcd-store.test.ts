@@ -109,6 +109,34 @@ describe('EtcdStore (real etcd)', function () {
     await waitFor(async () => (await open('/albkit/watch').load()).resources[0]?.generation === 2, 20_000, 'the follower write');
   });
 
+  it('reads the whole prefix again when its watch starts on a compacted revision (etcdctl compact), and converges', async () => {
+    const writer = open('/albkit/compacted');
+    const written = await writer.load();
+    created(written, sg('old'));
+    await writer.save(written);
+    const follower = open('/albkit/compacted');
+    const live = await follower.load();
+    // While the follower has not watched yet, the writer replaces "old" with "new" and etcd compacts past the follower's revision.
+    written.resources = [];
+    created(written, sg('new'));
+    await writer.save(written);
+    created(written, sg('newer'));
+    await writer.save(written);
+    expect(spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'compact', writer.revision]).status).to.equal(0);
+    const reasons: Error[] = [];
+    await follower.follow(live, () => undefined, (reason) => reasons.push(reason));
+    await waitFor(() => live.resources.map((r) => r.id).join() === 'new,newer', 30_000, 'the follower to converge on the compacted prefix');
+    expect(reasons.map((reason) => reason.message).join()).to.contain('compacted');
+    expect(follower.durable.resources.map((r) => r.id)).to.deep.equal(['new', 'newer']);
+    expect(live.seq).to.equal(3);
+    // The watch resumed: a later write is seen, and the follower's own write is based on the reloaded revisions.
+    created(written, sg('later'));
+    await writer.save(written);
+    await waitFor(() => live.resources.some((r) => r.id === 'later'), 30_000, 'the resumed watch to report a later write');
+    (live.resources.find((r) => r.id === 'new') as StoredResource).generation = 2;
+    await follower.save(live);
+  });
+
   it('answers StoreUnavailableError while etcd is down, puts the state back, and writes again once it is up', async () => {
     const store = open('/albkit/down');
     const state = await store.load();
