@@ -92,9 +92,9 @@ describe('Agents of one fleet in network namespaces, serving the same listener',
     expect(third.output()).to.not.contain('FATAL');
 
     const [, b, c] = namespaces as [NodeNamespace, NodeNamespace, NodeNamespace];
-    const loads = [loadFrom(b.name, url, 300), loadFrom(c.name, url, 300)];
+    const loads = Promise.all([loadFrom(b.name, url, 300), loadFrom(c.name, url, 300)]);
     await first.kill9();
-    const [onB, onC] = await Promise.all(loads);
+    const [onB, onC] = await loads;
     expect(onB, 'node 1 answers').to.have.length(300);
     expect(onC, 'node 2 answers').to.have.length(300);
     expect(onB.filter((code) => code !== 200), 'failed requests on node 1').to.deep.equal([]);
