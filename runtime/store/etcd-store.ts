@@ -48,6 +48,8 @@ export class EtcdStore implements StateStore {
   private failures = 0;
   private lastError: EtcdStoreError | undefined;
   private following: Following | undefined;
+  /** Keys the watch changed while this store's own transaction was in flight, when one is. */
+  private changedInFlight: Set<string> | undefined;
   private closed = false;
 
   constructor(readonly location: EtcdLocation) {
@@ -91,7 +93,7 @@ export class EtcdStore implements StateStore {
       this.values.set(key, kv.value.toString());
       this.revisions.set(key, kv.mod_revision);
     }
-    const state = decodeState(this.values, (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`), StateSchema);
+    const state = this.decode(this.values);
     this.loadedRevision = response.header.revision;
     this.saved = copyState(state, OPERATIONS_KEPT);
     return state;
@@ -198,11 +200,17 @@ export class EtcdStore implements StateStore {
     const following = this.following;
     if (following === undefined || changes.length === 0) return;
     for (const change of changes) {
+      this.changedInFlight?.add(change.key);
       if (change.value === undefined) this.revisions.delete(change.key);
       else this.revisions.set(change.key, change.revision);
     }
     for (const key of applyRemoteEvents(changes, { live: following.live, saved: this.saved, values: this.values })) this.stale.add(key);
     following.changed();
+  }
+
+  /** The state the values encode; an error naming the prefix if they do not. */
+  private decode(values: EncodedState): AgentState {
+    return decodeState(values, (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`), StateSchema);
   }
 
   private relative(kv: IKeyValue): string {
@@ -225,20 +233,26 @@ export class EtcdStore implements StateStore {
     for (const key of rest) transaction = transaction.and(key, 'Mod', '==', this.revisions.get(key) ?? 0);
     transaction = transaction.then(...puts.map(([key, value]) => this.keys.put(key).value(value)), ...deletes.map((key) => this.keys.delete().key(key)));
     this.written += 1;
+    const changedInFlight = new Set<string>();
+    this.changedInFlight = changedInFlight;
     let response;
     try {
       response = await transaction.commit();
     } catch (error) {
       const detail = isRecoverableError(error as Error) ? `unreachable (${(error as Error).message})` : (error as Error).message;
       return this.fail(state, new StoreUnavailableError(this.location.hosts, detail));
+    } finally {
+      this.changedInFlight = undefined;
     }
     if (!response.succeeded) this.fail(state, new StoreConflictError(guarded.map(describeKey)));
     const revision = response.header.revision;
     this.own.add(revision);
     for (const [key] of puts) this.revisions.set(key, revision);
     for (const key of deletes) this.revisions.delete(key);
-    this.values = next;
-    this.saved = snapshot;
+    // What the watch stored meanwhile stays: this write's keys are laid over the values as they are now.
+    for (const [key, value] of puts) this.values.set(key, value);
+    for (const key of deletes) this.values.delete(key);
+    this.saved = changedInFlight.size === 0 ? snapshot : copyState(this.decode(this.values), OPERATIONS_KEPT);
     if (BigInt(revision) > BigInt(this.loadedRevision)) this.loadedRevision = revision;
   }
 
