@@ -53,7 +53,7 @@ function known(value: unknown): unknown {
  * lacks stay null on TCP.
  */
 function stateOf(schema: ResourceSchema, representation: Representation, known?: unknown): Record<string, CtyValue> {
-  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known) as Record<string, unknown>, known as Record<string, unknown> | undefined);
+  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known), known as Record<string, unknown> | undefined);
   return { ...objectOf(schema.attributes, spec), resource_id: representation.id, id: representation.id };
 }
 

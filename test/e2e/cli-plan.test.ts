@@ -15,7 +15,7 @@ import { quickstartManifest, writeManifest } from '../runtime/deploy/quickstart'
 
 /** `manifest` with `change` applied to the spec of each resource it returns a spec for (hash recomputed). */
 function changed(manifest: Manifest, change: (resource: RawResource) => Record<string, unknown> | undefined): Manifest {
-  const resources = manifest.resources.map((resource) => ({ ...resource, spec: change(resource) ?? resource.spec }) as RawResource);
+  const resources = manifest.resources.map((resource) => ({ ...resource, spec: change(resource) ?? resource.spec }));
   return validateManifest({ apiVersion: manifest.apiVersion, resources });
 }
 

@@ -14,7 +14,7 @@ const requireFromString: (code: string) => { handler(): pulumi.dynamic.ResourceP
 )('require-from-string');
 
 const serialize = (provider: unknown): Promise<Serialized> =>
-  pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false }) as Promise<Serialized>;
+  pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
 
 /** Module names the serialized text requires that Node does not ship. */
 function foreignRequires(text: string): string[] {

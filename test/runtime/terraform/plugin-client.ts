@@ -39,7 +39,7 @@ export interface Handshake {
 
 /** Parses `1|6|tcp|127.0.0.1:port|grpc|<base64 DER>`. */
 export function parseHandshake(line: string): Handshake {
-  const [coreVersion, protocolVersion, network, address, protocol, certificate] = line.trim().split('|') as string[];
+  const [coreVersion, protocolVersion, network, address, protocol, certificate] = line.trim().split('|');
   return { coreVersion: coreVersion!, protocolVersion: protocolVersion!, network: network!, address: address!, protocol: protocol!, certificate: certificate! };
 }
 
@@ -107,11 +107,11 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
   const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
     });
