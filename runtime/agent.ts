@@ -153,7 +153,7 @@ export class Agent {
     const endpoint = `http://${shown}:${address.port}`;
     await writeFileAtomic(join(stateDir, 'endpoint'), `${endpoint}\n`, 0o644);
     logger.info({ endpoint, stateDir, resources: state.resources.length }, 'agent started');
-    const closeStore = etcd ? () => etcd.close() : async () => undefined;
+    const closeStore = etcd ? () => etcd.close() : () => Promise.resolve();
     const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, async () => {
       await closeStore();
       await unlock();
