@@ -24,8 +24,13 @@ const definition = loader.loadSync(['tfplugin6.proto', 'plugin.proto', 'health.p
   defaults: true,
   oneofs: true,
 });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const packages = grpc.loadPackageDefinition(definition) as any;
+/** The services of the loaded protos that the client calls. */
+interface PluginPackages {
+  tfplugin6: { Provider: typeof grpc.Client & { service: grpc.ServiceDefinition } };
+  grpc: { health: { v1: { Health: typeof grpc.Client } } };
+  plugin: { GRPCController: typeof grpc.Client };
+}
+const packages = grpc.loadPackageDefinition(definition) as unknown as PluginPackages;
 
 /** The parts of the handshake line. */
 export interface Handshake {
@@ -85,7 +90,7 @@ function promisify(client: grpc.Client, method: string): Call {
 const CHANNEL_OPTIONS = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
 
 function clientsFor(address: string, credentials: grpc.ChannelCredentials, opened: grpc.Client[]): Record<string, Call> {
-  const Provider = packages.tfplugin6.Provider as typeof grpc.Client & { service: grpc.ServiceDefinition };
+  const Provider = packages.tfplugin6.Provider;
   const client = new Provider(address, credentials, CHANNEL_OPTIONS);
   opened.push(client);
   return Object.fromEntries(Object.keys(Provider.service).map((name) => [name, promisify(client, name)]));
@@ -126,9 +131,9 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
   );
   const opened: grpc.Client[] = [];
   const provider = clientsFor(handshake.address, credentials, opened);
-  const Health = packages.grpc.health.v1.Health as typeof grpc.Client;
+  const Health = packages.grpc.health.v1.Health;
   const health = new Health(handshake.address, credentials, CHANNEL_OPTIONS);
-  const Controller = packages.plugin.GRPCController as typeof grpc.Client;
+  const Controller = packages.plugin.GRPCController;
   const controller = new Controller(handshake.address, credentials, CHANNEL_OPTIONS);
   opened.push(health, controller);
   return {
