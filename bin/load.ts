@@ -53,9 +53,9 @@ export async function loadApp(file: string): Promise<App> {
   try {
     if (/\.[mc]?ts$/.test(file)) {
       const { tsImport } = await import('tsx/esm/api');
-      module = await tsImport(pathToFileURL(file).href, __filename);
+      module = (await tsImport(pathToFileURL(file).href, __filename)) as { default?: unknown };
     } else {
-      module = await import(pathToFileURL(file).href);
+      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     }
   } catch (error) {
     if ((error as { name?: string }).name === 'ValidationError') throw error;
@@ -86,7 +86,7 @@ function loadFailure(error: unknown): string {
 /** CommonJS/ESM interop can nest the default export one level down. */
 function unwrapDefault(module: { default?: unknown }): unknown {
   const first = module.default;
-  if (first && typeof first === 'object' && 'default' in first && !isApp(first)) return (first as { default: unknown }).default;
+  if (first && typeof first === 'object' && 'default' in first && !isApp(first)) return (first).default;
   return first;
 }
 

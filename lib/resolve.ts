@@ -54,7 +54,10 @@ export function resolveResource(resource: Resource, index: ResourceIndex): Resou
     }
     case 'Listener':
       return { ...resource, spec: { ...resource.spec, idleTimeoutSeconds: idleTimeoutSeconds(resource.spec) } };
-    default:
+    case 'AvailabilityGroup':
+    case 'Eip':
+    case 'SecurityGroup':
+    case 'UrlMap':
       return resource;
   }
 }

@@ -5,6 +5,6 @@ import type { Target, TargetContext } from './target';
 export const directTarget: Target = {
   name: 'direct',
   description: 'no proxy: the client straight to a backend (the limit of this machine)',
-  startHttp: async (context: TargetContext) => ({ port: context.backendPorts[0]!, stop: async () => {} }),
-  startTcp: async (context: TargetContext) => ({ port: context.tcpBackendPort, stop: async () => {} }),
+  startHttp: (context: TargetContext) => Promise.resolve({ port: context.backendPorts[0]!, stop: async () => {} }),
+  startTcp: (context: TargetContext) => Promise.resolve({ port: context.tcpBackendPort, stop: async () => {} }),
 };

@@ -17,7 +17,7 @@ export interface RunningTarget {
   /** The proxy's PID, for its CPU time; absent for the no-proxy limit. */
   pid?: number;
   /** A sample of the proxy's own idle share in percent, where it reports one (HAProxy). */
-  idlePercent?(): Promise<number>;
+  idlePercent?: () => Promise<number>;
   /** Stops it by PID and waits for it to be gone. */
   stop(): Promise<void>;
 }
@@ -29,9 +29,9 @@ export interface Target {
   /** How it is set up, in one line, for the report. */
   description: string;
   /** Starts it, proxying HTTP to the backends; resolves once it accepts connections. */
-  startHttp?(context: TargetContext): Promise<RunningTarget>;
+  startHttp?: (context: TargetContext) => Promise<RunningTarget>;
   /** Starts it, proxying TCP to the sink; resolves once it accepts connections. */
-  startTcp?(context: TargetContext): Promise<RunningTarget>;
+  startTcp?: (context: TargetContext) => Promise<RunningTarget>;
 }
 
 /** The name HAProxy has in the report: every ratio is to it. */

@@ -50,7 +50,7 @@ async function startBackend(script: string, port: number, logFile: string): Prom
   const child = spawn('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const daemon = track('tcp backend', child);
   let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
   // 'close', not 'exit': the count wc printed may still be in the pipe when the shell has exited
   const output = new Promise<string>((resolve) => child.once('close', () => resolve(text)));
   const deadline = Date.now() + 10000;

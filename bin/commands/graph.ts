@@ -46,7 +46,7 @@ export function renderGraph(manifest: Manifest, format: Format): string {
         '',
       ].join('\n');
     }
-    default: {
+    case 'text': {
       const lines = (waves: string[][]) =>
         waves.map((wave, i) => `  wave ${i + 1}: ${wave.map((id) => `${id} (${kinds.get(id)})`).join(', ')}`);
       return ['create:', ...lines(create), 'destroy:', ...lines(destroy), ''].join('\n');

@@ -19,12 +19,12 @@ export type L1Class = new (scope: Construct, id: string, config: never) => L1Res
 
 /** The L1 class of each kind. */
 export const L1_CLASSES: { readonly [K in Kind]: L1Class } = {
-  SecurityGroup: SecurityGroup as unknown as L1Class,
-  Eip: Eip as unknown as L1Class,
-  AvailabilityGroup: AvailabilityGroup as unknown as L1Class,
-  LoadBalancer: LoadBalancer as unknown as L1Class,
-  ServerGroup: ServerGroup as unknown as L1Class,
-  BackendService: BackendService as unknown as L1Class,
-  UrlMap: UrlMap as unknown as L1Class,
-  Listener: Listener as unknown as L1Class,
+  SecurityGroup: SecurityGroup,
+  Eip: Eip,
+  AvailabilityGroup: AvailabilityGroup,
+  LoadBalancer: LoadBalancer,
+  ServerGroup: ServerGroup,
+  BackendService: BackendService,
+  UrlMap: UrlMap,
+  Listener: Listener,
 };

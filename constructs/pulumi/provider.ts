@@ -209,6 +209,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
   }
 
   return {
+    // eslint-disable-next-line @typescript-eslint/require-await -- Pulumi's contract is a promise; a throw reaches the host as a rejection
     async check(_olds: Props, news: Props) {
       const failures: pulumi.dynamic.CheckFailure[] = [];
       for (const property of ['endpoint', 'token']) {
@@ -220,6 +221,7 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       return { inputs: news, failures };
     },
 
+    // eslint-disable-next-line @typescript-eslint/require-await -- Pulumi's contract is a promise; a throw reaches the host as a rejection
     async diff(_id: string, olds: Props, news: Props) {
       const keys = new Set([...connection, ...Object.keys(specOf(olds)), ...Object.keys(specOf(news))]);
       const changed = [...keys].filter((key) => news[key] === unknown || canonical(olds[key]) !== canonical(news[key]));

@@ -63,7 +63,7 @@ export abstract class AlbResource<K extends Kind> extends pulumi.dynamic.Resourc
       resolved: undefined,
     };
     // Each field parsed (defaults applied), and secret only when the user's value for it was.
-    const parsed = pulumi.unsecret(spec as pulumi.Output<unknown>) as pulumi.Output<Record<string, unknown>>;
+    const parsed = pulumi.unsecret(spec) as pulumi.Output<Record<string, unknown>>;
     const given = raw as Record<string, unknown>;
     for (const field of specFields(kind)) props[field] = pulumi.all([given[field], parsed]).apply(([, values]) => values[field]);
     super(providerOf(kind), name, props, { ...opts, additionalSecretOutputs: ['token', ...(opts.additionalSecretOutputs ?? [])] }, 'albkit', kind);

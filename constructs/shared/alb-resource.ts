@@ -95,7 +95,7 @@ class ResourceRules implements IValidation {
 
 /** The albkit resources at or below `scope`, in construct-tree order. */
 export function resourcesWithin(scope: IConstruct): AlbResource[] {
-  return scope.node.findAll().filter(AlbResource.isAlbResource);
+  return scope.node.findAll().filter((construct) => AlbResource.isAlbResource(construct));
 }
 
 /** Drops keys whose value is undefined, so the manifest carries no nulls for unset props. */

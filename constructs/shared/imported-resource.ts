@@ -35,6 +35,6 @@ export class ImportedResource<K extends Kind> extends Construct implements IAlbR
 export function externalsWithin(scope: IConstruct): ExternalResource[] {
   return scope.node
     .findAll()
-    .filter(ImportedResource.isImportedResource)
+    .filter((construct) => ImportedResource.isImportedResource(construct))
     .map(({ resourceId, kind }) => ({ id: resourceId, kind }));
 }

@@ -66,6 +66,8 @@ function queryOf<T>(schema: z.ZodType<T>, query: unknown): T {
 export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   const { controller, runner, metrics } = options;
   const app = Fastify({
+    // Widened on purpose: Fastify's instance type follows the logger's, and callers expect the default one.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: options.logger.child({ component: 'control-api' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: RESOURCE_BODY_LIMIT,
@@ -82,7 +84,8 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     } catch (error) {
       return done(error as Error, undefined);
     }
-    parseJson(request, body.toString('utf8'), done);
+    // The default parser answers through `done`; it returns no promise to wait for.
+    void parseJson(request, body.toString('utf8'), done);
   });
   const openapi = openApiDocument(options.version);
 
@@ -108,6 +111,7 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   });
 
   // Still 200 while status writes are retried: the agent serves, but what it stores lags behind.
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   app.get('/healthz', async () => {
     const unstored = options.unstored?.();
     return unstored === undefined ? { status: 'ok' } : { status: 'degraded', unstoredStatuses: unstored };
@@ -116,9 +120,12 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     void reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   app.get('/v1/openapi.json', async () => openapi);
   if (options.fleet) registerNodesRoute(app, options.fleet);
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   app.get('/v1/operations', async () => ({ items: controller.operations() }));
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   app.get('/v1/manifest', async (request) => {
     const { stack, owner } = queryOf(ManifestReadQuery, request.query);
     return controller.manifest(stack === undefined ? owner : stackOwner(stack));
@@ -126,24 +133,29 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   // The manifest's bytes go to the runner unparsed (it parses large ones off the event loop). The run slot is
   // claimed as the request arrives, so while one manifest is received or run, others are refused unread.
   const claims = new WeakMap<FastifyRequest, RunClaim>();
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   const releaseClaim = async (request: FastifyRequest): Promise<void> => {
     const claim = claims.get(request);
     if (claim) runner.release(claim);
   };
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   void app.register(async (manifestScope) => {
     manifestScope.removeAllContentTypeParsers();
     manifestScope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     manifestScope.addHook('onResponse', releaseClaim);
     manifestScope.addHook('onRequestAbort', releaseClaim);
+    // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
     const onRequest = async (request: FastifyRequest): Promise<void> => {
       claims.set(request, runner.claim(queryOf(ManifestRunQuery, request.query).stack));
     };
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Fastify awaits a route hook that takes no done callback
     manifestScope.put('/v1/manifest', { bodyLimit: MANIFEST_BODY_LIMIT, onRequest }, async (request) => {
       const { stack, adopt } = queryOf(ManifestRunQuery, request.query);
       return runner.run(request.body, { stack, adopt: adopt === 'true' }, claims.get(request));
     });
   });
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   app.get('/v1/:collection', async (request: FastifyRequest<{ Params: { collection: string } }>) => ({
     items: controller.list(kindOf(request.params.collection)),
   }));

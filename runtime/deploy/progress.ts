@@ -50,7 +50,7 @@ export function lineReporter(out: ProgressSink): (event: RunEvent) => void {
         if (event.plan.waves.length > 0 && !event.message) out.write(`done in ${seconds(event.ms)}\n`);
         if (event.message) out.write(`failed after ${seconds(event.ms)}\n`);
         return;
-      default:
+      case 'start':
         return;
     }
   };

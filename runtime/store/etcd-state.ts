@@ -57,7 +57,7 @@ export function decodeState(keys: EncodedState, unusable: (detail: string) => Er
   const parsed = schema.safeParse(state);
   if (!parsed.success) throw unusable(zodIssues('state', parsed.error).map(formatIssue).slice(0, 5).join('; '));
   try {
-    validateResources(state.resources.map(({ id, kind, dependsOn, spec }) => ({ id, kind, dependsOn, spec })) as Parameters<typeof validateResources>[0]);
+    validateResources(state.resources.map(({ id, kind, dependsOn, spec }) => ({ id, kind, dependsOn, spec })));
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     throw unusable(`its resources are invalid: ${error.issues.map(formatIssue).slice(0, 5).join('; ')}`);

@@ -55,6 +55,7 @@ export async function lockStateDir(stateDir: string): Promise<() => Promise<void
   ftruncateSync(fd, 0);
   writeSync(fd, `${process.pid}\n`, 0);
   let released = false;
+  // eslint-disable-next-line @typescript-eslint/require-await -- callers await the release; a failed truncate or close rejects
   return async () => {
     if (released) return;
     released = true;
@@ -75,6 +76,7 @@ function flockExclusive(fd: number, file: string): Promise<void> {
     });
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a sentinel the caller compares by identity
       else if (code === LOCKED_EXIT) reject(LOCKED);
       else reject(new Error(`cannot lock ${file}: flock exited with ${code ?? signal}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
     });

@@ -50,7 +50,7 @@ export function conform(type: CtyType, value: unknown): CtyValue {
     return out;
   }
   if (kind === 'map') {
-    return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, conform(inner, item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, conform(inner, item)]));
   }
   return (value as unknown[]).map((item) => conform(inner, item));
 }

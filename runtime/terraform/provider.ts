@@ -53,7 +53,7 @@ function known(value: unknown): unknown {
  * lacks stay null on TCP.
  */
 function stateOf(schema: ResourceSchema, representation: Representation, known?: unknown): Record<string, CtyValue> {
-  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known) as Record<string, unknown>, known as Record<string, unknown> | undefined);
+  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known), known as Record<string, unknown> | undefined);
   return { ...objectOf(schema.attributes, spec), resource_id: representation.id, id: representation.id };
 }
 
@@ -107,6 +107,7 @@ export class AlbkitProvider {
   }
 
   /** GetMetadata. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async getMetadata(): Promise<Response> {
     return {
       server_capabilities: { plan_destroy: true },
@@ -116,12 +117,14 @@ export class AlbkitProvider {
   }
 
   /** GetProviderSchema. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async getProviderSchema(): Promise<Response> {
     this.schemaResponse ??= protoProviderSchema();
     return this.schemaResponse;
   }
 
   /** ValidateProviderConfig. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async validateProviderConfig(request: Request): Promise<Response> {
     const config = decodeDynamic(PROVIDER_TYPE, request.config) as Record<string, CtyValue>;
     return { diagnostics: checkProviderConfig(config ?? {}) };
@@ -131,6 +134,7 @@ export class AlbkitProvider {
    * ValidateResourceConfig: the kind's schema and the model's rules on this resource alone, on what is known.
    * Nothing is refused while Terraform destroys, which validates the configuration first.
    */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async validateResourceConfig(request: Request): Promise<Response> {
     const schema = this.schemaOf(request.type_name);
     const config = decodeDynamic(schema.type, request.config) as Record<string, CtyValue>;
@@ -141,6 +145,7 @@ export class AlbkitProvider {
   }
 
   /** UpgradeResourceState: state of this or an earlier schema version, reshaped to the current schema. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async upgradeResourceState(request: Request): Promise<Response> {
     const schema = this.schemaOf(request.type_name);
     const version = Number(request.version ?? 0);
@@ -162,6 +167,7 @@ export class AlbkitProvider {
   }
 
   /** ConfigureProvider: endpoint and token from the block, the environment or the agent's state directory. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async configureProvider(request: Request): Promise<Response> {
     const config = (decodeDynamic(PROVIDER_TYPE, request.config) ?? {}) as Record<string, CtyValue>;
     const { options, diagnostics } = resolveProviderConfig(config);
@@ -292,6 +298,7 @@ export class AlbkitProvider {
   }
 
   /** StopProvider. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an RPC handler; a throw becomes a rejection the gRPC server answers
   async stopProvider(): Promise<Response> {
     return {};
   }

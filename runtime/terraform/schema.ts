@@ -256,11 +256,11 @@ function identityAttributes(): AttributeSchema[] {
 
 /** The schema of one kind's resource type, generated from its zod schema. */
 export function resourceSchema(kind: Kind): ResourceSchema {
-  const shapes = shapesOf(KINDS[kind].schema as unknown as ZodLike);
+  const shapes = shapesOf(KINDS[kind].schema);
   if (!shapes) throw new Error(`${kind}: the spec schema is not an object`);
   const attributes = [
     ...identityAttributes(),
-    ...attributesOf(shapes, '', DERIVED_DEFAULTS[kind], KINDS[kind].replaceOnChange as readonly string[], kind),
+    ...attributesOf(shapes, '', DERIVED_DEFAULTS[kind], KINDS[kind].replaceOnChange, kind),
   ];
   return {
     typeName: typeNameOf(kind),

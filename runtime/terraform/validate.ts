@@ -141,6 +141,6 @@ export function validateSpec(
     others: othersFound
       .filter((issue) => !before.has(formatIssue(issue)))
       .map((issue) => ({ typeName: typeNames.get(issue.path) ?? '', issue })),
-    ...(worlds.every((world) => world !== undefined) ? { resolved: agreed(worlds.map((world) => world!.resolved)) as Record<string, unknown> } : {}),
+    ...(worlds.every((world) => world !== undefined) ? { resolved: agreed(worlds.map((world) => world.resolved)) as Record<string, unknown> } : {}),
   };
 }

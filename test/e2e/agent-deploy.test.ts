@@ -45,7 +45,7 @@ describe('albkit deploy and destroy against a running agent', () => {
     const ops = (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items;
     const creates = ops.filter((o) => o.op === 'create');
     const deletes = ops.filter((o) => o.op === 'delete');
-    expect(ops.map((o) => o.op)).to.deep.equal([...Array(9).fill('create'), ...Array(9).fill('delete')]);
+    expect(ops.map((o) => o.op)).to.deep.equal([...Array<string>(9).fill('create'), ...Array<string>(9).fill('delete')]);
     expect(new Set(creates.map((o) => o.id))).to.deep.equal(new Set(manifest.resources.map((r) => r.id)));
 
     // Every create comes after the creates of all its dependencies; every delete after the deletes of all its dependents.

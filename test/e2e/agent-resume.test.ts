@@ -16,7 +16,7 @@ async function holdingProxy(endpoint: string, hold: (path: string) => boolean): 
   let report: (path: string) => void = () => undefined;
   const held = new Promise<string>((resolve) => (report = resolve));
   const parked: ServerResponse[] = [];
-  const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  const forward = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const path = request.url ?? '/';
@@ -32,7 +32,9 @@ async function holdingProxy(endpoint: string, hold: (path: string) => boolean): 
     });
     response.writeHead(upstream.status, { 'content-type': 'application/json' });
     response.end(Buffer.from(await upstream.arrayBuffer()));
-  });
+  };
+  // Node's server ignores what the listener returns; a failed forward surfaces as an unhandled rejection.
+  const server: Server = createServer((request, response) => void forward(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,

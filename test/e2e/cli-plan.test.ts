@@ -15,7 +15,7 @@ import { quickstartManifest, writeManifest } from '../runtime/deploy/quickstart'
 
 /** `manifest` with `change` applied to the spec of each resource it returns a spec for (hash recomputed). */
 function changed(manifest: Manifest, change: (resource: RawResource) => Record<string, unknown> | undefined): Manifest {
-  const resources = manifest.resources.map((resource) => ({ ...resource, spec: change(resource) ?? resource.spec }) as RawResource);
+  const resources = manifest.resources.map((resource) => ({ ...resource, spec: change(resource) ?? resource.spec }));
   return validateManifest({ apiVersion: manifest.apiVersion, resources });
 }
 
@@ -54,7 +54,7 @@ describe('albkit plan: old → new values', function () {
   it('prints each changed field by path with its old and new value, and marks the field that forces a replace', () => {
     const { status, stdout, stderr } = albkit(['plan', afterFile, '--from', beforeFile]);
     expect(status, stderr).to.equal(0);
-    const [tcp, moved] = [specOf(base, 'web/tcp').port, specOf(next, 'web/tcp').port];
+    const [tcp, moved] = [Number(specOf(base, 'web/tcp').port), Number(specOf(next, 'web/tcp').port)];
     expect(stdout).to.include(`  ~ update Listener web/http\n      idleTimeoutSeconds: 60 → 120\n`);
     expect(stdout).to.include(`  ~ update BackendService web/web-backend\n      healthCheck.intervalMs: 2000 → 4000\n`);
     expect(stdout).to.include(`  ~ update ServerGroup web/servers\n      servers[1].weight: 1 → 2\n`);

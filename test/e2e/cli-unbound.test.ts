@@ -28,14 +28,14 @@ describe('albkit: listener addresses a local agent cannot bind', function () {
     dir = await mkdtemp(join(tmpdir(), 'albkit-unbound-'));
     // The cloud-like addresses of the README's first version: subnet 10.0.1.0/24, so listeners on 10.0.1.1.
     const port = await freePort();
-    const resources = baseResources().map((r) => (r.id === 'web/http' ? { ...r, spec: { ...(r.spec as object), port } } : r)) as RawResource[];
+    const resources = baseResources().map<RawResource>((r) => (r.id === 'web/http' ? { ...r, spec: { ...(r.spec as object), port } } : r));
     cloud = await writeManifest(dir, 'cloud.json', validateManifest({ apiVersion: 'albkit/v1', resources }));
-    const loopback = resources.map((r) =>
+    const loopback = resources.map<RawResource>((r) =>
       r.kind === 'LoadBalancer' ? { ...r, spec: { ...(r.spec as object), vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' }, eip: 'ip' } } : r,
-    ) as RawResource[];
-    const servers = loopback.map((r) =>
+    );
+    const servers = loopback.map<RawResource>((r) =>
       r.kind === 'ServerGroup' ? { ...r, spec: { loadBalancer: 'web', servers: [{ name: 'a', address: '127.0.0.1', port: 80 }] } } : r,
-    ) as RawResource[];
+    );
     withEip = await writeManifest(dir, 'eip.json', validateManifest({ apiVersion: 'albkit/v1', resources: [{ id: 'ip', kind: 'Eip', spec: { address: '203.0.113.7' } }, ...servers] }));
     agent = await startAgent();
   });

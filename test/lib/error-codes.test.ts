@@ -117,7 +117,7 @@ describe('isAlbkitError', () => {
 
   it("recognizes the Pulumi provider's errors, made with globals only", async () => {
     const provider = albkitProvider({ kind: 'SecurityGroup', collection: 'security-groups', replaceOnChange: [] });
-    const error = await provider.create!({ resourceId: 'sg', endpoint: 'http://127.0.0.1:1', token: 'token' }).catch((caught: unknown) => caught);
+    const error = await provider.create({ resourceId: 'sg', endpoint: 'http://127.0.0.1:1', token: 'token' }).catch((caught: unknown) => caught);
     expect(isAlbkitError(error) && error.code).to.equal('UNREACHABLE');
     expect((error as Error).message).to.match(/^SecurityGroup sg: cannot reach the albkit agent at http:\/\/127\.0\.0\.1:1/);
   });

@@ -83,7 +83,7 @@ const stateAndChanges = dag.chain((nodes) =>
     .map((changes) => {
       const changed = new Set(changes.map((change) => change.id));
       const ordered = createWaves(nodes).flat().map((id) => nodes.find((node) => node.id === id) as Node);
-      return { ordered: ordered.filter((node) => !changed.has(node.id)), added: changes as Node[] };
+      return { ordered: ordered.filter((node) => !changed.has(node.id)), added: changes };
     }),
 );
 

@@ -21,7 +21,7 @@ describe('manifest', () => {
     const c = manifestText(buildManifest((reverseKeys(baseResources()) as typeof baseResources extends () => infer R ? R : never).reverse()));
     expect(b).to.equal(a);
     expect(c).to.equal(a);
-    expect(JSON.parse(a).hash).to.match(/^[0-9a-f]{64}$/);
+    expect((JSON.parse(a) as { hash: string }).hash).to.match(/^[0-9a-f]{64}$/);
   });
 
   it('changes its hash when a spec changes', () => {

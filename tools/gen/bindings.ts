@@ -50,7 +50,7 @@ export async function generateBindings(outDir: string = BINDINGS_DIR): Promise<v
   const code = new generator.CodeMaker();
   // The version constraint lands in the synthesized `required_providers`, which `cdktf deploy` requires.
   const constraint = new generator.TerraformProviderConstraint(`${PROVIDER_SOURCE}@${PROVIDER_CONSTRAINT}`);
-  new generator.TerraformProviderGenerator(code, document as never).generate(constraint as never);
+  new generator.TerraformProviderGenerator(code, document).generate(constraint as never);
   await code.save(outDir);
   await finishBindingsIn(outDir);
 }

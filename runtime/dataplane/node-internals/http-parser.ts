@@ -72,11 +72,11 @@ export type HeadersCompleteCallback<Owner> = (
 
 /** The callbacks of one parser; `headers` is called when a head has more fields than one call carries. */
 export interface ParserCallbacks<Owner> {
-  headers(this: HttpParser<Owner>, headers: string[], url: string): void;
+  headers: (this: HttpParser<Owner>, headers: string[], url: string) => void;
   headersComplete: HeadersCompleteCallback<Owner>;
   /** A body chunk (a copy: it may be kept). */
-  body(this: HttpParser<Owner>, chunk: Buffer): void;
-  messageComplete(this: HttpParser<Owner>): void;
+  body: (this: HttpParser<Owner>, chunk: Buffer) => void;
+  messageComplete: (this: HttpParser<Owner>) => void;
 }
 
 /**

@@ -35,7 +35,7 @@ export function compileTemplate(text: string): Template {
     if (close < 0) break;
     const name = text.slice(open + 2, close);
     if (FIELDS.has(name)) {
-      parts.push(literal + text.slice(from, open), name as Field);
+      parts.push(literal + text.slice(from, open), name);
       literal = '';
     } else {
       literal += text.slice(from, close + 1);

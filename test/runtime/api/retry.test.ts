@@ -30,7 +30,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Polls `check` every 50 ms until it is true or `timeoutMs` passed; resolves with its last answer. */
 // The retry backoff doubles from 1 s to 30 s: on a slow machine the deploy's own wait can let it reach 16 s
 // before the port is freed, so the bound covers the longest backoff, not the first retries.
-async function eventually(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<boolean> {
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) return false;
@@ -155,7 +155,7 @@ describe('Reconciler retry backoff', () => {
     }
     expect(controller.get('Listener', 'shop/http').status.state).to.equal('FAILED');
     const failedAt = plane.starts.length;
-    expect(await eventually(async () => plane.starts.length >= failedAt + 5)).to.equal(true);
+    expect(await eventually(() => plane.starts.length >= failedAt + 5)).to.equal(true);
     const gaps = plane.starts.slice(failedAt - 1, failedAt + 5).map((start, i, all) => (i === 0 ? 0 : start - (all[i - 1] as number))).slice(1);
     // Timers never fire early (1 ms of rounding aside); how late they fire is not asserted.
     [20, 40, 80, 80, 80].forEach((wait, i) => expect(gaps[i], `retry ${i + 1} waited ${gaps[i]} ms`).to.be.at.least(wait - 1));
@@ -163,7 +163,7 @@ describe('Reconciler retry backoff', () => {
 
     await closeServer(holder);
     holder = undefined;
-    expect(await eventually(async () => controller.get('Listener', 'shop/http').status.state === 'ACTIVE')).to.equal(true);
+    expect(await eventually(() => controller.get('Listener', 'shop/http').status.state === 'ACTIVE')).to.equal(true);
     const applies = plane.starts.length;
     await sleep(300);
     expect(plane.starts.length, 'no retry once nothing is FAILED').to.equal(applies);

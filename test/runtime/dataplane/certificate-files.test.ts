@@ -16,7 +16,7 @@ function listener(certFile: string, keyFile: string): ResourceOf<'Listener'> {
     kind: 'Listener',
     dependsOn: ['lb', 'lb/backend'],
     spec: { loadBalancer: 'lb', protocol: 'HTTPS', port: 8443, backendService: 'lb/backend', certificate: { certFile, keyFile }, idleTimeoutSeconds: 60 },
-  } as ResourceOf<'Listener'>;
+  };
 }
 
 /** The message `read` rejects with, or `read` when it resolves. */

@@ -118,7 +118,7 @@ describe('HTTP upgrades', function () {
     const other = await freePort();
     const closed = await freePort();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'gone', port: closed } as HttpBackend }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'gone', port: closed } }], backend: { healthCheck: { enabled: false } } }));
       const { head } = await upgrade(other);
       expect(head).to.match(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
     } finally {
@@ -145,7 +145,7 @@ describe('HTTP upgrades', function () {
       server = await startByteLogServer();
       ({ dataPlane: plane } = newDataPlane({ httpLimits: { maxHeaderBytes: 1024 } }));
       other = await freePort();
-      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'log', port: server.port } as HttpBackend }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'log', port: server.port } }], backend: { healthCheck: { enabled: false } } }));
     });
 
     beforeEach(function () {

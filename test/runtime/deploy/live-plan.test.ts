@@ -70,7 +70,7 @@ describe('Progress reporters', () => {
 describe('resolveTarget', () => {
   it('prefers --endpoint and refuses something that is not a base URL (a usage error)', async () => {
     let error: unknown;
-    await resolveTarget({ endpoint: 'localhost:7070', tokenFile: '/dev/null' }).catch((caught) => (error = caught));
+    await resolveTarget({ endpoint: 'localhost:7070', tokenFile: '/dev/null' }).catch((caught: unknown) => (error = caught));
     expect(error).to.be.instanceOf(TargetError);
     expect((error as Error).message).to.contain('is not a base URL');
   });

@@ -6,7 +6,7 @@ import { isHostAddress, isLocalEndpoint, type HostInterfaces } from '../../../ru
 import { resolveTarget } from '../../../runtime/deploy/target';
 
 const info = (address: string, cidr: string, internal: boolean): NetworkInterfaceInfo =>
-  ({ address, cidr, internal, family: 'IPv4', netmask: '', mac: '00:00:00:00:00:00' }) as NetworkInterfaceInfo;
+  ({ address, cidr, internal, family: 'IPv4', netmask: '', mac: '00:00:00:00:00:00' });
 
 /** A host with loopback and one address on eth0. */
 const HOST: HostInterfaces = { lo: [info('127.0.0.1', '127.0.0.1/8', true)], eth0: [info('192.0.2.2', '192.0.2.2/24', false)] };

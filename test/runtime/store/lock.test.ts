@@ -23,19 +23,19 @@ function startHolder(dir: string): Holder {
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let output = '';
   const outcome = new Promise<string>((resolve) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.startsWith('locked\n')) resolve('locked');
       else if (output.startsWith('refused ') && output.endsWith('\n')) resolve('refused');
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then(() => resolve(`exited ${child.exitCode ?? child.signalCode}: ${output}`));
   });
   return {
     child,
     outcome,
     async release() {
-      child.stdin!.end();
+      child.stdin.end();
       await exited;
     },
   };

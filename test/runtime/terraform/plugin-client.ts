@@ -24,8 +24,13 @@ const definition = loader.loadSync(['tfplugin6.proto', 'plugin.proto', 'health.p
   defaults: true,
   oneofs: true,
 });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const packages = grpc.loadPackageDefinition(definition) as any;
+/** The services of the loaded protos that the client calls. */
+interface PluginPackages {
+  tfplugin6: { Provider: typeof grpc.Client & { service: grpc.ServiceDefinition } };
+  grpc: { health: { v1: { Health: typeof grpc.Client } } };
+  plugin: { GRPCController: typeof grpc.Client };
+}
+const packages = grpc.loadPackageDefinition(definition) as unknown as PluginPackages;
 
 /** The parts of the handshake line. */
 export interface Handshake {
@@ -39,7 +44,7 @@ export interface Handshake {
 
 /** Parses `1|6|tcp|127.0.0.1:port|grpc|<base64 DER>`. */
 export function parseHandshake(line: string): Handshake {
-  const [coreVersion, protocolVersion, network, address, protocol, certificate] = line.trim().split('|') as string[];
+  const [coreVersion, protocolVersion, network, address, protocol, certificate] = line.trim().split('|');
   return { coreVersion: coreVersion!, protocolVersion: protocolVersion!, network: network!, address: address!, protocol: protocol!, certificate: certificate! };
 }
 
@@ -85,7 +90,7 @@ function promisify(client: grpc.Client, method: string): Call {
 const CHANNEL_OPTIONS = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
 
 function clientsFor(address: string, credentials: grpc.ChannelCredentials, opened: grpc.Client[]): Record<string, Call> {
-  const Provider = packages.tfplugin6.Provider as typeof grpc.Client & { service: grpc.ServiceDefinition };
+  const Provider = packages.tfplugin6.Provider;
   const client = new Provider(address, credentials, CHANNEL_OPTIONS);
   opened.push(client);
   return Object.fromEntries(Object.keys(Provider.service).map((name) => [name, promisify(client, name)]));
@@ -107,11 +112,11 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
   const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
     });
@@ -126,9 +131,9 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
   );
   const opened: grpc.Client[] = [];
   const provider = clientsFor(handshake.address, credentials, opened);
-  const Health = packages.grpc.health.v1.Health as typeof grpc.Client;
+  const Health = packages.grpc.health.v1.Health;
   const health = new Health(handshake.address, credentials, CHANNEL_OPTIONS);
-  const Controller = packages.plugin.GRPCController as typeof grpc.Client;
+  const Controller = packages.plugin.GRPCController;
   const controller = new Controller(handshake.address, credentials, CHANNEL_OPTIONS);
   opened.push(health, controller);
   return {

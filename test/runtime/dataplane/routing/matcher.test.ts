@@ -68,7 +68,7 @@ const conditions: fc.Arbitrary<RuleConditions> = fc
       paths: fc.array(pathPattern, { minLength: 1, maxLength: 3 }),
       headers: fc.array(fc.record({ name: headerName, values: fc.array(headerValue, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 }),
       queries: fc.array(fc.record({ key: queryKey, value: queryValue }), { minLength: 1, maxLength: 2 }),
-      methods: fc.array(method, { minLength: 1, maxLength: 3 }) as fc.Arbitrary<RuleConditions['methods'] & object>,
+      methods: fc.array(method, { minLength: 1, maxLength: 3 }),
       sourceCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
     },
     { requiredKeys: [] },
