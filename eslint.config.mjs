@@ -31,6 +31,8 @@ export default tseslint.config(
   // The arrows between the agent side, the client side and what they share (docs/architecture.md, "Arrows").
   ...ZONES.map(({ files, forbidden }) => ({
     files,
-    rules: { 'no-restricted-imports': ['error', { patterns: forbidden.map(({ regex, message }) => ({ regex, message })) }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: forbidden.map(({ regex, message }) => ({ regex, message })) }],
+    },
   })),
 );

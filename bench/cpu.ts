@@ -55,7 +55,11 @@ export function sampleCores(): CoreTicks[] {
 }
 
 /** Each core's busy share and busy seconds between two samples. */
-export function coreUsage(before: readonly CoreTicks[], after: readonly CoreTicks[], ticksPerSecond = CLOCK_TICKS): CoreUsage[] {
+export function coreUsage(
+  before: readonly CoreTicks[],
+  after: readonly CoreTicks[],
+  ticksPerSecond = CLOCK_TICKS,
+): CoreUsage[] {
   return after.map((end, core) => {
     const start = before[core] ?? { busy: 0, idle: 0 };
     const busy = end.busy - start.busy;

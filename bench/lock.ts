@@ -20,7 +20,11 @@ function alive(pid: number): boolean {
  * Takes the lock at `file` for this process, waiting up to `waitMs` for another live run to finish; returns
  * the function that releases it.
  */
-export async function acquireLock(file: string, log: (line: string) => void, waitMs = 30 * 60_000): Promise<() => void> {
+export async function acquireLock(
+  file: string,
+  log: (line: string) => void,
+  waitMs = 30 * 60_000,
+): Promise<() => void> {
   mkdirSync(dirname(file), { recursive: true });
   const deadline = Date.now() + waitMs;
   let told = false;
@@ -45,7 +49,8 @@ export async function acquireLock(file: string, log: (line: string) => void, wai
       unlinkSync(file); // stale: its run is gone
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`another bench run (PID ${holder}) still holds ${file} after ${waitMs / 60_000} minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`another bench run (PID ${holder}) still holds ${file} after ${waitMs / 60_000} minutes`);
     if (!told) log(`another bench run (PID ${holder}) is running; waiting for it to finish`);
     told = true;
     await sleep(Math.min(2000, Math.max(0, deadline - Date.now()) + 10));

@@ -35,7 +35,11 @@ const positiveInteger = (value: string): number => {
   return number;
 };
 
-const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Parses the flags of `npm run bench -- …`. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -44,14 +48,25 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option('--rounds <n>', 'rounds, every target once per round', positiveInteger, 3)
     .option('--duration <seconds>', 'seconds of each measured run', positiveInteger, 10)
     .option('--warmup <seconds>', 'seconds of discarded warm-up before each run', positiveInteger, 3)
-    .option('--connections <list>', 'wrk connection counts', (value: string) => list(value).map(positiveInteger), [50, 200])
+    .option(
+      '--connections <list>',
+      'wrk connection counts',
+      (value: string) => list(value).map(positiveInteger),
+      [50, 200],
+    )
     .option('--tcp-mib <n>', 'MiB through one TCP connection', positiveInteger, 2048)
     .option('--control-listeners <n>', 'listeners in the control-plane app', positiveInteger, 100)
-    .option('--apply-load-balancers <n>', 'load balancers (5 resources each) in the apply suite\'s manifest', positiveInteger, 2000)
+    .option(
+      '--apply-load-balancers <n>',
+      "load balancers (5 resources each) in the apply suite's manifest",
+      positiveInteger,
+      2000,
+    )
     .option('--only <suites>', `suites to run: ${SUITES.join(',')}`, (value: string) => {
       const chosen = list(value);
       const unknown = chosen.filter((suite) => !(SUITES as readonly string[]).includes(suite));
-      if (unknown.length > 0) throw new InvalidArgumentError(`unknown suite ${unknown.join(', ')}; one of ${SUITES.join(', ')}`);
+      if (unknown.length > 0)
+        throw new InvalidArgumentError(`unknown suite ${unknown.join(', ')}; one of ${SUITES.join(', ')}`);
       return chosen as Suite[];
     })
     .option('--targets <names>', 'targets to run (HAProxy is always kept: it is the reference)', list)

@@ -49,7 +49,8 @@ function refuseWhenStopping(name: string): void {
 export function assertPortsFree(name: string, ports: readonly number[], host = '127.0.0.1'): void {
   const table = readFileSync('/proc/net/tcp', 'utf8');
   const taken = ports.find((port) => isListening(table, host, port));
-  if (taken !== undefined) throw new Error(`${name}: port ${taken} is already in use by another process; stop it first`);
+  if (taken !== undefined)
+    throw new Error(`${name}: port ${taken} is already in use by another process; stop it first`);
 }
 
 /** Starts a program pinned to a core, its output appended to `logFile`. */
@@ -186,7 +187,11 @@ export function runBounded(
     child.once('close', (code, signalName) => {
       clearTimeout(timer);
       if (code === 0) return resolve({ stdout, stderr });
-      const how = timedOut ? `was stopped after ${timeoutMs} ms` : signalName ? `was killed (${signalName})` : `exited ${code}`;
+      const how = timedOut
+        ? `was stopped after ${timeoutMs} ms`
+        : signalName
+        ? `was killed (${signalName})`
+        : `exited ${code}`;
       reject(new Error(`${command} ${args.join(' ')} ${how}: ${stderr.trim() || stdout.trim()}`));
     });
   });

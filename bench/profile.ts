@@ -33,7 +33,12 @@ export function frameLocation(url: string, lineNumber: number): string {
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('/node_modules/');
   const dist = path.lastIndexOf('/dist/');
-  const short = modules >= 0 ? path.slice(modules + '/node_modules/'.length) : dist >= 0 ? path.slice(dist + '/dist/'.length) : path;
+  const short =
+    modules >= 0
+      ? path.slice(modules + '/node_modules/'.length)
+      : dist >= 0
+      ? path.slice(dist + '/dist/'.length)
+      : path;
   return `${short}:${lineNumber + 1}`;
 }
 

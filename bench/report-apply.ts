@@ -12,20 +12,46 @@ export function applyGoals(records: readonly ApplyRecord[]): Goal[] {
   const p99 = summarize(records.map((record) => record.duringApply.p99Ms));
   const measured = records.length > 0;
   return [
-    { goal: `apply of ${resources} resources in one manifest < 10 s`, measured: measured ? `${span(seconds, 2)} s` : '–', met: measured ? seconds.max < 10 : undefined },
+    {
+      goal: `apply of ${resources} resources in one manifest < 10 s`,
+      measured: measured ? `${span(seconds, 2)} s` : '–',
+      met: measured ? seconds.max < 10 : undefined,
+    },
     {
       goal: `a listener's probe p99 during that apply < 50 ms`,
-      measured: measured ? `${span(p99, 1)} ms (baseline ${span(summarize(records.map((record) => record.baseline.p99Ms)), 1)} ms)` : '–',
+      measured: measured
+        ? `${span(p99, 1)} ms (baseline ${span(summarize(records.map((record) => record.baseline.p99Ms)), 1)} ms)`
+        : '–',
       met: measured ? p99.median < 50 : undefined,
     },
   ];
 }
 
-function probeRow(label: string, records: readonly ApplyRecord[], figures: (record: ApplyRecord) => ProbeFigures): string[] {
-  const of = (value: (probe: ProbeFigures) => number): Summary => summarize(records.map((record) => value(figures(record))));
+function probeRow(
+  label: string,
+  records: readonly ApplyRecord[],
+  figures: (record: ApplyRecord) => ProbeFigures,
+): string[] {
+  const of = (value: (probe: ProbeFigures) => number): Summary =>
+    summarize(records.map((record) => value(figures(record))));
   const failed = records.reduce((sum, record) => sum + figures(record).failed, 0);
   const probes = records.reduce((sum, record) => sum + figures(record).probes, 0);
-  return [label, span(of((probe) => probe.p50Ms), 1), span(of((probe) => probe.p99Ms), 1), span(of((probe) => probe.maxMs), 1), `${failed} of ${probes}`];
+  return [
+    label,
+    span(
+      of((probe) => probe.p50Ms),
+      1,
+    ),
+    span(
+      of((probe) => probe.p99Ms),
+      1,
+    ),
+    span(
+      of((probe) => probe.maxMs),
+      1,
+    ),
+    `${failed} of ${probes}`,
+  ];
 }
 
 /** The section of the apply suite. */
@@ -46,8 +72,22 @@ this figure reads only against the agent's own baseline and the < 50 ms goal.
 ${table(
   ['', 'seconds', 'last bulk listener accepting'],
   [
-    ['apply', span(of((record) => record.applySeconds), 2), records.map((record) => (record.lastListenerAccepted ? 'yes' : '**no**')).join(', ')],
-    ['remove', span(of((record) => record.removeSeconds), 2), '–'],
+    [
+      'apply',
+      span(
+        of((record) => record.applySeconds),
+        2,
+      ),
+      records.map((record) => (record.lastListenerAccepted ? 'yes' : '**no**')).join(', '),
+    ],
+    [
+      'remove',
+      span(
+        of((record) => record.removeSeconds),
+        2,
+      ),
+      '–',
+    ],
   ],
 )}
 
@@ -55,9 +95,15 @@ Probe latency in ms (median of the rounds, with their range):
 
 ${table(
   ['', 'p50', 'p99', 'max', 'failed'],
-  [probeRow('baseline', records, (record) => record.baseline), probeRow('during the apply', records, (record) => record.duringApply), probeRow('during the removal', records, (record) => record.duringRemove)],
+  [
+    probeRow('baseline', records, (record) => record.baseline),
+    probeRow('during the apply', records, (record) => record.duringApply),
+    probeRow('during the removal', records, (record) => record.duringRemove),
+  ],
 )}
 
-Probes started: ${records.map((record) => number(record.baseline.probes + record.duringApply.probes + record.duringRemove.probes)).join(', ')}.
+Probes started: ${records
+    .map((record) => number(record.baseline.probes + record.duringApply.probes + record.duringRemove.probes))
+    .join(', ')}.
 `;
 }

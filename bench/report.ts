@@ -32,7 +32,11 @@ export interface ReportInput {
 }
 
 /** Per-round ratios of a target's figure to HAProxy's in the same round, summarized. */
-export function roundRatios<T extends { target: string; round: number }>(records: readonly T[], target: string, value: (record: T) => number): Summary {
+export function roundRatios<T extends { target: string; round: number }>(
+  records: readonly T[],
+  target: string,
+  value: (record: T) => number,
+): Summary {
   const ratios = records
     .filter((record) => record.target === target)
     .map((record) => {
@@ -53,13 +57,33 @@ function httpTable(records: readonly HttpRecord[], order: readonly string[]): st
     return [
       name,
       span(of((record) => record.requestsPerSecond)),
-      span(roundRatios(records, name, (record) => record.requestsPerSecond), 2),
-      span(of((record) => record.p50Ms), 2),
-      span(of((record) => record.p99Ms), 2),
-      span(roundRatios(records, name, (record) => record.p99Ms), 2),
-      span(of((record) => record.processMicrosPerRequest), 1),
-      span(of((record) => record.coreMicrosPerRequest), 1),
-      `${number(of((record) => record.proxyCoreBusy).median)} / ${number(of((record) => record.clientCoreBusy).median)}`,
+      span(
+        roundRatios(records, name, (record) => record.requestsPerSecond),
+        2,
+      ),
+      span(
+        of((record) => record.p50Ms),
+        2,
+      ),
+      span(
+        of((record) => record.p99Ms),
+        2,
+      ),
+      span(
+        roundRatios(records, name, (record) => record.p99Ms),
+        2,
+      ),
+      span(
+        of((record) => record.processMicrosPerRequest),
+        1,
+      ),
+      span(
+        of((record) => record.coreMicrosPerRequest),
+        1,
+      ),
+      `${number(of((record) => record.proxyCoreBusy).median)} / ${number(
+        of((record) => record.clientCoreBusy).median,
+      )}`,
       idle.count > 0 ? number(idle.median) : '–',
       span(of((record) => record.backendConnections)),
       String(mine.reduce((sum, record) => sum + record.errors, 0)),
@@ -90,15 +114,30 @@ function tcpTable(records: readonly TcpRecord[], order: readonly string[]): stri
     const of = (value: (record: TcpRecord) => number): Summary => summarize(mine.map(value));
     return [
       name,
-      span(of((record) => record.gigabytesPerSecond), 2),
-      span(roundRatios(records, name, (record) => record.gigabytesPerSecond), 2),
-      span(of((record) => record.cpuSecondsPerGigabyte), 2),
-      span(roundRatios(records, name, (record) => record.cpuSecondsPerGigabyte), 2),
+      span(
+        of((record) => record.gigabytesPerSecond),
+        2,
+      ),
+      span(
+        roundRatios(records, name, (record) => record.gigabytesPerSecond),
+        2,
+      ),
+      span(
+        of((record) => record.cpuSecondsPerGigabyte),
+        2,
+      ),
+      span(
+        roundRatios(records, name, (record) => record.cpuSecondsPerGigabyte),
+        2,
+      ),
       number(of((record) => record.proxyCoreBusy).median),
       mine.every((record) => record.bytes === mine[0]!.bytes) ? `${mine[0]!.bytes} ✓` : 'mismatch',
     ];
   });
-  return table(['target', 'GB/s', '× HAProxy', 'proxy CPU s/GB', 'CPU × HAProxy', 'proxy core busy %', 'bytes received'], rows);
+  return table(
+    ['target', 'GB/s', '× HAProxy', 'proxy CPU s/GB', 'CPU × HAProxy', 'proxy core busy %', 'bytes received'],
+    rows,
+  );
 }
 
 function waveCell(wave: WaveTiming): string {
@@ -123,7 +162,11 @@ function goals(results: BenchResults): Goal[] {
     measured: `${span(rps, 2)}; fastify ${span(fastify, 2)}`,
     met: rps.count ? rps.median >= 0.6 : undefined,
   });
-  list.push({ goal: 'HTTP c=50: albkit p99 ≤ 2.5 × HAProxy', measured: span(p99, 2), met: p99.count ? p99.median <= 2.5 : undefined });
+  list.push({
+    goal: 'HTTP c=50: albkit p99 ≤ 2.5 × HAProxy',
+    measured: span(p99, 2),
+    met: p99.count ? p99.median <= 2.5 : undefined,
+  });
   for (const direction of TCP_DIRECTIONS) {
     const records = results.tcp.filter((record) => record.direction === direction);
     const tcp = roundRatios(records, 'albkit', (record) => record.gigabytesPerSecond);
@@ -137,8 +180,16 @@ function goals(results: BenchResults): Goal[] {
   const deploy = summarize(results.control.map((record) => record.deployWallSeconds));
   const destroy = summarize(results.control.map((record) => record.destroyWallSeconds));
   const resources = results.control[0]?.resources ?? 0;
-  list.push({ goal: `deploy of ${resources || 301} resources < 2 s`, measured: `${span(deploy, 2)} s`, met: deploy.count ? deploy.max < 2 : undefined });
-  list.push({ goal: `destroy of ${resources || 301} resources < 2 s`, measured: `${span(destroy, 2)} s`, met: destroy.count ? destroy.max < 2 : undefined });
+  list.push({
+    goal: `deploy of ${resources || 301} resources < 2 s`,
+    measured: `${span(deploy, 2)} s`,
+    met: deploy.count ? deploy.max < 2 : undefined,
+  });
+  list.push({
+    goal: `destroy of ${resources || 301} resources < 2 s`,
+    measured: `${span(destroy, 2)} s`,
+    met: destroy.count ? destroy.max < 2 : undefined,
+  });
   const errors = results.reconfig.reduce((sum, record) => sum + record.errorsDuring, 0);
   const under = results.reconfig.reduce((sum, record) => sum + record.changesDuringLoad, 0);
   const total = results.reconfig.reduce((sum, record) => sum + record.changes, 0);
@@ -220,10 +271,14 @@ ${httpTable(
   }
   for (const direction of TCP_DIRECTIONS) {
     const records = results.tcp.filter((record) => record.direction === direction);
-    if (records.length > 0) parts.push(`## TCP ${direction}, one connection (${TCP_DIRECTION_TEXT[direction]})\n\n${tcpTable(records, order)}\n`);
+    if (records.length > 0)
+      parts.push(
+        `## TCP ${direction}, one connection (${TCP_DIRECTION_TEXT[direction]})\n\n${tcpTable(records, order)}\n`,
+      );
   }
   if (results.control.length > 0) {
-    const of = (value: (record: (typeof results.control)[number]) => number): Summary => summarize(results.control.map(value));
+    const of = (value: (record: (typeof results.control)[number]) => number): Summary =>
+      summarize(results.control.map(value));
     const resources = results.control[0]!.resources;
     parts.push(`## Control plane: ${resources} resources through \`albkit deploy\` and \`albkit destroy\`
 
@@ -234,11 +289,29 @@ waves alone.
 ${table(
   ['', 'wall s', 'apply s', 'listener ports accepting once it returned', 'ms until every port was closed'],
   [
-    ['deploy', span(of((record) => record.deployWallSeconds), 2), span(of((record) => record.deployApplySeconds), 2), span(of((record) => record.listeningAfterDeploy)), '–'],
+    [
+      'deploy',
+      span(
+        of((record) => record.deployWallSeconds),
+        2,
+      ),
+      span(
+        of((record) => record.deployApplySeconds),
+        2,
+      ),
+      span(of((record) => record.listeningAfterDeploy)),
+      '–',
+    ],
     [
       'destroy',
-      span(of((record) => record.destroyWallSeconds), 2),
-      span(of((record) => record.destroyApplySeconds), 2),
+      span(
+        of((record) => record.destroyWallSeconds),
+        2,
+      ),
+      span(
+        of((record) => record.destroyApplySeconds),
+        2,
+      ),
       span(of((record) => record.listeningAfterDestroy)),
       results.control.map((record) => number(record.portsClosedMs)).join(', '),
     ],
@@ -257,29 +330,49 @@ ${table(
 `);
   }
   if (results.reconfig.length > 0) {
-    const of = (value: (record: (typeof results.reconfig)[number]) => number): Summary => summarize(results.reconfig.map(value));
+    const of = (value: (record: (typeof results.reconfig)[number]) => number): Summary =>
+      summarize(results.reconfig.map(value));
     parts.push(`## Reconfiguration under load
 
-albkit at ${results.reconfig[0]!.connections} connections: one ${results.reconfig[0]!.seconds} s wrk run before the changes, and one that lasts
+albkit at ${results.reconfig[0]!.connections} connections: one ${
+      results.reconfig[0]!.seconds
+    } s wrk run before the changes, and one that lasts
 while \`albkit deploy\` applies ${results.reconfig[0]!.changes} changes one after the other, spread over about
-${results.reconfig[0]!.seconds} s (weights, a third server added and removed, the algorithm switched, the health check retuned),
+${
+  results.reconfig[0]!.seconds
+} s (weights, a third server added and removed, the algorithm switched, the health check retuned),
 ending a second after the last one.
 
 ${table(
   ['', 'req/s', 'p99 ms', 'failed requests', 'changes under load'],
   [
-    ['before', span(of((record) => record.requestsPerSecondBefore)), span(of((record) => record.p99BeforeMs), 2), String(results.reconfig.reduce((sum, record) => sum + record.errorsBefore, 0)), '–'],
+    [
+      'before',
+      span(of((record) => record.requestsPerSecondBefore)),
+      span(
+        of((record) => record.p99BeforeMs),
+        2,
+      ),
+      String(results.reconfig.reduce((sum, record) => sum + record.errorsBefore, 0)),
+      '–',
+    ],
     [
       'during',
       span(of((record) => record.requestsPerSecondDuring)),
-      span(of((record) => record.p99DuringMs), 2),
+      span(
+        of((record) => record.p99DuringMs),
+        2,
+      ),
       String(results.reconfig.reduce((sum, record) => sum + record.errorsDuring, 0)),
       results.reconfig.map((record) => `${record.changesDuringLoad}/${record.changes}`).join(', '),
     ],
   ],
 )}
 
-p99 during ÷ before: ${span(of((record) => ratio(record.p99DuringMs, record.p99BeforeMs)), 2)}.
+p99 during ÷ before: ${span(
+      of((record) => ratio(record.p99DuringMs, record.p99BeforeMs)),
+      2,
+    )}.
 `);
   }
   if (results.apply.length > 0) parts.push(applySection(results.apply));
@@ -300,7 +393,8 @@ ${table(
 )}
 `);
   }
-  if (results.failures.length > 0) parts.push(`## Failures\n\n${results.failures.map((failure) => `- ${failure}`).join('\n')}\n`);
+  if (results.failures.length > 0)
+    parts.push(`## Failures\n\n${results.failures.map((failure) => `- ${failure}`).join('\n')}\n`);
   if (input.notes) parts.push(input.notes.trim() + '\n');
   return parts.join('\n');
 }

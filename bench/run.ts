@@ -54,7 +54,13 @@ export function chooseTargets(targets: readonly Target[], names: readonly string
 }
 
 function tcpTargets(targets: readonly Target[]): Target[] {
-  return targets.map((target) => (target.name === 'albkit' ? albkitTarget(TCP_PROXY_PORT) : target.name === REFERENCE ? haproxyTarget(TCP_PROXY_PORT) : target));
+  return targets.map((target) =>
+    target.name === 'albkit'
+      ? albkitTarget(TCP_PROXY_PORT)
+      : target.name === REFERENCE
+      ? haproxyTarget(TCP_PROXY_PORT)
+      : target,
+  );
 }
 
 async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchResults> {
@@ -68,28 +74,61 @@ async function runSuites(options: BenchOptions, raw: RawOutputs): Promise<BenchR
     if (options.only.includes('http')) {
       results.http = await runHttpSuite(
         targets,
-        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections, context, backendAccepts },
+        {
+          ...common,
+          duration: options.duration,
+          warmup: options.warmup,
+          connections: options.connections,
+          context,
+          backendAccepts,
+        },
         results.failures,
       );
     }
     if (options.only.includes('tcp')) {
-      results.tcp = await runTcpSuite(tcpTargets(targets), { ...common, bytes: options.tcpBytes, context }, results.failures);
+      results.tcp = await runTcpSuite(
+        tcpTargets(targets),
+        { ...common, bytes: options.tcpBytes, context },
+        results.failures,
+      );
     }
     if (options.only.includes('control')) {
-      results.control = await runControlSuite({ ...common, listeners: options.controlListeners, backendPorts: context.backendPorts, dir }, results.failures);
+      results.control = await runControlSuite(
+        { ...common, listeners: options.controlListeners, backendPorts: context.backendPorts, dir },
+        results.failures,
+      );
     }
     if (options.only.includes('reconfig')) {
       results.reconfig = await runReconfigSuite(
-        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, backendPorts: BACKEND_PORTS, dir },
+        {
+          ...common,
+          duration: options.duration,
+          warmup: options.warmup,
+          connections: options.connections[0] ?? 50,
+          backendPorts: BACKEND_PORTS,
+          dir,
+        },
         results.failures,
       );
     }
     if (options.only.includes('apply')) {
-      results.apply = await runApplySuite({ ...common, loadBalancers: options.applyLoadBalancers, backendPorts: context.backendPorts, dir }, results.failures);
+      results.apply = await runApplySuite(
+        { ...common, loadBalancers: options.applyLoadBalancers, backendPorts: context.backendPorts, dir },
+        results.failures,
+      );
     }
     if (options.only.includes('profile')) {
       results.profiles = await runProfileSuite(
-        { ...common, duration: options.duration, warmup: options.warmup, connections: options.connections[0] ?? 50, tcpBytes: options.tcpBytes, reconfigBackendPorts: BACKEND_PORTS, context, backendAccepts },
+        {
+          ...common,
+          duration: options.duration,
+          warmup: options.warmup,
+          connections: options.connections[0] ?? 50,
+          tcpBytes: options.tcpBytes,
+          reconfigBackendPorts: BACKEND_PORTS,
+          context,
+          backendAccepts,
+        },
         results.failures,
       );
     }

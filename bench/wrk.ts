@@ -83,7 +83,8 @@ export function parseWrk(output: string): WrkResult {
     return match;
   };
   const total = find(/^\s*(\d+) requests in ([\d.]+\w+),/m, 'request count');
-  const percentile = (p: number): number => parseDuration(find(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm'), `${p}% latency`)[1]!);
+  const percentile = (p: number): number =>
+    parseDuration(find(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm'), `${p}% latency`)[1]!);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   return {

@@ -27,13 +27,24 @@ export function listenerBindings(manifest: Manifest): ListenerBinding[] {
     const { subnet, eip } = resource.spec;
     const eipAddress = eip === undefined ? undefined : eips.get(eip);
     addresses.set(resource.id, [
-      ...(subnet.address ? [{ address: subnet.address, from: `the subnet address of load balancer ${resource.id}` }] : []),
-      ...(eipAddress && eipAddress !== subnet.address ? [{ address: eipAddress, from: `EIP ${eip} of load balancer ${resource.id}` }] : []),
+      ...(subnet.address
+        ? [{ address: subnet.address, from: `the subnet address of load balancer ${resource.id}` }]
+        : []),
+      ...(eipAddress && eipAddress !== subnet.address
+        ? [{ address: eipAddress, from: `EIP ${eip} of load balancer ${resource.id}` }]
+        : []),
     ]);
   }
   return manifest.resources.flatMap((resource) =>
     resource.kind === 'Listener'
-      ? [{ id: resource.id, protocol: resource.spec.protocol, port: resource.spec.port, addresses: addresses.get(resource.spec.loadBalancer) ?? [] }]
+      ? [
+          {
+            id: resource.id,
+            protocol: resource.spec.protocol,
+            port: resource.spec.port,
+            addresses: addresses.get(resource.spec.loadBalancer) ?? [],
+          },
+        ]
       : [],
   );
 }
@@ -41,7 +52,8 @@ export function listenerBindings(manifest: Manifest): ListenerBinding[] {
 /** The URLs a manifest's listeners answer on: `http://127.0.0.1:8080  (web/http)`, `tcp://127.0.0.1:8443  (web/tcp)`. */
 export function listenerUrls(manifest: Manifest): string[] {
   return listenerBindings(manifest).map(
-    ({ id, protocol, port, addresses }) => `${protocol.toLowerCase()}://${addresses[0]?.address ?? '?'}:${port}  (${id})`,
+    ({ id, protocol, port, addresses }) =>
+      `${protocol.toLowerCase()}://${addresses[0]?.address ?? '?'}:${port}  (${id})`,
   );
 }
 

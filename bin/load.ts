@@ -86,7 +86,7 @@ function loadFailure(error: unknown): string {
 /** CommonJS/ESM interop can nest the default export one level down. */
 function unwrapDefault(module: { default?: unknown }): unknown {
   const first = module.default;
-  if (first && typeof first === 'object' && 'default' in first && !isApp(first)) return (first).default;
+  if (first && typeof first === 'object' && 'default' in first && !isApp(first)) return first.default;
   return first;
 }
 

@@ -25,7 +25,9 @@ export function planOutput(plan: DetailedPlan, desired: Manifest, json: boolean)
 
 /** The resources a manifest refers to but does not hold, one line each: they must exist where it deploys. */
 export function externalText(manifest: Manifest): string {
-  return (manifest.external ?? []).map(({ kind, id }) => `external ${kind} ${id} (made elsewhere; must exist on the agent)\n`).join('');
+  return (manifest.external ?? [])
+    .map(({ kind, id }) => `external ${kind} ${id} (made elsewhere; must exist on the agent)\n`)
+    .join('');
 }
 
 /** The plan as text, painted with `paint` (none by default). */
@@ -49,12 +51,16 @@ function changeText(action: Action, change: FieldChange, paint: Paint): string {
   if (action === 'create') return `${change.path}: ${valueText(change.after)}`;
   if (action === 'delete') return `${change.path}: ${valueText(change.before)}`;
   const side = (present: boolean, value: unknown): string => (present ? valueText(value) : '(none)');
-  return `${change.path}: ${side('before' in change, change.before)} → ${side('after' in change, change.after)}${forced}`;
+  return `${change.path}: ${side('before' in change, change.before)} → ${side(
+    'after' in change,
+    change.after,
+  )}${forced}`;
 }
 
 /** A value as JSON, a secret's fingerprint as `(sensitive sha256:1a2b3c4d)`, a long string shortened. */
 function valueText(value: unknown): string {
   if (isRedacted(value)) return `(sensitive sha256:${value.slice(-64, -56)})`;
-  if (typeof value === 'string' && value.length > LONGEST_SHOWN) return `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
+  if (typeof value === 'string' && value.length > LONGEST_SHOWN)
+    return `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
   return JSON.stringify(value);
 }

@@ -22,7 +22,10 @@ export const LOOPBACK_HINT =
   "for an agent on this machine use the loopback variant: vpc { cidr: '127.0.0.0/8' }, subnet { cidr: '127.0.0.0/24' } (listeners on 127.0.0.1), an EIP on 127.0.0.x";
 
 /** Every listener address of `manifest` that `isBindable` refuses (by default: not an address of this host). */
-export function unboundListeners(manifest: Manifest, isBindable: (address: string) => boolean = (address) => isHostAddress(address)): UnboundListener[] {
+export function unboundListeners(
+  manifest: Manifest,
+  isBindable: (address: string) => boolean = (address) => isHostAddress(address),
+): UnboundListener[] {
   return listenerBindings(manifest).flatMap(({ id, addresses }) =>
     addresses
       .filter(({ address }) => !isBindable(address))

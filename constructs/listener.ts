@@ -89,7 +89,9 @@ export class Listener extends AlbResource implements IListener {
   addRule(rule: UrlMapRuleProps): this {
     if (this.urlMapRef === undefined) this.urlMapRef = new UrlMap(this, RULES_ID, { loadBalancer: this.loadBalancer });
     if (!(this.urlMapRef instanceof UrlMap)) {
-      throw new TypeError(`${this.node.path}: addRule: url map ${this.urlMapRef.resourceId} is imported; add its rules where it is made`);
+      throw new TypeError(
+        `${this.node.path}: addRule: url map ${this.urlMapRef.resourceId} is imported; add its rules where it is made`,
+      );
     }
     this.urlMapRef.addRule(rule);
     return this;
@@ -117,6 +119,11 @@ export class Listener extends AlbResource implements IListener {
 
   protected renderSpec(): Record<string, unknown> {
     const { loadBalancer, backendService, urlMap: _urlMap, ...model } = this.props;
-    return defined({ ...model, loadBalancer: loadBalancer.resourceId, backendService: backendService.resourceId, urlMap: this.urlMapRef?.resourceId });
+    return defined({
+      ...model,
+      loadBalancer: loadBalancer.resourceId,
+      backendService: backendService.resourceId,
+      urlMap: this.urlMapRef?.resourceId,
+    });
   }
 }

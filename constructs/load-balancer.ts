@@ -96,10 +96,14 @@ export class LoadBalancer extends AlbResource implements ILoadBalancer {
    */
   addRedirect(props: AddRedirectProps = {}): Listener {
     const { sourcePort = 80, targetPort = 443 } = props;
-    const target = this.node.children.find((child): child is Listener => child instanceof Listener && child.port === targetPort);
+    const target = this.node.children.find(
+      (child): child is Listener => child instanceof Listener && child.port === targetPort,
+    );
     const backendService = props.backendService ?? target?.backendService;
     if (backendService === undefined) {
-      throw new TypeError(`${this.node.path}: addRedirect: backendService: no listener on port ${targetPort} yet to take it from; add that listener first or give backendService`);
+      throw new TypeError(
+        `${this.node.path}: addRedirect: backendService: no listener on port ${targetPort} yet to take it from; add that listener first or give backendService`,
+      );
     }
     const listener = this.addListener(`redirect-${sourcePort}`, { protocol: 'HTTP', port: sourcePort, backendService });
     return listener.addRedirect({ protocol: 'HTTPS', port: targetPort });

@@ -85,8 +85,17 @@ export class UrlMap extends AlbResource implements IUrlMap {
       loadBalancer: this.loadBalancer.resourceId,
       rules: this.rules.map(({ priority, conditions, action, preActions, postActions }) => {
         const { mirror, ...requestChanges } = preActions ?? {};
-        const pre = preActions && { ...requestChanges, ...(mirror ? { mirror: { backendService: mirror.resourceId } } : {}) };
-        return { priority, conditions: renderConditions(conditions), action: action.render(), ...(pre ? { preActions: pre } : {}), ...(postActions ? { postActions } : {}) };
+        const pre = preActions && {
+          ...requestChanges,
+          ...(mirror ? { mirror: { backendService: mirror.resourceId } } : {}),
+        };
+        return {
+          priority,
+          conditions: renderConditions(conditions),
+          action: action.render(),
+          ...(pre ? { preActions: pre } : {}),
+          ...(postActions ? { postActions } : {}),
+        };
       }),
     };
   }
@@ -97,7 +106,10 @@ class RepeatedConditions implements IValidation {
   constructor(private readonly rules: readonly UrlMapRuleProps[]) {}
   validate(): string[] {
     return this.rules.flatMap((rule, index) =>
-      repeatedConditions(rule.conditions).map((field) => `rules[${index}].conditions.${field}: given twice; put every value in one condition (any of them matches)`),
+      repeatedConditions(rule.conditions).map(
+        (field) =>
+          `rules[${index}].conditions.${field}: given twice; put every value in one condition (any of them matches)`,
+      ),
     );
   }
 }

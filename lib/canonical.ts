@@ -36,7 +36,9 @@ export const HASH_SLICE_ITEMS = 250;
  */
 export async function contentHashInSlices(value: Readonly<Record<string, unknown>>): Promise<string> {
   const hash = createHash('sha256');
-  const keys = Object.keys(value).filter((key) => value[key] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((key) => value[key] !== undefined)
+    .sort();
   hash.update('{');
   for (const [position, key] of keys.entries()) {
     const item = value[key];

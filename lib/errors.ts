@@ -35,7 +35,12 @@ export abstract class AlbkitError extends Error {
 
 /** Whether `value` is an albkit error, from this copy of albkit or any other: branded, with a string `code`. */
 export function isAlbkitError(value: unknown): value is Error & { readonly code: string } {
-  return typeof value === 'object' && value !== null && (value as { [ALBKIT_ERROR]?: unknown })[ALBKIT_ERROR] === true && typeof (value as { code?: unknown }).code === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [ALBKIT_ERROR]?: unknown })[ALBKIT_ERROR] === true &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
 }
 
 /** Every problem a configuration has, reported together. */
@@ -89,7 +94,11 @@ export function zodIssues(
       const known = schema ? fieldsAt(schema, base) : [];
       return issue.keys.map((key) => {
         const meant = closestName(key, known);
-        return { path, field: fieldOf([...base, key]), message: meant ? `unknown field; did you mean "${meant}"?` : 'unknown field' };
+        return {
+          path,
+          field: fieldOf([...base, key]),
+          message: meant ? `unknown field; did you mean "${meant}"?` : 'unknown field',
+        };
       });
     }
     if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {

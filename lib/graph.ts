@@ -125,11 +125,13 @@ export function mergedCreationOrder(ordered: readonly Node[], added: readonly No
     else if (!placeInWave(node, byId, wave)) return undefined;
   }
   for (const node of added) if (!placeInWave(node, byId, wave)) return undefined;
-  const before = (a: string, b: string): number => (wave.get(a) as number) - (wave.get(b) as number) || (a < b ? -1 : a > b ? 1 : 0);
+  const before = (a: string, b: string): number =>
+    (wave.get(a) as number) - (wave.get(b) as number) || (a < b ? -1 : a > b ? 1 : 0);
   const head = ordered.map((node) => node.id);
   const tail = added.map((node) => node.id).sort(before);
   // A change can move a node it is a dependency of to a later wave; then the state's order no longer holds.
-  for (let i = 1; i < head.length; i += 1) if (before(head[i - 1] as string, head[i] as string) > 0) return [...head, ...tail].sort(before);
+  for (let i = 1; i < head.length; i += 1)
+    if (before(head[i - 1] as string, head[i] as string) > 0) return [...head, ...tail].sort(before);
   const merged: string[] = [];
   let h = 0;
   for (const id of tail) {
@@ -144,7 +146,11 @@ export function mergedCreationOrder(ordered: readonly Node[], added: readonly No
  * The wave of `node` when each of its dependencies among the nodes has its wave already (in a list in creation
  * order, all but those that depend on a change), else undefined: the common case, without `placeInWave`'s walk.
  */
-function waveAfterPlaced(node: Node, byId: ReadonlyMap<string, Node>, wave: ReadonlyMap<string, number>): number | undefined {
+function waveAfterPlaced(
+  node: Node,
+  byId: ReadonlyMap<string, Node>,
+  wave: ReadonlyMap<string, number>,
+): number | undefined {
   let latest = -1;
   for (const dep of node.dependsOn) {
     const known = wave.get(dep);

@@ -86,7 +86,10 @@ export const ManifestSchema = z.strictObject({
       ) as unknown as [z.ZodObject, ...z.ZodObject[]],
     ),
   ),
-  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   external: z.array(ExternalResourceSchema).optional(),
 });
 
@@ -125,7 +128,12 @@ export function checkResources(raw: readonly unknown[], external: readonly Exter
     if (resource) parsed.push(resource);
   });
   for (const { id, kind } of external) {
-    if (seen.has(id)) issues.push({ path: id, field: 'id', message: `is imported as an external ${kind} and also defined here; keep one` });
+    if (seen.has(id))
+      issues.push({
+        path: id,
+        field: 'id',
+        message: `is imported as an external ${kind} and also defined here; keep one`,
+      });
   }
   const externalKinds = new Map(external.map(({ id, kind }) => [id, kind]));
   issues.push(...checkRules(parsed, new Set([...seen, ...externalKinds.keys()]), undefined, externalKinds));
@@ -165,7 +173,9 @@ export function validateChange(current: readonly Resource[], change: unknown): R
 export function validateChanges(current: readonly Resource[], changes: readonly unknown[]): Resource[] {
   const issues: Issue[] = [];
   const seen = new Set<string>();
-  const parsed = changes.flatMap((change, position) => parseResource(change, current.length + position, seen, issues) ?? []);
+  const parsed = changes.flatMap(
+    (change, position) => parseResource(change, current.length + position, seen, issues) ?? [],
+  );
   if (parsed.length < changes.length) throw new ValidationError(issues);
   return validateParsedChanges(current, parsed);
 }
@@ -177,18 +187,24 @@ export function validateChanges(current: readonly Resource[], changes: readonly 
 export function validateParsedChanges(current: readonly Resource[], parsed: readonly Resource[]): Resource[] {
   const issues: Issue[] = [];
   const changed = new Set(parsed.map((resource) => resource.id));
-  const twice = changed.size < parsed.length && parsed.find((resource, position) => parsed.findIndex((other) => other.id === resource.id) !== position);
+  const twice =
+    changed.size < parsed.length &&
+    parsed.find((resource, position) => parsed.findIndex((other) => other.id === resource.id) !== position);
   if (twice) throw new ValidationError([{ path: twice.id, field: 'id', message: 'is used by two resources' }]);
   const others = current.filter((resource) => !changed.has(resource.id));
   const resources = [...others, ...parsed];
-  const dependents = others.filter((resource) => resource.dependsOn.some((dep) => changed.has(dep))).map((resource) => resource.id);
+  const dependents = others
+    .filter((resource) => resource.dependsOn.some((dep) => changed.has(dep)))
+    .map((resource) => resource.id);
   // The index holds every id present, so it is also the set of known ids: one map of the whole state, not two.
   const index = new ResourceIndex(resources);
   issues.push(...checkRules(resources, index, new Set([...changed, ...dependents]), new Map(), index));
   // `current` is in creation order: the changes are merged in; only a cycle needs the whole graph (to name it).
   const order = mergedCreationOrder(others, parsed) ?? creationOrder(resources, issues);
   if (issues.length > 0) throw new ValidationError(issues);
-  const resolved = new Map(parsed.map((resource) => [resource.id, canonicalize(resolveResource(resource, index)) as Resource]));
+  const resolved = new Map(
+    parsed.map((resource) => [resource.id, canonicalize(resolveResource(resource, index)) as Resource]),
+  );
   return order.map((resourceId) => resolved.get(resourceId) ?? (index.get(resourceId) as Resource));
 }
 
@@ -206,7 +222,8 @@ export function withImpliedEdges(kind: Kind, id: string, spec: unknown, dependsO
 function parseResource(item: unknown, position: number, seen: Set<string>, issues: Issue[]): Resource | undefined {
   const envelope = RawResourceSchema.safeParse(item, PARSE_OPTIONS);
   if (!envelope.success) {
-    const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `resources[${position}]`;
+    const id =
+      typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `resources[${position}]`;
     issues.push(...zodIssues(id, envelope.error));
     return undefined;
   }
@@ -246,7 +263,11 @@ export function buildManifest(raw: readonly unknown[], external: readonly Extern
 export function manifestOf(resources: Resource[], external: readonly ExternalResource[] = []): Manifest {
   const unique = new Map(external.map((ref) => [`${ref.id}\0${ref.kind}`, { id: ref.id, kind: ref.kind }]));
   const refs = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.kind < b.kind ? -1 : 1));
-  const content = { apiVersion: API_VERSION as typeof API_VERSION, resources, ...(refs.length > 0 ? { external: refs } : {}) };
+  const content = {
+    apiVersion: API_VERSION as typeof API_VERSION,
+    resources,
+    ...(refs.length > 0 ? { external: refs } : {}),
+  };
   return { ...content, hash: contentHash(content) };
 }
 

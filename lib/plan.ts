@@ -52,7 +52,8 @@ function changedFields(before: Resource, after: Resource): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   // A key read back from the agent is its fingerprint: compare fingerprints, which differ exactly when keys do.
   const fields = keys.filter((key) => canonicalJson(redactSecrets(a[key])) !== canonicalJson(redactSecrets(b[key])));
-  if (canonicalJson([...before.dependsOn].sort()) !== canonicalJson([...after.dependsOn].sort())) fields.push('dependsOn');
+  if (canonicalJson([...before.dependsOn].sort()) !== canonicalJson([...after.dependsOn].sort()))
+    fields.push('dependsOn');
   return fields;
 }
 
@@ -78,9 +79,10 @@ export function plan(current: readonly Resource[], desired: readonly Resource[])
     }
     const fields = changedFields(existing, resource);
     if (fields.length === 0) continue;
-    const forcing = existing.kind !== resource.kind
-      ? 'kind'
-      : fields.find((field) => (KINDS[resource.kind].replaceOnChange as readonly string[]).includes(field));
+    const forcing =
+      existing.kind !== resource.kind
+        ? 'kind'
+        : fields.find((field) => (KINDS[resource.kind].replaceOnChange as readonly string[]).includes(field));
     actions.set(resource.id, forcing ? { action: 'replace', fields, reason: forcing } : { action: 'update', fields });
   }
   for (const resource of current) {
@@ -114,7 +116,9 @@ export function plan(current: readonly Resource[], desired: readonly Resource[])
     return { action, operation, id, kind: resource.kind, fields, ...(reason ? { reason } : {}) };
   };
   const puts = new Set([...actions].filter(([, a]) => a.action !== 'delete').map(([id]) => id));
-  const lateDelete = new Set([...actions].filter(([id, a]) => a.action === 'delete' && !earlyDelete.has(id)).map(([id]) => id));
+  const lateDelete = new Set(
+    [...actions].filter(([id, a]) => a.action === 'delete' && !earlyDelete.has(id)).map(([id]) => id),
+  );
 
   const waves = [
     ...destroyWaves(restrict(current, earlyDelete)).map((wave) => wave.map((id) => step(id, 'delete'))),

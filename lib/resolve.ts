@@ -49,7 +49,10 @@ export function resolveResource(resource: Resource, index: ResourceIndex): Resou
       return { ...resource, spec: { ...resource.spec, servers } };
     }
     case 'BackendService': {
-      const healthCheck = { ...resource.spec.healthCheck, protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol };
+      const healthCheck = {
+        ...resource.spec.healthCheck,
+        protocol: resource.spec.healthCheck.protocol ?? resource.spec.protocol,
+      };
       return { ...resource, spec: withHttpDefaults({ ...resource.spec, healthCheck }) };
     }
     case 'Listener':

@@ -20,10 +20,7 @@ import { URL_MAP_RULES } from './url-map-rules';
  * uniqueness rules, which read every resource of R's kind and report on the later of two.
  */
 class Subjects {
-  constructor(
-    private readonly index: ResourceIndex,
-    private readonly ids: ReadonlySet<string> | undefined,
-  ) {}
+  constructor(private readonly index: ResourceIndex, private readonly ids: ReadonlySet<string> | undefined) {}
   /** True when issues about `id` are wanted. */
   has(id: string): boolean {
     return this.ids === undefined || this.ids.has(id);
@@ -58,12 +55,24 @@ const referencesExist: Rule = (index, known, subjects, external) =>
       const target = index.get(id);
       const externalKind = target ? undefined : external.get(id);
       if (externalKind !== undefined && externalKind !== kind) {
-        return [{ path: resource.id, field, message: `refers to "${id}", which is imported as ${withArticle(externalKind)}, not ${withArticle(kind)}` }];
+        return [
+          {
+            path: resource.id,
+            field,
+            message: `refers to "${id}", which is imported as ${withArticle(externalKind)}, not ${withArticle(kind)}`,
+          },
+        ];
       }
       if (!target && known.has(id)) return [];
       if (!target) return [{ path: resource.id, field, message: `refers to ${kind} "${id}", which does not exist` }];
       if (target.kind !== kind) {
-        return [{ path: resource.id, field, message: `refers to "${id}", which is ${withArticle(target.kind)}, not ${withArticle(kind)}` }];
+        return [
+          {
+            path: resource.id,
+            field,
+            message: `refers to "${id}", which is ${withArticle(target.kind)}, not ${withArticle(kind)}`,
+          },
+        ];
       }
       return [];
     }),
@@ -77,7 +86,11 @@ const subnetInVpc: Rule = (_index, _known, subjects) =>
   subjects.ofKind('LoadBalancer').flatMap(({ id, spec }) => {
     const issues: Issue[] = [];
     if (!cidrWithin(spec.vpc.cidr, spec.subnet.cidr)) {
-      issues.push({ path: id, field: 'subnet.cidr', message: `${spec.subnet.cidr} is not inside the VPC ${spec.vpc.cidr}` });
+      issues.push({
+        path: id,
+        field: 'subnet.cidr',
+        message: `${spec.subnet.cidr} is not inside the VPC ${spec.vpc.cidr}`,
+      });
     }
     if (spec.subnet.address && !cidrContains(spec.subnet.cidr, spec.subnet.address)) {
       issues.push({
@@ -124,7 +137,10 @@ const eipUsedOnce = usedOnce(
 const listenerPortUnique = usedOnce(
   'Listener',
   ({ spec }) => `${spec.loadBalancer}:${spec.port}`,
-  ({ spec }, first) => ({ field: 'port', message: `${spec.port} is already used by listener ${first} on load balancer ${spec.loadBalancer}` }),
+  ({ spec }, first) => ({
+    field: 'port',
+    message: `${spec.port} is already used by listener ${first} on load balancer ${spec.loadBalancer}`,
+  }),
 );
 
 /**
@@ -164,7 +180,9 @@ const listenerBackend: Rule = (index, _known, subjects) =>
       issues.push({
         path: id,
         field: 'backendService',
-        message: `${withArticle(spec.protocol)} listener needs ${withArticle(wanted)} backend service; ${backend.id} is ${backend.spec.protocol}`,
+        message: `${withArticle(spec.protocol)} listener needs ${withArticle(wanted)} backend service; ${
+          backend.id
+        } is ${backend.spec.protocol}`,
       });
     }
     return issues;
@@ -174,10 +192,18 @@ const listenerBackend: Rule = (index, _known, subjects) =>
 const listenerCertificate: Rule = (_index, _known, subjects) =>
   subjects.ofKind('Listener').flatMap(({ id, spec }) => {
     if (needsCertificate(spec.protocol) && !spec.certificate) {
-      return [{ path: id, field: 'certificate', message: `${withArticle(spec.protocol)} listener needs a certificate` }];
+      return [
+        { path: id, field: 'certificate', message: `${withArticle(spec.protocol)} listener needs a certificate` },
+      ];
     }
     if (!needsCertificate(spec.protocol) && spec.certificate) {
-      return [{ path: id, field: 'certificate', message: `${withArticle(spec.protocol)} listener takes no certificate (use HTTPS or TLS)` }];
+      return [
+        {
+          path: id,
+          field: 'certificate',
+          message: `${withArticle(spec.protocol)} listener takes no certificate (use HTTPS or TLS)`,
+        },
+      ];
     }
     return [];
   });
@@ -189,7 +215,11 @@ const listenerBodyLimits: Rule = (_index, _known, subjects) =>
       ? []
       : (['requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond'] as const)
           .filter((field) => spec[field] !== undefined)
-          .map((field) => ({ path: id, field, message: `${withArticle(spec.protocol)} listener has no request bodies (use HTTP or HTTPS)` })),
+          .map((field) => ({
+            path: id,
+            field,
+            message: `${withArticle(spec.protocol)} listener has no request bodies (use HTTP or HTTPS)`,
+          })),
   );
 
 /**
@@ -209,10 +239,18 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
       });
     }
     if (groups === 0 && availability === 0) {
-      issues.push({ path: id, field: 'serverGroups', message: 'needs at least one server group or availability group' });
+      issues.push({
+        path: id,
+        field: 'serverGroups',
+        message: 'needs at least one server group or availability group',
+      });
     }
     if (availability > 0 && spec.port === undefined) {
-      issues.push({ path: id, field: 'port', message: "is required with availability groups: their instances serve on the backend service's port" });
+      issues.push({
+        path: id,
+        field: 'port',
+        message: "is required with availability groups: their instances serve on the backend service's port",
+      });
     }
     if (spec.protocol === 'TCP' && spec.sessionPersistence?.enabled) {
       issues.push({
@@ -230,7 +268,12 @@ const backendServiceShape: Rule = (index, _known, subjects) =>
     }
     if (spec.protocol === 'TCP') {
       for (const field of ['maxQueueLength', 'queueTimeoutSeconds'] as const) {
-        if (spec[field] !== undefined) issues.push({ path: id, field, message: 'only HTTP requests wait in a queue (a TCP connection beyond every server\'s cap is closed)' });
+        if (spec[field] !== undefined)
+          issues.push({
+            path: id,
+            field,
+            message: "only HTTP requests wait in a queue (a TCP connection beyond every server's cap is closed)",
+          });
       }
     }
     for (const [index_, groupId] of spec.serverGroups.entries()) {
@@ -254,7 +297,8 @@ const serversInVpc: Rule = (index, _known, subjects) =>
     const names = new Set<string>();
     spec.servers.forEach((server, i) => {
       const name = serverName(server);
-      if (names.has(name)) issues.push({ path: id, field: `servers[${i}].name`, message: `"${name}" is used twice in the group` });
+      if (names.has(name))
+        issues.push({ path: id, field: `servers[${i}].name`, message: `"${name}" is used twice in the group` });
       names.add(name);
       if (lb) issues.push(...placementIssues(id, `servers[${i}]`, server, lb, ''));
     });
@@ -280,7 +324,13 @@ const availabilityGroupSize: Rule = (_index, _known, subjects) =>
   subjects.ofKind('AvailabilityGroup').flatMap(({ id, spec }) => {
     const count = spec.instances.length;
     if (count >= spec.minSize && count <= spec.maxSize) return [];
-    return [{ path: id, field: 'instances', message: `${count} instances is outside minSize–maxSize (${spec.minSize}–${spec.maxSize})` }];
+    return [
+      {
+        path: id,
+        field: 'instances',
+        message: `${count} instances is outside minSize–maxSize (${spec.minSize}–${spec.maxSize})`,
+      },
+    ];
   });
 
 function placementIssues(
@@ -302,7 +352,9 @@ function placementIssues(
     issues.push({
       path,
       field: `${field}.zone`,
-      message: `zone ${target.zone} is not one of load balancer ${lb.id}'s zones (${lb.spec.zones.join(', ')})${usedBy}`,
+      message: `zone ${target.zone} is not one of load balancer ${lb.id}'s zones (${lb.spec.zones.join(
+        ', ',
+      )})${usedBy}`,
     });
   }
   return issues;

@@ -33,18 +33,28 @@ export function redactSecrets<T>(value: T): T {
 export function restoreSecrets<T>(value: T, known: unknown): T {
   return mapSecrets(value, (secret, path) => {
     if (!isRedacted(secret)) return secret;
-    const original = path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), known);
+    const original = path.reduce<unknown>(
+      (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
+      known,
+    );
     return typeof original === 'string' && fingerprint(original) === secret ? original : secret;
   }) as T;
 }
 
 /** `value` with `change` applied to the string of every secret field (and its path of keys); shares nothing it changes. */
-function mapSecrets(value: unknown, change: (secret: string, path: readonly string[]) => string, path: readonly string[] = []): unknown {
+function mapSecrets(
+  value: unknown,
+  change: (secret: string, path: readonly string[]) => string,
+  path: readonly string[] = [],
+): unknown {
   if (Array.isArray(value)) return value.map((item, index) => mapSecrets(item, change, [...path, String(index)]));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_FIELDS.has(key) && typeof item === 'string' ? change(item, [...path, key]) : mapSecrets(item, change, [...path, key]);
+    out[key] =
+      SECRET_FIELDS.has(key) && typeof item === 'string'
+        ? change(item, [...path, key])
+        : mapSecrets(item, change, [...path, key]);
   }
   return out;
 }

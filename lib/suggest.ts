@@ -5,7 +5,16 @@
 
 /** As much of a zod schema as `fieldsAt` reads. */
 interface SchemaLike {
-  _zod: { def: { type: string; shape?: Record<string, SchemaLike>; innerType?: SchemaLike; element?: SchemaLike; in?: SchemaLike; options?: readonly SchemaLike[] } };
+  _zod: {
+    def: {
+      type: string;
+      shape?: Record<string, SchemaLike>;
+      innerType?: SchemaLike;
+      element?: SchemaLike;
+      in?: SchemaLike;
+      options?: readonly SchemaLike[];
+    };
+  };
 }
 
 /** The fields of the object schema at `path` below `schema` (list indexes step into elements; every branch of a union counts). */
@@ -48,12 +57,15 @@ export function closestName(name: string, candidates: readonly string[]): string
 
 /** Levenshtein distance, with a swap of two neighbouring letters counted as one edit. */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, rows[i - 2]![j - 2]! + 1);
       rows[i]![j] = value;
     }
   }

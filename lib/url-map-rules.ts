@@ -53,7 +53,13 @@ export const urlMapPrioritiesUnique: UrlMapRule = (_index, _known, subjects) =>
         firstOf.set(rule.priority, position);
         return [];
       }
-      return [{ path: id, field: `rules[${position}].priority`, message: `${rule.priority} is already the priority of rules[${first}]` }];
+      return [
+        {
+          path: id,
+          field: `rules[${position}].priority`,
+          message: `${rule.priority} is already the priority of rules[${first}]`,
+        },
+      ];
     });
   });
 
@@ -64,9 +70,13 @@ export const urlMapPrioritiesUnique: UrlMapRule = (_index, _known, subjects) =>
  * changes at least one part of the request, as it would otherwise send the client back to the same rule.
  */
 export const urlMapRuleActions: UrlMapRule = (_index, _known, subjects) =>
-  subjects.ofKind('UrlMap').flatMap(({ id, spec }) =>
-    spec.rules.flatMap((rule, position) => ruleActionIssues(rule, `rules[${position}]`).map((issue) => ({ path: id, ...issue }))),
-  );
+  subjects
+    .ofKind('UrlMap')
+    .flatMap(({ id, spec }) =>
+      spec.rules.flatMap((rule, position) =>
+        ruleActionIssues(rule, `rules[${position}]`).map((issue) => ({ path: id, ...issue })),
+      ),
+    );
 
 function ruleActionIssues(rule: Rule, at: string): Omit<Issue, 'path'>[] {
   const issues: Omit<Issue, 'path'>[] = [];
@@ -80,22 +90,38 @@ function ruleActionIssues(rule: Rule, at: string): Omit<Issue, 'path'>[] {
     weightedForward.targets.forEach(({ backendService }, index) => {
       const first = seen.get(backendService);
       if (first === undefined) seen.set(backendService, index);
-      else issues.push({ field: `${field}[${index}].backendService`, message: `${backendService} is already targets[${first}]: name each backend service once` });
+      else
+        issues.push({
+          field: `${field}[${index}].backendService`,
+          message: `${backendService} is already targets[${first}]: name each backend service once`,
+        });
     });
   }
   if (!forward && !weightedForward) {
     for (const field of ['preActions', 'postActions'] as const) {
-      if (rule[field]) issues.push({ field: `${at}.${field}`, message: 'go with a forward or weightedForward action only (a redirect or fixed response forwards nothing)' });
+      if (rule[field])
+        issues.push({
+          field: `${at}.${field}`,
+          message: 'go with a forward or weightedForward action only (a redirect or fixed response forwards nothing)',
+        });
     }
   }
   const mirror = rule.preActions?.mirror?.backendService;
-  const forwardedTo = [forward?.backendService, ...(weightedForward?.targets ?? []).map((target) => target.backendService)];
+  const forwardedTo = [
+    forward?.backendService,
+    ...(weightedForward?.targets ?? []).map((target) => target.backendService),
+  ];
   if (mirror !== undefined && forwardedTo.includes(mirror)) {
-    issues.push({ field: `${at}.preActions.mirror.backendService`, message: `${mirror} already gets the request: mirror to another backend service` });
+    issues.push({
+      field: `${at}.preActions.mirror.backendService`,
+      message: `${mirror} already gets the request: mirror to another backend service`,
+    });
   }
-  for (const side of ['preActions', 'postActions'] as const) issues.push(...headerEditIssues(rule[side], `${at}.${side}`));
+  for (const side of ['preActions', 'postActions'] as const)
+    issues.push(...headerEditIssues(rule[side], `${at}.${side}`));
   if (redirect && changesNothing(redirect)) {
-    const message = 'changes no part of the request (protocol, port, host, path or query), so the client would be sent back to this rule in a loop';
+    const message =
+      'changes no part of the request (protocol, port, host, path or query), so the client would be sent back to this rule in a loop';
     issues.push({ field: `${at}.action.redirect`, message });
   }
   return issues;
@@ -108,11 +134,16 @@ function headerEditIssues(edits: Rule['preActions'] | Rule['postActions'], at: s
   const inserted = new Set<string>();
   (edits.insertHeaders ?? []).forEach(({ name }, index) => {
     const key = name.toLowerCase();
-    if (inserted.has(key)) issues.push({ field: `${at}.insertHeaders[${index}].name`, message: `${name} is inserted twice` });
+    if (inserted.has(key))
+      issues.push({ field: `${at}.insertHeaders[${index}].name`, message: `${name} is inserted twice` });
     inserted.add(key);
   });
   (edits.deleteHeaders ?? []).forEach((name, index) => {
-    if (inserted.has(name.toLowerCase())) issues.push({ field: `${at}.deleteHeaders[${index}]`, message: `${name} is also inserted: insert it or delete it` });
+    if (inserted.has(name.toLowerCase()))
+      issues.push({
+        field: `${at}.deleteHeaders[${index}]`,
+        message: `${name} is also inserted: insert it or delete it`,
+      });
   });
   return issues;
 }
@@ -124,7 +155,9 @@ function changesNothing(redirect: RedirectAction): boolean {
 
 /** True when a redirect's host, path and query are the request's own. */
 function keepsHostPathQuery(redirect: RedirectAction): boolean {
-  return (Object.keys(KEPT_PARTS) as (keyof typeof KEPT_PARTS)[]).every((part) => redirect[part] === undefined || redirect[part] === KEPT_PARTS[part]);
+  return (Object.keys(KEPT_PARTS) as (keyof typeof KEPT_PARTS)[]).every(
+    (part) => redirect[part] === undefined || redirect[part] === KEPT_PARTS[part],
+  );
 }
 
 /**
@@ -136,21 +169,41 @@ export const listenerUrlMap: UrlMapRule = (index, _known, subjects) =>
   subjects.ofKind('Listener').flatMap(({ id, spec }) => {
     if (spec.urlMap === undefined) return [];
     if (backendProtocolFor(spec.protocol) !== 'HTTP') {
-      return [{ path: id, field: 'urlMap', message: `${withArticle(spec.protocol)} listener routes no requests: only HTTP and HTTPS listeners take a url map` }];
+      return [
+        {
+          path: id,
+          field: 'urlMap',
+          message: `${withArticle(
+            spec.protocol,
+          )} listener routes no requests: only HTTP and HTTPS listeners take a url map`,
+        },
+      ];
     }
     const urlMap = index.getOf('UrlMap', spec.urlMap);
     if (!urlMap) return [];
     if (urlMap.spec.loadBalancer !== spec.loadBalancer) {
-      return [{ path: id, field: 'urlMap', message: `url map ${urlMap.id} belongs to load balancer ${urlMap.spec.loadBalancer}, not ${spec.loadBalancer}` }];
+      return [
+        {
+          path: id,
+          field: 'urlMap',
+          message: `url map ${urlMap.id} belongs to load balancer ${urlMap.spec.loadBalancer}, not ${spec.loadBalancer}`,
+        },
+      ];
     }
     return urlMap.spec.rules.flatMap((rule, position) => {
       const redirect = rule.action.redirect;
       if (!redirect || changesNothing(redirect) || !keepsHostPathQuery(redirect)) return [];
-      if ((redirect.protocol ?? spec.protocol) !== spec.protocol || (redirect.port ?? spec.port) !== spec.port) return [];
+      if ((redirect.protocol ?? spec.protocol) !== spec.protocol || (redirect.port ?? spec.port) !== spec.port)
+        return [];
       const message = `rules[${position}] of url map ${urlMap.id} redirects to ${spec.protocol} port ${spec.port}, this listener itself, with host, path and query unchanged: it would loop`;
       return [{ path: id, field: 'urlMap', message }];
     });
   });
 
 /** The url map rules, in the order lib/rules.ts runs them. */
-export const URL_MAP_RULES: readonly UrlMapRule[] = [urlMapBackendServices, urlMapPrioritiesUnique, urlMapRuleActions, listenerUrlMap];
+export const URL_MAP_RULES: readonly UrlMapRule[] = [
+  urlMapBackendServices,
+  urlMapPrioritiesUnique,
+  urlMapRuleActions,
+  listenerUrlMap,
+];

@@ -108,7 +108,9 @@ export class Agent {
     const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
     const { host, port } = parseControl(options.control ?? DEFAULT_CONTROL);
     if (!isLoopback(host) && !options.tokenFile) {
-      throw new Error(`--control ${host}:${port} is not a loopback address: give --token-file so the token is yours to distribute`);
+      throw new Error(
+        `--control ${host}:${port} is not a loopback address: give --token-file so the token is yours to distribute`,
+      );
     }
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     const unlock = await lockStateDir(stateDir);
@@ -120,11 +122,20 @@ export class Agent {
     }
   }
 
-  private static async boot(stateDir: string, host: string, port: number, options: AgentOptions, unlock: () => Promise<void>): Promise<Agent> {
+  private static async boot(
+    stateDir: string,
+    host: string,
+    port: number,
+    options: AgentOptions,
+    unlock: () => Promise<void>,
+  ): Promise<Agent> {
     // Before anything binds: a Node whose internals the data plane relies on changed fails the start here.
     await checkNodeInternals();
     // The etcd client (and its gRPC) is loaded only by an agent on etcd: a file-store agent starts as before.
-    const etcd = options.store === undefined ? undefined : new (await import('./store/etcd-store.js')).EtcdStore(parseEtcdLocation(options.store, options.prefix));
+    const etcd =
+      options.store === undefined
+        ? undefined
+        : new (await import('./store/etcd-store.js')).EtcdStore(parseEtcdLocation(options.store, options.prefix));
     const store: StateStore = etcd ?? new FileStore(stateDir);
     const state = await store.load().catch(async (error: Error) => {
       await etcd?.close();
@@ -136,15 +147,34 @@ export class Agent {
     const cookieSecret = await readOrCreateHexKey(cookieSecretFile);
     const certificateFiles = new CertificateFiles({
       dirs: [stateDir, ...(await certificateDirs(options.certificateDirs ?? []))],
-      refused: await Promise.all([...(store instanceof FileStore ? [store.file] : []), tokenFile, cookieSecretFile].map((file) => realpath(file).catch(() => file))),
+      refused: await Promise.all(
+        [...(store instanceof FileStore ? [store.file] : []), tokenFile, cookieSecretFile].map((file) =>
+          realpath(file).catch(() => file),
+        ),
+      ),
     });
     const logger = options.logger ?? createLogger();
 
     const version = await packageVersion();
-    const self = { id: await nodeIdOf(stateDir, options.nodeId), ...(options.zone === undefined ? {} : { zone: options.zone }), endpoint: '', addresses: interfaceAddresses(), version };
-    const metrics = createAgentMetrics(() => state.resources, () => store.failedWrites);
+    const self = {
+      id: await nodeIdOf(stateDir, options.nodeId),
+      ...(options.zone === undefined ? {} : { zone: options.zone }),
+      endpoint: '',
+      addresses: interfaceAddresses(),
+      version,
+    };
+    const metrics = createAgentMetrics(
+      () => state.resources,
+      () => store.failedWrites,
+    );
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
-    const allZones: DataPlanePort = new DataPlane({ logger: logger.child({ component: 'dataplane' }), registry: metrics.registry, cookieSecret, drainMs, certificateFiles });
+    const allZones: DataPlanePort = new DataPlane({
+      logger: logger.child({ component: 'dataplane' }),
+      registry: metrics.registry,
+      cookieSecret,
+      drainMs,
+      certificateFiles,
+    });
     // With --zone, only the load balancers of this zone are served here.
     const dataPlane = options.zone === undefined ? allZones : zonedDataPlane(allZones, options.zone);
     const fleet: Fleet = etcd
@@ -160,7 +190,16 @@ export class Agent {
     }
     const controller = new Controller(state, store, reconciler, dataPlane);
     const runner = new ManifestRunner(controller);
-    const server = buildControlApi({ controller, runner, metrics, logger, token, version, unstored: () => reconciler.unstored, fleet });
+    const server = buildControlApi({
+      controller,
+      runner,
+      metrics,
+      logger,
+      token,
+      version,
+      unstored: () => reconciler.unstored,
+      fleet,
+    });
     try {
       await server.listen({ host, port });
     } catch (error) {
@@ -181,13 +220,26 @@ export class Agent {
       await fleet.close();
       await etcd?.close();
     };
-    const agent = new Agent(endpoint, token, stateDir, logger, server, dataPlane, reconciler, runner, async () => {
-      await closeStore();
-      await unlock();
-    }, drainMs);
+    const agent = new Agent(
+      endpoint,
+      token,
+      stateDir,
+      logger,
+      server,
+      dataPlane,
+      reconciler,
+      runner,
+      async () => {
+        await closeStore();
+        await unlock();
+      },
+      drainMs,
+    );
     if (options.manifest) {
       // A listener that cannot bind leaves the agent up with that listener FAILED, visible in the API.
-      await agent.apply(options.manifest).catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
+      await agent
+        .apply(options.manifest)
+        .catch((error: Error) => logger.error({ err: error }, 'manifest not fully applied'));
     }
     return agent;
   }
@@ -214,10 +266,12 @@ export class Agent {
 /** Registers this agent as a node of the fleet on `etcd` and enters the leader election; closes the store on failure. */
 async function joinFleet(etcd: EtcdStore, self: NodeSelf, ttlSeconds: number, logger: Logger): Promise<Fleet> {
   const { EtcdFleet } = await import('./fleet/etcd-fleet.js');
-  return EtcdFleet.join({ keys: etcd.keys, self, ttlSeconds, logger: logger.child({ component: 'fleet' }) }).catch(async (error: Error) => {
-    await etcd.close();
-    throw error;
-  });
+  return EtcdFleet.join({ keys: etcd.keys, self, ttlSeconds, logger: logger.child({ component: 'fleet' }) }).catch(
+    async (error: Error) => {
+      await etcd.close();
+      throw error;
+    },
+  );
 }
 
 /** The `--certificate-dir` directories as real paths; throws naming the option for one that is not a directory. */
@@ -225,7 +279,11 @@ async function certificateDirs(dirs: readonly string[]): Promise<string[]> {
   return Promise.all(
     dirs.map(async (dir) => {
       const real = await realpath(dir).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(`--certificate-dir ${dir}: ${error.code === 'ENOENT' ? 'no such directory' : `cannot use it: ${error.code ?? error.message}`}`);
+        throw new Error(
+          `--certificate-dir ${dir}: ${
+            error.code === 'ENOENT' ? 'no such directory' : `cannot use it: ${error.code ?? error.message}`
+          }`,
+        );
       });
       if (!(await stat(real)).isDirectory()) throw new Error(`--certificate-dir ${dir}: is not a directory`);
       return real;

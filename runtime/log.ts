@@ -9,6 +9,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * A logger writing JSON lines to stderr (stdout stays free for the CLI's own output).
  * @param level the lowest level written. @default `ALBKIT_LOG_LEVEL`, else 'info'
  */
-export function createLogger(level: LogLevel = (process.env.ALBKIT_LOG_LEVEL as LogLevel | undefined) ?? 'info'): Logger {
+export function createLogger(
+  level: LogLevel = (process.env.ALBKIT_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+): Logger {
   return pino({ level, base: { name: 'albkit' } }, pino.destination({ dest: 2, sync: true }));
 }

@@ -20,7 +20,10 @@ export interface AgentMetrics {
  * scrape time), `albkit_store_write_failures_total` (read from `storeFailures()`) and
  * `albkit_control_requests_total`.
  */
-export function createAgentMetrics(resources: () => Iterable<StoredResource>, storeFailures: () => number): AgentMetrics {
+export function createAgentMetrics(
+  resources: () => Iterable<StoredResource>,
+  storeFailures: () => number,
+): AgentMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'albkit_agent_' });
   new Gauge({
@@ -30,7 +33,8 @@ export function createAgentMetrics(resources: () => Iterable<StoredResource>, st
     registers: [registry],
     collect() {
       const counts = new Map<string, number>();
-      for (const { kind, state } of resources()) counts.set(`${kind} ${state}`, (counts.get(`${kind} ${state}`) ?? 0) + 1);
+      for (const { kind, state } of resources())
+        counts.set(`${kind} ${state}`, (counts.get(`${kind} ${state}`) ?? 0) + 1);
       for (const kind of KIND_NAMES) {
         for (const state of STATES) this.set({ kind, state }, counts.get(`${kind} ${state}`) ?? 0);
       }

@@ -49,7 +49,10 @@ export function httpApp(port: number, backendPorts: readonly number[], variant: 
     serverGroups: [servers],
   });
   if (variant.healthCheckIntervalMs !== undefined) {
-    backend.configureHealthCheck({ intervalMs: variant.healthCheckIntervalMs, timeoutMs: Math.min(2000, variant.healthCheckIntervalMs - 100) });
+    backend.configureHealthCheck({
+      intervalMs: variant.healthCheckIntervalMs,
+      timeoutMs: Math.min(2000, variant.healthCheckIntervalMs - 100),
+    });
   }
   lb.addListener('http', { protocol: 'HTTP', port, backendService: backend });
   return app;
@@ -62,7 +65,9 @@ export function httpApp(port: number, backendPorts: readonly number[], variant: 
 export function tcpApp(port: number, tcpBackendPort: number): App {
   const app = new App();
   const lb = loadBalancer(app);
-  const sink = lb.addServerGroup('sink', { servers: [{ name: 'sink', address: HOST, port: tcpBackendPort, zone: ZONE }] });
+  const sink = lb.addServerGroup('sink', {
+    servers: [{ name: 'sink', address: HOST, port: tcpBackendPort, zone: ZONE }],
+  });
   const backend = lb.addBackendService('stream', { protocol: 'TCP', port: tcpBackendPort, serverGroups: [sink] });
   backend.configureHealthCheck({ enabled: false });
   lb.addListener('tcp', { protocol: 'TCP', port, backendService: backend });
@@ -78,9 +83,18 @@ export function controlApp(count: number, firstPort: number, backendPorts: reado
   const lb = loadBalancer(app);
   for (let index = 0; index < count; index += 1) {
     const group = lb.addServerGroup(`group-${index}`, {
-      servers: backendPorts.map((backend, server) => ({ name: `s${server + 1}`, address: HOST, port: backend, zone: ZONE })),
+      servers: backendPorts.map((backend, server) => ({
+        name: `s${server + 1}`,
+        address: HOST,
+        port: backend,
+        zone: ZONE,
+      })),
     });
-    const backend = lb.addBackendService(`backend-${index}`, { protocol: 'HTTP', port: backendPorts[0]!, serverGroups: [group] });
+    const backend = lb.addBackendService(`backend-${index}`, {
+      protocol: 'HTTP',
+      port: backendPorts[0]!,
+      serverGroups: [group],
+    });
     lb.addListener(`listener-${index}`, { protocol: 'HTTP', port: firstPort + index, backendService: backend });
   }
   return app;
@@ -106,7 +120,9 @@ export function bulkApp(count: number, port: number, backendPort: number): App {
       vpc: { cidr: '127.0.0.0/8' },
       subnet: { cidr: '127.1.0.0/16', address: `127.1.${index >> 8}.${index & 255}` },
     });
-    const group = lb.addServerGroup('servers', { servers: [{ name: 's1', address: HOST, port: backendPort, zone: ZONE }] });
+    const group = lb.addServerGroup('servers', {
+      servers: [{ name: 's1', address: HOST, port: backendPort, zone: ZONE }],
+    });
     const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: backendPort, serverGroups: [group] });
     backend.configureHealthCheck({ enabled: false });
     lb.addListener('http', { protocol: 'HTTP', port, backendService: backend });

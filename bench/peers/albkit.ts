@@ -31,7 +31,17 @@ export async function startAgent(
   ports: readonly number[] = [],
 ): Promise<RunningAgent> {
   const stateDir = mkdtempSync(join(dir, 'albkit-state-'));
-  const args = [...nodeFlags, ALBKIT_BIN, 'agent', '--state-dir', stateDir, '--control', `${HOST}:0`, '--drain-ms', '0'];
+  const args = [
+    ...nodeFlags,
+    ALBKIT_BIN,
+    'agent',
+    '--state-dir',
+    stateDir,
+    '--control',
+    `${HOST}:0`,
+    '--drain-ms',
+    '0',
+  ];
   if (manifestFile) args.push('--manifest', manifestFile);
   const daemon = startDaemon({
     name: 'albkit agent',
@@ -52,7 +62,11 @@ async function waitForEndpoint(daemon: Daemon, stateDir: string, timeoutMs = 200
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone !== undefined) {
-      throw new Error(`albkit agent exited (${gone}) before it was ready: ${readFileSync(join(stateDir, 'agent.log'), 'utf8').slice(-2000)}`);
+      throw new Error(
+        `albkit agent exited (${gone}) before it was ready: ${readFileSync(join(stateDir, 'agent.log'), 'utf8').slice(
+          -2000,
+        )}`,
+      );
     }
     try {
       const endpoint = readFileSync(join(stateDir, 'endpoint'), 'utf8').trim();
@@ -104,11 +118,26 @@ export interface CliTiming {
 }
 
 /** Runs `albkit deploy|destroy <manifest>` against an agent, on the client core, within `timeoutMs`. */
-export async function runAlbkit(verb: 'deploy' | 'destroy', manifestFile: string, agent: RunningAgent, timeoutMs = 120000): Promise<CliTiming> {
+export async function runAlbkit(
+  verb: 'deploy' | 'destroy',
+  manifestFile: string,
+  agent: RunningAgent,
+  timeoutMs = 120000,
+): Promise<CliTiming> {
   const started = process.hrtime.bigint();
   const { stdout } = await runBounded(
     'taskset',
-    ['-c', String(CLIENT_CORE), process.execPath, ALBKIT_BIN, verb, manifestFile, '--state-dir', agent.stateDir, '--json'],
+    [
+      '-c',
+      String(CLIENT_CORE),
+      process.execPath,
+      ALBKIT_BIN,
+      verb,
+      manifestFile,
+      '--state-dir',
+      agent.stateDir,
+      '--json',
+    ],
     timeoutMs,
   );
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

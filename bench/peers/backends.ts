@@ -47,16 +47,19 @@ ${listens}
  */
 export function backendAccepts(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = get({ host: HOST, port: BACKEND_STATUS_PORT, path: '/', agent: false, timeout: 2000 }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        const match = /^\s*(\d+)\s+\d+\s+\d+\s*$/m.exec(text);
-        if (match) resolve(Number(match[1]));
-        else reject(new Error(`backends' status page: no connection counts in "${text}"`));
-      });
-    });
+    const request = get(
+      { host: HOST, port: BACKEND_STATUS_PORT, path: '/', agent: false, timeout: 2000 },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          const match = /^\s*(\d+)\s+\d+\s+\d+\s*$/m.exec(text);
+          if (match) resolve(Number(match[1]));
+          else reject(new Error(`backends' status page: no connection counts in "${text}"`));
+        });
+      },
+    );
     request.once('timeout', () => request.destroy(new Error("backends' status page: no answer within 2 s")));
     request.once('error', reject);
   });

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     replyOptions: {
       rewriteRequestHeaders: (request, headers) => ({
         ...headers,
-        'x-forwarded-for': headers['x-forwarded-for'] ? `${String(headers['x-forwarded-for'])}, ${request.ip}` : request.ip,
+        'x-forwarded-for': headers['x-forwarded-for']
+          ? `${String(headers['x-forwarded-for'])}, ${request.ip}`
+          : request.ip,
       }),
     },
   });

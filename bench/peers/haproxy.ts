@@ -105,7 +105,8 @@ export async function startHaproxy(name: string, dir: string, config: string, po
 export function haproxyTarget(port: number): Target {
   return {
     name: 'HAProxy',
-    description: 'HAProxy (Debian), nbthread 1, mode http, roundrobin, keep-alive both sides, option forwardfor, health checks every 3 s',
+    description:
+      'HAProxy (Debian), nbthread 1, mode http, roundrobin, keep-alive both sides, option forwardfor, health checks every 3 s',
     startHttp: (context: TargetContext) =>
       startHaproxy('haproxy-http', context.dir, haproxyHttpConfig(context.dir, port, context.backendPorts), port),
     startTcp: (context: TargetContext) =>

@@ -26,16 +26,29 @@ export function routingUrlMap(loadBalancer: string, backendService: string): unk
   return {
     loadBalancer,
     rules: [
-      ...prefixes().map((prefix, index) => ({ priority: index + 1, conditions: { paths: [`${prefix}*`] }, action: forward })),
+      ...prefixes().map((prefix, index) => ({
+        priority: index + 1,
+        conditions: { paths: [`${prefix}*`] },
+        action: forward,
+      })),
       { priority: ROUTING_RULES, conditions: { paths: ['/'] }, action: forward },
     ],
   };
 }
 
-async function control(endpoint: string, token: string, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+async function control(
+  endpoint: string,
+  token: string,
+  method: 'GET' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await request(`${endpoint}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.body.text();
@@ -55,10 +68,16 @@ export function albkitRoutingTarget(port: number): Target {
       try {
         await waitForPort(agent.daemon, port);
         const token = readFileSync(join(agent.stateDir, 'token'), 'utf8').trim();
-        await control(agent.endpoint, token, 'PUT', `/v1/url-maps/${encodeURIComponent('bench/rules')}`, { spec: routingUrlMap('bench', 'bench/web') });
+        await control(agent.endpoint, token, 'PUT', `/v1/url-maps/${encodeURIComponent('bench/rules')}`, {
+          spec: routingUrlMap('bench', 'bench/web'),
+        });
         const listenerPath = `/v1/listeners/${encodeURIComponent('bench/http')}`;
-        const listener = (await control(agent.endpoint, token, 'GET', listenerPath)) as { spec: Record<string, unknown> };
-        await control(agent.endpoint, token, 'PUT', listenerPath, { spec: { ...listener.spec, urlMap: 'bench/rules' } });
+        const listener = (await control(agent.endpoint, token, 'GET', listenerPath)) as {
+          spec: Record<string, unknown>;
+        };
+        await control(agent.endpoint, token, 'PUT', listenerPath, {
+          spec: { ...listener.spec, urlMap: 'bench/rules' },
+        });
         await waitForRules(agent.endpoint, token, listenerPath);
       } catch (error) {
         await agent.daemon.stop();
@@ -73,7 +92,10 @@ export function albkitRoutingTarget(port: number): Target {
 async function waitForRules(endpoint: string, token: string, listenerPath: string, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const listener = (await control(endpoint, token, 'GET', listenerPath)) as { spec: { urlMap?: string }; status?: { state?: string } };
+    const listener = (await control(endpoint, token, 'GET', listenerPath)) as {
+      spec: { urlMap?: string };
+      status?: { state?: string };
+    };
     if (listener.spec.urlMap === 'bench/rules' && listener.status?.state === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -82,8 +104,14 @@ async function waitForRules(endpoint: string, token: string, listenerPath: strin
 
 /** HAProxy's HTTP configuration with the same 50 rules as `use_backend` ACLs, in order. */
 export function haproxyRoutingConfig(dir: string, port: number, backendPorts: readonly number[]): string {
-  const rules = [...prefixes().map((prefix) => `  use_backend servers if { path_beg ${prefix} }`), '  use_backend servers if { path / }'].join('\n');
-  return haproxyHttpConfig(dir, port, backendPorts).replace('  default_backend servers\n', `${rules}\n  default_backend servers\n`);
+  const rules = [
+    ...prefixes().map((prefix) => `  use_backend servers if { path_beg ${prefix} }`),
+    '  use_backend servers if { path / }',
+  ].join('\n');
+  return haproxyHttpConfig(dir, port, backendPorts).replace(
+    '  default_backend servers\n',
+    `${rules}\n  default_backend servers\n`,
+  );
 }
 
 /** HAProxy with the routing case's ACLs. */
@@ -91,7 +119,7 @@ export function haproxyRoutingTarget(port: number): Target {
   return {
     name: `HAProxy + ${ROUTING_RULES} ACLs`,
     description: `HAProxy as in the HTTP case, with ${ROUTING_RULES} use_backend ACLs (path_beg, then path /); GET / matches the last`,
-    startHttp: (context: TargetContext) => startHaproxy('haproxy-routing', context.dir, haproxyRoutingConfig(context.dir, port, context.backendPorts), port),
+    startHttp: (context: TargetContext) =>
+      startHaproxy('haproxy-routing', context.dir, haproxyRoutingConfig(context.dir, port, context.backendPorts), port),
   };
 }
-

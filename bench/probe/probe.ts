@@ -66,8 +66,13 @@ function quantile(sorted: readonly number[], fraction: number): number {
 
 /** The figures of the probes that started inside `window`. */
 export function probeFigures(samples: readonly ProbeSample[], window: TimeWindow): ProbeFigures {
-  const inside = samples.filter((sample) => sample.startedMicros >= window.fromMicros && sample.startedMicros <= window.toMicros);
-  const answered = inside.filter((sample) => sample.ok).map((sample) => sample.ms).sort((a, b) => a - b);
+  const inside = samples.filter(
+    (sample) => sample.startedMicros >= window.fromMicros && sample.startedMicros <= window.toMicros,
+  );
+  const answered = inside
+    .filter((sample) => sample.ok)
+    .map((sample) => sample.ms)
+    .sort((a, b) => a - b);
   return {
     probes: inside.length,
     failed: inside.length - answered.length,

@@ -96,9 +96,15 @@ export async function runApplySuite(options: ApplySuiteOptions, failures: string
       };
       records.push(record);
       const show = (figures: ApplyRecord['baseline']): string =>
-        `p50 ${figures.p50Ms.toFixed(1)} p99 ${figures.p99Ms.toFixed(1)} max ${figures.maxMs.toFixed(1)} ms, ${figures.failed}/${figures.probes} failed`;
+        `p50 ${figures.p50Ms.toFixed(1)} p99 ${figures.p99Ms.toFixed(1)} max ${figures.maxMs.toFixed(1)} ms, ${
+          figures.failed
+        }/${figures.probes} failed`;
       options.log(
-        `apply round ${round}: ${resources} resources applied in ${record.applySeconds.toFixed(2)} s, removed in ${record.removeSeconds.toFixed(2)} s; probe: baseline ${show(record.baseline)}; apply ${show(record.duringApply)}; remove ${show(record.duringRemove)}`,
+        `apply round ${round}: ${resources} resources applied in ${record.applySeconds.toFixed(
+          2,
+        )} s, removed in ${record.removeSeconds.toFixed(2)} s; probe: baseline ${show(record.baseline)}; apply ${show(
+          record.duringApply,
+        )}; remove ${show(record.duringRemove)}`,
       );
     } catch (error) {
       failures.push(`apply round ${round}: ${(error as Error).message}`);

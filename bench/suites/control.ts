@@ -45,7 +45,12 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
   for (let round = 1; round <= options.rounds; round += 1) {
     let agent: RunningAgent | undefined;
     try {
-      agent = await startAgent(options.dir, undefined, [], Array.from({ length: options.listeners }, (_, index) => CONTROL_FIRST_PORT + index));
+      agent = await startAgent(
+        options.dir,
+        undefined,
+        [],
+        Array.from({ length: options.listeners }, (_, index) => CONTROL_FIRST_PORT + index),
+      );
       const deploy = await runAlbkit('deploy', file, agent);
       const listeningAfterDeploy = await listening(options.listeners);
       const destroy = await runAlbkit('destroy', file, agent);
@@ -68,7 +73,15 @@ export async function runControlSuite(options: ControlSuiteOptions, failures: st
       };
       records.push(record);
       options.log(
-        `control round ${round}: ${resources} resources, deploy ${deploy.wallSeconds.toFixed(2)} s (apply ${deploy.applySeconds.toFixed(2)} s), destroy ${destroy.wallSeconds.toFixed(2)} s (apply ${destroy.applySeconds.toFixed(2)} s), listening ${listeningAfterDeploy} → ${listeningAfterDestroy}${portsClosedMs > 0 ? ` (all closed ${portsClosedMs} ms later)` : ''}`,
+        `control round ${round}: ${resources} resources, deploy ${deploy.wallSeconds.toFixed(
+          2,
+        )} s (apply ${deploy.applySeconds.toFixed(2)} s), destroy ${destroy.wallSeconds.toFixed(
+          2,
+        )} s (apply ${destroy.applySeconds.toFixed(
+          2,
+        )} s), listening ${listeningAfterDeploy} → ${listeningAfterDestroy}${
+          portsClosedMs > 0 ? ` (all closed ${portsClosedMs} ms later)` : ''
+        }`,
       );
     } catch (error) {
       failures.push(`control round ${round}: ${(error as Error).message}`);

@@ -69,14 +69,23 @@ export async function waitForOk(port: number, timeoutMs = 20000): Promise<Forwar
 /** Checks that a proxy balanced over every backend and appended the client's address to X-Forwarded-For. */
 export function checkForwarding(target: string, seen: Forwarding, backendPorts: readonly number[]): void {
   const missing = backendPorts.filter((backend) => !seen.ports.has(String(backend)));
-  if (missing.length > 0) throw new Error(`${target} sent nothing to backend port(s) ${missing.join(', ')} in 6 requests`);
+  if (missing.length > 0)
+    throw new Error(`${target} sent nothing to backend port(s) ${missing.join(', ')} in 6 requests`);
   const forwarded = [...seen.forwardedFor];
   if (!forwarded.every((value) => value.split(/,\s*/).includes(HOST))) {
-    throw new Error(`${target} did not append the client address to X-Forwarded-For (backends saw "${forwarded.join('", "')}")`);
+    throw new Error(
+      `${target} did not append the client address to X-Forwarded-For (backends saw "${forwarded.join('", "')}")`,
+    );
   }
 }
 
-async function measure(target: Target, running: RunningTarget, connections: number, round: number, options: HttpSuiteOptions): Promise<HttpRecord> {
+async function measure(
+  target: Target,
+  running: RunningTarget,
+  connections: number,
+  round: number,
+  options: HttpSuiteOptions,
+): Promise<HttpRecord> {
   const url = `http://${HOST}:${running.port}/`;
   await runWrk({ url, connections, seconds: options.warmup });
   const acceptsBefore = await options.backendAccepts();
@@ -110,7 +119,11 @@ async function measure(target: Target, running: RunningTarget, connections: numb
 }
 
 /** Runs the suite; a target that fails to start or serve is reported in `failures` and skipped for that round. */
-export async function runHttpSuite(targets: readonly Target[], options: HttpSuiteOptions, failures: string[]): Promise<HttpRecord[]> {
+export async function runHttpSuite(
+  targets: readonly Target[],
+  options: HttpSuiteOptions,
+  failures: string[],
+): Promise<HttpRecord[]> {
   const records: HttpRecord[] = [];
   const http = targets.filter((target) => target.startHttp);
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -124,7 +137,9 @@ export async function runHttpSuite(targets: readonly Target[], options: HttpSuit
           const record = await measure(target, running, connections, round, options);
           records.push(record);
           options.log(
-            `http round ${round} ${target.name} c=${connections}: ${Math.round(record.requestsPerSecond)} req/s, p99 ${record.p99Ms.toFixed(2)} ms, ${record.errors} errors`,
+            `http round ${round} ${target.name} c=${connections}: ${Math.round(
+              record.requestsPerSecond,
+            )} req/s, p99 ${record.p99Ms.toFixed(2)} ms, ${record.errors} errors`,
           );
         }
       } catch (error) {

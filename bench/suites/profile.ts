@@ -67,20 +67,49 @@ export async function runProfileSuite(options: ProfileSuiteOptions, failures: st
       // only the measured run: not the agent's start-up, not the warm-up
       const summary = readProfile(raw.dir, workload, options.raw, records[0]?.window);
       summaries.push(summary);
-      options.log(`profile ${workload}: ${summary.functions.slice(0, 3).map((hot) => `${hot.name} ${hot.selfPercent.toFixed(1)}%`).join(', ')}`);
+      options.log(
+        `profile ${workload}: ${summary.functions
+          .slice(0, 3)
+          .map((hot) => `${hot.name} ${hot.selfPercent.toFixed(1)}%`)
+          .join(', ')}`,
+      );
     } catch (error) {
       failures.push(`profile ${(error as Error).message}`);
     }
   };
   await profiled(`HTTP, ${options.connections} connections`, 'profile-http', (flags, raw, failed) =>
-    runHttpSuite([albkitTarget(HTTP_PROXY_PORT, flags)], { ...options, rounds: 1, connections: [options.connections], raw }, failed),
+    runHttpSuite(
+      [albkitTarget(HTTP_PROXY_PORT, flags)],
+      { ...options, rounds: 1, connections: [options.connections], raw },
+      failed,
+    ),
   );
-  await profiled(`reconfiguration under load, ${options.connections} connections`, 'profile-reconfig', (flags, raw, failed) =>
-    runReconfigSuite({ ...options, rounds: 1, backendPorts: options.reconfigBackendPorts, dir: options.context.dir, raw, nodeFlags: flags }, failed),
+  await profiled(
+    `reconfiguration under load, ${options.connections} connections`,
+    'profile-reconfig',
+    (flags, raw, failed) =>
+      runReconfigSuite(
+        {
+          ...options,
+          rounds: 1,
+          backendPorts: options.reconfigBackendPorts,
+          dir: options.context.dir,
+          raw,
+          nodeFlags: flags,
+        },
+        failed,
+      ),
   );
   for (const direction of TCP_DIRECTIONS) {
-    await profiled(`TCP ${direction}, ${options.tcpBytes / 2 ** 20} MiB`, `profile-tcp-${direction}`, (flags, raw, failed) =>
-      runTcpSuite([albkitTarget(TCP_PROXY_PORT, flags)], { ...options, rounds: 1, bytes: options.tcpBytes, directions: [direction], raw }, failed),
+    await profiled(
+      `TCP ${direction}, ${options.tcpBytes / 2 ** 20} MiB`,
+      `profile-tcp-${direction}`,
+      (flags, raw, failed) =>
+        runTcpSuite(
+          [albkitTarget(TCP_PROXY_PORT, flags)],
+          { ...options, rounds: 1, bytes: options.tcpBytes, directions: [direction], raw },
+          failed,
+        ),
     );
   }
   return summaries;

@@ -31,7 +31,9 @@ export interface ReconfigSuiteOptions {
 export const CHANGES = 20;
 
 /** The 20 configurations applied in turn: each differs from the one before it. */
-export function reconfigVariants(backendPorts: readonly number[]): { ports: readonly number[]; variant: HttpVariant }[] {
+export function reconfigVariants(
+  backendPorts: readonly number[],
+): { ports: readonly number[]; variant: HttpVariant }[] {
   const two = backendPorts.slice(0, 2);
   const three = backendPorts.slice(0, 3);
   const cycle: { ports: readonly number[]; variant: HttpVariant }[] = [
@@ -87,9 +89,12 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
       let loadEnded = Number.POSITIVE_INFINITY;
       const fromMicros = monotonicMicros();
       const [during, finishedAt] = await Promise.all([
-        runWrk({ url, connections: options.connections, seconds: LOADED_RUN_CAP_SECONDS, until: changes.then(() => sleep(1000)) }).finally(
-          () => (loadEnded = Date.now()),
-        ),
+        runWrk({
+          url,
+          connections: options.connections,
+          seconds: LOADED_RUN_CAP_SECONDS,
+          until: changes.then(() => sleep(1000)),
+        }).finally(() => (loadEnded = Date.now())),
         changes,
       ]);
       options.raw.write(`reconfig-before-r${round}.txt`, before.output);
@@ -112,7 +117,11 @@ export async function runReconfigSuite(options: ReconfigSuiteOptions, failures: 
       };
       records.push(record);
       options.log(
-        `reconfig round ${round}: ${record.changesDuringLoad}/${record.changes} changes under load, ${record.errorsDuring} errors of ${record.requestsDuring}, p99 ${record.p99BeforeMs.toFixed(2)} → ${record.p99DuringMs.toFixed(2)} ms`,
+        `reconfig round ${round}: ${record.changesDuringLoad}/${record.changes} changes under load, ${
+          record.errorsDuring
+        } errors of ${record.requestsDuring}, p99 ${record.p99BeforeMs.toFixed(2)} → ${record.p99DuringMs.toFixed(
+          2,
+        )} ms`,
       );
     } catch (error) {
       failures.push(`reconfig round ${round}: ${(error as Error).message}`);

@@ -38,7 +38,8 @@ interface Backend {
 const socat = (logFile?: string): string => `socat -u -b ${BUFFER}${logFile ? ` -d -d -lf '${logFile}'` : ''}`;
 
 /** A shell command: socat reads `bytes` of zeros and sends them to `address`. */
-const source = (bytes: number, address: string, logFile?: string): string => `${socat(logFile)} OPEN:/dev/zero,readbytes=${bytes} ${address}`;
+const source = (bytes: number, address: string, logFile?: string): string =>
+  `${socat(logFile)} OPEN:/dev/zero,readbytes=${bytes} ${address}`;
 
 /** A shell command: socat receives from `address`, its output counted by `wc -c`. */
 const sink = (address: string, logFile?: string): string => `${socat(logFile)} ${address} STDOUT | wc -c`;
@@ -47,7 +48,9 @@ const sink = (address: string, logFile?: string): string => `${socat(logFile)} $
 async function startBackend(script: string, port: number, logFile: string): Promise<Backend> {
   assertPortsFree('tcp backend', [port]);
   // socat logs "listening on" once bound: a probe connection would use up its single accept
-  const child = spawn('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const daemon = track('tcp backend', child);
   let text = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -72,22 +75,40 @@ function safeRead(file: string): string {
   }
 }
 
-async function transfer(target: Target, running: RunningTarget, direction: TcpDirection, round: number, options: TcpSuiteOptions): Promise<TcpRecord> {
+async function transfer(
+  target: Target,
+  running: RunningTarget,
+  direction: TcpDirection,
+  round: number,
+  options: TcpSuiteOptions,
+): Promise<TcpRecord> {
   const backendPort = options.context.tcpBackendPort;
   const listen = `TCP-LISTEN:${backendPort},bind=${HOST},reuseaddr`;
   const proxy = `TCP:${HOST}:${running.port}`;
   const logFile = join(options.context.dir, `tcp-${direction}-${target.name}-r${round}.log`);
-  const backend = await startBackend(direction === 'upload' ? sink(listen, logFile) : source(options.bytes, listen, logFile), backendPort, logFile);
+  const backend = await startBackend(
+    direction === 'upload' ? sink(listen, logFile) : source(options.bytes, listen, logFile),
+    backendPort,
+    logFile,
+  );
   const timeoutMs = 20000 + (options.bytes / 2 ** 20) * 100; // 10 MB/s at the very least
   try {
     const stopCpu = startCpuMeasure(running.pid);
     const fromMicros = monotonicMicros();
-    const client = await runBounded('taskset', ['-c', String(CLIENT_CORE), 'sh', '-c', direction === 'upload' ? source(options.bytes, proxy) : sink(proxy)], timeoutMs);
-    const counted = direction === 'upload' ? await Promise.race([backend.output, sleep(timeoutMs, 'timed out', { ref: false })]) : client.stdout;
+    const client = await runBounded(
+      'taskset',
+      ['-c', String(CLIENT_CORE), 'sh', '-c', direction === 'upload' ? source(options.bytes, proxy) : sink(proxy)],
+      timeoutMs,
+    );
+    const counted =
+      direction === 'upload'
+        ? await Promise.race([backend.output, sleep(timeoutMs, 'timed out', { ref: false })])
+        : client.stdout;
     const toMicros = monotonicMicros();
     const cpu = stopCpu();
     const received = Number(counted.trim());
-    if (received !== options.bytes) throw new Error(`${direction}: the sink received ${counted.trim() || 'nothing'} of ${options.bytes} bytes`);
+    if (received !== options.bytes)
+      throw new Error(`${direction}: the sink received ${counted.trim() || 'nothing'} of ${options.bytes} bytes`);
     const seconds = (toMicros - fromMicros) / 1e6;
     const gigabytes = options.bytes / 1e9;
     return {
@@ -107,7 +128,11 @@ async function transfer(target: Target, running: RunningTarget, direction: TcpDi
 }
 
 /** Runs the suite; a target that fails is reported in `failures` and skipped for that round and direction. */
-export async function runTcpSuite(targets: readonly Target[], options: TcpSuiteOptions, failures: string[]): Promise<TcpRecord[]> {
+export async function runTcpSuite(
+  targets: readonly Target[],
+  options: TcpSuiteOptions,
+  failures: string[],
+): Promise<TcpRecord[]> {
   const records: TcpRecord[] = [];
   const tcp = targets.filter((target) => target.startTcp);
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -120,7 +145,9 @@ export async function runTcpSuite(targets: readonly Target[], options: TcpSuiteO
           records.push(record);
           options.raw.write(`tcp-${direction}-${target.name}-r${round}.json`, `${JSON.stringify(record, null, 2)}\n`);
           options.log(
-            `tcp ${direction} round ${round} ${target.name}: ${record.gigabytesPerSecond.toFixed(2)} GB/s, ${record.cpuSecondsPerGigabyte.toFixed(2)} CPU s/GB`,
+            `tcp ${direction} round ${round} ${target.name}: ${record.gigabytesPerSecond.toFixed(
+              2,
+            )} GB/s, ${record.cpuSecondsPerGigabyte.toFixed(2)} CPU s/GB`,
           );
         } catch (error) {
           failures.push(`tcp ${direction} round ${round} ${target.name}: ${(error as Error).message}`);

@@ -40,20 +40,44 @@ export function agentOptions(command: Command): Command {
   return command
     .option('--state-dir <dir>', 'state directory: state.json, token, cookie-secret, endpoint', DEFAULT_STATE_DIR)
     .option('--control <host:port>', 'address of the control API (port 0: any free port)', DEFAULT_CONTROL)
-    .option('--token-file <file>', 'bearer token file (required for a non-loopback --control); default <state-dir>/token')
+    .option(
+      '--token-file <file>',
+      'bearer token file (required for a non-loopback --control); default <state-dir>/token',
+    )
     .option(
       '--certificate-dir <dir>',
-      'a directory listeners\' certificate and key files may be read from, besides the state directory (repeatable)',
+      "a directory listeners' certificate and key files may be read from, besides the state directory (repeatable)",
       (dir: string, dirs: string[]) => [...dirs, dir],
       [] as string[],
     )
-    .option('--store <etcd://host:port,...>', 'keep the state in etcd, shared by every agent on the same --prefix (default: <state-dir>/state.json)')
+    .option(
+      '--store <etcd://host:port,...>',
+      'keep the state in etcd, shared by every agent on the same --prefix (default: <state-dir>/state.json)',
+    )
     .option('--prefix <key-prefix>', 'the etcd key prefix of this fleet, with --store', DEFAULT_ETCD_PREFIX)
-    .option('--node-id <id>', 'this agent\'s node id in its fleet (default: kept in <state-dir>/node-id, from the host name)')
-    .option('--zone <zone>', 'the zone this agent runs in: it serves only the load balancers whose zones include it (default: all)')
-    .option('--lease-ttl <seconds>', 'with --store: TTL of the node\'s lease and the leader\'s; a dead agent leaves the fleet after it', String(DEFAULT_LEASE_TTL_S))
-    .option('--drain-ms <ms>', 'how long in-flight requests may finish on SIGTERM and on a removed listener', String(DEFAULT_DRAIN_MS))
-    .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')}`, process.env.ALBKIT_LOG_LEVEL ?? 'info');
+    .option(
+      '--node-id <id>',
+      "this agent's node id in its fleet (default: kept in <state-dir>/node-id, from the host name)",
+    )
+    .option(
+      '--zone <zone>',
+      'the zone this agent runs in: it serves only the load balancers whose zones include it (default: all)',
+    )
+    .option(
+      '--lease-ttl <seconds>',
+      "with --store: TTL of the node's lease and the leader's; a dead agent leaves the fleet after it",
+      String(DEFAULT_LEASE_TTL_S),
+    )
+    .option(
+      '--drain-ms <ms>',
+      'how long in-flight requests may finish on SIGTERM and on a removed listener',
+      String(DEFAULT_DRAIN_MS),
+    )
+    .option(
+      '--log-level <level>',
+      `log level on stderr: ${LOG_LEVELS.join(', ')}`,
+      process.env.ALBKIT_LOG_LEVEL ?? 'info',
+    );
 }
 
 /**
@@ -62,10 +86,13 @@ export function agentOptions(command: Command): Command {
  */
 export async function runAgent(options: AgentCliOptions, extra: Partial<AgentOptions> = {}): Promise<Agent> {
   const drainMs = Number(options.drainMs);
-  if (!Number.isInteger(drainMs) || drainMs < 0) throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
+  if (!Number.isInteger(drainMs) || drainMs < 0)
+    throw new UsageError(`--drain-ms: "${options.drainMs}" is not a whole number of milliseconds`);
   const leaseTtlSeconds = Number(options.leaseTtl ?? DEFAULT_LEASE_TTL_S);
-  if (!Number.isInteger(leaseTtlSeconds) || leaseTtlSeconds < 2) throw new UsageError(`--lease-ttl: "${options.leaseTtl}" is not a whole number of seconds, 2 or more`);
-  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw new UsageError(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!Number.isInteger(leaseTtlSeconds) || leaseTtlSeconds < 2)
+    throw new UsageError(`--lease-ttl: "${options.leaseTtl}" is not a whole number of seconds, 2 or more`);
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel))
+    throw new UsageError(`--log-level: "${options.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const logger = createLogger(options.logLevel as LogLevel);
   // Loaded here, not at the top: the other commands start without the control API and the data plane.
   const { Agent, parseControl } = await import('../../runtime/agent.js');

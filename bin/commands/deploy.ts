@@ -42,7 +42,11 @@ export interface DeployCliOptions {
 /** Adds `--stack` and `--adopt` (shared with `albkit up`). */
 export function stackOptions(command: Command): Command {
   return command
-    .option('--stack <name>', 'the stack: owns its resources as deploy/<name>, never touches other owners\' resources', DEFAULT_STACK)
+    .option(
+      '--stack <name>',
+      "the stack: owns its resources as deploy/<name>, never touches other owners' resources",
+      DEFAULT_STACK,
+    )
     .option('--adopt', "take over the app's resources that another stack or owner (or none) has, instead of refusing");
 }
 
@@ -54,15 +58,25 @@ export function stackProblem(stack: string): string | undefined {
 
 /** Adds `--allow-unbound` (shared with `albkit up`). */
 export function allowUnboundOption(command: Command): Command {
-  return command.option('--allow-unbound', "deploy to an agent on this host even listeners whose address is not one of this host's (they stay FAILED until it is)");
+  return command.option(
+    '--allow-unbound',
+    "deploy to an agent on this host even listeners whose address is not one of this host's (they stay FAILED until it is)",
+  );
 }
 
 /** Adds the options that find the agent and its token (deploy, destroy, plan). */
 export function targetOptions(command: Command): Command {
   return stackOptions(command)
     .option('--endpoint <url>', 'the agent control API (default: ALBKIT_ENDPOINT, else the file <state-dir>/endpoint)')
-    .option('--token-file <file>', 'a file holding the bearer token (default: the token itself from ALBKIT_TOKEN, else the file <state-dir>/token)')
-    .option('--state-dir <dir>', "a local agent's state directory, where it writes its endpoint and token files", DEFAULT_STATE_DIR);
+    .option(
+      '--token-file <file>',
+      'a file holding the bearer token (default: the token itself from ALBKIT_TOKEN, else the file <state-dir>/token)',
+    )
+    .option(
+      '--state-dir <dir>',
+      "a local agent's state directory, where it writes its endpoint and token files",
+      DEFAULT_STATE_DIR,
+    );
 }
 
 /** Adds the options deploy and destroy share. */
@@ -77,9 +91,14 @@ export function deployOptions(command: Command): Command {
  * Runs deploy or destroy (or plan against a live agent: a dry-run deploy printed as a plan) for the CLI: picks
  * the reporter, checks the listeners' addresses against a local agent's host, maps the outcome to the exit code.
  */
-export async function runDeployCommand(verb: 'deploy' | 'destroy' | 'plan', input: string | undefined, options: DeployCliOptions): Promise<number> {
+export async function runDeployCommand(
+  verb: 'deploy' | 'destroy' | 'plan',
+  input: string | undefined,
+  options: DeployCliOptions,
+): Promise<number> {
   const timeout = Number(options.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) return usage(verb, `--timeout: "${options.timeout}" is not a positive number of seconds`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    return usage(verb, `--timeout: "${options.timeout}" is not a positive number of seconds`);
   const badStack = stackProblem(options.stack);
   if (badStack) return usage(verb, badStack);
   let target;
@@ -103,19 +122,38 @@ export async function runDeployCommand(verb: 'deploy' | 'destroy' | 'plan', inpu
   process.stdout.on('error', () => process.exit(EXIT.invalid));
   const client = new ControlClient(target.endpoint, target.token);
   const onEvent =
-    verb === 'plan' ? undefined : options.json ? jsonReporter(process.stdout) : process.stdout.isTTY ? ttyReporter(process.stdout, paintFor(process.stdout)) : lineReporter(process.stdout);
+    verb === 'plan'
+      ? undefined
+      : options.json
+      ? jsonReporter(process.stdout)
+      : process.stdout.isTTY
+      ? ttyReporter(process.stdout, paintFor(process.stdout))
+      : lineReporter(process.stdout);
   const run = verb === 'destroy' ? destroy : deploy;
   let result: DeployResult;
   try {
-    result = await run(client, desired, { dryRun: options.dryRun, stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent });
+    result = await run(client, desired, {
+      dryRun: options.dryRun,
+      stack: options.stack,
+      adopt: options.adopt,
+      stepTimeoutMs: timeout * 1000,
+      onEvent,
+    });
   } catch (error) {
-    const wrongToken = error instanceof ControlApiError && error.status === 401 ? ` (the token came from ${target.tokenSource})` : '';
+    const wrongToken =
+      error instanceof ControlApiError && error.status === 401 ? ` (the token came from ${target.tokenSource})` : '';
     process.stderr.write(`albkit ${verb}: ${(error as Error).message}${wrongToken}\n`);
     return EXIT.invalid;
   }
   if (result.preview && (verb === 'plan' || !options.json)) {
-    if (!options.json) for (const { kind, id, from } of result.adopted) process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
-    process.stdout.write(verb === 'plan' ? planOutput(result.preview, desired, options.json === true) : externalText(desired) + planText(result.preview, paintFor(process.stdout)));
+    if (!options.json)
+      for (const { kind, id, from } of result.adopted)
+        process.stdout.write(`adopt ${kind} ${id} (owned by ${describeOwner(from)})\n`);
+    process.stdout.write(
+      verb === 'plan'
+        ? planOutput(result.preview, desired, options.json === true)
+        : externalText(desired) + planText(result.preview, paintFor(process.stdout)),
+    );
   }
   if (!result.ok) {
     process.stderr.write(`albkit ${verb}: failed:\n${result.message ?? 'unknown failure'}\n`);
@@ -136,7 +174,9 @@ export function register(program: Command): void {
     deployOptions(
       program
         .command('deploy')
-        .description("deploy an app or manifest to an agent as a stack: plan against the stack's resources, apply in waves, wait for ACTIVE")
+        .description(
+          "deploy an app or manifest to an agent as a stack: plan against the stack's resources, apply in waves, wait for ACTIVE",
+        )
         .argument('<app|manifest>', 'an app module (.ts/.js) or a manifest (.json)'),
     ),
   ).action(async (input: string, options: DeployCliOptions) => {

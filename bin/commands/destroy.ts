@@ -8,10 +8,12 @@ export function register(program: Command): void {
     program
       .command('destroy')
       .description('delete every resource the stack owns from an agent, dependents first, and wait until they are gone')
-      .argument('[app|manifest]', "an app module or manifest; without one, --stack names the stack whose resources go"),
+      .argument('[app|manifest]', 'an app module or manifest; without one, --stack names the stack whose resources go'),
   ).action(async (input: string | undefined, options: DeployCliOptions) => {
     if (input === undefined && command.getOptionValueSource('stack') === 'default') {
-      process.stderr.write('albkit destroy: give the app or manifest, or --stack <name> to delete everything that stack owns\n');
+      process.stderr.write(
+        'albkit destroy: give the app or manifest, or --stack <name> to delete everything that stack owns\n',
+      );
       process.exitCode = EXIT.usage;
       return;
     }

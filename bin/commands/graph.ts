@@ -10,7 +10,9 @@ export function register(program: Command): void {
     .command('graph')
     .description('print the dependency graph: creation waves, and destroy waves (reversed)')
     .argument('<app|manifest>', 'app module or albkit.manifest.json')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'dot', 'mermaid']).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'dot', 'mermaid']).default('text'),
+    )
     .action(async (input: string, options: { format: Format }) => {
       process.stdout.write(renderGraph(await loadManifest(input), options.format));
     });
@@ -26,7 +28,12 @@ export function renderGraph(manifest: Manifest, format: Format): string {
     case 'json': {
       // Edges run from a dependency to its dependent, as the arrows of dot and mermaid do.
       const resources = manifest.resources.map(({ id, kind }) => ({ id, kind }));
-      return `${JSON.stringify({ resources, edges: edges.map(([dependent, dependency]) => ({ from: dependency, to: dependent })), create, destroy })}\n`;
+      return `${JSON.stringify({
+        resources,
+        edges: edges.map(([dependent, dependency]) => ({ from: dependency, to: dependent })),
+        create,
+        destroy,
+      })}\n`;
     }
     case 'dot':
       return [

@@ -20,13 +20,19 @@ export function register(program: Command): void {
   const command = targetOptions(
     program
       .command('plan')
-      .description('show the ordered steps (create, update, replace, delete) from a manifest or a live agent to an app, with old → new values')
+      .description(
+        'show the ordered steps (create, update, replace, delete) from a manifest or a live agent to an app, with old → new values',
+      )
       .argument('<app|manifest>', 'the desired app module or manifest')
-      .option('--from <manifest>', 'plan from this manifest (albkit.manifest.json; an empty one for a first deploy) instead of a live agent'),
+      .option(
+        '--from <manifest>',
+        'plan from this manifest (albkit.manifest.json; an empty one for a first deploy) instead of a live agent',
+      ),
   )
     .option('--json', 'print the plan as JSON: its waves of steps, each with its changes (path, before, after)')
     .action(async (input: string, options: PlanCliOptions) => {
-      const named = command.getOptionValueSource('endpoint') === 'cli' || command.getOptionValueSource('stateDir') === 'cli';
+      const named =
+        command.getOptionValueSource('endpoint') === 'cli' || command.getOptionValueSource('stateDir') === 'cli';
       // ALBKIT_ENDPOINT stands in for --endpoint, as for deploy, but never against an explicit --from.
       const live = named || (options.from === undefined && process.env.ALBKIT_ENDPOINT !== undefined);
       if (live === (options.from !== undefined)) {
@@ -37,11 +43,21 @@ export function register(program: Command): void {
         return;
       }
       if (live) {
-        process.exitCode = await runDeployCommand('plan', input, { ...options, dryRun: true, timeout: DEFAULT_TIMEOUT_SECONDS });
+        process.exitCode = await runDeployCommand('plan', input, {
+          ...options,
+          dryRun: true,
+          timeout: DEFAULT_TIMEOUT_SECONDS,
+        });
         return;
       }
       const desired = await loadManifest(input);
       const current = await loadManifest(options.from as string);
-      process.stdout.write(planOutput(detailPlan(plan(current.resources, desired.resources), current.resources, desired.resources), desired, options.json === true));
+      process.stdout.write(
+        planOutput(
+          detailPlan(plan(current.resources, desired.resources), current.resources, desired.resources),
+          desired,
+          options.json === true,
+        ),
+      );
     });
 }

@@ -30,18 +30,24 @@ export interface UpOptions extends AgentCliOptions {
  */
 export async function runUp(manifest: Manifest, options: UpOptions): Promise<Agent> {
   const timeout = Number(options.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout: "${options.timeout}" is not a positive number of seconds`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(`--timeout: "${options.timeout}" is not a positive number of seconds`);
   const badStack = options.stack === undefined ? undefined : stackProblem(options.stack);
   if (badStack) throw new UsageError(badStack);
   const unbound = options.allowUnbound ? warnUnbound(manifest) : unboundListeners(manifest);
   if (!options.allowUnbound && unbound.length > 0) throw new Error(unboundRefusal('up', 'the agent', unbound));
   const agent = await runAgent(options);
   process.stdout.write(`albkit agent listening on ${agent.endpoint}\n`);
-  const onEvent = process.stdout.isTTY ? ttyReporter(process.stdout, paintFor(process.stdout)) : lineReporter(process.stdout);
+  const onEvent = process.stdout.isTTY
+    ? ttyReporter(process.stdout, paintFor(process.stdout))
+    : lineReporter(process.stdout);
   const client = new ControlClient(agent.endpoint, agent.token);
-  const result = await deploy(client, manifest, { stack: options.stack, adopt: options.adopt, stepTimeoutMs: timeout * 1000, onEvent }).catch(
-    (error: Error) => ({ ok: false, message: error.message }),
-  );
+  const result = await deploy(client, manifest, {
+    stack: options.stack,
+    adopt: options.adopt,
+    stepTimeoutMs: timeout * 1000,
+    onEvent,
+  }).catch((error: Error) => ({ ok: false, message: error.message }));
   if (!result.ok) {
     await agent.stop(0);
     throw new Error(`albkit up: deploy failed:\n${result.message ?? 'unknown failure'}`);

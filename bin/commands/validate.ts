@@ -26,13 +26,21 @@ export function register(program: Command): void {
     .command('validate')
     .description('validate an app or manifest; every error names its construct path and field')
     .argument('<app|manifest>', 'app module or albkit.manifest.json')
-    .option('--json', 'print the outcome as JSON on stdout: {"valid":true,"resources":N,"hash":…,"warnings":[…]} or {"valid":false,"issues":[{path,field,message}]}')
-    .option('--endpoint <url>', "the agent the app is for: if it runs on this host, warn for listener addresses this host does not have")
+    .option(
+      '--json',
+      'print the outcome as JSON on stdout: {"valid":true,"resources":N,"hash":…,"warnings":[…]} or {"valid":false,"issues":[{path,field,message}]}',
+    )
+    .option(
+      '--endpoint <url>',
+      'the agent the app is for: if it runs on this host, warn for listener addresses this host does not have',
+    )
     .option('--state-dir <dir>', "a local agent's state directory: warn for listener addresses this host does not have")
     .action(async (input: string, options: ValidateCliOptions) => {
       if (options.endpoint !== undefined) usableEndpoint(options.endpoint);
-      const local = options.stateDir !== undefined || (options.endpoint !== undefined && isLocalEndpoint(options.endpoint));
-      const check = (manifest: Manifest): UnboundListener[] => (!local ? [] : options.json ? unboundListeners(manifest) : warnUnbound(manifest));
+      const local =
+        options.stateDir !== undefined || (options.endpoint !== undefined && isLocalEndpoint(options.endpoint));
+      const check = (manifest: Manifest): UnboundListener[] =>
+        !local ? [] : options.json ? unboundListeners(manifest) : warnUnbound(manifest);
       if (!options.json) {
         const manifest = await loadManifest(input);
         check(manifest);
@@ -42,7 +50,14 @@ export function register(program: Command): void {
       try {
         const manifest = await loadManifest(input);
         const warnings = check(manifest);
-        process.stdout.write(`${JSON.stringify({ valid: true, resources: manifest.resources.length, hash: manifest.hash, ...(warnings.length > 0 ? { warnings } : {}) })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({
+            valid: true,
+            resources: manifest.resources.length,
+            hash: manifest.hash,
+            ...(warnings.length > 0 ? { warnings } : {}),
+          })}\n`,
+        );
       } catch (error) {
         // By name: an app module may have loaded its own copy of albkit.
         if ((error as Error).name !== 'ValidationError') throw error;

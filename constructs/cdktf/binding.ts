@@ -20,19 +20,29 @@ const BOUND = Symbol.for('albkit.cdktf.binding');
 
 /** `rules[0].action.forward.backendService` → `['rules', 0, 'action', 'forward', 'backendService']`. */
 function fieldPath(field: string): (string | number)[] {
-  if (!/^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/.test(field)) throw new Error(`unexpected reference field ${field}`);
-  return [...field.matchAll(/([A-Za-z]+)|\[(\d+)\]/g)].map((match) => (match[1] === undefined ? Number(match[2]) : match[1]));
+  if (!/^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/.test(field))
+    throw new Error(`unexpected reference field ${field}`);
+  return [...field.matchAll(/([A-Za-z]+)|\[(\d+)\]/g)].map((match) =>
+    match[1] === undefined ? Number(match[2]) : match[1],
+  );
 }
 
 /** A copy of `spec` whose reference fields hold the referenced L1 resources' `id` (a Terraform reference). */
-function withReferences(kind: Kind, spec: Record<string, unknown>, l1Of: (id: string) => L1Resource | undefined): Record<string, unknown> {
+function withReferences(
+  kind: Kind,
+  spec: Record<string, unknown>,
+  l1Of: (id: string) => L1Resource | undefined,
+): Record<string, unknown> {
   const out = structuredClone(spec);
   for (const { field, id } of referencesOf(kind, spec)) {
     const target = l1Of(id);
     if (!target) continue;
     const path = fieldPath(field);
     const last = path.pop()!;
-    const parent = path.reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, out);
+    const parent = path.reduce<Record<string | number, unknown>>(
+      (node, key) => node[key] as Record<string | number, unknown>,
+      out,
+    );
     parent[last] = target.id;
   }
   return out;
@@ -48,7 +58,10 @@ class TerraformBinding implements IAspect {
     if ([...local.values()].every((resource) => resource.node.tryFindChild(L1_ID))) return;
     // The whole app is validated together, so a stack may refer to resources another stack holds.
     const { root } = this.stack.node;
-    const manifest = buildManifest(resourcesWithin(root).map((resource) => resource.toRawResource()), externalsWithin(root));
+    const manifest = buildManifest(
+      resourcesWithin(root).map((resource) => resource.toRawResource()),
+      externalsWithin(root),
+    );
     const provider =
       this.stack.node.findAll().find((c): c is AlbkitProvider => c instanceof AlbkitProvider) ??
       new AlbkitProvider(this.stack, 'albkit', {});

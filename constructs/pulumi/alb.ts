@@ -7,7 +7,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { ValidationError, type Issue } from '../../lib/errors';
 import { validateResources } from '../../lib/manifest';
 import { backendProtocolFor, type ListenerProtocol } from '../../lib/model/listener';
-import type { BackendServiceInput, ListenerInput, LoadBalancerInput, SecurityGroupInput, ServerGroupInput, UrlMapInput } from '../../lib/model';
+import type {
+  BackendServiceInput,
+  ListenerInput,
+  LoadBalancerInput,
+  SecurityGroupInput,
+  ServerGroupInput,
+  UrlMapInput,
+} from '../../lib/model';
 import { BackendService } from './backend-service';
 import { Eip } from './eip';
 import { Listener } from './listener';
@@ -20,9 +27,10 @@ import { checked } from './validate';
 
 /** Backend service settings of one `Alb` listener; its load balancer, protocol and server group are implied. */
 export type AlbBackendArgs = {
-  [P in keyof Omit<BackendServiceInput, 'loadBalancer' | 'protocol' | 'port' | 'serverGroups' | 'availabilityGroups'>]: DeepInput<
-    BackendServiceInput[P]
-  >;
+  [P in keyof Omit<
+    BackendServiceInput,
+    'loadBalancer' | 'protocol' | 'port' | 'serverGroups' | 'availabilityGroups'
+  >]: DeepInput<BackendServiceInput[P]>;
 } & {
   /** The backend service's port (servers carry their own). @default the listener's port */
   port?: pulumi.Input<number>;
@@ -97,11 +105,22 @@ function withBackendIds<T>(rule: Rule, idOf: (name: string) => T): Record<string
     ...rule.action,
     ...(forward ? { forward: { backendService: idOf(forward.backendService) } } : {}),
     ...(weightedForward
-      ? { weightedForward: { ...weightedForward, targets: weightedForward.targets.map((target) => ({ ...target, backendService: idOf(target.backendService) })) } }
+      ? {
+          weightedForward: {
+            ...weightedForward,
+            targets: weightedForward.targets.map((target) => ({
+              ...target,
+              backendService: idOf(target.backendService),
+            })),
+          },
+        }
       : {}),
   };
   const mirror = rule.preActions?.mirror;
-  const preActions = rule.preActions && { ...rule.preActions, ...(mirror ? { mirror: { backendService: idOf(mirror.backendService) } } : {}) };
+  const preActions = rule.preActions && {
+    ...rule.preActions,
+    ...(mirror ? { mirror: { backendService: idOf(mirror.backendService) } } : {}),
+  };
   return { ...rule, action, ...(preActions ? { preActions } : {}) };
 }
 
@@ -148,7 +167,9 @@ export class Alb extends pulumi.ComponentResource {
       vpc: args.vpc ?? { cidr: '127.0.0.0/8' },
       subnet: args.subnet ?? { cidr: '127.0.0.0/24' },
     };
-    const keys = args.listeners.map((listener) => listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`);
+    const keys = args.listeners.map(
+      (listener) => listener.name ?? `${listener.protocol.toLowerCase()}-${listener.port}`,
+    );
     const targets = args.targets ?? [];
     const names = [...keys, ...targets.map((target) => target.name)];
     // Two listeners (or targets) of one name would register their resources twice under one Pulumi name: refuse at once.
@@ -192,7 +213,11 @@ export class Alb extends pulumi.ComponentResource {
     const backendIdOf = (key: string): string => `${name}/${key}/backend`;
     const pools = [
       ...listeners.map(({ key, servers, backend }) => ({ key, servers, backend })),
-      ...targets.map((target) => ({ key: target.name, servers: target.servers, backend: { ...target.backend, port: target.port, protocol: 'HTTP' as const } })),
+      ...targets.map((target) => ({
+        key: target.name,
+        servers: target.servers,
+        backend: { ...target.backend, port: target.port, protocol: 'HTTP' as const },
+      })),
     ];
 
     // The whole graph, checked at once with every cross-component rule (each error naming the resource),
@@ -200,17 +225,38 @@ export class Alb extends pulumi.ComponentResource {
     const graph = [
       { id: ids.securityGroup, kind: 'SecurityGroup', spec: sgSpec },
       ...(eipSpec ? [{ id: ids.eip, kind: 'Eip', spec: eipSpec }] : []),
-      { id: name, kind: 'LoadBalancer', spec: { ...lbSpec, securityGroups: [ids.securityGroup], eip: eipSpec ? ids.eip : undefined } },
+      {
+        id: name,
+        kind: 'LoadBalancer',
+        spec: { ...lbSpec, securityGroups: [ids.securityGroup], eip: eipSpec ? ids.eip : undefined },
+      },
       ...pools.flatMap((pool) => [
         { id: `${name}/${pool.key}/servers`, kind: 'ServerGroup', spec: { loadBalancer: name, servers: pool.servers } },
-        { id: backendIdOf(pool.key), kind: 'BackendService', spec: { ...pool.backend, loadBalancer: name, serverGroups: [`${name}/${pool.key}/servers`] } },
+        {
+          id: backendIdOf(pool.key),
+          kind: 'BackendService',
+          spec: { ...pool.backend, loadBalancer: name, serverGroups: [`${name}/${pool.key}/servers`] },
+        },
       ]),
       ...listeners.flatMap((item) => [
-        ...(item.rules ? [{ id: item.ids.rules, kind: 'UrlMap', spec: { loadBalancer: name, rules: item.rules.map((rule) => withBackendIds(rule, backendIdOf)) } }] : []),
+        ...(item.rules
+          ? [
+              {
+                id: item.ids.rules,
+                kind: 'UrlMap',
+                spec: { loadBalancer: name, rules: item.rules.map((rule) => withBackendIds(rule, backendIdOf)) },
+              },
+            ]
+          : []),
         {
           id: item.ids.listener,
           kind: 'Listener',
-          spec: { ...item.listener, loadBalancer: name, backendService: item.ids.backend, urlMap: item.rules ? item.ids.rules : undefined },
+          spec: {
+            ...item.listener,
+            loadBalancer: name,
+            backendService: item.ids.backend,
+            urlMap: item.rules ? item.ids.rules : undefined,
+          },
         },
       ]),
     ];
@@ -221,11 +267,19 @@ export class Alb extends pulumi.ComponentResource {
 
     this.securityGroup = new SecurityGroup(ids.securityGroup, { ...connection, ...sgSpec }, roots);
     if (eipSpec) this.eip = new Eip(ids.eip, { ...connection, ...eipSpec }, roots);
-    this.loadBalancer = new LoadBalancer(name, { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id }, roots);
+    this.loadBalancer = new LoadBalancer(
+      name,
+      { ...connection, ...lbSpec, securityGroups: [this.securityGroup.id], eip: this.eip?.id },
+      roots,
+    );
     const loadBalancer = this.loadBalancer.id;
     const urls: Record<string, pulumi.Output<string>> = {};
     for (const pool of pools) {
-      const serverGroup = new ServerGroup(`${name}/${pool.key}/servers`, { ...connection, loadBalancer, servers: pool.servers }, { parent: this });
+      const serverGroup = new ServerGroup(
+        `${name}/${pool.key}/servers`,
+        { ...connection, loadBalancer, servers: pool.servers },
+        { parent: this },
+      );
       this.serverGroups[pool.key] = serverGroup;
       this.backendServices[pool.key] = new BackendService(
         backendIdOf(pool.key),
@@ -242,7 +296,13 @@ export class Alb extends pulumi.ComponentResource {
       }
       const listener = new Listener(
         item.ids.listener,
-        { ...connection, ...item.listener, loadBalancer, backendService: backendOf(item.key), urlMap: this.urlMaps[item.key]?.id },
+        {
+          ...connection,
+          ...item.listener,
+          loadBalancer,
+          backendService: backendOf(item.key),
+          urlMap: this.urlMaps[item.key]?.id,
+        },
         { parent: this },
       );
       this.listeners[item.key] = listener;

@@ -81,7 +81,8 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     }
     if (isObject(declared) && isObject(live)) {
       const out: Props = {};
-      for (const key of Object.keys(declared)) out[key] = key in live ? project(declared[key], live[key]) : declared[key];
+      for (const key of Object.keys(declared))
+        out[key] = key in live ? project(declared[key], live[key]) : declared[key];
       return out;
     }
     return live;
@@ -93,10 +94,14 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
    * `restoreSecrets`, spelled out here because this provider may use only globals (see the module comment).
    */
   async function restoreKeys(live: unknown, declared: unknown): Promise<unknown> {
-    if (Array.isArray(live)) return Promise.all(live.map((item, index) => restoreKeys(item, Array.isArray(declared) ? declared[index] : undefined)));
+    if (Array.isArray(live))
+      return Promise.all(
+        live.map((item, index) => restoreKeys(item, Array.isArray(declared) ? declared[index] : undefined)),
+      );
     if (isObject(live)) {
       const out: Props = {};
-      for (const [key, item] of Object.entries(live)) out[key] = await restoreKeys(item, isObject(declared) ? declared[key] : undefined);
+      for (const [key, item] of Object.entries(live))
+        out[key] = await restoreKeys(item, isObject(declared) ? declared[key] : undefined);
       return out;
     }
     if (typeof live === 'string' && live.startsWith('redacted:sha256:') && typeof declared === 'string') {
@@ -111,7 +116,13 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     return value !== null && typeof value === 'object' && !Array.isArray(value);
   }
 
-  async function request(props: Props, method: string, id: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
+  async function request(
+    props: Props,
+    method: string,
+    id: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Reply> {
     const base = String(props.endpoint).replace(/\/+$/, '');
     const url = `${base}/v1/${collection}/${encodeURIComponent(id)}`;
     const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${String(props.token)}` };
@@ -127,7 +138,12 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
     try {
       return { status: response.status, data: text === '' ? {} : JSON.parse(text) };
     } catch {
-      throw albkitError('NOT_AN_AGENT', `${kind} ${id}: the albkit agent at ${base} answered ${method} with ${response.status} and no JSON: ${text.slice(0, 200)}`);
+      throw albkitError(
+        'NOT_AN_AGENT',
+        `${kind} ${id}: the albkit agent at ${base} answered ${method} with ${
+          response.status
+        } and no JSON: ${text.slice(0, 200)}`,
+      );
     }
   }
 
@@ -137,7 +153,12 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       .map((issue) => `\n  ${[issue.path, issue.field, issue.message].filter((part) => part).join(': ')}`)
       .join('');
     const code = error.code ? ` ${error.code}` : '';
-    return albkitError(error.code ?? `HTTP_${reply.status}`, `${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${error.message ?? 'no reason given'}${issues}`);
+    return albkitError(
+      error.code ?? `HTTP_${reply.status}`,
+      `${kind} ${id}: ${action} refused by the albkit agent (${reply.status}${code}): ${
+        error.message ?? 'no reason given'
+      }${issues}`,
+    );
   }
 
   /**
@@ -182,10 +203,17 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
    */
   async function apply(id: string, props: Props, action: 'create' | 'update'): Promise<Props> {
     const explicit = Array.isArray(props.dependsOn) ? props.dependsOn : [];
-    const body = { spec: specOf(props), owner: 'pulumi', ...(explicit.length > 0 ? { dependsOn: explicit } : {}) } satisfies PutBody;
+    const body = {
+      spec: specOf(props),
+      owner: 'pulumi',
+      ...(explicit.length > 0 ? { dependsOn: explicit } : {}),
+    } satisfies PutBody;
     const reply = await request(props, 'PUT', id, body, action === 'create' ? { 'if-none-match': '*' } : {});
     if (action === 'create' && reply.status === 412) {
-      throw albkitError('PRECONDITION_FAILED', `${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`);
+      throw albkitError(
+        'PRECONDITION_FAILED',
+        `${kind} ${id}: already exists on the albkit agent; pick another name or delete it first (import is not supported)`,
+      );
     }
     if (reply.status !== 200 && reply.status !== 201) throw refused(id, action, reply);
     const until = deadline(props);
@@ -195,14 +223,27 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       if (state === 'ACTIVE') return outputs(props, representation);
       if (state === 'FAILED') {
         const reason = representation.status.reason ?? 'no reason given';
-        throw initFailure(id, 'ALBKIT_RESOURCE_FAILED', `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`, props, representation);
+        throw initFailure(
+          id,
+          'ALBKIT_RESOURCE_FAILED',
+          `${kind} ${id}: the albkit agent reports FAILED after ${action}: ${reason}`,
+          props,
+          representation,
+        );
       }
       if (Date.now() > until) {
-        throw initFailure(id, 'TIMEOUT', `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`, props, representation);
+        throw initFailure(
+          id,
+          'TIMEOUT',
+          `${kind} ${id}: not ACTIVE after ${action} within the timeout (state ${state})`,
+          props,
+          representation,
+        );
       }
       await sleep(pollMs);
       const current = await request(props, 'GET', id);
-      if (current.status === 404) throw albkitError('NOT_FOUND', `${kind} ${id}: removed from the albkit agent while waiting for ACTIVE`);
+      if (current.status === 404)
+        throw albkitError('NOT_FOUND', `${kind} ${id}: removed from the albkit agent while waiting for ACTIVE`);
       if (current.status !== 200) throw refused(id, 'read', current);
       representation = current.data as Representation;
     }
@@ -215,7 +256,10 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
       for (const property of ['endpoint', 'token']) {
         const value = news[property];
         if (typeof value !== 'string' || value === '') {
-          failures.push({ property, reason: `${kind}: ${property} is required (the albkit agent's control API ${property})` });
+          failures.push({
+            property,
+            reason: `${kind}: ${property} is required (the albkit agent's control API ${property})`,
+          });
         }
       }
       return { inputs: news, failures };
@@ -265,7 +309,8 @@ export function albkitProvider(info: ProviderKind): pulumi.dynamic.ResourceProvi
         const current = await request(props, 'GET', id);
         if (current.status === 404) return;
         if (current.status !== 200) throw refused(id, 'read', current);
-        if (Date.now() > until) throw albkitError('TIMEOUT', `${kind} ${id}: still on the albkit agent after delete within the timeout`);
+        if (Date.now() > until)
+          throw albkitError('TIMEOUT', `${kind} ${id}: still on the albkit agent after delete within the timeout`);
         await sleep(pollMs);
       }
     },

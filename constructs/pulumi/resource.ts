@@ -33,7 +33,9 @@ function specFields(kind: Kind): string[] {
 function explicitEdges(dependsOn: pulumi.CustomResourceOptions['dependsOn']): pulumi.Input<string>[] {
   if (dependsOn === undefined || pulumi.Output.isInstance(dependsOn) || dependsOn instanceof Promise) return [];
   const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
-  return list.filter((item): item is AlbResource<Kind> => item instanceof AlbResource).map((resource) => resource.resourceId);
+  return list
+    .filter((item): item is AlbResource<Kind> => item instanceof AlbResource)
+    .map((resource) => resource.resourceId);
 }
 
 /**
@@ -65,8 +67,16 @@ export abstract class AlbResource<K extends Kind> extends pulumi.dynamic.Resourc
     // Each field parsed (defaults applied), and secret only when the user's value for it was.
     const parsed = pulumi.unsecret(spec) as pulumi.Output<Record<string, unknown>>;
     const given = raw as Record<string, unknown>;
-    for (const field of specFields(kind)) props[field] = pulumi.all([given[field], parsed]).apply(([, values]) => values[field]);
-    super(providerOf(kind), name, props, { ...opts, additionalSecretOutputs: ['token', ...(opts.additionalSecretOutputs ?? [])] }, 'albkit', kind);
+    for (const field of specFields(kind))
+      props[field] = pulumi.all([given[field], parsed]).apply(([, values]) => values[field]);
+    super(
+      providerOf(kind),
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: ['token', ...(opts.additionalSecretOutputs ?? [])] },
+      'albkit',
+      kind,
+    );
   }
 }
 

@@ -27,7 +27,13 @@ const alb = new Alb('web', {
         port: 9001,
         algorithm: 'WEIGHTED_ROUND_ROBIN',
         sessionPersistence: { enabled: true, cookieName: 'ALBKIT_SERVER' },
-        healthCheck: { path: '/healthz', intervalMs: 2000, timeoutMs: 1000, healthyThreshold: 2, unhealthyThreshold: 2 },
+        healthCheck: {
+          path: '/healthz',
+          intervalMs: 2000,
+          timeoutMs: 1000,
+          healthyThreshold: 2,
+          unhealthyThreshold: 2,
+        },
       },
     },
     {

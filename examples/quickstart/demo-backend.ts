@@ -43,7 +43,9 @@ export async function startEchoBackend(port: number, host = '127.0.0.1'): Promis
 
 function listen(server: HttpServer | TcpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`demo backend ${host}:${port}: ${error.code ?? error.message}`)));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`demo backend ${host}:${port}: ${error.code ?? error.message}`)),
+    );
     server.listen(port, host, () => resolve((server.address() as { port: number }).port));
   });
 }

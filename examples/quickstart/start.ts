@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`demo backends: ${backends.map((b) => `${b.name} on 127.0.0.1:${b.port}`).join(', ')}\n`);
   const stateDir = process.env.ALBKIT_STATE_DIR ?? join(root, '.albkit');
-  const agent = await runUp(manifest, { stateDir, control: DEFAULT_CONTROL, drainMs: String(DEFAULT_DRAIN_MS), logLevel: process.env.ALBKIT_LOG_LEVEL ?? 'warn', timeout: '60' });
+  const agent = await runUp(manifest, {
+    stateDir,
+    control: DEFAULT_CONTROL,
+    drainMs: String(DEFAULT_DRAIN_MS),
+    logLevel: process.env.ALBKIT_LOG_LEVEL ?? 'warn',
+    timeout: '60',
+  });
   const [http] = listenerUrls(manifest);
   process.stdout.write(
     [
@@ -33,10 +39,14 @@ async function main(): Promise<void> {
       ...listenerUrls(manifest).map((url) => `  ${url}`),
       '',
       'Try:',
-      `  curl ${http?.split(' ')[0] ?? 'http://127.0.0.1:8080'}/            # answers "backend 9001" or "backend 9002" (weights 3:1)`,
+      `  curl ${
+        http?.split(' ')[0] ?? 'http://127.0.0.1:8080'
+      }/            # answers "backend 9001" or "backend 9002" (weights 3:1)`,
       '  curl -c jar -b jar http://127.0.0.1:8080/   # a session cookie pins you to one backend',
-      "  echo hello | socat - TCP:127.0.0.1:8443     # the TCP listener, to the echo backend",
-      `  curl -H "Authorization: Bearer $(cat ${join(stateDir, 'token')})" ${agent.endpoint}/v1/backend-services/web%2Fweb-backend`,
+      '  echo hello | socat - TCP:127.0.0.1:8443     # the TCP listener, to the echo backend',
+      `  curl -H "Authorization: Bearer $(cat ${join(stateDir, 'token')})" ${
+        agent.endpoint
+      }/v1/backend-services/web%2Fweb-backend`,
       `  npx albkit deploy examples/quickstart/app.ts --state-dir ${stateDir}   # from a second terminal: no changes`,
       '',
       'Ctrl-C to stop.',

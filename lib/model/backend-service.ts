@@ -9,7 +9,10 @@ export type Algorithm = z.output<typeof Algorithm>;
 export const StatusCodePattern = z
   .string()
   .regex(/^([1-5]\d\d|[1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, 'must be a code (200), a class (2xx) or a range (200-299)')
-  .refine((pattern) => !pattern.includes('-') || pattern.slice(0, 3) <= pattern.slice(4), 'a range must run from its lower code to its higher');
+  .refine(
+    (pattern) => !pattern.includes('-') || pattern.slice(0, 3) <= pattern.slice(4),
+    'a range must run from its lower code to its higher',
+  );
 
 /** Cookie-insertion session persistence (HTTP/HTTPS only). */
 export const SessionPersistence = z.strictObject({
@@ -33,7 +36,9 @@ export type SessionPersistence = z.output<typeof SessionPersistence>;
 export const SEED_HEALTH_CHECK_TIMING = { timeoutMs: 5000, intervalMs: 3000 } as const;
 
 function isSeedDefaultTiming(check: { timeoutMs: number; intervalMs: number }): boolean {
-  return check.timeoutMs === SEED_HEALTH_CHECK_TIMING.timeoutMs && check.intervalMs === SEED_HEALTH_CHECK_TIMING.intervalMs;
+  return (
+    check.timeoutMs === SEED_HEALTH_CHECK_TIMING.timeoutMs && check.intervalMs === SEED_HEALTH_CHECK_TIMING.intervalMs
+  );
 }
 
 /**
@@ -42,7 +47,10 @@ function isSeedDefaultTiming(check: { timeoutMs: number; intervalMs: number }): 
  * interval still at its default against the timeout, so a default is never named as the cause; the message
  * says which values would do.
  */
-function timingIssue({ timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number }): { path: string[]; message: string } {
+function timingIssue({ timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number }): {
+  path: string[];
+  message: string;
+} {
   const seed = SEED_HEALTH_CHECK_TIMING;
   if (timeoutMs === seed.timeoutMs && intervalMs !== seed.intervalMs) {
     return {
@@ -70,7 +78,10 @@ export const HealthCheck = z
     /** `HTTP` (a HEAD request) or `TCP` (a connect). @default the backend service's protocol */
     protocol: z.enum(['HTTP', 'TCP']).optional(),
     /** The URL path an HTTP check requests with HEAD. @default '/' for an HTTP check; none for a TCP check */
-    path: z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"').optional(),
+    path: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be a URL path starting with "/"')
+      .optional(),
     /** The port checked. @default the server's traffic port */
     port: Port.optional(),
     /** How long one check may take, 100–60000 ms; less than `intervalMs` unless both keep their defaults. @default 5000 */
@@ -167,16 +178,26 @@ export interface HttpOnlyField {
 export const HTTP_ONLY_FIELDS: readonly HttpOnlyField[] = [
   { path: ['sessionPersistence'], protocolOf: (spec) => spec.protocol, default: () => SessionPersistence.parse({}) },
   { path: ['healthCheck', 'path'], protocolOf: checkProtocolOf, default: () => HTTP_CHECK_DEFAULTS.path },
-  { path: ['healthCheck', 'statusCodes'], protocolOf: checkProtocolOf, default: () => [...HTTP_CHECK_DEFAULTS.statusCodes] },
+  {
+    path: ['healthCheck', 'statusCodes'],
+    protocolOf: checkProtocolOf,
+    default: () => [...HTTP_CHECK_DEFAULTS.statusCodes],
+  },
 ];
 
 /** The connection limits in force: the backend service's own, or the defaults. */
-export function connectionLimits(spec: Pick<BackendServiceSpec, 'maxConnectionsPerServer' | 'maxQueueLength' | 'queueTimeoutSeconds'>): {
+export function connectionLimits(
+  spec: Pick<BackendServiceSpec, 'maxConnectionsPerServer' | 'maxQueueLength' | 'queueTimeoutSeconds'>,
+): {
   maxConnectionsPerServer: number;
   maxQueueLength: number;
   queueTimeoutSeconds: number;
 } {
-  return { maxConnectionsPerServer: spec.maxConnectionsPerServer ?? 1024, maxQueueLength: spec.maxQueueLength ?? 1024, queueTimeoutSeconds: spec.queueTimeoutSeconds ?? 5 };
+  return {
+    maxConnectionsPerServer: spec.maxConnectionsPerServer ?? 1024,
+    maxQueueLength: spec.maxQueueLength ?? 1024,
+    queueTimeoutSeconds: spec.queueTimeoutSeconds ?? 5,
+  };
 }
 
 /**

@@ -8,7 +8,10 @@ export const LoadBalancerSpec = z.strictObject({
     .string()
     .min(1)
     .max(64)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'must be letters, digits, ".", "_" and "-", starting with a letter or digit',
+    ),
   /** The zone(s) it runs in: one or two. Changing them replaces the load balancer. */
   zones: z.array(Zone).min(1).max(2),
   /** The VPC. Changing it replaces the load balancer. */

@@ -52,7 +52,10 @@ export const EditableHeaderName = HeaderName.refine((name) => !PROTECTED_HEADERS
 });
 
 /** A header field value: visible ASCII and spaces, no CR/LF. */
-export const HeaderValue = z.string().max(1024).regex(/^[\t\x20-\x7e]*$/, 'must be visible ASCII, spaces or tabs');
+export const HeaderValue = z
+  .string()
+  .max(1024)
+  .regex(/^[\t\x20-\x7e]*$/, 'must be visible ASCII, spaces or tabs');
 
 /** An HTTP method a rule matches. */
 export const HttpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -128,7 +131,10 @@ export type WeightedForwardAction = z.output<typeof WeightedForwardAction>;
  * A redirect template: literal text with the placeholders `#{protocol}`, `#{host}`, `#{port}`, `#{path}` and
  * `#{query}`, each standing for that part of the request.
  */
-const Template = z.string().max(1024).regex(/^[^\s]*$/, 'must not contain white space');
+const Template = z
+  .string()
+  .max(1024)
+  .regex(/^[^\s]*$/, 'must not contain white space');
 
 /** A path template: starts with `/` or with the request's own path, `#{path}` (which starts with `/`). */
 const PathTemplate = Template.regex(/^(\/|#\{path\})/, 'must start with / or #{path}');
@@ -197,7 +203,9 @@ export const RuleAction = z
     if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: `must have exactly one of forward, weightedForward, redirect, fixedResponse${given.length ? ` (has ${given.join(', ')})` : ''}`,
+        message: `must have exactly one of forward, weightedForward, redirect, fixedResponse${
+          given.length ? ` (has ${given.join(', ')})` : ''
+        }`,
       });
     }
   });
@@ -251,7 +259,10 @@ export const Rule = z.strictObject({
   /** Order of evaluation, 1–50000, unique in the url map; the lowest matching priority wins. */
   priority: z.number().int().min(1).max(50_000),
   /** What a request must match. */
-  conditions: RuleConditions.refine((c) => Object.values(c).some((v) => v !== undefined), 'must have at least one condition'),
+  conditions: RuleConditions.refine(
+    (c) => Object.values(c).some((v) => v !== undefined),
+    'must have at least one condition',
+  ),
   /** What a matching request gets. */
   action: RuleAction,
   /** Request changes, for `forward` and `weightedForward` only. @default none */

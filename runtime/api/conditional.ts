@@ -34,23 +34,46 @@ export function conditionsFrom(precondition: Precondition): Conditions {
 function listOf(header: string | undefined): '*' | string[] | undefined {
   if (header === undefined) return undefined;
   if (header.trim() === '*') return '*';
-  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).filter((tag) => tag !== '');
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .filter((tag) => tag !== '');
 }
 
 /** Throws a 412 unless the resource (undefined: absent) meets the conditions. */
-export function checkConditions(kind: Kind, id: string, existing: StoredResource | undefined, conditions: Conditions): void {
+export function checkConditions(
+  kind: Kind,
+  id: string,
+  existing: StoredResource | undefined,
+  conditions: Conditions,
+): void {
   const { ifMatch, ifNoneMatch } = conditions;
   if (ifMatch === undefined && ifNoneMatch === undefined) return;
   const current = existing && etagOf(existing);
-  const now = existing && `it is at generation ${existing.generation}, owned by ${describeOwner(existing.owner)} (etag ${current})`;
+  const now =
+    existing &&
+    `it is at generation ${existing.generation}, owned by ${describeOwner(existing.owner)} (etag ${current})`;
   const refuse = (why: string): never => {
-    throw new ApiError('PRECONDITION_FAILED', `${kind} "${id}" ${why}; nothing was changed: read it again, plan again and retry`);
+    throw new ApiError(
+      'PRECONDITION_FAILED',
+      `${kind} "${id}" ${why}; nothing was changed: read it again, plan again and retry`,
+    );
   };
   if (ifMatch !== undefined) {
-    if (existing === undefined) refuse(`does not exist, but If-Match expected ${ifMatch === '*' ? 'it to' : ifMatch.join(' or ')}`);
-    if (ifMatch !== '*' && !ifMatch.includes(current as string)) refuse(`changed since it was read: ${now}, not ${ifMatch.join(' or ')} as If-Match expected`);
+    if (existing === undefined)
+      refuse(`does not exist, but If-Match expected ${ifMatch === '*' ? 'it to' : ifMatch.join(' or ')}`);
+    if (ifMatch !== '*' && !ifMatch.includes(current as string))
+      refuse(`changed since it was read: ${now}, not ${ifMatch.join(' or ')} as If-Match expected`);
   }
-  if (ifNoneMatch !== undefined && existing !== undefined && (ifNoneMatch === '*' || ifNoneMatch.includes(current as string))) {
-    refuse(`already exists (${now}), but If-None-Match asked to write it only ${ifNoneMatch === '*' ? 'if absent' : `unless it is ${ifNoneMatch.join(' or ')}`}`);
+  if (
+    ifNoneMatch !== undefined &&
+    existing !== undefined &&
+    (ifNoneMatch === '*' || ifNoneMatch.includes(current as string))
+  ) {
+    refuse(
+      `already exists (${now}), but If-None-Match asked to write it only ${
+        ifNoneMatch === '*' ? 'if absent' : `unless it is ${ifNoneMatch.join(' or ')}`
+      }`,
+    );
   }
 }

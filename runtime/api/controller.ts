@@ -3,7 +3,17 @@
  * enforces (a dependency must exist and be ACTIVE; a resource others depend on cannot go), validation of the
  * whole would-be state before anything changes, the operation log, and durable state.
  */
-import { API_VERSION, canonicalJson, contentHash, contentHashInSlices, loadBalancerType, redactSecrets, type Kind, type Manifest, type Resource } from '../../lib';
+import {
+  API_VERSION,
+  canonicalJson,
+  contentHash,
+  contentHashInSlices,
+  loadBalancerType,
+  redactSecrets,
+  type Kind,
+  type Manifest,
+  type Resource,
+} from '../../lib';
 import { etagOf } from '../contract/precondition';
 import type { Representation } from '../contract/representation';
 import type { StateStore } from '../store/state-store';
@@ -67,7 +77,11 @@ export class Controller {
   manifest(owner?: string): Manifest {
     const resources = this.inForce(owner);
     // The hash is the content's, keys included (as `albkit synth` computes it); the resources go out redacted.
-    return { apiVersion: API_VERSION, resources: resources.map(redactSecrets), hash: contentHash({ apiVersion: API_VERSION, resources }) };
+    return {
+      apiVersion: API_VERSION,
+      resources: resources.map(redactSecrets),
+      hash: contentHash({ apiVersion: API_VERSION, resources }),
+    };
   }
 
   /** The hash of `manifest(owner)`, computed a slice at a time between turns of the event loop (for manifest runs of thousands of resources). */
@@ -77,7 +91,9 @@ export class Controller {
 
   /** The resources in force (not being deleted), only `owner`'s when given, in manifest form. */
   private inForce(owner: string | undefined): Resource[] {
-    return this.state.resources.filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner)).map(toResource);
+    return this.state.resources
+      .filter((r) => r.state !== 'DELETING' && (owner === undefined || r.owner === owner))
+      .map(toResource);
   }
 
   /**
@@ -85,7 +101,12 @@ export class Controller {
    * an `ApiError` (400 invalid, 409 out of order or a replace-only change, 412 when `conditions` fail) leaving
    * the state untouched.
    */
-  async put(kind: Kind, id: string, body: unknown, conditions: Conditions = {}): Promise<{ created: boolean; resource: Representation }> {
+  async put(
+    kind: Kind,
+    id: string,
+    body: unknown,
+    conditions: Conditions = {},
+  ): Promise<{ created: boolean; resource: Representation }> {
     const { outcomes, saved } = this.stagePuts([{ kind, id, body, conditions }]);
     await saved;
     const { created, resource } = outcomes[0] as { created: boolean; resource: StoredResource };
@@ -139,7 +160,8 @@ export class Controller {
     const dependentOf = new Map<string, StoredResource>();
     for (const resource of this.state.resources) {
       if (wanted.has(resource.id)) byId.set(resource.id, resource);
-      for (const dep of resource.dependsOn) if (wanted.has(dep) && !dependentOf.has(dep)) dependentOf.set(dep, resource);
+      for (const dep of resource.dependsOn)
+        if (wanted.has(dep) && !dependentOf.has(dep)) dependentOf.set(dep, resource);
     }
     const targets = requests.map(({ kind, id, conditions = {} }) => {
       const resource = byId.get(id);
@@ -147,8 +169,11 @@ export class Controller {
       checkConditions(kind, id, resource, conditions);
       const dependent = dependentOf.get(id);
       if (resource.state !== 'DELETING' && dependent) {
-        const advice = dependent.state === 'DELETING' ? `wait until ${dependent.id} is gone` : `delete ${dependent.id} first`;
-        throw conflict(`${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; ${advice}`);
+        const advice =
+          dependent.state === 'DELETING' ? `wait until ${dependent.id} is gone` : `delete ${dependent.id} first`;
+        throw conflict(
+          `${kind} "${id}" cannot be deleted: ${dependent.kind} "${dependent.id}" depends on it; ${advice}`,
+        );
       }
       return resource;
     });
@@ -245,7 +270,13 @@ export class Controller {
 
   private record(op: Operation['op'], resource: { id: string; kind: Kind }): void {
     this.state.seq += 1;
-    this.state.operations.push({ seq: this.state.seq, time: new Date().toISOString(), op, id: resource.id, kind: resource.kind });
+    this.state.operations.push({
+      seq: this.state.seq,
+      time: new Date().toISOString(),
+      op,
+      id: resource.id,
+      kind: resource.kind,
+    });
   }
 
   private find(kind: Kind, id: string): StoredResource {
@@ -255,11 +286,23 @@ export class Controller {
   }
 
   private represent(resource: StoredResource): Representation {
-    const status: Representation['status'] = { state: resource.state, ...(resource.reason ? { reason: resource.reason } : {}) };
+    const status: Representation['status'] = {
+      state: resource.state,
+      ...(resource.reason ? { reason: resource.reason } : {}),
+    };
     if (resource.kind === 'LoadBalancer') status.type = loadBalancerType(resource.spec as { eip?: string });
     if (resource.kind === 'BackendService') status.servers = this.dataPlane.health()[resource.id] ?? [];
     const { id, kind, owner, dependsOn, spec, generation } = resource;
-    return { id, kind, ...(owner === undefined ? {} : { owner }), dependsOn, spec: redactSecrets(spec), status, generation, etag: etagOf(resource) };
+    return {
+      id,
+      kind,
+      ...(owner === undefined ? {} : { owner }),
+      dependsOn,
+      spec: redactSecrets(spec),
+      status,
+      generation,
+      etag: etagOf(resource),
+    };
   }
 }
 

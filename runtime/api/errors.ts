@@ -6,12 +6,7 @@ import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from '../contr
 export class ApiError extends AlbkitError {
   /** The HTTP status: 400, 401, 404, 409, 412, 429, 503, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly issues?: readonly Issue[],
-    status?: number,
-  ) {
+  constructor(readonly code: ApiErrorCode, message: string, readonly issues?: readonly Issue[], status?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status ?? API_ERROR_STATUS[code];
@@ -36,7 +31,9 @@ export function notFound(kind: string, id: string): ApiError {
 /** A 400 listing every issue. */
 export function invalid(issues: readonly Issue[]): ApiError {
   const first = issues[0];
-  const head = first ? [first.path, first.field, first.message].filter((part) => part !== '').join(': ') : 'invalid request';
+  const head = first
+    ? [first.path, first.field, first.message].filter((part) => part !== '').join(': ')
+    : 'invalid request';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length === 2 ? '' : 's'})` : '';
   return new ApiError('VALIDATION', `${head}${more}`, issues);
 }

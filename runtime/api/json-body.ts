@@ -32,7 +32,10 @@ export function checkJsonDepth(text: Uint8Array): void {
     } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       depth += 1;
       if (depth > MAX_JSON_DEPTH) {
-        throw new ApiError('BAD_REQUEST', `request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; nothing was parsed`);
+        throw new ApiError(
+          'BAD_REQUEST',
+          `request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; nothing was parsed`,
+        );
       }
     } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
       depth -= 1;
@@ -42,5 +45,7 @@ export function checkJsonDepth(text: Uint8Array): void {
 
 /** The message of a 413: which limit applies. */
 export function tooLargeMessage(): string {
-  return `request body is too large (${RESOURCE_BODY_LIMIT / 1024 / 1024} MiB for a resource, ${MANIFEST_BODY_LIMIT / 1024 / 1024} MiB for a manifest)`;
+  return `request body is too large (${RESOURCE_BODY_LIMIT / 1024 / 1024} MiB for a resource, ${
+    MANIFEST_BODY_LIMIT / 1024 / 1024
+  } MiB for a manifest)`;
 }

@@ -13,7 +13,9 @@ import { workerAnswer } from './worker-answer';
 export const INLINE_MANIFEST_BYTES = 64 * 1024;
 
 /** What the worker answers: the manifest, or the error to answer with. */
-export type ManifestOutcome = { manifest: Manifest } | { error: { code: ApiError['code']; message: string; issues?: ApiError['issues']; status: number } };
+export type ManifestOutcome =
+  | { manifest: Manifest }
+  | { error: { code: ApiError['code']; message: string; issues?: ApiError['issues']; status: number } };
 
 /** Parses and validates a manifest body here and now; throws `ApiError` (400) naming the problem. */
 export function parseManifestBody(body: Uint8Array): Manifest {
@@ -43,7 +45,14 @@ export function manifestOutcome(body: Uint8Array): ManifestOutcome {
     return { manifest: parseManifestBody(body) };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    return { error: { code: error.code, message: error.message, status: error.status, ...(error.issues ? { issues: error.issues } : {}) } };
+    return {
+      error: {
+        code: error.code,
+        message: error.message,
+        status: error.status,
+        ...(error.issues ? { issues: error.issues } : {}),
+      },
+    };
   }
 }
 

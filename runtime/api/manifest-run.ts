@@ -85,7 +85,10 @@ export class ManifestRunner {
   /** Takes the run slot for `stack`; 429 `BUSY` (naming the stack that holds it) while another holds it. */
   claim(stack: string = DEFAULT_STACK): RunClaim {
     if (this.slot !== undefined) {
-      throw new ApiError('BUSY', `a manifest run (stack "${this.slot.stack}") is in progress and runs one at a time; retry once it has finished`);
+      throw new ApiError(
+        'BUSY',
+        `a manifest run (stack "${this.slot.stack}") is in progress and runs one at a time; retry once it has finished`,
+      );
     }
     this.slot = { stack, running: false };
     return this.slot;
@@ -101,7 +104,11 @@ export class ManifestRunner {
    * of `claim` (taken now when none is given); rejects with an `ApiError` naming the failing resource, or 429
    * `BUSY` while another run holds the slot.
    */
-  async run(document: unknown, scope: ManifestScope = {}, claim: RunClaim = this.claim(scope.stack)): Promise<ManifestRun> {
+  async run(
+    document: unknown,
+    scope: ManifestScope = {},
+    claim: RunClaim = this.claim(scope.stack),
+  ): Promise<ManifestRun> {
     claim.running = true;
     try {
       const desired = Buffer.isBuffer(document) ? await readManifestBody(document) : validManifest(document);
@@ -116,17 +123,31 @@ export class ManifestRunner {
   private async runNow(desired: Manifest, stack: string, adopt: boolean): Promise<ManifestRun> {
     const owner = stackOwner(stack);
     const deleting = this.controller.all().filter((r) => r.state === 'DELETING');
-    await this.controller.goneAll(deleting.map((r) => r.id), STEP_TIMEOUT_MS);
-    const live = this.controller.all().map((r) => ({ resource: toResource(r), state: r.state, owner: r.owner, etag: etagOf(r) }));
+    await this.controller.goneAll(
+      deleting.map((r) => r.id),
+      STEP_TIMEOUT_MS,
+    );
+    const live = this.controller
+      .all()
+      .map((r) => ({ resource: toResource(r), state: r.state, owner: r.owner, etag: etagOf(r) }));
     const { owned, foreign } = stackScope(live, owner, new Set(desired.resources.map((r) => r.id)), adopt);
     if (foreign.length > 0 && !adopt) {
-      const issues = foreign.map((l) => ({ path: l.resource.id, field: 'owner', message: `is owned by ${l.owner ?? 'no one'}, not by ${owner}` }));
+      const issues = foreign.map((l) => ({
+        path: l.resource.id,
+        field: 'owner',
+        message: `is owned by ${l.owner ?? 'no one'}, not by ${owner}`,
+      }));
       throw new ApiError('CONFLICT', ownershipMessage(stack, foreign, '?adopt=true'), issues);
     }
     const etags = new Map(live.map((l) => [l.resource.id, l.etag]));
     for (const chunk of chunksOf(foreign)) {
       const taken = this.controller.stagePuts(
-        chunk.map(({ resource, etag }) => ({ kind: resource.kind, id: resource.id, body: { spec: resource.spec, dependsOn: resource.dependsOn, owner }, conditions: conditionsFrom({ ifMatch: etag }) })),
+        chunk.map(({ resource, etag }) => ({
+          kind: resource.kind,
+          id: resource.id,
+          body: { spec: resource.spec, dependsOn: resource.dependsOn, owner },
+          conditions: conditionsFrom({ ifMatch: etag }),
+        })),
       );
       await taken.saved;
       for (const { resource } of taken.outcomes) etags.set(resource.id, etagOf(resource));
@@ -134,10 +155,23 @@ export class ManifestRunner {
     const steps = await planRun(owned, desired.resources);
     const byId = new Map(desired.resources.map((r) => [r.id, r]));
     for (const wave of steps.waves) {
-      await this.deleteWave(wave.filter((step) => step.operation === 'delete'), etags);
-      await this.putWave(wave.filter((step) => step.operation === 'put'), byId, owner, etags);
+      await this.deleteWave(
+        wave.filter((step) => step.operation === 'delete'),
+        etags,
+      );
+      await this.putWave(
+        wave.filter((step) => step.operation === 'put'),
+        byId,
+        owner,
+        etags,
+      );
     }
-    return { stack, plan: steps, adopted: foreign.map((l) => l.resource.id), hash: await this.controller.manifestHash(owner) };
+    return {
+      stack,
+      plan: steps,
+      adopted: foreign.map((l) => l.resource.id),
+      hash: await this.controller.manifestHash(owner),
+    };
   }
 
   /** Deletes the steps' resources chunk by chunk, then waits until all are gone. */
@@ -146,17 +180,33 @@ export class ManifestRunner {
     const writes: Promise<void>[] = [];
     for (const [index, chunk] of chunksOf(steps).entries()) {
       if (index > 0) await pause();
-      writes.push(this.controller.stageDeletes(chunk.map((step) => ({ kind: step.kind, id: step.id, conditions: conditionsFrom(stepPrecondition(step, etags)) }))).saved);
+      writes.push(
+        this.controller.stageDeletes(
+          chunk.map((step) => ({
+            kind: step.kind,
+            id: step.id,
+            conditions: conditionsFrom(stepPrecondition(step, etags)),
+          })),
+        ).saved,
+      );
     }
     await Promise.all(writes);
-    await this.controller.goneAll(steps.map((step) => step.id), STEP_TIMEOUT_MS);
+    await this.controller.goneAll(
+      steps.map((step) => step.id),
+      STEP_TIMEOUT_MS,
+    );
   }
 
   /**
    * Puts the steps' resources chunk by chunk (their writes shared), then waits until the data plane has them
    * (also when a chunk was refused: what was stored before it is applied all the same); each must be ACTIVE.
    */
-  private async putWave(steps: readonly Step[], desired: ReadonlyMap<string, Resource>, owner: string, etags: ReadonlyMap<string, string>): Promise<void> {
+  private async putWave(
+    steps: readonly Step[],
+    desired: ReadonlyMap<string, Resource>,
+    owner: string,
+    etags: ReadonlyMap<string, string>,
+  ): Promise<void> {
     if (steps.length === 0) return;
     const stored: StoredResource[] = [];
     const writes: Promise<void>[] = [];
@@ -165,7 +215,12 @@ export class ManifestRunner {
         if (index > 0) await pause();
         const requests = chunk.map((step) => {
           const { spec, dependsOn } = desired.get(step.id) as Resource;
-          return { kind: step.kind, id: step.id, body: { spec, dependsOn, owner }, conditions: conditionsFrom(stepPrecondition(step, etags)) };
+          return {
+            kind: step.kind,
+            id: step.id,
+            body: { spec, dependsOn, owner },
+            conditions: conditionsFrom(stepPrecondition(step, etags)),
+          };
         });
         const { outcomes, saved } = this.controller.stagePuts(requests);
         stored.push(...outcomes.map((outcome) => outcome.resource));
@@ -180,7 +235,7 @@ export class ManifestRunner {
     for (const [index, resource] of stored.entries()) {
       if (resource.state === 'ACTIVE' && present.has(resource)) continue;
       const step = steps[index] as Step;
-      const why = present.has(resource) ? (resource.reason ?? resource.state) : 'it is gone';
+      const why = present.has(resource) ? resource.reason ?? resource.state : 'it is gone';
       throw conflict(`${step.kind} "${step.id}" did not become ACTIVE: ${why}`);
     }
   }

@@ -9,7 +9,12 @@ export function registerNodesRoute(app: FastifyInstance, fleet: Fleet): void {
     try {
       return { items: await fleet.nodes() };
     } catch (error) {
-      throw new ApiError('STORE_UNAVAILABLE', `the fleet's nodes cannot be listed: etcd did not answer (${(error as Error).message}); retry once etcd answers`);
+      throw new ApiError(
+        'STORE_UNAVAILABLE',
+        `the fleet's nodes cannot be listed: etcd did not answer (${
+          (error as Error).message
+        }); retry once etcd answers`,
+      );
     }
   });
 }

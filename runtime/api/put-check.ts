@@ -45,7 +45,10 @@ export interface CheckedPut {
 }
 
 /** Checks `requests` against `state`; returns each checked PUT and the creation order of the would-be state. Throws `ApiError`. */
-export function checkPuts(state: AgentState, requests: readonly PutRequest[]): { checked: CheckedPut[]; order: string[] } {
+export function checkPuts(
+  state: AgentState,
+  requests: readonly PutRequest[],
+): { checked: CheckedPut[]; order: string[] } {
   // Maps filled by loops, not from arrays of [id, resource] pairs: a chunk of a run would make one pair per stored resource.
   const byId = new Map<string, StoredResource>();
   for (const resource of state.resources) byId.set(resource.id, resource);
@@ -79,7 +82,10 @@ export function checkPuts(state: AgentState, requests: readonly PutRequest[]): {
 }
 
 /** The checks that read only the request and the resources it names; the resource the body makes, and its owner. */
-function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, StoredResource>): { resource: Resource; owner?: string } {
+function checkAlone(
+  { kind, id, body }: PutRequest,
+  byId: ReadonlyMap<string, StoredResource>,
+): { resource: Resource; owner?: string } {
   const idResult = ResourceRef.safeParse(id);
   if (!idResult.success) throw invalid(zodIssues(id, idResult.error).map((issue) => ({ ...issue, field: 'id' })));
   const parsedBody = PutBody.safeParse(body ?? undefined);
@@ -90,7 +96,8 @@ function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, St
   const parsed = parseSpec(kind, id, spec);
   if (parsed.issues.length > 0) throw invalid(parsed.issues);
   if (existing && existing.kind !== kind) throw conflict(`"${id}" is a ${existing.kind}, not a ${kind}`);
-  if (existing?.state === 'DELETING') throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
+  if (existing?.state === 'DELETING')
+    throw conflict(`${kind} "${id}" is being deleted; wait until it is gone, then create it again`);
   const dependsOn = parsedBody.data.dependsOn ?? [];
   checkDependencies(kind, id, parsed.spec, dependsOn, byId);
   const { owner } = parsedBody.data;
@@ -98,7 +105,13 @@ function checkAlone({ kind, id, body }: PutRequest, byId: ReadonlyMap<string, St
 }
 
 /** 409 unless every dependency exists and is ACTIVE; the message names both resources. */
-function checkDependencies(kind: Kind, id: string, spec: unknown, explicit: readonly string[], byId: ReadonlyMap<string, StoredResource>): void {
+function checkDependencies(
+  kind: Kind,
+  id: string,
+  spec: unknown,
+  explicit: readonly string[],
+  byId: ReadonlyMap<string, StoredResource>,
+): void {
   const needs = [
     ...referencesOf(kind, spec).map((ref) => ({ id: ref.id, what: `${ref.field} refers to ${ref.kind} "${ref.id}"` })),
     ...explicit.map((dep) => ({ id: dep, what: `dependsOn lists "${dep}"` })),
@@ -110,7 +123,9 @@ function checkDependencies(kind: Kind, id: string, spec: unknown, explicit: read
     if (dependency.state !== 'ACTIVE') {
       throw conflict(
         `${kind} "${id}": ${need.what}, which is ${dependency.state}, not ACTIVE; ` +
-          (dependency.state === 'CREATING' ? `wait until "${need.id}" is ACTIVE` : `fix or recreate "${need.id}" first`),
+          (dependency.state === 'CREATING'
+            ? `wait until "${need.id}" is ACTIVE`
+            : `fix or recreate "${need.id}" first`),
       );
     }
   }
@@ -119,7 +134,12 @@ function checkDependencies(kind: Kind, id: string, spec: unknown, explicit: read
 /** 409 when the candidate changes one of the kind's replace-only fields. */
 function refuseReplace(kind: Kind, id: string, existing: StoredResource, candidate: Resource): void {
   const forced = (KINDS[kind].replaceOnChange as readonly string[]).find(
-    (field) => canonicalJson(field in existing.spec ? (existing.spec as never)[field] : undefined) !== canonicalJson((candidate.spec as never)[field]),
+    (field) =>
+      canonicalJson(field in existing.spec ? (existing.spec as never)[field] : undefined) !==
+      canonicalJson((candidate.spec as never)[field]),
   );
-  if (forced) throw conflict(`${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`);
+  if (forced)
+    throw conflict(
+      `${kind} "${id}": ${forced} cannot change in place; delete the ${kind} and create it again (replace)`,
+    );
 }

@@ -166,17 +166,25 @@ export class Reconciler {
       await this.store.save(this.state);
     } catch (error) {
       const previous = this.unstoredStatuses;
-      const retryInMs = previous === undefined ? this.retry.firstMs : Math.min(previous.retryInMs * 2, this.retry.maxMs);
+      const retryInMs =
+        previous === undefined ? this.retry.firstMs : Math.min(previous.retryInMs * 2, this.retry.maxMs);
       const reason = (error as Error).message;
       this.unstoredStatuses = { resources, reason, failures: (previous?.failures ?? 0) + 1, retryInMs };
-      this.logger.error({ err: error, resources, retryInMs }, `status of ${resources.join(', ')} not stored; retrying in ${retryInMs} ms`);
+      this.logger.error(
+        { err: error, resources, retryInMs },
+        `status of ${resources.join(', ')} not stored; retrying in ${retryInMs} ms`,
+      );
       clearTimeout(this.storeRetryTimer);
       if (this.closed) return;
       this.storeRetryTimer = setTimeout(() => void this.request(), retryInMs);
       this.storeRetryTimer.unref();
       return;
     }
-    if (this.unstoredStatuses !== undefined) this.logger.info({ resources }, `status of ${resources.join(', ')} stored after ${this.unstoredStatuses.failures} failed writes`);
+    if (this.unstoredStatuses !== undefined)
+      this.logger.info(
+        { resources },
+        `status of ${resources.join(', ')} stored after ${this.unstoredStatuses.failures} failed writes`,
+      );
     this.unstoredStatuses = undefined;
   }
 
@@ -190,7 +198,8 @@ export class Reconciler {
       if (resource.state !== 'FAILED') continue;
       const previous = this.backoff.get(resource.id);
       let delayMs = this.retry.firstMs;
-      if (previous?.generation === resource.generation) delayMs = retrying ? Math.min(previous.delayMs * 2, this.retry.maxMs) : previous.delayMs;
+      if (previous?.generation === resource.generation)
+        delayMs = retrying ? Math.min(previous.delayMs * 2, this.retry.maxMs) : previous.delayMs;
       failed.set(resource.id, { generation: resource.generation, delayMs });
     }
     this.backoff = failed;

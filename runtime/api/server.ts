@@ -39,7 +39,9 @@ type IdParams = { collection: string; id: string };
 /** `GET /v1/manifest?stack=<name>` or `?owner=<owner>`: only the resources of that stack or owner. */
 const ManifestReadQuery = z
   .strictObject({ stack: StackName.optional(), owner: Owner.optional() })
-  .refine((query) => query.stack === undefined || query.owner === undefined, { message: 'give stack or owner, not both' });
+  .refine((query) => query.stack === undefined || query.owner === undefined, {
+    message: 'give stack or owner, not both',
+  });
 
 /** `GET /v1/<collection>/<id>?wait=<ms>`: wait while the resource is CREATING or DELETING. */
 const ResourceReadQuery = z.strictObject({
@@ -93,21 +95,41 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
     if (request.url === '/healthz') return;
     if (!authorized(request.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer realm="albkit"');
-      throw new ApiError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <token from <state-dir>/token>)');
+      throw new ApiError(
+        'UNAUTHORIZED',
+        'missing or wrong bearer token (Authorization: Bearer <token from <state-dir>/token>)',
+      );
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.apiRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    metrics.apiRequests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const apiError = error instanceof ApiError ? error : error instanceof StateWriteError ? notStored(error) : error instanceof EtcdStoreError ? new ApiError(error.apiCode, error.message) : fromFastify(error);
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : error instanceof StateWriteError
+        ? notStored(error)
+        : error instanceof EtcdStoreError
+        ? new ApiError(error.apiCode, error.message)
+        : fromFastify(error);
     if (apiError.code === 'BUSY') void reply.header('retry-after', '1');
     if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
-    else request.log.debug({ code: apiError.code, message: apiError.message, url: request.url }, 'control API request refused');
+    else
+      request.log.debug(
+        { code: apiError.code, message: apiError.message, url: request.url },
+        'control API request refused',
+      );
     void reply.status(apiError.status).send(apiError.body());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).body());
+    void reply
+      .status(404)
+      .send(new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).body());
   });
 
   // Still 200 while status writes are retried: the agent serves, but what it stores lags behind.
@@ -141,7 +163,9 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
   void app.register(async (manifestScope) => {
     manifestScope.removeAllContentTypeParsers();
-    manifestScope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    manifestScope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
     manifestScope.addHook('onResponse', releaseClaim);
     manifestScope.addHook('onRequestAbort', releaseClaim);
     // eslint-disable-next-line @typescript-eslint/require-await -- Fastify awaits it; a throw becomes a rejection its error handler answers
@@ -162,18 +186,30 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
   app.get('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
     const kind = kindOf(request.params.collection);
     const { wait } = queryOf(ResourceReadQuery, request.query);
-    const resource = wait === undefined ? controller.get(kind, request.params.id) : await controller.watch(kind, request.params.id, wait);
+    const resource =
+      wait === undefined
+        ? controller.get(kind, request.params.id)
+        : await controller.watch(kind, request.params.id, wait);
     void reply.header('etag', resource.etag);
     return resource;
   });
   app.put('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
     const kind = kindOf(request.params.collection);
-    const { created, resource } = await controller.put(kind, request.params.id, request.body, conditionsOf(request.headers));
+    const { created, resource } = await controller.put(
+      kind,
+      request.params.id,
+      request.body,
+      conditionsOf(request.headers),
+    );
     void reply.status(created ? 201 : 200).header('etag', resource.etag);
     return resource;
   });
   app.delete('/v1/:collection/:id', async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
-    const resource = await controller.delete(kindOf(request.params.collection), request.params.id, conditionsOf(request.headers));
+    const resource = await controller.delete(
+      kindOf(request.params.collection),
+      request.params.id,
+      conditionsOf(request.headers),
+    );
     void reply.header('etag', resource.etag);
     return resource;
   });
@@ -197,7 +233,7 @@ function fromFastify(error: FastifyError): ApiError {
     error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
       ? tooLargeMessage()
       : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? 'unsupported content type; send application/json'
-        : `bad request: ${error.message}`;
+      ? 'unsupported content type; send application/json'
+      : `bad request: ${error.message}`;
   return new ApiError('BAD_REQUEST', message, undefined, status);
 }

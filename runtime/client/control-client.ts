@@ -80,7 +80,13 @@ export class ControlClient {
   async get(kind: Kind, id: string, waitMs?: number): Promise<Representation | undefined> {
     const wait = waitMs === undefined ? undefined : Math.max(0, Math.round(waitMs));
     try {
-      return await this.request<Representation>('GET', `${resourcePath(kind, id)}${wait === undefined ? '' : `?wait=${wait}`}`, undefined, {}, wait);
+      return await this.request<Representation>(
+        'GET',
+        `${resourcePath(kind, id)}${wait === undefined ? '' : `?wait=${wait}`}`,
+        undefined,
+        {},
+        wait,
+      );
     } catch (error) {
       if (error instanceof ControlApiError && error.status === 404) return undefined;
       throw error;
@@ -92,7 +98,11 @@ export class ControlClient {
    * `precondition`, the agent refuses (412, `PRECONDITION_FAILED`) when the resource is not as expected.
    */
   put(resource: ResourceWrite, owner?: string, precondition?: Precondition): Promise<Representation> {
-    const body = { spec: resource.spec, dependsOn: resource.dependsOn?.slice(), ...(owner === undefined ? {} : { owner }) } satisfies PutBody;
+    const body = {
+      spec: resource.spec,
+      dependsOn: resource.dependsOn?.slice(),
+      ...(owner === undefined ? {} : { owner }),
+    } satisfies PutBody;
     return this.request('PUT', resourcePath(resource.kind, resource.id), body, preconditionHeaders(precondition));
   }
 
@@ -117,7 +127,12 @@ export class ControlClient {
         throw this.notAnAgent(`GET /v1/${KINDS[KIND_NAMES[i]!].collection}`, `200 ${preview(list)}`);
       }
       return list.items.map((item) => ({
-        resource: { id: item.id, kind: item.kind, dependsOn: item.dependsOn, spec: item.spec } as LiveResource['resource'],
+        resource: {
+          id: item.id,
+          kind: item.kind,
+          dependsOn: item.dependsOn,
+          spec: item.spec,
+        } as LiveResource['resource'],
         state: item.status.state,
         etag: item.etag,
         ...(item.status.reason === undefined ? {} : { reason: item.status.reason }),
@@ -130,14 +145,24 @@ export class ControlClient {
    * A JSON request (with `headers` added) that may take the client's time limit plus `waitMs`; throws
    * `ControlApiError` for any status but 2xx, and for no answer in time or none at all.
    */
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, waitMs = 0): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    waitMs = 0,
+  ): Promise<T> {
     const limitMs = this.timeoutMs + waitMs;
     let response: Response;
     let text: string;
     try {
       response = await fetch(`${this.endpoint}${path}`, {
         method,
-        headers: { ...headers, authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...headers,
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(limitMs),
       });
@@ -151,25 +176,49 @@ export class ControlClient {
       if (typeof error?.code !== 'string') {
         // A gateway in front of the agent fails with its own 5xx page; any other answer without the agent's error
         // envelope comes from a server that is not an agent.
-        if (response.status >= 500) throw new ControlApiError(response.status, `HTTP_${response.status}`, `${method} ${path}: HTTP ${response.status}`);
+        if (response.status >= 500)
+          throw new ControlApiError(
+            response.status,
+            `HTTP_${response.status}`,
+            `${method} ${path}: HTTP ${response.status}`,
+          );
         throw this.notAnAgent(`${method} ${path}`, `${response.status} ${preview(json ?? text)}`, response.status);
       }
-      throw new ControlApiError(response.status, error.code, error.message ?? `${method} ${path}: HTTP ${response.status}`, error.issues);
+      throw new ControlApiError(
+        response.status,
+        error.code,
+        error.message ?? `${method} ${path}: HTTP ${response.status}`,
+        error.issues,
+      );
     }
     return json as T;
   }
 
   /** An answer no albkit agent gives: the endpoint is some other server. */
   private notAnAgent(request: string, answer: string, status = 0): ControlApiError {
-    return new ControlApiError(status, 'NOT_AN_AGENT', `${this.endpoint} is not an albkit agent (${request} answered ${answer})`);
+    return new ControlApiError(
+      status,
+      'NOT_AN_AGENT',
+      `${this.endpoint} is not an albkit agent (${request} answered ${answer})`,
+    );
   }
 
   private noAnswer(error: unknown, request: string, limitMs: number): ControlApiError {
     if ((error as Error).name === 'TimeoutError') {
-      return new ControlApiError(0, 'TIMEOUT', `the albkit agent at ${this.endpoint} did not answer ${request} within ${limitMs} ms`);
+      return new ControlApiError(
+        0,
+        'TIMEOUT',
+        `the albkit agent at ${this.endpoint} did not answer ${request} within ${limitMs} ms`,
+      );
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return new ControlApiError(0, 'UNREACHABLE', `cannot reach the albkit agent at ${this.endpoint} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    return new ControlApiError(
+      0,
+      'UNREACHABLE',
+      `cannot reach the albkit agent at ${this.endpoint} (${
+        cause?.code ?? cause?.message ?? (error as Error).message
+      })`,
+    );
   }
 }
 

@@ -8,5 +8,8 @@ import { z } from 'zod';
 export const Owner = z
   .string()
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'must be 1–128 letters, digits or . _ - : @ /, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/,
+    'must be 1–128 letters, digits or . _ - : @ /, starting with a letter or digit',
+  );
 export type Owner = z.infer<typeof Owner>;

@@ -14,7 +14,10 @@ export const DEFAULT_STACK = 'default';
 export const StackName = z
   .string()
   .max(63)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
 /** The owner a stack writes on its resources: `deploy/<stack>`. */
 export function stackOwner(stack: string): string {
@@ -30,7 +33,12 @@ export interface StackScope {
 }
 
 /** Splits the agent's live resources for the stack `owner` that claims the ids `claimed`. */
-export function stackScope(live: readonly LiveResource[], owner: string, claimed: ReadonlySet<string>, adopt: boolean): StackScope {
+export function stackScope(
+  live: readonly LiveResource[],
+  owner: string,
+  claimed: ReadonlySet<string>,
+  adopt: boolean,
+): StackScope {
   const foreign = live.filter((l) => claimed.has(l.resource.id) && l.owner !== owner);
   const owned = live.filter((l) => l.owner === owner || (adopt && claimed.has(l.resource.id)));
   return { owned, foreign };
@@ -47,7 +55,9 @@ export function describeOwner(owner: string | undefined): string {
  * owner, and how to go on (`adoptHint`: `--adopt` on the CLI, `?adopt=true` on the API).
  */
 export function ownershipMessage(stack: string, foreign: readonly LiveResource[], adoptHint: string): string {
-  const lines = foreign.map(({ resource, owner }) => `  ${resource.kind} "${resource.id}" is owned by ${describeOwner(owner)}`);
+  const lines = foreign.map(
+    ({ resource, owner }) => `  ${resource.kind} "${resource.id}" is owned by ${describeOwner(owner)}`,
+  );
   const [count, them] = foreign.length === 1 ? ['1 resource', 'it'] : [`${foreign.length} resources`, 'them'];
   return (
     `stack "${stack}" claims ${count} it does not own; nothing was changed:\n${lines.join('\n')}\n` +

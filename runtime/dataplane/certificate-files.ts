@@ -59,11 +59,21 @@ export class CertificateFiles {
     const certificate = listener.spec.certificate;
     if (certificate === undefined) return undefined;
     if ('certPem' in certificate) return { cert: certificate.certPem, key: certificate.keyPem };
-    const files = Promise.all([this.readFile(listener.id, 'certFile', certificate.certFile), this.readFile(listener.id, 'keyFile', certificate.keyFile)]);
-    const [cert, key] = await withTimeout(files, this.timeoutMs, () => `${listener.id}: certificate: reading ${certificate.certFile} and ${certificate.keyFile} took longer than ${this.timeoutMs} ms`);
+    const files = Promise.all([
+      this.readFile(listener.id, 'certFile', certificate.certFile),
+      this.readFile(listener.id, 'keyFile', certificate.keyFile),
+    ]);
+    const [cert, key] = await withTimeout(
+      files,
+      this.timeoutMs,
+      () =>
+        `${listener.id}: certificate: reading ${certificate.certFile} and ${certificate.keyFile} took longer than ${this.timeoutMs} ms`,
+    );
     const parsed = Certificate.safeParse({ certPem: cert, keyPem: key });
     if (!parsed.success) {
-      const field: FileField = parsed.error.issues.some((issue) => issue.path.includes('certPem')) ? 'certFile' : 'keyFile';
+      const field: FileField = parsed.error.issues.some((issue) => issue.path.includes('certPem'))
+        ? 'certFile'
+        : 'keyFile';
       const what = field === 'certFile' ? 'a PEM certificate' : 'a PEM private key';
       throw new CertificateError(`${listener.id}: certificate.${field}: ${certificate[field]} does not hold ${what}`);
     }
@@ -74,13 +84,16 @@ export class CertificateFiles {
     const where = `${id}: certificate.${field}: ${path}`;
     const real = await this.allowedPath(path);
     if (real === undefined) throw new CertificateError(`${where}: ${this.notAllowed()}`);
-    if (this.refused.includes(real)) throw new CertificateError(`${where}: is one of the agent's own files, never served as a certificate`);
+    if (this.refused.includes(real))
+      throw new CertificateError(`${where}: is one of the agent's own files, never served as a certificate`);
     let file;
     try {
       // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
       file = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
     } catch (error) {
-      throw new CertificateError(`${where}: cannot open it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new CertificateError(
+        `${where}: cannot open it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     try {
       const stats = await file.stat();
@@ -106,7 +119,9 @@ export class CertificateFiles {
 
   /** The real path of `path` when it lies under an allowed directory; undefined otherwise or when it cannot be resolved. */
   private async allowedPath(path: string): Promise<string | undefined> {
-    const realDirs = (await Promise.all(this.dirs.map((dir) => realpath(dir).catch(() => undefined)))).filter((dir) => dir !== undefined);
+    const realDirs = (await Promise.all(this.dirs.map((dir) => realpath(dir).catch(() => undefined)))).filter(
+      (dir) => dir !== undefined,
+    );
     const lexical = resolve(path);
     // Checked before the path is touched: nothing outside the directories is even resolved.
     if (![...this.dirs, ...realDirs].some((dir) => isUnder(lexical, dir))) return undefined;
@@ -116,8 +131,11 @@ export class CertificateFiles {
 
   /** The one reason for a path outside the allowed directories, missing, or unreadable on the way there. */
   private notAllowed(): string {
-    if (this.dirs.length === 0) return 'the agent reads no certificate files (start it with --certificate-dir, or give certPem and keyPem)';
-    return `no such file under the certificate directories (${this.dirs.join(', ')}); start the agent with --certificate-dir for the directory that holds it`;
+    if (this.dirs.length === 0)
+      return 'the agent reads no certificate files (start it with --certificate-dir, or give certPem and keyPem)';
+    return `no such file under the certificate directories (${this.dirs.join(
+      ', ',
+    )}); start the agent with --certificate-dir for the directory that holds it`;
   }
 }
 
@@ -129,7 +147,13 @@ function isUnder(path: string, dir: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-function fileType(stats: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean; isSocket(): boolean }): string {
+function fileType(stats: {
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isDirectory(): boolean;
+  isSocket(): boolean;
+}): string {
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
@@ -140,7 +164,9 @@ function fileType(stats: { isFIFO(): boolean; isCharacterDevice(): boolean; isBl
 /** `work`, or a `CertificateError` with `message()` once `ms` passed first. */
 async function withTimeout<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new CertificateError(message())), ms)));
+  const timeout = new Promise<never>(
+    (_resolve, reject) => (timer = setTimeout(() => reject(new CertificateError(message())), ms)),
+  );
   try {
     return await Promise.race([work, timeout]);
   } finally {

@@ -24,7 +24,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { idleTimeoutSeconds, KINDS, requestBodyGraceSeconds, requestBodyMinBytesPerSecond, ResourceIndex, serverName, type Resource, type ResourceOf, type ServerStatus } from '../../lib';
+import {
+  idleTimeoutSeconds,
+  KINDS,
+  requestBodyGraceSeconds,
+  requestBodyMinBytesPerSecond,
+  ResourceIndex,
+  serverName,
+  type Resource,
+  type ResourceOf,
+  type ServerStatus,
+} from '../../lib';
 import { DEFAULT_DRAIN_MS } from '../agent-defaults';
 import { NO_CERTIFICATE_FILES, type CertificateFiles } from './certificate-files';
 import { DEFAULT_HTTP_LIMITS, HttpListener, type HttpLimits } from './http-listener';
@@ -82,7 +92,11 @@ export class DataPlane {
   private stopped = false;
 
   constructor(private readonly options: DataPlaneOptions) {
-    this.metrics = new DataPlaneMetrics(options.registry, () => this.samples(), () => [...this.pools].map(([id, pool]) => [id, pool.queued] as const));
+    this.metrics = new DataPlaneMetrics(
+      options.registry,
+      () => this.samples(),
+      () => [...this.pools].map(([id, pool]) => [id, pool.queued] as const),
+    );
     this.httpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
     this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   }
@@ -108,7 +122,9 @@ export class DataPlane {
   async stop(deadlineMs: number): Promise<void> {
     this.stopped = true;
     await this.queue;
-    const listeners = [...this.listeners.values()].flatMap(({ runtimes }) => [...runtimes.values()].map((runtime) => runtime.stop(deadlineMs)));
+    const listeners = [...this.listeners.values()].flatMap(({ runtimes }) =>
+      [...runtimes.values()].map((runtime) => runtime.stop(deadlineMs)),
+    );
     this.listeners.clear();
     await Promise.all([...listeners, ...this.retiring]);
     await Promise.all([...this.pools.values()].map((pool) => pool.close(0)));
@@ -119,7 +135,8 @@ export class DataPlane {
     const removedPools = await this.reconcilePools(index);
     this.urlMaps = this.reconcileUrlMaps(index);
     const outcomes = new Map<string, BindOutcome>();
-    for (const [id, urlMap] of this.urlMaps) if (urlMap instanceof Error) outcomes.set(id, this.failed(id, urlMap.message));
+    for (const [id, urlMap] of this.urlMaps)
+      if (urlMap instanceof Error) outcomes.set(id, this.failed(id, urlMap.message));
     const desired = new Map(index.ofKind('Listener').map((listener) => [listener.id, listener]));
     const removed = [...this.listeners].filter(([id]) => !desired.has(id));
     for (const [position, [id, running]] of removed.entries()) {
@@ -182,11 +199,18 @@ export class DataPlane {
         if (reference.kind !== 'BackendService' || backends.has(reference.id)) continue;
         const backend = index.getOf('BackendService', reference.id);
         const pool = this.pools.get(reference.id);
-        if (backend === undefined || pool === undefined) missing.push(`${id}: ${reference.field}: no backend service "${reference.id}"`);
+        if (backend === undefined || pool === undefined)
+          missing.push(`${id}: ${reference.field}: no backend service "${reference.id}"`);
         else backends.set(reference.id, { spec: backend.spec, pool });
       }
-      const groupCookieValue = (priority: number, backendServiceId: string): string => cookieValue(secret, `${id}#${priority}`, backendServiceId);
-      urlMaps.set(id, missing.length > 0 ? new Error(missing.join('; ')) : { id, matcher: compiled.matcher, backends, groupCookieValue });
+      const groupCookieValue = (priority: number, backendServiceId: string): string =>
+        cookieValue(secret, `${id}#${priority}`, backendServiceId);
+      urlMaps.set(
+        id,
+        missing.length > 0
+          ? new Error(missing.join('; '))
+          : { id, matcher: compiled.matcher, backends, groupCookieValue },
+      );
     }
     for (const id of this.matchers.keys()) if (!urlMaps.has(id)) this.matchers.delete(id);
     return urlMaps;
@@ -242,7 +266,10 @@ export class DataPlane {
       this.options.logger.info({ listener: id, port: config.port, address }, 'listener address closed');
     }
     if (bound.length > 0) {
-      this.options.logger.info({ listener: id, protocol: config.protocol, port: config.port, addresses: bound }, 'listener started');
+      this.options.logger.info(
+        { listener: id, protocol: config.protocol, port: config.port, addresses: bound },
+        'listener started',
+      );
     }
     return failures.length === 0 ? { ok: true } : this.failed(id, failures.join('; '));
   }
@@ -254,7 +281,8 @@ export class DataPlane {
   }
 
   private createRuntime(config: ListenerConfig): ListenerRuntime {
-    if (config.protocol === 'HTTP' || config.protocol === 'HTTPS') return new HttpListener(config, this.metrics, this.httpLimits);
+    if (config.protocol === 'HTTP' || config.protocol === 'HTTPS')
+      return new HttpListener(config, this.metrics, this.httpLimits);
     return createTcpListener(config);
   }
 
@@ -264,12 +292,16 @@ export class DataPlane {
     const backend = index.getOf('BackendService', spec.backendService);
     const pool = this.pools.get(spec.backendService);
     if (loadBalancer === undefined) throw new Error(`${id}: loadBalancer: no load balancer "${spec.loadBalancer}"`);
-    if (backend === undefined || pool === undefined) throw new Error(`${id}: backendService: no backend service "${spec.backendService}"`);
+    if (backend === undefined || pool === undefined)
+      throw new Error(`${id}: backendService: no backend service "${spec.backendService}"`);
     const eip = index.getOf('Eip', loadBalancer.spec.eip);
     const addresses = [loadBalancer.spec.subnet.address, eip?.spec.address].filter((a): a is string => a !== undefined);
-    const groups = loadBalancer.spec.securityGroups.map((group) => index.getOf('SecurityGroup', group)?.spec.ingress ?? []);
+    const groups = loadBalancer.spec.securityGroups.map(
+      (group) => index.getOf('SecurityGroup', group)?.spec.ingress ?? [],
+    );
     const urlMap = spec.urlMap === undefined ? undefined : this.urlMaps.get(spec.urlMap);
-    if (spec.urlMap !== undefined && urlMap === undefined) throw new Error(`${id}: urlMap: no url map "${spec.urlMap}"`);
+    if (spec.urlMap !== undefined && urlMap === undefined)
+      throw new Error(`${id}: urlMap: no url map "${spec.urlMap}"`);
     if (urlMap instanceof Error) throw urlMap;
     return {
       id,
@@ -277,7 +309,10 @@ export class DataPlane {
       port: spec.port,
       addresses: [...new Set(addresses)],
       idleTimeoutMs: idleTimeoutSeconds(spec) * 1000,
-      requestBody: { graceMs: requestBodyGraceSeconds(spec) * 1000, minBytesPerSecond: requestBodyMinBytesPerSecond(spec) },
+      requestBody: {
+        graceMs: requestBodyGraceSeconds(spec) * 1000,
+        minBytesPerSecond: requestBodyMinBytesPerSecond(spec),
+      },
       tls: await (this.options.certificateFiles ?? NO_CERTIFICATE_FILES).read(listener),
       ingress: effectiveIngress(groups),
       backendServiceId: backend.id,

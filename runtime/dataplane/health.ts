@@ -45,10 +45,7 @@ export class HealthChecker {
   private suspected = false;
   private stopped = true;
 
-  constructor(
-    target: HealthCheckTarget,
-    private readonly listener: HealthListener,
-  ) {
+  constructor(target: HealthCheckTarget, private readonly listener: HealthListener) {
     this.target = target;
   }
 
@@ -134,7 +131,13 @@ export class HealthChecker {
 }
 
 /** `HEAD <path>` on a fresh connection; passes when the status matches the check's codes in time. */
-function probeHttp(address: string, port: number, check: HealthCheck, done: (ok: boolean) => void, proxyProtocol: boolean): void {
+function probeHttp(
+  address: string,
+  port: number,
+  check: HealthCheck,
+  done: (ok: boolean) => void,
+  proxyProtocol: boolean,
+): void {
   let settled = false;
   const finish = (ok: boolean): void => {
     if (settled) return;
@@ -151,7 +154,10 @@ function probeHttp(address: string, port: number, check: HealthCheck, done: (ok:
     headers: { 'user-agent': 'albkit-health-check', connection: 'close' },
     // A fresh connection per check: our own (no agent) when it starts with a PROXY line, else a one-off agent.
     ...(proxyProtocol
-      ? { createConnection: (options: http.ClientRequestArgs, ready: Ready) => connectWithProxyLine(options, check.timeoutMs, ready) }
+      ? {
+          createConnection: (options: http.ClientRequestArgs, ready: Ready) =>
+            connectWithProxyLine(options, check.timeoutMs, ready),
+        }
       : { agent: false }),
   });
   const timer = setTimeout(() => finish(false), check.timeoutMs);

@@ -14,12 +14,23 @@ export interface CannedAnswer {
 }
 
 function canned(status: number, body: string): CannedAnswer {
-  return customAnswer(status, body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n', body);
+  return customAnswer(
+    status,
+    body === '' ? '' : 'content-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\n',
+    body,
+  );
 }
 
 /** An answer with `status`, the header `lines` (each ending in CRLF) and `body` (latin1: one byte per character). */
 export function customAnswer(status: number, lines: string, body: string): CannedAnswer {
-  return { status, head: `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}content-length: ${Buffer.byteLength(body, 'latin1')}\r\n`, body };
+  return {
+    status,
+    head: `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}content-length: ${Buffer.byteLength(
+      body,
+      'latin1',
+    )}\r\n`,
+    body,
+  };
 }
 
 /** Every answer the listener makes itself. */

@@ -19,7 +19,15 @@ import { now, tick } from './http-clock';
 import { ANSWERS, CLOSE_LINE, answerText, type CannedAnswer } from './http-answers';
 import { ASSERT_STATES, UPGRADE_MACHINE, UpgradeState, assertTransition } from './http-states';
 import { closeWhenFlushed } from './node-internals/destroy-soon';
-import { HTTPParser, METHODS, newParser, readBuffer, type HttpParser, type ParseError, type ParserCallbacks } from './node-internals/http-parser';
+import {
+  HTTPParser,
+  METHODS,
+  newParser,
+  readBuffer,
+  type HttpParser,
+  type ParseError,
+  type ParserCallbacks,
+} from './node-internals/http-parser';
 import { Exchange, type HttpRoute } from './http-proxy';
 import { requestedUpgrade, Tunnel, type TunnelFeed } from './http-upgrade';
 import type { UpstreamTunnel } from './upstream';
@@ -204,7 +212,15 @@ export class ClientConnection implements ExchangeConnection {
   }
 
   /** @internal Parser callback: a request head. */
-  request(major: number, minor: number, headers: string[] | undefined, method: number, url: string, upgrade: boolean, keepAlive: boolean): void {
+  request(
+    major: number,
+    minor: number,
+    headers: string[] | undefined,
+    method: number,
+    url: string,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): void {
     let raw = headers;
     if (raw === undefined || this.headers !== undefined) {
       raw = this.headers ?? [];

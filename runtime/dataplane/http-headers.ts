@@ -173,7 +173,10 @@ function writeUpstreamHead(
   let flags = 0;
   // Origin form (`/…`) and `*` as they came; an absolute-form target gives the Host.
   const absolute = url.charCodeAt(0) === SLASH || url === '*' ? null : ABSOLUTE_FORM.exec(url);
-  let head = absolute === null ? `${method} ${url} HTTP/1.1\r\n` : `${method} ${absolute[3] === '' ? '/' : absolute[3]} HTTP/1.1\r\n`;
+  let head =
+    absolute === null
+      ? `${method} ${url} HTTP/1.1\r\n`
+      : `${method} ${absolute[3] === '' ? '/' : absolute[3]} HTTP/1.1\r\n`;
   if (absolute !== null) {
     flags |= HAS_HOST;
     if (!VALID_HOST.test(absolute[2]!)) flags |= BAD_HOST;
@@ -205,7 +208,9 @@ function writeUpstreamHead(
   }
   if (flags & CHUNKED) head += 'transfer-encoding: chunked\r\n';
   if ((flags & HAS_HOST) === 0) head += `host: ${localAddress}:${port}\r\n`;
-  target.head = `${head}x-forwarded-for: ${forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`}\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
+  target.head = `${head}x-forwarded-for: ${
+    forwardedFor === undefined ? clientIp : `${forwardedFor}, ${clientIp}`
+  }\r\nx-forwarded-proto: ${proto}\r\nx-forwarded-port: ${port}\r\n\r\n`;
   target.flags = flags;
   return true;
 }
@@ -223,7 +228,13 @@ export function buildResponseHead(target: Head, statusCode: number, statusText: 
 }
 
 /** `buildResponseHead` with the `Connection`-listed names to drop; see `writeUpstreamHead` for `listed`. */
-function writeResponseHead(target: Head, statusCode: number, statusText: string, raw: readonly string[], listed: Set<string> | undefined): boolean {
+function writeResponseHead(
+  target: Head,
+  statusCode: number,
+  statusText: string,
+  raw: readonly string[],
+  listed: Set<string> | undefined,
+): boolean {
   let flags = 0;
   let head = `HTTP/1.1 ${statusCode} ${statusText}\r\n`;
   for (let i = 0; i < raw.length; i += 2) {
@@ -231,7 +242,12 @@ function writeResponseHead(target: Head, statusCode: number, statusText: string,
     const kind = classify(name);
     if (kind === CONNECTION) {
       if (listed === undefined && connectionTokens(raw[i + 1]!, undefined) !== undefined) return false;
-    } else if (kind !== DROP && kind !== TRANSFER_ENCODING && kind !== EXPECT && (listed === undefined || !listed.has(name.toLowerCase()))) {
+    } else if (
+      kind !== DROP &&
+      kind !== TRANSFER_ENCODING &&
+      kind !== EXPECT &&
+      (listed === undefined || !listed.has(name.toLowerCase()))
+    ) {
       head += `${name}: ${raw[i + 1]!}\r\n`;
       if (kind === CONTENT_LENGTH) flags |= HAS_LENGTH;
       else if (kind === DATE) flags |= HAS_DATE;
@@ -249,7 +265,8 @@ function writeResponseHead(target: Head, statusCode: number, statusText: string,
 export function rawHeader(raw: readonly string[], name: string, separator = ', '): string | undefined {
   let value: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}${separator}${raw[i + 1]!}`;
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name)
+      value = value === undefined ? raw[i + 1]! : `${value}${separator}${raw[i + 1]!}`;
   }
   return value;
 }

@@ -148,7 +148,15 @@ export class HttpListener implements ListenerRuntime {
     return {
       listenerId: config.id,
       target: routeTarget(config.backendServiceId, config.backend, config.pool, secure),
-      rules: urlMap === undefined ? undefined : bindRules(urlMap, secure, (priority) => this.metrics.ruleCountsOf(config.id, urlMap.id, priority), this.mirrors),
+      rules:
+        urlMap === undefined
+          ? undefined
+          : bindRules(
+              urlMap,
+              secure,
+              (priority) => this.metrics.ruleCountsOf(config.id, urlMap.id, priority),
+              this.mirrors,
+            ),
       proto: config.protocol === 'HTTPS' ? 'https' : 'http',
       port: String(config.port),
       idleTimeoutMs: config.idleTimeoutMs,
@@ -171,7 +179,8 @@ export class HttpListener implements ListenerRuntime {
     const time = tick();
     const { headersTimeoutMs } = this.limits;
     const { idleTimeoutMs, draining } = this.route;
-    for (const connection of this.connections) connection.checkTimeouts(time, headersTimeoutMs, idleTimeoutMs, draining);
+    for (const connection of this.connections)
+      connection.checkTimeouts(time, headersTimeoutMs, idleTimeoutMs, draining);
   }
 
   private createServer(): Server {
@@ -189,7 +198,14 @@ export class HttpListener implements ListenerRuntime {
       });
       return server;
     }
-    const tlsOptions = { ...options, ...TLS_POLICY, cert: config.tls?.cert, key: config.tls?.key, ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.headersTimeoutMs };
+    const tlsOptions = {
+      ...options,
+      ...TLS_POLICY,
+      cert: config.tls?.cert,
+      key: config.tls?.key,
+      ALPNProtocols: ['http/1.1'],
+      handshakeTimeout: limits.headersTimeoutMs,
+    };
     const server = certificateError(config, () => tls.createServer(tlsOptions));
     guardConnections(server, (socket) => this.admit(socket) && (this.track(socket), true));
     // HTTPS counts the bytes inside TLS, as TLS listeners and HAProxy do.
@@ -274,8 +290,8 @@ export function listen(server: Server, address: string, port: number): Promise<v
         error.code === 'EADDRINUSE'
           ? 'the port is in use'
           : error.code === 'EADDRNOTAVAIL'
-            ? `${address} is not an address of this host`
-            : error.message;
+          ? `${address} is not an address of this host`
+          : error.message;
       reject(new BindError(`cannot bind ${address}:${port}: ${why}`));
     };
     const onListening = (): void => {

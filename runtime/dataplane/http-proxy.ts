@@ -41,7 +41,13 @@ import { mirrorRequest } from './routing/mirror';
 import type { RouteTarget } from './routing/target';
 import { readCookie } from './session-cookie';
 import { switchesTo, switchingHead } from './http-upgrade';
-import { UPSTREAM_ERRORS, type UpstreamExchange, type UpstreamHandler, type UpstreamRequest, type UpstreamTunnel } from './upstream';
+import {
+  UPSTREAM_ERRORS,
+  type UpstreamExchange,
+  type UpstreamHandler,
+  type UpstreamRequest,
+  type UpstreamTunnel,
+} from './upstream';
 import type { Socket } from 'node:net';
 
 /** What a listener's requests need, rebuilt on each configuration change (never per request). */
@@ -84,7 +90,11 @@ const CONNECTION_FAILURES = new Set([
 ]);
 /** Failures of a connection that was open: the server may have closed an idle keep-alive connection. */
 const RESETS = new Set(['ECONNRESET', 'EPIPE']);
-const TIMEOUTS = new Set<string>([UPSTREAM_ERRORS.connectTimeout, UPSTREAM_ERRORS.headersTimeout, UPSTREAM_ERRORS.bodyTimeout]);
+const TIMEOUTS = new Set<string>([
+  UPSTREAM_ERRORS.connectTimeout,
+  UPSTREAM_ERRORS.headersTimeout,
+  UPSTREAM_ERRORS.bodyTimeout,
+]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 /** How the response body is framed towards the client. */
@@ -190,7 +200,10 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     /** For an upgrade request the listener carries, the protocols it asks for (its `Upgrade` value). */
     readonly upgrade: string | undefined,
   ) {
-    const choice = route.rules === undefined ? undefined : chooseRule(route.rules, method, url, raw, conn.clientIp, route.proto, route.port);
+    const choice =
+      route.rules === undefined
+        ? undefined
+        : chooseRule(route.rules, method, url, raw, conn.clientIp, route.proto, route.port);
     if (choice === undefined) {
       this.target = route.target;
       this.ruleAnswer = undefined;
@@ -208,7 +221,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       raw = choice.raw;
     }
     buildUpstreamHead(this, method, url, raw, conn.clientIp, route.proto, route.port, conn.localAddress);
-    if (upgrade !== undefined) this.head = `${this.head.slice(0, -2)}connection: upgrade\r\nupgrade: ${upgrade}\r\n\r\n`;
+    if (upgrade !== undefined)
+      this.head = `${this.head.slice(0, -2)}connection: upgrade\r\nupgrade: ${upgrade}\r\n\r\n`;
     const flags = this.flags;
     this.hasBody = (flags & HAS_BODY) !== 0;
     this.chunked = (flags & CHUNKED) !== 0;
@@ -221,12 +235,12 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       raw.length > route.maxHeaders * 2
         ? ANSWERS.headersTooLarge
         : (flags & BAD_HOST) !== 0 || (!http10 && (flags & HAS_HOST) === 0)
-          ? ANSWERS.badRequest
-          : method === 'CONNECT'
-            ? ANSWERS.methodNotAllowed
-            : !http10 && (flags & EXPECT_OTHER) !== 0
-              ? ANSWERS.expectationFailed
-              : undefined;
+        ? ANSWERS.badRequest
+        : method === 'CONNECT'
+        ? ANSWERS.methodNotAllowed
+        : !http10 && (flags & EXPECT_OTHER) !== 0
+        ? ANSWERS.expectationFailed
+        : undefined;
   }
 
   /** The client's address, for the scheduler. */
@@ -250,8 +264,10 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       this.answer(this.ruleAnswer);
       return;
     }
-    if (this.mirror !== undefined && this.upgrade === undefined) mirrorRequest(this.mirror, this.head, this.hasBody, conn.clientIp, route.rules!.mirrors);
-    if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone) conn.socket.write(CONTINUE, 'latin1');
+    if (this.mirror !== undefined && this.upgrade === undefined)
+      mirrorRequest(this.mirror, this.head, this.hasBody, conn.clientIp, route.rules!.mirrors);
+    if ((this.flags & EXPECT_CONTINUE) !== 0 && !this.http10 && !this.requestDone)
+      conn.socket.write(CONTINUE, 'latin1');
     const { pool } = this.target;
     this.pinned = cookieServer(this.target, this.cookie);
     const server = this.pinned === undefined ? pool.acquire(conn.clientIp) : pool.take(this.pinned);
@@ -349,18 +365,31 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
    * the tunnel closes.
    */
   onSwitch(statusText: string, rawHeaders: string[], socket: Socket, rest: Buffer): UpstreamTunnel | undefined {
-    if (this.finished || this.upgrade === undefined || !this.requestDone || !switchesTo(this.upgrade, rawHeader(rawHeaders, 'upgrade'))) return undefined;
+    if (
+      this.finished ||
+      this.upgrade === undefined ||
+      !this.requestDone ||
+      !switchesTo(this.upgrade, rawHeader(rawHeaders, 'upgrade'))
+    )
+      return undefined;
     const { route } = this;
     const server = this.server!;
     this.finished = true;
     this.moveTo(ResponseState.Switched);
     route.counts.responses[1]!++;
-    return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () => this.target.pool.release(server));
+    return this.conn.switchProtocols(switchingHead(statusText, rawHeaders), socket, rest, () =>
+      this.target.pool.release(server),
+    );
   }
 
   onHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
     const { route, target } = this;
-    buildResponseHead(scratch, statusCode, statusText, this.responseEdits === undefined ? rawHeaders : editHeaders(rawHeaders, this.responseEdits));
+    buildResponseHead(
+      scratch,
+      statusCode,
+      statusText,
+      this.responseEdits === undefined ? rawHeaders : editHeaders(rawHeaders, this.responseEdits),
+    );
     let head = scratch.head + this.groupCookieLine;
     const flags = scratch.flags;
     if (this.setCookie) head += `set-cookie: ${target.cookieName}=${this.server!.cookie}${target.cookieAttributes}\r\n`;
@@ -382,7 +411,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
   onData(chunk: Buffer): boolean {
     const conn = this.conn;
     conn.touch();
-    if (this.framing === Framing.Chunked) return writeFramed(conn, `${this.takeHead()}${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
+    if (this.framing === Framing.Chunked)
+      return writeFramed(conn, `${this.takeHead()}${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
     if (this.pendingHead !== '') return writeFramed(conn, this.takeHead(), chunk, '');
     holdWrites(conn.socket);
     return conn.socket.write(chunk);
@@ -425,7 +455,8 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
     } else if (failed && (this.retriable || unsent) && this.attempts === 1) {
       // Another server; or, after a reset, the same one: a keep-alive connection it closed as we reused it.
       const next =
-        pool.acquire(this.conn.clientIp, server) ?? (this.retriable && RESETS.has(code) ? pool.acquireByKey(server.key) : undefined);
+        pool.acquire(this.conn.clientIp, server) ??
+        (this.retriable && RESETS.has(code) ? pool.acquireByKey(server.key) : undefined);
       if (next !== undefined) {
         pool.release(server);
         this.server = next;
@@ -467,7 +498,13 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
 
   /** Whether the connection may stay open after this response, as far as the request and listener go. */
   private mayKeepAlive(): boolean {
-    return this.keepAlive && this.requestDone && !this.route.draining && this.refusal === undefined && !this.conn.closesAfterCurrent;
+    return (
+      this.keepAlive &&
+      this.requestDone &&
+      !this.route.draining &&
+      this.refusal === undefined &&
+      !this.conn.closesAfterCurrent
+    );
   }
 
   /** Answers with `answer` made here; the server, if any, is released and the rest of the body ignored. */

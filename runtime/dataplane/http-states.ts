@@ -37,8 +37,14 @@ export interface StateMachine {
   readonly allowed: readonly number[];
 }
 
-function machine(name: string, states: readonly string[], transitions: Record<string, readonly string[]>): StateMachine {
-  const allowed = states.map((from) => (transitions[from] ?? []).reduce((bits, to) => bits | (1 << states.indexOf(to)), 0));
+function machine(
+  name: string,
+  states: readonly string[],
+  transitions: Record<string, readonly string[]>,
+): StateMachine {
+  const allowed = states.map((from) =>
+    (transitions[from] ?? []).reduce((bits, to) => bits | (1 << states.indexOf(to)), 0),
+  );
   return { name, states, allowed };
 }
 

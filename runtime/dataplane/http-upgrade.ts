@@ -25,7 +25,12 @@ export interface TunnelFeed {
 
 /** The protocols an `Upgrade` header value names, lower-cased, versions kept (`websocket`, `foo/2`). */
 function protocols(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
+  return value === undefined
+    ? []
+    : value
+        .split(',')
+        .map((token) => token.trim().toLowerCase())
+        .filter((token) => token !== '');
 }
 
 /**
@@ -35,7 +40,9 @@ function protocols(value: string | undefined): string[] {
 export function requestedUpgrade(raw: readonly string[]): string | undefined {
   const value = rawHeader(raw, 'upgrade');
   const asked = protocols(value);
-  return asked.length === 0 || asked.some((protocol) => protocol === 'h2c' || protocol.startsWith('h2c/')) ? undefined : value;
+  return asked.length === 0 || asked.some((protocol) => protocol === 'h2c' || protocol.startsWith('h2c/'))
+    ? undefined
+    : value;
 }
 
 /** Whether a 101 response's `Upgrade` value names one protocol, and one the request (`asked`) named. */

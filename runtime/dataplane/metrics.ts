@@ -107,7 +107,11 @@ export class DataPlaneMetrics {
    * Registers the series; `servers` and `queues` (backend service id and requests waiting for a server below
    * its cap) are read at scrape time.
    */
-  constructor(registry: Registry, servers: () => Iterable<ServerSample>, queues: () => Iterable<readonly [string, number]> = () => []) {
+  constructor(
+    registry: Registry,
+    servers: () => Iterable<ServerSample>,
+    queues: () => Iterable<readonly [string, number]> = () => [],
+  ) {
     const registers = [registry];
     this.connections = new Counter({
       name: 'albkit_listener_connections_total',
@@ -130,7 +134,9 @@ export class DataPlaneMetrics {
       collect(this: Counter<'listener' | 'code'>) {
         this.reset();
         for (const [listener, counts] of httpCounts) {
-          counts.responses.forEach((count, index) => count > 0 && this.inc({ listener, code: STATUS_CLASSES[index] }, count));
+          counts.responses.forEach(
+            (count, index) => count > 0 && this.inc({ listener, code: STATUS_CLASSES[index] }, count),
+          );
         }
       },
     });
@@ -242,12 +248,18 @@ export class DataPlaneMetrics {
       });
     };
     const tcpEntries = (): Iterable<readonly [string, TcpCounts]> => tcpCounts;
-    listenerCounter('albkit_tcp_no_server_total', 'TCP/TLS connections closed because no server was usable', tcpEntries, (counts) => [
-      [undefined, counts.noServer],
-    ]);
-    listenerCounter('albkit_tcp_connect_failures_total', 'Server connects of TCP/TLS listeners that failed', tcpEntries, (counts) => [
-      [undefined, counts.connectFailures],
-    ]);
+    listenerCounter(
+      'albkit_tcp_no_server_total',
+      'TCP/TLS connections closed because no server was usable',
+      tcpEntries,
+      (counts) => [[undefined, counts.noServer]],
+    );
+    listenerCounter(
+      'albkit_tcp_connect_failures_total',
+      'Server connects of TCP/TLS listeners that failed',
+      tcpEntries,
+      (counts) => [[undefined, counts.connectFailures]],
+    );
     // Both maps: after a rebind between HTTP and TCP, a listener id has counts in each, and they add up.
     const byteEntries = function* (): Iterable<readonly [string, ByteCounts]> {
       yield* httpCounts;
@@ -271,7 +283,13 @@ export class DataPlaneMetrics {
   httpCountsOf(listener: string): HttpCounts {
     let counts = this.httpCounts.get(listener);
     if (counts === undefined) {
-      counts = { responses: new Float64Array(STATUS_CLASSES.length), retries: 0, bytesFromClients: 0, bytesToClients: 0, open: new Set() };
+      counts = {
+        responses: new Float64Array(STATUS_CLASSES.length),
+        retries: 0,
+        bytesFromClients: 0,
+        bytesToClients: 0,
+        open: new Set(),
+      };
       this.httpCounts.set(listener, counts);
     }
     return counts;

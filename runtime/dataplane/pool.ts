@@ -88,7 +88,6 @@ export class PoolServer implements Upstream {
   }
 }
 
-
 /** What a pool is built with. */
 export interface PoolOptions {
   /** The backend service id. */
@@ -193,7 +192,10 @@ export class Pool implements BackendPool {
     if (this.waiting.length >= this.limits.maxQueueLength) return false;
     this.waiting.push({ waiter, since: Date.now() });
     if (this.queueSweeper === undefined) {
-      this.queueSweeper = setInterval(() => this.expireWaiting(Date.now() - this.limits.queueTimeoutSeconds * 1000), QUEUE_SWEEP_MS);
+      this.queueSweeper = setInterval(
+        () => this.expireWaiting(Date.now() - this.limits.queueTimeoutSeconds * 1000),
+        QUEUE_SWEEP_MS,
+      );
       this.queueSweeper.unref();
     }
     return true;
@@ -222,7 +224,8 @@ export class Pool implements BackendPool {
 
   /** `server` counted as active if it is usable (healthy, weight > 0, below its cap); else undefined. */
   take(server: PoolServer | undefined): PoolServer | undefined {
-    if (server === undefined || !server.healthy || server.weight === 0 || server.active >= server.maxActive) return undefined;
+    if (server === undefined || !server.healthy || server.weight === 0 || server.active >= server.maxActive)
+      return undefined;
     server.active++;
     server.picks++;
     return server;
@@ -252,7 +255,14 @@ export class Pool implements BackendPool {
 
   /** Every configured server's state. */
   health(): ServerStatus[] {
-    return this.servers.map(({ key, address, port, weight, healthy, active }) => ({ key, address, port, weight, healthy, active }));
+    return this.servers.map(({ key, address, port, weight, healthy, active }) => ({
+      key,
+      address,
+      port,
+      weight,
+      healthy,
+      active,
+    }));
   }
 
   /**
@@ -331,7 +341,10 @@ export class Pool implements BackendPool {
     if (!changed) return;
     const state = server.healthy ? 'up' : 'down';
     metrics?.transitions.inc({ ...labels, state });
-    logger?.info({ backendService: this.id, server: server.key, address: `${server.address}:${server.port}`, state }, `server ${state}`);
+    logger?.info(
+      { backendService: this.id, server: server.key, address: `${server.address}:${server.port}`, state },
+      `server ${state}`,
+    );
   }
 
   /** Takes a server out of rotation; it closes once its in-flight work is done. */

@@ -85,7 +85,9 @@ function ipv6Groups(address: string): number[] | undefined {
   const bare = scope === -1 ? address : address.slice(0, scope);
   if (!isIPv6(bare)) return undefined;
   const parse = (part: string): number[] =>
-    part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ipv4Groups(group) : [parseInt(group, 16)]));
+    part === ''
+      ? []
+      : part.split(':').flatMap((group) => (group.includes('.') ? ipv4Groups(group) : [parseInt(group, 16)]));
   const [head = '', tail] = bare.split('::') as [string, string | undefined];
   const left = parse(head);
   if (tail === undefined) return left;

@@ -141,7 +141,10 @@ function connectToServer(conn: Connection, exclude: Upstream | undefined): void 
     port: server.port,
     allowHalfOpen: true,
     noDelay: true,
-    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => forward(down, buffer as Buffer, bytes) },
+    onread: {
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      callback: (bytes, buffer) => forward(down, buffer as Buffer, bytes),
+    },
   });
   const down = direction(upstream, conn.client);
   conn.upstream = upstream;

@@ -115,7 +115,11 @@ class TcpListener implements TcpListenerRuntime {
     const previous = this.#config;
     const server = this.#tls;
     const tls = config.tls;
-    if (server !== undefined && tls !== undefined && (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)) {
+    if (
+      server !== undefined &&
+      tls !== undefined &&
+      (tls.cert !== previous.tls?.cert || tls.key !== previous.tls?.key)
+    ) {
       certificateError(config, () => server.setSecureContext({ ...TLS_POLICY, cert: tls.cert, key: tls.key }));
     }
     this.#config = config;

@@ -243,7 +243,9 @@ class UpstreamConnection {
         this.active = now;
       }
     });
-    this.socket.on('drain', () => (this.tunnel === undefined ? this.request?.handler.onDrain() : this.tunnel.serverDrained()));
+    this.socket.on('drain', () =>
+      this.tunnel === undefined ? this.request?.handler.onDrain() : this.tunnel.serverDrained(),
+    );
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => this.closed());
@@ -373,7 +375,13 @@ class UpstreamConnection {
   }
 
   /** @internal Parser callback; returns 1 to tell the parser that no body follows (HEAD). */
-  headersComplete(headers: string[] | undefined, statusCode: number, statusText: string, upgrade: boolean, keepAlive: boolean): number {
+  headersComplete(
+    headers: string[] | undefined,
+    statusCode: number,
+    statusText: string,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): number {
     const request = this.request;
     if (request === undefined) return 0;
     this.headPending = false;
@@ -384,8 +392,10 @@ class UpstreamConnection {
       this.headers = [];
     }
     if (statusCode < 200) {
-      if (statusCode === 101 && upgrade && request.upgrade !== undefined) this.switching = { statusText, headers: fields };
-      else if (statusCode === 101 || upgrade) this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched protocols unasked'));
+      if (statusCode === 101 && upgrade && request.upgrade !== undefined)
+        this.switching = { statusText, headers: fields };
+      else if (statusCode === 101 || upgrade)
+        this.fail(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched protocols unasked'));
       this.informational = true;
       return 0;
     }
@@ -455,7 +465,10 @@ class UpstreamConnection {
     const tunnel = request.handler.onSwitch(statusText, headers, this.socket, rest);
     if (tunnel === undefined) {
       this.socket.destroy();
-      request.handler.onError(upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched to a protocol the request did not ask for'), false);
+      request.handler.onError(
+        upstreamError(UPSTREAM_ERRORS.upgrade, 'the server switched to a protocol the request did not ask for'),
+        false,
+      );
     } else {
       this.tunnel = tunnel;
     }
@@ -466,8 +479,8 @@ class UpstreamConnection {
       this.phase === Phase.Connecting
         ? UPSTREAM_ERRORS.connectTimeout
         : this.phase === Phase.Waiting
-          ? UPSTREAM_ERRORS.headersTimeout
-          : UPSTREAM_ERRORS.bodyTimeout;
+        ? UPSTREAM_ERRORS.headersTimeout
+        : UPSTREAM_ERRORS.bodyTimeout;
     if (this.request !== undefined) this.fail(upstreamError(code, `server timed out (${code})`));
     this.socket.destroy();
   }
@@ -485,7 +498,9 @@ class UpstreamConnection {
     // A response delimited by the end of the connection completes here; anything else was cut short.
     const result = this.parser.finish();
     if (this.request !== undefined) {
-      this.fail(result instanceof Error ? upstreamError(UPSTREAM_ERRORS.malformed, 'malformed response') : this.closedError());
+      this.fail(
+        result instanceof Error ? upstreamError(UPSTREAM_ERRORS.malformed, 'malformed response') : this.closedError(),
+      );
     }
   }
 

@@ -5,7 +5,15 @@
  * stops the run before any change, unless `adopt` takes it over. Re-running after an interruption finishes
  * the job: what is already ACTIVE is not touched again.
  */
-import { destroyWaves, isEmptyPlan, plan as planOf, type Manifest, type Plan, type Resource, type Step } from '../../lib';
+import {
+  destroyWaves,
+  isEmptyPlan,
+  plan as planOf,
+  type Manifest,
+  type Plan,
+  type Resource,
+  type Step,
+} from '../../lib';
 import { ControlApiError, type ControlClient } from '../client/control-client';
 import { plannedCurrent, type LiveResource } from '../contract/live-plan';
 import { detailPlan, type DetailedPlan } from './plan-changes';
@@ -39,23 +47,40 @@ export interface DeployResult {
  * Makes the stack's resources on the agent match the manifest (creates, updates, replaces, deletes). Throws
  * `OwnershipError` before any change when the manifest names resources the stack does not own (and no adopt).
  */
-export async function deploy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
+export async function deploy(
+  client: ControlClient,
+  manifest: Manifest,
+  options: DeployOptions = {},
+): Promise<DeployResult> {
   await waitForDeletions(client, options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
   const scope = await scopeOf(client, manifest, options);
   const current = plannedCurrent(scope.owned, manifest.resources);
-  return execute(client, planOf(current, manifest.resources), current, scope, new Map(manifest.resources.map((r) => [r.id, r])), options);
+  return execute(
+    client,
+    planOf(current, manifest.resources),
+    current,
+    scope,
+    new Map(manifest.resources.map((r) => [r.id, r])),
+    options,
+  );
 }
 
 /**
  * Deletes every resource the stack owns (the manifest's, and any left from an earlier version of it),
  * dependents first, and waits until they are gone. Throws `OwnershipError` like `deploy`.
  */
-export async function destroy(client: ControlClient, manifest: Manifest, options: DeployOptions = {}): Promise<DeployResult> {
+export async function destroy(
+  client: ControlClient,
+  manifest: Manifest,
+  options: DeployOptions = {},
+): Promise<DeployResult> {
   const scope = await scopeOf(client, manifest, options);
   const present = scope.owned.map((l) => l.resource);
   const byId = new Map(present.map((r) => [r.id, r]));
   const waves = destroyWaves(present).map((wave) =>
-    wave.map((id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] })),
+    wave.map(
+      (id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] }),
+    ),
   );
   const plan: Plan = { waves, summary: { create: 0, update: 0, replace: 0, delete: present.length } };
   return execute(client, plan, present, scope, new Map(), options);
@@ -81,7 +106,13 @@ async function execute(
 ): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
   const owner = stackOwner(options.stack ?? DEFAULT_STACK);
-  const adopted = scope.foreign.map(({ resource, owner: from }): Adoption => ({ id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) }));
+  const adopted = scope.foreign.map(
+    ({ resource, owner: from }): Adoption => ({
+      id: resource.id,
+      kind: resource.kind,
+      ...(from === undefined ? {} : { from }),
+    }),
+  );
   const started = Date.now();
   const adopting = adopted.length > 0 ? { adopt: adopted } : {};
   if (options.dryRun) {
@@ -100,7 +131,13 @@ async function execute(
   const ran = await runPlan(client, plan, { desired, owner, etags }, options);
   const failed = ran.ok ? await failedMeanwhile(client, desired) : undefined;
   const result = failed === undefined ? ran : { ok: false, message: failed };
-  emit({ type: 'end', ok: result.ok, plan, ms: Date.now() - started, ...(result.message ? { message: result.message } : {}) });
+  emit({
+    type: 'end',
+    ok: result.ok,
+    plan,
+    ms: Date.now() - started,
+    ...(result.message ? { message: result.message } : {}),
+  });
   return { ...result, plan, adopted };
 }
 
@@ -110,13 +147,23 @@ async function execute(
  * changed or took it meanwhile, the adoption fails and nothing of this deploy's plan runs. `etags` is updated
  * with each adopted resource's new version.
  */
-async function adopt(client: ControlClient, foreign: readonly LiveResource[], owner: string, etags: Map<string, string>, emit: (event: RunEvent) => void): Promise<void> {
+async function adopt(
+  client: ControlClient,
+  foreign: readonly LiveResource[],
+  owner: string,
+  etags: Map<string, string>,
+  emit: (event: RunEvent) => void,
+): Promise<void> {
   for (const { resource, owner: from, etag } of foreign) {
-    const taken = await client.put(resource, owner, etag === undefined ? undefined : { ifMatch: etag }).catch((error: Error) => {
-      const raced = error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED';
-      const advice = raced ? ' (another deploy or tool changed it after this deploy read it; run the deploy again to plan on what is there now)' : '';
-      throw new DeployError(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}${advice}`);
-    });
+    const taken = await client
+      .put(resource, owner, etag === undefined ? undefined : { ifMatch: etag })
+      .catch((error: Error) => {
+        const raced = error instanceof ControlApiError && error.code === 'PRECONDITION_FAILED';
+        const advice = raced
+          ? ' (another deploy or tool changed it after this deploy read it; run the deploy again to plan on what is there now)'
+          : '';
+        throw new DeployError(`${resource.kind} ${resource.id}: cannot take it over: ${error.message}${advice}`);
+      });
     etags.set(resource.id, taken.etag);
     emit({ type: 'adopt', id: resource.id, kind: resource.kind, ...(from === undefined ? {} : { from }) });
   }
@@ -126,10 +173,17 @@ async function adopt(client: ControlClient, foreign: readonly LiveResource[], ow
  * The deployed resources that are FAILED once every step is done, named with their reasons: a step can fail a
  * resource it did not change (an EIP's new address moves listeners, and one may find its port in use there).
  */
-async function failedMeanwhile(client: ControlClient, desired: ReadonlyMap<string, Resource>): Promise<string | undefined> {
+async function failedMeanwhile(
+  client: ControlClient,
+  desired: ReadonlyMap<string, Resource>,
+): Promise<string | undefined> {
   const failed = (await client.live()).filter((l) => l.state === 'FAILED' && desired.has(l.resource.id));
   if (failed.length === 0) return undefined;
-  return failed.map(({ resource, reason }) => `${resource.kind} ${resource.id}: FAILED${reason === undefined ? '' : `: ${reason}`}`).join('\n');
+  return failed
+    .map(
+      ({ resource, reason }) => `${resource.kind} ${resource.id}: FAILED${reason === undefined ? '' : `: ${reason}`}`,
+    )
+    .join('\n');
 }
 
 /** Waits until the agent has no resource in DELETING (a previous run's deletes finish first). */

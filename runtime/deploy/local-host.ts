@@ -14,11 +14,18 @@ export type HostInterfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
  * interfaces, or, on Linux (where the kernel routes the whole loopback network to `lo`), any address in a
  * loopback interface's network (`127.0.0.2` as well as `127.0.0.1`).
  */
-export function isHostAddress(address: string, interfaces: HostInterfaces = networkInterfaces(), platform: NodeJS.Platform = process.platform): boolean {
+export function isHostAddress(
+  address: string,
+  interfaces: HostInterfaces = networkInterfaces(),
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (address === '0.0.0.0') return true;
   return Object.values(interfaces).some((infos) =>
     (infos ?? []).some(
-      (info) => info.family === 'IPv4' && (info.address === address || (platform === 'linux' && info.internal && info.cidr !== null && cidrContains(info.cidr, address))),
+      (info) =>
+        info.family === 'IPv4' &&
+        (info.address === address ||
+          (platform === 'linux' && info.internal && info.cidr !== null && cidrContains(info.cidr, address))),
     ),
   );
 }

@@ -14,4 +14,9 @@ export type Paint = (colour: Colour, text: string) => string;
 export const noPaint: Paint = (_colour, text) => text;
 
 /** What each action is painted: green create, yellow update, red delete and replace. */
-export const ACTION_COLOUR: Record<Action, Colour> = { create: 'green', update: 'yellow', delete: 'red', replace: 'red' };
+export const ACTION_COLOUR: Record<Action, Colour> = {
+  create: 'green',
+  update: 'yellow',
+  delete: 'red',
+  replace: 'red',
+};

@@ -52,7 +52,8 @@ export function detailPlan(plan: Plan, current: readonly Resource[], desired: re
 export function resourceChanges(before: Resource | undefined, after: Resource | undefined): FieldChange[] {
   const forcing = new Set<string>(after ? KINDS[after.kind].replaceOnChange : []);
   const changes: FieldChange[] = [];
-  if (before && after && before.kind !== after.kind) changes.push({ path: 'kind', before: before.kind, after: after.kind, forcesReplace: true });
+  if (before && after && before.kind !== after.kind)
+    changes.push({ path: 'kind', before: before.kind, after: after.kind, forcesReplace: true });
   const leaves = (resource: Resource | undefined): Map<string, Leaf> => {
     const out = new Map<string, Leaf>();
     if (!resource) return out;

@@ -35,7 +35,8 @@ export function lineReporter(out: ProgressSink): (event: RunEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'plan':
-        if (!event.dryRun) out.write(event.plan.waves.length === 0 ? 'no changes\n' : `plan: ${summaryLine(event.plan)}\n`);
+        if (!event.dryRun)
+          out.write(event.plan.waves.length === 0 ? 'no changes\n' : `plan: ${summaryLine(event.plan)}\n`);
         return;
       case 'adopt':
         out.write(adoptLine(event));
@@ -83,7 +84,8 @@ export function ttyReporter(out: ProgressSink, paint: Paint = noPaint): (event: 
   const redraw = (permanent = ''): void => {
     const shown = [...running.values()].slice(0, TTY_RUNNING_SHOWN).map((label) => `… ${label}`);
     if (running.size > TTY_RUNNING_SHOWN) shown.push(`… and ${running.size - TTY_RUNNING_SHOWN} more`);
-    const region = running.size > 0 || finished < total ? [...shown, `wave ${wave}/${waves}, ${finished}/${total} done`] : [];
+    const region =
+      running.size > 0 || finished < total ? [...shown, `wave ${wave}/${waves}, ${finished}/${total} done`] : [];
     out.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${permanent}${region.map((line) => `${line}\n`).join('')}`);
     drawn = region.length;
   };
@@ -116,7 +118,13 @@ export function ttyReporter(out: ProgressSink, paint: Paint = noPaint): (event: 
       case 'end':
         running.clear();
         total = finished;
-        redraw(event.plan.waves.length === 0 ? '' : event.ok ? `done in ${seconds(event.ms)}\n` : `failed after ${seconds(event.ms)}\n`);
+        redraw(
+          event.plan.waves.length === 0
+            ? ''
+            : event.ok
+            ? `done in ${seconds(event.ms)}\n`
+            : `failed after ${seconds(event.ms)}\n`,
+        );
         return;
     }
   };

@@ -47,10 +47,7 @@ export const DEFAULT_CONCURRENCY = 64;
 /** A step that failed, named by its resource. */
 export class StepError extends AlbkitError {
   readonly code = 'ALBKIT_DEPLOY_STEP';
-  constructor(
-    readonly step: Step,
-    message: string,
-  ) {
+  constructor(readonly step: Step, message: string) {
     super(`${step.kind} ${step.id}: ${message}`);
     this.name = 'StepError';
   }
@@ -65,7 +62,12 @@ export interface RunTarget {
 }
 
 /** Runs the waves; resolves true when every step succeeded. */
-export async function runPlan(client: ControlClient, plan: Plan, target: RunTarget, options: RunOptions = {}): Promise<{ ok: boolean; message?: string }> {
+export async function runPlan(
+  client: ControlClient,
+  plan: Plan,
+  target: RunTarget,
+  options: RunOptions = {},
+): Promise<{ ok: boolean; message?: string }> {
   const emit = options.onEvent ?? (() => undefined);
   const timeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   for (const [index, wave] of plan.waves.entries()) {
@@ -78,7 +80,8 @@ export async function runPlan(client: ControlClient, plan: Plan, target: RunTarg
         await runStep(client, step, target, timeoutMs);
         emit({ type: 'done', wave: number, step, ms: Date.now() - started });
       } catch (error) {
-        const message = error instanceof StepError ? error.message : `${step.kind} ${step.id}: ${(error as Error).message}`;
+        const message =
+          error instanceof StepError ? error.message : `${step.kind} ${step.id}: ${(error as Error).message}`;
         failures.push(message);
         emit({ type: 'failed', wave: number, step, message });
       }
@@ -100,10 +103,14 @@ async function runStep(client: ControlClient, step: Step, target: RunTarget, tim
       throw error;
     }
     if (!deleting) return;
-    await poll(deadline, async () => {
-      const current = await client.get(step.kind, step.id, longPollWait(deadline));
-      return current === undefined ? 'gone' : undefined;
-    }, () => new StepError(step, `still present after ${timeoutMs} ms`));
+    await poll(
+      deadline,
+      async () => {
+        const current = await client.get(step.kind, step.id, longPollWait(deadline));
+        return current === undefined ? 'gone' : undefined;
+      },
+      () => new StepError(step, `still present after ${timeoutMs} ms`),
+    );
     return;
   }
   const resource = target.desired.get(step.id);
@@ -126,7 +133,8 @@ async function runStep(client: ControlClient, step: Step, target: RunTarget, tim
 /** 'active' when the resource is ACTIVE, undefined while CREATING; throws when it FAILED or is gone. */
 function createOutcome(step: Step, current: Representation | undefined): 'active' | undefined {
   if (!current) throw new StepError(step, 'disappeared while being created');
-  if (current.status.state === 'FAILED') throw new StepError(step, `FAILED: ${current.status.reason ?? 'no reason given'}`);
+  if (current.status.state === 'FAILED')
+    throw new StepError(step, `FAILED: ${current.status.reason ?? 'no reason given'}`);
   return current.status.state === 'ACTIVE' ? 'active' : undefined;
 }
 

@@ -40,7 +40,12 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   const given = options.endpoint ?? process.env.ALBKIT_ENDPOINT;
   const endpoint = given ?? (await readTrimmed(join(stateDir, 'endpoint')));
   if (!endpoint) {
-    throw new TargetError(`no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or give --state-dir the agent's state directory (no readable ${join(stateDir, 'endpoint')})`);
+    throw new TargetError(
+      `no agent endpoint: give --endpoint URL, set ALBKIT_ENDPOINT, or give --state-dir the agent's state directory (no readable ${join(
+        stateDir,
+        'endpoint',
+      )})`,
+    );
   }
   checkEndpoint(endpoint);
   const tokenPath = options.tokenFile ?? join(stateDir, 'token');
@@ -52,12 +57,18 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     );
   }
   const tokenSource = fromEnv ? 'ALBKIT_TOKEN' : options.tokenFile ? `--token-file ${tokenPath}` : tokenPath;
-  return { endpoint: endpoint.replace(/\/$/, ''), token, tokenSource, local: given === undefined || isLocalEndpoint(endpoint) };
+  return {
+    endpoint: endpoint.replace(/\/$/, ''),
+    token,
+    tokenSource,
+    local: given === undefined || isLocalEndpoint(endpoint),
+  };
 }
 
 /** Throws `TargetError` unless `endpoint` is a base URL (`http://127.0.0.1:7070`, no path). */
 export function checkEndpoint(endpoint: string): void {
-  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
+  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint))
+    throw new TargetError(`--endpoint: "${endpoint}" is not a base URL such as http://127.0.0.1:7070`);
 }
 
 async function readTrimmed(path: string): Promise<string | undefined> {

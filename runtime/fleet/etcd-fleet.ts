@@ -58,7 +58,10 @@ export class EtcdFleet implements Fleet {
 
   /** The nodes whose lease is alive, the election's leader marked. Rejects when etcd does not answer. */
   async nodes(): Promise<NodeInfo[]> {
-    const [stored, leader] = await Promise.all([this.options.keys.getAll().prefix(NODES_FOLDER).strings(), this.election.leader()]);
+    const [stored, leader] = await Promise.all([
+      this.options.keys.getAll().prefix(NODES_FOLDER).strings(),
+      this.election.leader(),
+    ]);
     return Object.values(stored)
       .map((value) => ({ ...(JSON.parse(value) as Omit<NodeInfo, 'leader'>), leader: false }))
       .map((node) => ({ ...node, leader: node.id === leader }))
@@ -119,7 +122,8 @@ export class EtcdFleet implements Fleet {
         .exec()
         .then(
           () => undefined,
-          (error: Error) => this.options.logger.debug({ err: error }, `fleet: node ${this.nodeId}: applied revision not reported`),
+          (error: Error) =>
+            this.options.logger.debug({ err: error }, `fleet: node ${this.nodeId}: applied revision not reported`),
         );
     });
   }

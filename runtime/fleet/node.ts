@@ -31,7 +31,10 @@ const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Checks a `--node-id`; throws naming the option. */
 export function checkNodeId(id: string): string {
-  if (!NODE_ID.test(id)) throw new Error(`--node-id: "${id}" must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  if (!NODE_ID.test(id))
+    throw new Error(
+      `--node-id: "${id}" must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   return id;
 }
 
@@ -51,7 +54,11 @@ export async function nodeIdOf(stateDir: string, given: string | undefined): Pro
     },
   );
   if (kept !== undefined) return checkNodeId(kept);
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 50) || 'node';
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 50) || 'node';
   const id = `${host}-${randomBytes(3).toString('hex')}`;
   await writeFileAtomic(file, `${id}\n`, 0o644);
   return id;

@@ -8,7 +8,11 @@ import type { DataPlanePort } from '../api/data-plane-port';
 
 /** The resources an agent in `zone` serves. */
 export function servedInZone(resources: readonly Resource[], zone: string): Resource[] {
-  const elsewhere = new Set(resources.filter((r) => r.kind === 'LoadBalancer' && !(r.spec as { zones: readonly string[] }).zones.includes(zone)).map((r) => r.id));
+  const elsewhere = new Set(
+    resources
+      .filter((r) => r.kind === 'LoadBalancer' && !(r.spec as { zones: readonly string[] }).zones.includes(zone))
+      .map((r) => r.id),
+  );
   if (elsewhere.size === 0) return [...resources];
   return resources.filter((r) => {
     if (elsewhere.has(r.id)) return false;

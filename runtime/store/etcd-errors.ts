@@ -16,7 +16,11 @@ export class StoreConflictError extends EtcdStoreError {
   readonly code = 'ALBKIT_STORE_CONFLICT';
   readonly apiCode = 'STORE_CONFLICT';
   constructor(readonly keys: readonly string[]) {
-    super(`the change was not stored: ${keys.join(', ')} changed in etcd since this agent read ${keys.length === 1 ? 'it' : 'them'} (another agent wrote first); nothing was changed (read again and retry)`);
+    super(
+      `the change was not stored: ${keys.join(', ')} changed in etcd since this agent read ${
+        keys.length === 1 ? 'it' : 'them'
+      } (another agent wrote first); nothing was changed (read again and retry)`,
+    );
     this.name = 'StoreConflictError';
   }
 }
@@ -25,11 +29,12 @@ export class StoreConflictError extends EtcdStoreError {
 export class StoreUnavailableError extends EtcdStoreError {
   readonly code = 'ALBKIT_STORE_UNAVAILABLE';
   readonly apiCode = 'STORE_UNAVAILABLE';
-  constructor(
-    readonly hosts: readonly string[],
-    detail: string,
-  ) {
-    super(`the change was not stored: etcd (${hosts.join(', ')}) did not take the write: ${detail}; nothing was changed (the listeners keep serving; retry once etcd answers)`);
+  constructor(readonly hosts: readonly string[], detail: string) {
+    super(
+      `the change was not stored: etcd (${hosts.join(
+        ', ',
+      )}) did not take the write: ${detail}; nothing was changed (the listeners keep serving; retry once etcd answers)`,
+    );
     this.name = 'StoreUnavailableError';
   }
 }

@@ -9,7 +9,14 @@ import { Etcd3, isRecoverableError, type IKeyValue, type Namespace, type Watcher
 import { StateSchema, OPERATIONS_KEPT } from './file-store';
 import { StoreConflictError, StoreUnavailableError, type EtcdStoreError } from './etcd-errors';
 import type { EtcdLocation } from './etcd-url';
-import { applyRemoteEvents, decodeState, isFleetKey, encodeState, type EncodedState, type RemoteChange } from './etcd-state';
+import {
+  applyRemoteEvents,
+  decodeState,
+  isFleetKey,
+  encodeState,
+  type EncodedState,
+  type RemoteChange,
+} from './etcd-state';
 import { copyState, emptyState, restoreState, type AgentState } from './state';
 import type { StateStore } from './state-store';
 
@@ -53,7 +60,11 @@ export class EtcdStore implements StateStore {
   private closed = false;
 
   constructor(readonly location: EtcdLocation) {
-    this.client = new Etcd3({ hosts: location.hosts, dialTimeout: CALL_TIMEOUT_MS, defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }) });
+    this.client = new Etcd3({
+      hosts: location.hosts,
+      dialTimeout: CALL_TIMEOUT_MS,
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }),
+    });
     this.keyPrefix = `${location.prefix}/`;
     this.keys = this.client.namespace(this.keyPrefix);
   }
@@ -84,7 +95,11 @@ export class EtcdStore implements StateStore {
     try {
       response = await this.keys.getAll().exec();
     } catch (error) {
-      throw new Error(`--store: cannot read ${this.location.prefix} from etcd (${this.location.hosts.join(', ')}): ${(error as Error).message}`);
+      throw new Error(
+        `--store: cannot read ${this.location.prefix} from etcd (${this.location.hosts.join(', ')}): ${
+          (error as Error).message
+        }`,
+      );
     }
     this.values = new Map();
     for (const kv of response.kvs) {
@@ -121,7 +136,11 @@ export class EtcdStore implements StateStore {
    * restart on compacted data), `resynced` is told why, the whole prefix is read again (retried while etcd does
    * not answer), what differs is applied the same way, and the watch resumes from the revision read.
    */
-  async follow(live: AgentState, changed: () => void, resynced: (reason: Error) => void = () => undefined): Promise<void> {
+  async follow(
+    live: AgentState,
+    changed: () => void,
+    resynced: (reason: Error) => void = () => undefined,
+  ): Promise<void> {
     this.following = { live, changed, resynced };
     // etcd refuses a watch on a compacted revision at once: that too is answered by reading the prefix again.
     await this.watchFrom(this.loadedRevision).catch((error: Error) => this.resync(error));
@@ -142,13 +161,27 @@ export class EtcdStore implements StateStore {
       .create();
     this.watcher = watcher;
     watcher.on('data', (response) => {
-      const events = response.events.filter((event) => !isFleetKey(this.relative(event.kv)) && !this.own.has(event.kv.mod_revision) && BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'));
+      const events = response.events.filter(
+        (event) =>
+          !isFleetKey(this.relative(event.kv)) &&
+          !this.own.has(event.kv.mod_revision) &&
+          BigInt(event.kv.mod_revision) > BigInt(this.revisions.get(this.relative(event.kv)) ?? '0'),
+      );
       // The state's revision: the fleet's own keys (node records, the election) move etcd's, not the state's.
-      for (const event of response.events) if (!isFleetKey(this.relative(event.kv)) && BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision)) this.loadedRevision = event.kv.mod_revision;
-      this.applyRemote(events.map((event) => ({ key: this.relative(event.kv), value: event.type === 'Put' ? event.kv.value.toString() : undefined, revision: event.kv.mod_revision })));
+      for (const event of response.events)
+        if (!isFleetKey(this.relative(event.kv)) && BigInt(event.kv.mod_revision) > BigInt(this.loadedRevision))
+          this.loadedRevision = event.kv.mod_revision;
+      this.applyRemote(
+        events.map((event) => ({
+          key: this.relative(event.kv),
+          value: event.type === 'Put' ? event.kv.value.toString() : undefined,
+          revision: event.kv.mod_revision,
+        })),
+      );
     });
     watcher.on('error', (error) => {
-      if (this.watcher === watcher && !this.closed) void this.resync(new Error(`the watch was cancelled (${error.message}); its revision may have been compacted`));
+      if (this.watcher === watcher && !this.closed)
+        void this.resync(new Error(`the watch was cancelled (${error.message}); its revision may have been compacted`));
     });
     // etcd cancels a watch whose start was compacted right after creating it, before the 'error' listener
     // above can hear it; a read at the start revision tells, as compaction only moves forward.
@@ -183,14 +216,18 @@ export class EtcdStore implements StateStore {
           if (this.revisions.has(key)) this.revisions.set(key, kv.mod_revision);
         }
         const changes: RevisedChange[] = [];
-        for (const [key, { value, revision }] of stored) if (this.values.get(key) !== value) changes.push({ key, value, revision });
-        for (const key of this.values.keys()) if (!stored.has(key)) changes.push({ key, value: undefined, revision: response.header.revision });
+        for (const [key, { value, revision }] of stored)
+          if (this.values.get(key) !== value) changes.push({ key, value, revision });
+        for (const key of this.values.keys())
+          if (!stored.has(key)) changes.push({ key, value: undefined, revision: response.header.revision });
         this.loadedRevision = response.header.revision;
         this.applyRemote(changes);
         await this.watchFrom(this.loadedRevision);
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, CALL_TIMEOUT_MS) * (0.5 + Math.random() / 2)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(200 * 2 ** attempt, CALL_TIMEOUT_MS) * (0.5 + Math.random() / 2)),
+        );
       }
     }
   }
@@ -204,13 +241,18 @@ export class EtcdStore implements StateStore {
       if (change.value === undefined) this.revisions.delete(change.key);
       else this.revisions.set(change.key, change.revision);
     }
-    for (const key of applyRemoteEvents(changes, { live: following.live, saved: this.saved, values: this.values })) this.stale.add(key);
+    for (const key of applyRemoteEvents(changes, { live: following.live, saved: this.saved, values: this.values }))
+      this.stale.add(key);
     following.changed();
   }
 
   /** The state the values encode; an error naming the prefix if they do not. */
   private decode(values: EncodedState): AgentState {
-    return decodeState(values, (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`), StateSchema);
+    return decodeState(
+      values,
+      (detail) => new Error(`etcd prefix ${this.location.prefix} is unusable: ${detail}; the agent left it untouched`),
+      StateSchema,
+    );
   }
 
   private relative(kv: IKeyValue): string {
@@ -231,7 +273,10 @@ export class EtcdStore implements StateStore {
     const [first, ...rest] = guarded as [string, ...string[]];
     let transaction = this.keys.if(first, 'Mod', '==', this.revisions.get(first) ?? 0);
     for (const key of rest) transaction = transaction.and(key, 'Mod', '==', this.revisions.get(key) ?? 0);
-    transaction = transaction.then(...puts.map(([key, value]) => this.keys.put(key).value(value)), ...deletes.map((key) => this.keys.delete().key(key)));
+    transaction = transaction.then(
+      ...puts.map(([key, value]) => this.keys.put(key).value(value)),
+      ...deletes.map((key) => this.keys.delete().key(key)),
+    );
     this.written += 1;
     const changedInFlight = new Set<string>();
     this.changedInFlight = changedInFlight;
@@ -239,7 +284,9 @@ export class EtcdStore implements StateStore {
     try {
       response = await transaction.commit();
     } catch (error) {
-      const detail = isRecoverableError(error as Error) ? `unreachable (${(error as Error).message})` : (error as Error).message;
+      const detail = isRecoverableError(error as Error)
+        ? `unreachable (${(error as Error).message})`
+        : (error as Error).message;
       return this.fail(state, new StoreUnavailableError(this.location.hosts, detail));
     } finally {
       this.changedInFlight = undefined;

@@ -20,10 +20,7 @@ export const OPERATIONS_KEPT = 10_000;
 /** The state file exists but cannot be used: the agent refuses to start and leaves the file as it is. */
 export class StateFileError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_FILE';
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
+  constructor(readonly file: string, detail: string) {
     super(`state file ${file} is unusable: ${detail}. Fix or move the file away; the agent left it untouched`);
     this.name = 'StateFileError';
   }
@@ -62,11 +59,10 @@ export const StateSchema = z.strictObject({
  */
 export class StateWriteError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_WRITE';
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`the change was not stored: cannot write ${file}: ${detail}; nothing was changed (free space on its file system, then retry)`);
+  constructor(readonly file: string, detail: string) {
+    super(
+      `the change was not stored: cannot write ${file}: ${detail}; nothing was changed (free space on its file system, then retry)`,
+    );
     this.name = 'StateWriteError';
   }
 }
@@ -140,7 +136,10 @@ export class FileStore implements StateStore {
       validateResources(parsed.data.resources.map(({ id, kind, dependsOn, spec }) => ({ id, kind, dependsOn, spec })));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      throw new StateFileError(this.file, `its resources are invalid: ${error.issues.map(formatIssue).slice(0, 5).join('; ')}`);
+      throw new StateFileError(
+        this.file,
+        `its resources are invalid: ${error.issues.map(formatIssue).slice(0, 5).join('; ')}`,
+      );
     }
     const state = parsed.data as AgentState;
     this.saved = copyState(state, OPERATIONS_KEPT);
@@ -162,7 +161,11 @@ export class FileStore implements StateStore {
       const failures = this.failures;
       const write: Promise<void> = this.chain.then(() => {
         if (this.next === write) this.next = undefined;
-        if (this.failures !== failures) throw new StateWriteError(this.file, `an earlier write failed (${this.lastFailure}) and this change was undone with it`);
+        if (this.failures !== failures)
+          throw new StateWriteError(
+            this.file,
+            `an earlier write failed (${this.lastFailure}) and this change was undone with it`,
+          );
         return this.write(this.latest as AgentState);
       });
       this.next = write;

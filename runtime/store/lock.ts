@@ -72,13 +72,24 @@ function flockExclusive(fd: number, file: string): Promise<void> {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(`cannot lock ${file}: ${error.code === 'ENOENT' ? 'flock(1) from util-linux is not installed' : error.message}`));
+      reject(
+        new Error(
+          `cannot lock ${file}: ${
+            error.code === 'ENOENT' ? 'flock(1) from util-linux is not installed' : error.message
+          }`,
+        ),
+      );
     });
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a sentinel the caller compares by identity
       else if (code === LOCKED_EXIT) reject(LOCKED);
-      else reject(new Error(`cannot lock ${file}: flock exited with ${code ?? signal}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      else
+        reject(
+          new Error(
+            `cannot lock ${file}: flock exited with ${code ?? signal}${stderr.trim() ? `: ${stderr.trim()}` : ''}`,
+          ),
+        );
     });
   });
 }

@@ -44,10 +44,16 @@ export async function readSecret(path: string): Promise<string> {
 export async function readOrCreateHexKey(path: string): Promise<Buffer> {
   const text = await readOrCreateSecret(path);
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(text)) {
-    throw new Error(`key file ${path} is not hex: it must hold an even number of hex digits (0-9, a-f) and nothing else; fix it, or remove it to have a new key made`);
+    throw new Error(
+      `key file ${path} is not hex: it must hold an even number of hex digits (0-9, a-f) and nothing else; fix it, or remove it to have a new key made`,
+    );
   }
   if (text.length < MIN_KEY_BYTES * 2) {
-    throw new Error(`key file ${path} holds ${text.length / 2} bytes; at least ${MIN_KEY_BYTES} (${MIN_KEY_BYTES * 2} hex digits) are needed`);
+    throw new Error(
+      `key file ${path} holds ${text.length / 2} bytes; at least ${MIN_KEY_BYTES} (${
+        MIN_KEY_BYTES * 2
+      } hex digits) are needed`,
+    );
   }
   return Buffer.from(text, 'hex');
 }

@@ -56,7 +56,12 @@ export function toResource(stored: StoredResource): Resource {
  * operations.
  */
 export function copyState(state: AgentState, operationsKept: number): AgentState {
-  return { version: state.version, resources: state.resources.map((r) => ({ ...r })), operations: state.operations.slice(-operationsKept), seq: state.seq };
+  return {
+    version: state.version,
+    resources: state.resources.map((r) => ({ ...r })),
+    operations: state.operations.slice(-operationsKept),
+    seq: state.seq,
+  };
 }
 
 /**
@@ -68,7 +73,8 @@ export function restoreState(live: AgentState, saved: AgentState): void {
   live.resources = saved.resources.map((savedResource) => {
     const resource = current.get(savedResource.id);
     if (resource === undefined) return { ...savedResource };
-    for (const field of Object.keys(resource) as (keyof StoredResource)[]) if (!(field in savedResource)) delete resource[field];
+    for (const field of Object.keys(resource) as (keyof StoredResource)[])
+      if (!(field in savedResource)) delete resource[field];
     return Object.assign(resource, savedResource);
   });
   live.operations = saved.operations.slice();

@@ -41,13 +41,19 @@ export async function putResource(
  * Deletes the resource and waits until the agent has removed it; an absent resource is fine.
  * @param timeoutMs how long the removal may take. @default 120000
  */
-export async function deleteResource(client: ControlClient, kind: Kind, id: string, timeoutMs = DEFAULT_STEP_TIMEOUT_MS): Promise<void> {
+export async function deleteResource(
+  client: ControlClient,
+  kind: Kind,
+  id: string,
+  timeoutMs = DEFAULT_STEP_TIMEOUT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   if (!(await client.delete(kind, id))) return;
   for (;;) {
     const current = await client.get(kind, id, longPollWait(deadline));
     if (current === undefined) return;
-    if (current.status.state !== 'DELETING') throw new Error(`${kind} ${id}: created again (${current.status.state}) while being deleted`);
+    if (current.status.state !== 'DELETING')
+      throw new Error(`${kind} ${id}: created again (${current.status.state}) while being deleted`);
     if (Date.now() >= deadline) throw new Error(`${kind} ${id}: still present ${timeoutMs} ms after delete`);
   }
 }

@@ -25,7 +25,10 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 /** A self-signed certificate for `commonName`, valid from a minute ago for `days`, with SAN localhost and 127.0.0.1. */
 export function selfSignedCertificate(commonName = 'localhost', days = 30): CertificatePair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const name = sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))), set(sequence(oid('2.5.4.10'), utf8('albkit'))));
+  const name = sequence(
+    set(sequence(oid('2.5.4.3'), utf8(commonName))),
+    set(sequence(oid('2.5.4.10'), utf8('albkit'))),
+  );
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
   const serial = randomBytes(16);
@@ -38,7 +41,11 @@ export function selfSignedCertificate(commonName = 'localhost', days = 30): Cert
     // basicConstraints: CA (go-plugin's certificates are their own trust anchor)
     extension('2.5.29.19', true, sequence(boolean(true))),
     // subjectAltName: DNS localhost, IP 127.0.0.1
-    extension('2.5.29.17', false, sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))),
+    extension(
+      '2.5.29.17',
+      false,
+      sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1]))),
+    ),
   );
   const tbs = sequence(
     explicit(0, integer(2)),

@@ -26,7 +26,10 @@ function specValue(attribute: AttributeSchema, value: CtyValue): unknown {
 }
 
 /** The object (snake_case, every attribute present) of a spec; fields the schema lacks are dropped. */
-export function objectOf(attributes: readonly AttributeSchema[], spec: Record<string, unknown>): Record<string, CtyValue> {
+export function objectOf(
+  attributes: readonly AttributeSchema[],
+  spec: Record<string, unknown>,
+): Record<string, CtyValue> {
   const object: Record<string, CtyValue> = {};
   for (const attribute of attributes) {
     object[attribute.name] = attribute.field === undefined ? null : objectValue(attribute, spec[attribute.field]);
@@ -45,7 +48,10 @@ function objectValue(attribute: AttributeSchema, value: unknown): CtyValue {
 }
 
 /** A copy of `spec` with the model's defaults filled in where a field is unset. */
-export function withDefaults(attributes: readonly AttributeSchema[], spec: Record<string, unknown>): Record<string, unknown> {
+export function withDefaults(
+  attributes: readonly AttributeSchema[],
+  spec: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...spec };
   for (const attribute of attributes) {
     if (attribute.field === undefined) continue;

@@ -45,7 +45,10 @@ export function plainWords(message: string): string {
   if (type) return type[2] === 'undefined' ? 'is required' : `must be ${TYPE_WORDS[type[1]!] ?? type[1]}`;
   const option = /^Invalid option: expected one of (.+)$/.exec(message);
   if (option) return `must be one of ${option[1]!.split('|').join(', ')}`;
-  const bound = /^Too (?:big|small): expected (number|string|array) to (?:be|have) (<=|<|>=|>)(\S+)(?: characters| items)?$/.exec(message);
+  const bound =
+    /^Too (?:big|small): expected (number|string|array) to (?:be|have) (<=|<|>=|>)(\S+)(?: characters| items)?$/.exec(
+      message,
+    );
   if (bound) {
     const [, what, op, limit] = bound;
     if (what === 'number') return `must be ${BOUND_WORDS[op!]} ${limit}`;
@@ -67,7 +70,9 @@ let camelFields: RegExp | undefined;
 /** A message with the model's camelCase field names (`timeoutMs`) as Terraform's (`timeout_ms`). */
 export function terraformWords(message: string): string {
   camelFields ??= new RegExp(
-    `\\b(${[...new Set([...resourceSchemas().values()].flatMap((schema) => fieldNames(schema.attributes)))].filter((name) => /[A-Z]/.test(name)).join('|')})\\b`,
+    `\\b(${[...new Set([...resourceSchemas().values()].flatMap((schema) => fieldNames(schema.attributes)))]
+      .filter((name) => /[A-Z]/.test(name))
+      .join('|')})\\b`,
     'g',
   );
   return plainWords(message).replace(camelFields, (name) => snakeCase(name));

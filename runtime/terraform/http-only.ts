@@ -12,7 +12,8 @@ type Tree = Record<string, unknown>;
 /** The object holding the field at `path`, and the field's name, when that object exists. */
 function parentOf(spec: Tree, path: HttpOnlyField['path']): { parent: Tree; name: string } | undefined {
   let parent: unknown = spec;
-  for (const name of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Tree)[name] : undefined;
+  for (const name of path.slice(0, -1))
+    parent = parent !== null && typeof parent === 'object' ? (parent as Tree)[name] : undefined;
   if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
   return { parent: parent as Tree, name: path[path.length - 1]! };
 }

@@ -14,5 +14,7 @@ export const LOGGED_RESOURCE_ID: unique symbol = Symbol('logged resource id');
 
 /** Writes one log line for Terraform. */
 export function log(level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ '@level': level, '@message': message, '@timestamp': timestamp(), ...fields })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ '@level': level, '@message': message, '@timestamp': timestamp(), ...fields })}\n`,
+  );
 }

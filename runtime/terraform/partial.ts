@@ -24,7 +24,11 @@ function standInOfType(type: CtyType, world: number): unknown {
   if (type === 'number') return standInNumber(world);
   if (type === 'bool') return world % 2 === 1;
   const [shape, inner] = type;
-  if (shape === 'object') return standInObject(Object.entries(inner).map(([name, t]) => ({ name, type: t })), world);
+  if (shape === 'object')
+    return standInObject(
+      Object.entries(inner).map(([name, t]) => ({ name, type: t })),
+      world,
+    );
   if (shape === 'map') return {};
   return world % 2 === 0 ? [] : [standInOfType(inner, world)];
 }
@@ -52,7 +56,11 @@ function specStandIn(attributes: readonly AttributeSchema[], world: number): Rec
 }
 
 /** A copy of `spec` (of `attributes`) with every unknown replaced by its stand-in in world `world`. */
-export function inWorld(attributes: readonly AttributeSchema[], spec: Record<string, unknown>, world: number): Record<string, unknown> {
+export function inWorld(
+  attributes: readonly AttributeSchema[],
+  spec: Record<string, unknown>,
+  world: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const attribute of attributes) {
     if (attribute.field === undefined || !(attribute.field in spec)) continue;
@@ -73,7 +81,9 @@ function valueInWorld(attribute: AttributeSchema, value: unknown, world: number)
   }
   const inner = attribute.nested.attributes;
   if (Array.isArray(value)) {
-    return value.map((item) => (item === UNKNOWN ? specStandIn(inner, world) : inWorld(inner, item as Record<string, unknown>, world)));
+    return value.map((item) =>
+      item === UNKNOWN ? specStandIn(inner, world) : inWorld(inner, item as Record<string, unknown>, world),
+    );
   }
   return inWorld(inner, value as Record<string, unknown>, world);
 }
@@ -90,7 +100,9 @@ export function agreed(values: readonly unknown[]): unknown {
   }
   if (values.every((value) => value !== null && typeof value === 'object' && !Array.isArray(value))) {
     const keys = new Set(values.flatMap((value) => Object.keys(value as object)));
-    return Object.fromEntries([...keys].map((key) => [key, agreed(values.map((value) => (value as Record<string, unknown>)[key]))]));
+    return Object.fromEntries(
+      [...keys].map((key) => [key, agreed(values.map((value) => (value as Record<string, unknown>)[key]))]),
+    );
   }
   return UNKNOWN;
 }

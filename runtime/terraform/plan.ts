@@ -39,7 +39,7 @@ function fillDerived(target: unknown, resolved: unknown, prior: unknown, segment
     fillDerived(object[head], at(resolved, head), at(prior, head), rest);
   } else if (object[head] === undefined) {
     const derived = at(resolved, head);
-    object[head] = derived !== undefined && derived !== UNKNOWN ? derived : (at(prior, head) ?? UNKNOWN);
+    object[head] = derived !== undefined && derived !== UNKNOWN ? derived : at(prior, head) ?? UNKNOWN;
   }
 }
 
@@ -54,8 +54,13 @@ function sameValue(a: CtyValue, b: CtyValue): boolean {
  * new object of a replace as a create, while the agent still has the old one: its `id` is then unknown, and
  * the resources that refer to it are replaced with it.
  */
-function plannedId(resourceId: CtyValue, prior: Record<string, CtyValue> | null, replaced: boolean, agent: readonly Resource[]): CtyValue {
-  if (prior) return replaced ? UNKNOWN : (prior.id ?? null);
+function plannedId(
+  resourceId: CtyValue,
+  prior: Record<string, CtyValue> | null,
+  replaced: boolean,
+  agent: readonly Resource[],
+): CtyValue {
+  if (prior) return replaced ? UNKNOWN : prior.id ?? null;
   return typeof resourceId === 'string' && !agent.some((resource) => resource.id === resourceId) ? resourceId : UNKNOWN;
 }
 
@@ -72,14 +77,19 @@ export interface PlanContext {
 /** A diagnostic for an issue about another resource of the configuration, which has no attribute in this block. */
 function otherDiagnostic({ typeName, issue }: OtherIssue): Diagnostic {
   const field = issue.field === '' ? '' : `${attributeName(issue.field)}: `;
-  return errorDiagnostic(`${typeName} "${issue.path}": ${field}${issue.message}`, `${issue.path}: ${field}${issue.message}`);
+  return errorDiagnostic(
+    `${typeName} "${issue.path}": ${field}${issue.message}`,
+    `${issue.path}: ${field}${issue.message}`,
+  );
 }
 
 /** The refusal of a second resource of the configuration with a `resource_id` planned already. */
 function clashDiagnostic(id: string, typeName: string, other: string): Diagnostic {
   return {
     ...errorDiagnostic(
-      `resource_id: "${id}" is also the resource_id of ${other === typeName ? 'another' : 'an'} ${other} of this configuration`,
+      `resource_id: "${id}" is also the resource_id of ${
+        other === typeName ? 'another' : 'an'
+      } ${other} of this configuration`,
       `Two resources with one resource_id would overwrite each other on the agent. Give this ${typeName} or that ${other} another resource_id.`,
     ),
     attribute: { steps: [{ attribute_name: 'resource_id' }] },
@@ -101,15 +111,30 @@ export function planResource(
   const key = configKey(config);
   if (context.check && typeof resourceId === 'string') {
     const clash = context.planned.clashWith({ typeName: schema.typeName, id: resourceId, key });
-    if (clash) return { planned: null, requiresReplace: [], diagnostics: [clashDiagnostic(resourceId, schema.typeName, clash.typeName)] };
+    if (clash)
+      return {
+        planned: null,
+        requiresReplace: [],
+        diagnostics: [clashDiagnostic(resourceId, schema.typeName, clash.typeName)],
+      };
   }
   const planned = context.planned.othersThan(typeof resourceId === 'string' ? resourceId : '');
   const validation = validateSpec(schema, resourceId, spec, { agent: context.agent, planned });
-  const diagnostics = [...validation.issues.map((issue) => issueDiagnostic(issue)), ...validation.others.map(otherDiagnostic)];
+  const diagnostics = [
+    ...validation.issues.map((issue) => issueDiagnostic(issue)),
+    ...validation.others.map(otherDiagnostic),
+  ];
   if (context.check && diagnostics.length > 0) return { planned: null, requiresReplace: [], diagnostics };
   const plannedSpec = withDefaults(schema.attributes, spec);
   if (typeof resourceId === 'string') {
-    context.planned.record({ typeName: schema.typeName, kind: schema.kind, id: resourceId, attributes: schema.attributes, spec: plannedSpec, key });
+    context.planned.record({
+      typeName: schema.typeName,
+      kind: schema.kind,
+      id: resourceId,
+      attributes: schema.attributes,
+      spec: plannedSpec,
+      key,
+    });
   }
   const priorSpec: Tree = prior ? specOf(schema.attributes, prior) : undefined;
   for (const path of DERIVED_DEFAULTS[schema.kind]) {

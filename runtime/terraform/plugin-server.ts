@@ -49,7 +49,9 @@ export function startupProblem(env: NodeJS.ProcessEnv): string | undefined {
   }
   const versions = (env.PLUGIN_PROTOCOL_VERSIONS ?? String(PROTOCOL_VERSION)).split(',').map((v) => Number(v.trim()));
   if (!versions.includes(PROTOCOL_VERSION)) {
-    return `Terraform asks for plugin protocol ${versions.join(', ')}; terraform-provider-albkit speaks ${PROTOCOL_VERSION} (Terraform 1.0 or later)`;
+    return `Terraform asks for plugin protocol ${versions.join(
+      ', ',
+    )}; terraform-provider-albkit speaks ${PROTOCOL_VERSION} (Terraform 1.0 or later)`;
   }
   return undefined;
 }
@@ -68,7 +70,10 @@ function loadServices(grpc: typeof Grpc): Record<string, Grpc.ServiceDefinition>
     defaults: false,
     oneofs: true,
   });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as Record<string, Record<string, { service: Grpc.ServiceDefinition }>> & {
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as Record<
+    string,
+    Record<string, { service: Grpc.ServiceDefinition }>
+  > & {
     grpc: { health: { v1: { Health: { service: Grpc.ServiceDefinition } } } };
   };
   return {
@@ -98,7 +103,9 @@ async function bind(server: Grpc.Server, credentials: Grpc.ServerCredentials, en
   for (const candidate of candidates) {
     try {
       return await new Promise<number>((resolve, reject) =>
-        server.bindAsync(`127.0.0.1:${candidate}`, credentials, (error, port) => (error ? reject(error) : resolve(port))),
+        server.bindAsync(`127.0.0.1:${candidate}`, credentials, (error, port) =>
+          error ? reject(error) : resolve(port),
+        ),
       );
     } catch (error) {
       lastError = error;
@@ -120,7 +127,9 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
   const server = new grpc.Server();
   let closeResolve!: () => void;
   const closed = new Promise<void>((resolve) => (closeResolve = resolve));
-  const openStreams = new Set<Grpc.ServerWritableStream<unknown, unknown> | Grpc.ServerDuplexStream<unknown, unknown>>();
+  const openStreams = new Set<
+    Grpc.ServerWritableStream<unknown, unknown> | Grpc.ServerDuplexStream<unknown, unknown>
+  >();
   const shutdown = async (): Promise<void> => {
     for (const stream of openStreams) stream.end();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -129,7 +138,10 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
 
   const unary: Grpc.UntypedServiceImplementation = {};
   for (const [rpc, method] of Object.entries(PROVIDER_METHODS)) {
-    unary[rpc] = (call: Grpc.ServerUnaryCall<Record<string, unknown>, unknown>, callback: Grpc.sendUnaryData<unknown>) => {
+    unary[rpc] = (
+      call: Grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
+      callback: Grpc.sendUnaryData<unknown>,
+    ) => {
       const started = performance.now();
       const typeName = call.request.type_name;
       provider[method](call.request).then(
@@ -141,7 +153,11 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
             ...(resourceId === undefined ? {} : { resource_id: resourceId }),
             ms: Math.round(performance.now() - started),
             errors: errors.length,
-            ...(errors.length === 0 ? {} : { error: errors.map((d) => [d.summary, d.detail].filter((part) => part !== '').join(': ')).join('; ') }),
+            ...(errors.length === 0
+              ? {}
+              : {
+                  error: errors.map((d) => [d.summary, d.detail].filter((part) => part !== '').join(': ')).join('; '),
+                }),
           });
           callback(null, response);
         },
@@ -153,7 +169,9 @@ export async function startPluginServer(env: NodeJS.ProcessEnv = process.env): P
     };
   }
   server.addService(services.Provider!, unary);
-  const hold = (stream: Grpc.ServerWritableStream<unknown, unknown> | Grpc.ServerDuplexStream<unknown, unknown>): void => {
+  const hold = (
+    stream: Grpc.ServerWritableStream<unknown, unknown> | Grpc.ServerDuplexStream<unknown, unknown>,
+  ): void => {
     openStreams.add(stream);
     stream.on('cancelled', () => openStreams.delete(stream));
     stream.on('error', () => openStreams.delete(stream));

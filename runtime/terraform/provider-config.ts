@@ -53,7 +53,9 @@ export function resolveProviderConfig(
   config: Record<string, CtyValue>,
   env: NodeJS.ProcessEnv = process.env,
 ): { options?: AgentAccess; diagnostics: Diagnostic[] } {
-  const unknown = Object.entries(config).filter(([, value]) => value === UNKNOWN).map(([name]) => name);
+  const unknown = Object.entries(config)
+    .filter(([, value]) => value === UNKNOWN)
+    .map(([name]) => name);
   if (unknown.length > 0) {
     return { diagnostics: [errorDiagnostic(`provider albkit: ${unknown.join(', ')} must be known before apply`)] };
   }
@@ -66,7 +68,7 @@ export function resolveProviderConfig(
       diagnostics: [
         errorDiagnostic(
           `provider albkit: no ${missing.join(' and no ')}`,
-          'Set them in the provider block, in ALBKIT_ENDPOINT / ALBKIT_TOKEN, or point state_dir (ALBKIT_STATE_DIR) at the agent\'s state directory.',
+          "Set them in the provider block, in ALBKIT_ENDPOINT / ALBKIT_TOKEN, or point state_dir (ALBKIT_STATE_DIR) at the agent's state directory.",
         ),
       ],
     };

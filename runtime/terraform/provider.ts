@@ -42,7 +42,11 @@ const dynamic = (type: CtyType, value: unknown): DynamicValue => ({ msgpack: enc
 function known(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== UNKNOWN).map(known);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== UNKNOWN).map(([k, item]) => [k, known(item)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== UNKNOWN)
+        .map(([k, item]) => [k, known(item)]),
+    );
   }
   return value;
 }
@@ -53,7 +57,11 @@ function known(value: unknown): unknown {
  * lacks stay null on TCP.
  */
 function stateOf(schema: ResourceSchema, representation: Representation, known?: unknown): Record<string, CtyValue> {
-  const spec = stateHttpOnlyFields(schema.kind, restoreSecrets(representation.spec, known), known as Record<string, unknown> | undefined);
+  const spec = stateHttpOnlyFields(
+    schema.kind,
+    restoreSecrets(representation.spec, known),
+    known as Record<string, unknown> | undefined,
+  );
   return { ...objectOf(schema.attributes, spec), resource_id: representation.id, id: representation.id };
 }
 
@@ -208,7 +216,9 @@ export class AlbkitProvider {
     const id = String(current?.id ?? current?.resource_id ?? '');
     try {
       const representation = await this.requireClient().get(schema.kind, id);
-      const state = representation ? stateOf(schema, representation, current && specOf(schema.attributes, current)) : null;
+      const state = representation
+        ? stateOf(schema, representation, current && specOf(schema.attributes, current))
+        : null;
       return about(id, { new_state: dynamic(schema.type, state), diagnostics: [] });
     } catch (error) {
       return about(id, { new_state: request.current_state, diagnostics: this.readFailure(error, `${id}: read`) });
@@ -221,7 +231,11 @@ export class AlbkitProvider {
     const proposed = decodeDynamic(schema.type, request.proposed_new_state);
     const prior = decodeDynamic(schema.type, request.prior_state) as Record<string, CtyValue> | null;
     if (proposed === null) {
-      return about(prior?.resource_id, { planned_state: dynamic(schema.type, null), requires_replace: [], diagnostics: [] });
+      return about(prior?.resource_id, {
+        planned_state: dynamic(schema.type, null),
+        requires_replace: [],
+        diagnostics: [],
+      });
     }
     const config = decodeDynamic(schema.type, request.config) as Record<string, CtyValue>;
     const check = !terraformDestroys();
@@ -289,7 +303,9 @@ export class AlbkitProvider {
         return { diagnostics: [errorDiagnostic(`${id}: the agent has no ${schema.kind} with this id`)] };
       }
       return {
-        imported_resources: [{ type_name: schema.typeName, state: dynamic(schema.type, stateOf(schema, representation)) }],
+        imported_resources: [
+          { type_name: schema.typeName, state: dynamic(schema.type, stateOf(schema, representation)) },
+        ],
         diagnostics: [],
       };
     } catch (error) {

@@ -2,12 +2,7 @@
  * The two forms of the generated schema: the `GetProviderSchema` gRPC answer and the JSON document of
  * `terraform providers schema -json`, from which `@cdktf/provider-generator` makes the CDKTF L1 bindings.
  */
-import {
-  PROVIDER_ATTRIBUTES,
-  PROVIDER_SOURCE,
-  resourceSchemas,
-  type AttributeSchema,
-} from './schema';
+import { PROVIDER_ATTRIBUTES, PROVIDER_SOURCE, resourceSchemas, type AttributeSchema } from './schema';
 
 /** An attribute as the gRPC `Schema.Attribute` message. */
 function protoAttribute(attribute: AttributeSchema): Record<string, unknown> {
@@ -33,7 +28,13 @@ function protoAttribute(attribute: AttributeSchema): Record<string, unknown> {
 function protoSchema(version: number, attributes: AttributeSchema[], description: string): Record<string, unknown> {
   return {
     version,
-    block: { version, attributes: attributes.map(protoAttribute), block_types: [], description, description_kind: 'MARKDOWN' },
+    block: {
+      version,
+      attributes: attributes.map(protoAttribute),
+      block_types: [],
+      description,
+      description_kind: 'MARKDOWN',
+    },
   };
 }
 

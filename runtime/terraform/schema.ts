@@ -119,7 +119,8 @@ function modelDoc(key: string): string | undefined {
 }
 
 /** Field names in backticks as Terraform spells them: `minSize` → `min_size`. */
-const terraformNames = (text: string): string => text.replace(/`([a-z]+[A-Z][A-Za-z]*)`/g, (_, name: string) => `\`${snakeCase(name)}\``);
+const terraformNames = (text: string): string =>
+  text.replace(/`([a-z]+[A-Z][A-Za-z]*)`/g, (_, name: string) => `\`${snakeCase(name)}\``);
 
 interface DescribeOptions {
   doc: string | undefined;
@@ -158,7 +159,15 @@ function attributesOf(
   const inAll = (name: string): boolean => shapes.every((shape) => name in shape);
   return names.map((field) => {
     const schema = shapes.find((shape) => field in shape)![field]!;
-    return attributeOf(field, schema, `${path}${field}`, derivedPaths, replaceFields.includes(field), !inAll(field), kind);
+    return attributeOf(
+      field,
+      schema,
+      `${path}${field}`,
+      derivedPaths,
+      replaceFields.includes(field),
+      !inAll(field),
+      kind,
+    );
   });
 }
 
@@ -274,9 +283,17 @@ export function resourceSchema(kind: Kind): ResourceSchema {
 
 /** The provider block: where the agent is and how to authenticate. */
 export const PROVIDER_ATTRIBUTES: AttributeSchema[] = [
-  ['endpoint', false, 'The agent control API, such as `http://127.0.0.1:8400`. Default: `ALBKIT_ENDPOINT`, else the `endpoint` file of `state_dir`.'],
+  [
+    'endpoint',
+    false,
+    'The agent control API, such as `http://127.0.0.1:8400`. Default: `ALBKIT_ENDPOINT`, else the `endpoint` file of `state_dir`.',
+  ],
   ['token', true, 'The control API bearer token. Default: `ALBKIT_TOKEN`, else the `token` file of `state_dir`.'],
-  ['state_dir', false, "The agent's state directory, whose `endpoint` and `token` files are used when those are not set. Default: `ALBKIT_STATE_DIR`."],
+  [
+    'state_dir',
+    false,
+    "The agent's state directory, whose `endpoint` and `token` files are used when those are not set. Default: `ALBKIT_STATE_DIR`.",
+  ],
 ].map(([name, sensitive, description]) => ({
   name: name as string,
   type: 'string' as const,

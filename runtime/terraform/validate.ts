@@ -81,7 +81,10 @@ function runWorld(
   const resources = [...agent, ...planned, ...(self ? [self] : [])];
   const known = context
     ? new Set([...resources.map((resource) => resource.id), id])
-    : new Set([...resources.map((resource) => resource.id), ...(self ? referencesOf(self.kind, self.spec).map((ref) => ref.id) : [])]);
+    : new Set([
+        ...resources.map((resource) => resource.id),
+        ...(self ? referencesOf(self.kind, self.spec).map((ref) => ref.id) : []),
+      ]);
   try {
     const issues = checkRules(resources, known).filter((issue) => issue.path === id || plannedIds.has(issue.path));
     return { issues, resolved: self && resolveResource(self, new ResourceIndex(resources)).spec };
@@ -127,8 +130,12 @@ export function validateSpec(
   const planned = context?.planned ?? [];
   const worldsOf = (withSelf: boolean): (World | undefined)[] =>
     Array.from({ length: fullyKnown && planned.length === 0 ? 1 : WORLDS }, (_, world) => {
-      const ownSpec = fullyKnown ? (parsed.data as Record<string, unknown>) : withDefaults(schema.attributes, inWorld(schema.attributes, spec, world));
-      const others = planned.map((other) => resourceOf(other.kind, other.id, withDefaults(other.attributes, inWorld(other.attributes, other.spec, world))));
+      const ownSpec = fullyKnown
+        ? (parsed.data as Record<string, unknown>)
+        : withDefaults(schema.attributes, inWorld(schema.attributes, spec, world));
+      const others = planned.map((other) =>
+        resourceOf(other.kind, other.id, withDefaults(other.attributes, inWorld(other.attributes, other.spec, world))),
+      );
       return runWorld(id, withSelf ? resourceOf(kind, id, ownSpec) : undefined, others, context);
     });
   const worlds = worldsOf(true);
@@ -141,6 +148,8 @@ export function validateSpec(
     others: othersFound
       .filter((issue) => !before.has(formatIssue(issue)))
       .map((issue) => ({ typeName: typeNames.get(issue.path) ?? '', issue })),
-    ...(worlds.every((world) => world !== undefined) ? { resolved: agreed(worlds.map((world) => world.resolved)) as Record<string, unknown> } : {}),
+    ...(worlds.every((world) => world !== undefined)
+      ? { resolved: agreed(worlds.map((world) => world.resolved)) as Record<string, unknown> }
+      : {}),
   };
 }

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { coreUsage, parseParentPid, parseProcStat, parseProcessTicks, processTree, sampleCores, treeCpuSeconds } from '../../bench/cpu';
+import {
+  coreUsage,
+  parseParentPid,
+  parseProcStat,
+  parseProcessTicks,
+  processTree,
+  sampleCores,
+  treeCpuSeconds,
+} from '../../bench/cpu';
 
 const STAT_BEFORE = `cpu  300 0 100 1000 10 0 5 0 0 0
 cpu0 200 0 50 400 5 0 5 0 0 0

@@ -40,15 +40,22 @@ describe('bench peers', () => {
       writeFileSync(join(dir, name), text);
       execFileSync('haproxy', ['-c', '-q', '-f', join(dir, name)], { env, stdio: 'pipe' });
     }
-    expect(haproxyHttpConfig(dir, 25010, [25001, 25002])).to.include('option forwardfor').and.include('nbthread 1');
+    expect(haproxyHttpConfig(dir, 25010, [25001, 25002]))
+      .to.include('option forwardfor')
+      .and.include('nbthread 1');
   });
 
   it('gives albkit and HAProxy the same 50 rules for the routing case, GET / matching only the last', () => {
     const urlMap = UrlMapSpec.parse(routingUrlMap('bench', 'bench/web'));
     expect(urlMap.rules).to.have.length(ROUTING_RULES);
-    const matched = matchRule(compileRules(urlMap.rules), requestView('GET', '/', ['Host', '127.0.0.1:25010'], '127.0.0.1'));
+    const matched = matchRule(
+      compileRules(urlMap.rules),
+      requestView('GET', '/', ['Host', '127.0.0.1:25010'], '127.0.0.1'),
+    );
     expect(matched?.rule.priority).to.equal(ROUTING_RULES);
-    const acls = haproxyRoutingConfig(dir, 25010, [25001, 25002]).split('\n').filter((line) => line.trim().startsWith('use_backend'));
+    const acls = haproxyRoutingConfig(dir, 25010, [25001, 25002])
+      .split('\n')
+      .filter((line) => line.trim().startsWith('use_backend'));
     expect(acls).to.have.length(ROUTING_RULES);
     expect(acls.at(-1)).to.equal('  use_backend servers if { path / }');
   });
@@ -60,7 +67,10 @@ describe('bench peers', () => {
       ['proxy.conf', nginxProxyConfig(dir, 25010, [25001, 25002])],
     ] as const) {
       writeFileSync(join(dir, name), text);
-      execFileSync('nginx', ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, name)], { env, stdio: 'pipe' });
+      execFileSync('nginx', ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, name)], {
+        env,
+        stdio: 'pipe',
+      });
     }
   });
 });
@@ -68,7 +78,15 @@ describe('bench peers', () => {
 describe('bench options and schedule', () => {
   it('defaults to the full method: 3 rounds of 10 s after 3 s, 50 and 200 connections, 2 GiB, every suite', () => {
     const options = parseOptions([]);
-    expect(options).to.include({ rounds: 3, duration: 10, warmup: 3, tcpBytes: 2 ** 31, controlListeners: 100, applyLoadBalancers: 2000, writeReport: true });
+    expect(options).to.include({
+      rounds: 3,
+      duration: 10,
+      warmup: 3,
+      tcpBytes: 2 ** 31,
+      controlListeners: 100,
+      applyLoadBalancers: 2000,
+      writeReport: true,
+    });
     expect(options.connections).to.deep.equal([50, 200]);
     expect(options.only).to.deep.equal(['http', 'tcp', 'control', 'reconfig', 'apply', 'profile']);
   });
@@ -89,7 +107,9 @@ describe('bench options and schedule', () => {
   it('applies 20 changes, each different from the one before', () => {
     const variants = reconfigVariants([1, 2, 3]).map((variant) => JSON.stringify(variant));
     expect(variants).to.have.length(CHANGES);
-    variants.forEach((variant, index) => expect(variant).not.to.equal(variants[index - 1] ?? JSON.stringify({ ports: [1, 2], variant: {} })));
+    variants.forEach((variant, index) =>
+      expect(variant).not.to.equal(variants[index - 1] ?? JSON.stringify({ ports: [1, 2], variant: {} })),
+    );
   });
 });
 
@@ -111,16 +131,25 @@ describe('albkit deploy events', () => {
 });
 
 describe('forwarding check', () => {
-  const seen = (ports: string[], forwardedFor: string[]) => ({ ports: new Set(ports), forwardedFor: new Set(forwardedFor) });
+  const seen = (ports: string[], forwardedFor: string[]) => ({
+    ports: new Set(ports),
+    forwardedFor: new Set(forwardedFor),
+  });
 
   it('accepts a proxy that used every backend and appended the client address', () => {
     expect(() => checkForwarding('p', seen(['25001', '25002'], ['127.0.0.1']), [25001, 25002])).not.to.throw();
-    expect(() => checkForwarding('p', seen(['25001', '25002'], ['10.0.0.9, 127.0.0.1']), [25001, 25002])).not.to.throw();
+    expect(() =>
+      checkForwarding('p', seen(['25001', '25002'], ['10.0.0.9, 127.0.0.1']), [25001, 25002]),
+    ).not.to.throw();
   });
 
   it('names the proxy and what it missed', () => {
-    expect(() => checkForwarding('p', seen(['25001'], ['127.0.0.1']), [25001, 25002])).to.throw(/p sent nothing to backend port\(s\) 25002/);
-    expect(() => checkForwarding('p', seen(['25001', '25002'], ['']), [25001, 25002])).to.throw(/p did not append the client address/);
+    expect(() => checkForwarding('p', seen(['25001'], ['127.0.0.1']), [25001, 25002])).to.throw(
+      /p sent nothing to backend port\(s\) 25002/,
+    );
+    expect(() => checkForwarding('p', seen(['25001', '25002'], ['']), [25001, 25002])).to.throw(
+      /p did not append the client address/,
+    );
   });
 });
 
@@ -128,7 +157,17 @@ describe('target choice', () => {
   const targets = ['direct', 'HAProxy', 'nginx', 'fastify', 'albkit'].map((name) => ({ name, description: name }));
 
   it('keeps every target without --targets, and HAProxy whatever is chosen, in the report order', () => {
-    expect(chooseTargets(targets, undefined).map((target) => target.name)).to.deep.equal(['direct', 'HAProxy', 'nginx', 'fastify', 'albkit']);
-    expect(chooseTargets(targets, ['ALBKIT', 'direct']).map((target) => target.name)).to.deep.equal(['direct', 'HAProxy', 'albkit']);
+    expect(chooseTargets(targets, undefined).map((target) => target.name)).to.deep.equal([
+      'direct',
+      'HAProxy',
+      'nginx',
+      'fastify',
+      'albkit',
+    ]);
+    expect(chooseTargets(targets, ['ALBKIT', 'direct']).map((target) => target.name)).to.deep.equal([
+      'direct',
+      'HAProxy',
+      'albkit',
+    ]);
   });
 });

@@ -10,7 +10,13 @@ describe('bench probe', () => {
       { startedMicros: 1050, ms: 5000, ok: false },
       { startedMicros: 5000, ms: 999, ok: true },
     ];
-    expect(probeFigures(samples, { fromMicros: 1000, toMicros: 2000 })).to.deep.equal({ probes: 101, failed: 1, p50Ms: 50, p99Ms: 99, maxMs: 100 });
+    expect(probeFigures(samples, { fromMicros: 1000, toMicros: 2000 })).to.deep.equal({
+      probes: 101,
+      failed: 1,
+      p50Ms: 50,
+      p99Ms: 99,
+      maxMs: 100,
+    });
     expect(probeFigures(samples, { fromMicros: 0, toMicros: 10 })).to.deep.include({ probes: 0, failed: 0 });
   });
 
@@ -20,7 +26,12 @@ describe('bench probe', () => {
     server.on('connection', (socket) => connections.push(socket));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const probe = startProbe({ host: '127.0.0.1', port: (server.address() as { port: number }).port, intervalMs: 5, timeoutMs: 2000 });
+    const probe = startProbe({
+      host: '127.0.0.1',
+      port: (server.address() as { port: number }).port,
+      intervalMs: 5,
+      timeoutMs: 2000,
+    });
     while (connections.length < 10) await new Promise((resolve) => setTimeout(resolve, 20));
     const samples = await probe.stop();
     server.close();

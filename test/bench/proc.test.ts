@@ -24,7 +24,9 @@ describe('bench processes', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     expect(isListening(readFileSync('/proc/net/tcp', 'utf8'), '127.0.0.1', port)).to.equal(true);
-    expect(() => assertPortsFree('haproxy', [port])).to.throw(`haproxy: port ${port} is already in use by another process`);
+    expect(() => assertPortsFree('haproxy', [port])).to.throw(
+      `haproxy: port ${port} is already in use by another process`,
+    );
     await new Promise((resolve) => server.close(resolve));
     expect(() => assertPortsFree('haproxy', [port])).not.to.throw();
     expect(connections).to.equal(0);
@@ -33,14 +35,27 @@ describe('bench processes', () => {
   it('starts a pinned daemon, fails the wait when it exits, and stops it by PID', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'albkit-bench-proc-'));
     try {
-      const short = startDaemon({ name: 'false', core: 0, command: 'false', args: [], logFile: join(dir, 'false.log') });
+      const short = startDaemon({
+        name: 'false',
+        core: 0,
+        command: 'false',
+        args: [],
+        logFile: join(dir, 'false.log'),
+      });
       await waitForPort(short, 1, '127.0.0.1', 5000).then(
         () => expect.fail('waitForPort should fail'),
         (error: Error) => expect(error.message).to.match(/false exited \(1\) before listening/),
       );
-      const sleeper = startDaemon({ name: 'sleep', core: 0, command: 'sleep', args: ['30'], logFile: join(dir, 'sleep.log') });
+      const sleeper = startDaemon({
+        name: 'sleep',
+        core: 0,
+        command: 'sleep',
+        args: ['30'],
+        logFile: join(dir, 'sleep.log'),
+      });
       // taskset pins itself, then execs the program under the same PID
-      while (readFileSync(`/proc/${sleeper.pid}/comm`, 'utf8').trim() !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 10));
+      while (readFileSync(`/proc/${sleeper.pid}/comm`, 'utf8').trim() !== 'sleep')
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(readFileSync(`/proc/${sleeper.pid}/status`, 'utf8')).to.match(/Cpus_allowed_list:\s+0\n/);
       await sleeper.stop(1000);
       expect(await sleeper.exited).to.equal('SIGTERM');
@@ -60,7 +75,9 @@ describe('bench processes', () => {
 
   it('interrupts a run when asked, keeping what it printed (as wrk prints its figures on SIGINT)', async () => {
     const script = `trap 'echo figures; kill $!; exit 0' INT; echo started; sleep 10 & wait`;
-    const { stdout } = await runBounded('sh', ['-c', script], 10000, { interrupt: new Promise((resolve) => setTimeout(resolve, 300)) });
+    const { stdout } = await runBounded('sh', ['-c', script], 10000, {
+      interrupt: new Promise((resolve) => setTimeout(resolve, 300)),
+    });
     expect(stdout).to.equal('started\nfigures\n');
   });
 });

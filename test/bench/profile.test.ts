@@ -36,7 +36,11 @@ describe('CPU profile ranking', () => {
   });
 
   it('adds up self time by file', () => {
-    expect(hotFiles(profile).map((hot) => hot.name)).to.deep.equal(['runtime/dataplane/http-proxy.js', '(garbage collector)', 'undici/lib/core/util.js']);
+    expect(hotFiles(profile).map((hot) => hot.name)).to.deep.equal([
+      'runtime/dataplane/http-proxy.js',
+      '(garbage collector)',
+      'undici/lib/core/util.js',
+    ]);
   });
 
   it('shortens locations to the package or the built tree', () => {

@@ -25,10 +25,35 @@ function http(target: string, round: number, requestsPerSecond: number, p99Ms: n
 }
 
 const results: BenchResults = {
-  http: [http('HAProxy', 1, 40000, 2), http('albkit', 1, 28000, 4), http('HAProxy', 2, 20000, 4), http('albkit', 2, 10000, 12)],
+  http: [
+    http('HAProxy', 1, 40000, 2),
+    http('albkit', 1, 28000, 4),
+    http('HAProxy', 2, 20000, 4),
+    http('albkit', 2, 10000, 12),
+  ],
   tcp: [
-    { target: 'HAProxy', direction: 'upload', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 2, cpuSecondsPerGigabyte: 0.3, proxyCoreBusy: 90, window },
-    { target: 'albkit', direction: 'upload', round: 1, bytes: 1000, seconds: 1, gigabytesPerSecond: 1.8, cpuSecondsPerGigabyte: 0.5, proxyCoreBusy: 99, window },
+    {
+      target: 'HAProxy',
+      direction: 'upload',
+      round: 1,
+      bytes: 1000,
+      seconds: 1,
+      gigabytesPerSecond: 2,
+      cpuSecondsPerGigabyte: 0.3,
+      proxyCoreBusy: 90,
+      window,
+    },
+    {
+      target: 'albkit',
+      direction: 'upload',
+      round: 1,
+      bytes: 1000,
+      seconds: 1,
+      gigabytesPerSecond: 1.8,
+      cpuSecondsPerGigabyte: 0.5,
+      proxyCoreBusy: 99,
+      window,
+    },
   ],
   control: [
     {
@@ -57,7 +82,13 @@ const results: BenchResults = {
 const input = {
   date: '2026-01-01T00:00:00.000Z',
   command: 'npm run bench -- --rounds 2',
-  machine: { cpu: 'Test CPU, 2 cores', memory: '4 GiB', kernel: 'Linux 6.1', loadAverage: '0.10, 0.20, 0.30', versions: { haproxy: '2.6.12' } },
+  machine: {
+    cpu: 'Test CPU, 2 cores',
+    memory: '4 GiB',
+    kernel: 'Linux 6.1',
+    loadAverage: '0.10, 0.20, 0.30',
+    versions: { haproxy: '2.6.12' },
+  },
   rounds: 2,
   duration: 10,
   warmup: 3,
@@ -88,7 +119,9 @@ describe('benchmark report', () => {
     expect(text).to.include('- haproxy 2.6.12');
     expect(text).to.match(/\| HTTP c=50: albkit req\/s ≥ 0.6 × HAProxy \| 0.60 \(0.50–0.70\); fastify – \| met \|/);
     expect(text).to.match(/\| HTTP c=50: albkit p99 ≤ 2.5 × HAProxy \| 2.50 \(2.00–3.00\) \| met \|/);
-    expect(text).to.match(/\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \(CPU per GB 1.67 × HAProxy's\) \| met \|/);
+    expect(text).to.match(
+      /\| TCP upload: albkit GB\/s ≥ 0.8 × HAProxy \| 0.90 \(CPU per GB 1.67 × HAProxy's\) \| met \|/,
+    );
     expect(text).to.match(/\| TCP download: albkit GB\/s ≥ 0.8 × HAProxy \| – \| not measured \|/);
     expect(text).to.include('## TCP upload, one connection');
     expect(text).to.match(/\| deploy of 301 resources < 2 s \| 1.50 s \| met \|/);
@@ -120,12 +153,18 @@ describe('benchmark report', () => {
     expect(text).to.include('## Large apply: 10000 resources in one `PUT /v1/manifest` while a listener serves');
     expect(text).to.include('the manifest of 2000 load balancers');
     expect(text).to.match(/\| apply \| 5.00 \(4.00–6.00\) \| yes, \*\*no\*\*, yes \|/);
-    expect(text).to.match(/\| during the apply \| 12.5 \(10.0–15.0\) \| 50.0 \(40.0–60.0\) \| 100.0 \(80.0–120.0\) \| 1 of 900 \|/);
+    expect(text).to.match(
+      /\| during the apply \| 12.5 \(10.0–15.0\) \| 50.0 \(40.0–60.0\) \| 100.0 \(80.0–120.0\) \| 1 of 900 \|/,
+    );
     expect(text).to.match(/\| apply of 10000 resources in one manifest < 10 s \| 5.00 \(4.00–6.00\) s \| met \|/);
-    expect(text).to.match(/\| a listener's probe p99 during that apply < 50 ms \| 50.0 \(40.0–60.0\) ms \(baseline 2.0 ms\) \| \*\*missed\*\* \|/);
+    expect(text).to.match(
+      /\| a listener's probe p99 during that apply < 50 ms \| 50.0 \(40.0–60.0\) ms \(baseline 2.0 ms\) \| \*\*missed\*\* \|/,
+    );
   });
 
   it('appends the hand-written notes', () => {
-    expect(renderReport({ ...input, notes: '## What limits albkit\n\nthe profile says…\n' })).to.match(/## What limits albkit\n\nthe profile says…\n$/);
+    expect(renderReport({ ...input, notes: '## What limits albkit\n\nthe profile says…\n' })).to.match(
+      /## What limits albkit\n\nthe profile says…\n$/,
+    );
   });
 });

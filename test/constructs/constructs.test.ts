@@ -1,9 +1,26 @@
 import { expect } from 'chai';
 import { Construct } from 'constructs';
-import { App, AvailabilityGroup, Eip, LoadBalancer, SecurityGroup, ValidationError, type ResourceOf } from '../../index';
+import {
+  App,
+  AvailabilityGroup,
+  Eip,
+  LoadBalancer,
+  SecurityGroup,
+  ValidationError,
+  type ResourceOf,
+} from '../../index';
 
-function lbIn(app: Construct, id = 'web', extra: Partial<ConstructorParameters<typeof LoadBalancer>[2]> = {}): LoadBalancer {
-  return new LoadBalancer(app, id, { zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' }, ...extra });
+function lbIn(
+  app: Construct,
+  id = 'web',
+  extra: Partial<ConstructorParameters<typeof LoadBalancer>[2]> = {},
+): LoadBalancer {
+  return new LoadBalancer(app, id, {
+    zones: ['z1'],
+    vpc: { cidr: '10.0.0.0/16' },
+    subnet: { cidr: '10.0.1.0/24' },
+    ...extra,
+  });
 }
 
 describe('constructs', () => {
@@ -32,7 +49,11 @@ describe('constructs', () => {
 
   it('uses the security groups given instead of the open default', () => {
     const app = new App();
-    const office = new SecurityGroup(app, 'office').addIngressRule({ cidr: '192.0.2.0/24', fromPort: 443, toPort: 443 });
+    const office = new SecurityGroup(app, 'office').addIngressRule({
+      cidr: '192.0.2.0/24',
+      fromPort: 443,
+      toPort: 443,
+    });
     lbIn(app, 'web', { securityGroups: [office] });
     const resources = app.synth().resources;
     expect(resources.map((r) => r.id)).to.deep.equal(['office', 'web']);
@@ -57,7 +78,9 @@ describe('constructs', () => {
     const office = new SecurityGroup(app, 'office', { ingress: [{ cidr: '192.0.2.0/24' }] });
     const lb = lbIn(app, 'web', { securityGroups: [office] });
     lb.addSecurityGroup(new SecurityGroup(app, 'vpn'));
-    expect((app.synth().resources.find((r) => r.id === 'web') as ResourceOf<'LoadBalancer'>).spec.securityGroups).to.deep.equal(['office', 'vpn']);
+    expect(
+      (app.synth().resources.find((r) => r.id === 'web') as ResourceOf<'LoadBalancer'>).spec.securityGroups,
+    ).to.deep.equal(['office', 'vpn']);
   });
 
   it('refuses a sixth security group at synth', () => {
@@ -85,7 +108,12 @@ describe('constructs', () => {
     const app = new App();
     const lb = lbIn(app);
     const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 80 }] });
-    const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 80, serverGroups: [servers], sessionPersistence: { cookieName: 'SHOP', ttlSeconds: 60 } });
+    const backend = lb.addBackendService('backend', {
+      protocol: 'HTTP',
+      port: 80,
+      serverGroups: [servers],
+      sessionPersistence: { cookieName: 'SHOP', ttlSeconds: 60 },
+    });
     backend.enableSessionPersistence({ ttlSeconds: 600 });
     lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: backend });
     const spec = (app.synth().resources.find((r) => r.id === 'web/backend') as ResourceOf<'BackendService'>).spec;
@@ -105,11 +133,22 @@ describe('constructs', () => {
     const app = new App();
     const lb = lbIn(app);
     const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 8080 }] });
-    lb.addListener('http', { protocol: 'HTTP', port: 80, backendService: lb.addBackendService('backend', { protocol: 'HTTP', serverGroups: [servers] }) });
+    lb.addListener('http', {
+      protocol: 'HTTP',
+      port: 80,
+      backendService: lb.addBackendService('backend', { protocol: 'HTTP', serverGroups: [servers] }),
+    });
     expect(() => app.synth()).to.not.throw();
     const pool = new AvailabilityGroup(app, 'pool', { instances: [{ address: '10.0.3.1', zone: 'z1' }] });
-    lb.addListener('tcp', { protocol: 'TCP', port: 81, backendService: lb.addBackendService('pool-backend', { protocol: 'TCP', availabilityGroups: [pool] }) });
-    expect(() => app.synth()).to.throw(ValidationError, "web/pool-backend: port: is required with availability groups: their instances serve on the backend service's port");
+    lb.addListener('tcp', {
+      protocol: 'TCP',
+      port: 81,
+      backendService: lb.addBackendService('pool-backend', { protocol: 'TCP', availabilityGroups: [pool] }),
+    });
+    expect(() => app.synth()).to.throw(
+      ValidationError,
+      "web/pool-backend: port: is required with availability groups: their instances serve on the backend service's port",
+    );
   });
 
   it('reports a construct id that cannot be a resource id at synth', () => {
@@ -123,7 +162,12 @@ describe('constructs', () => {
     const lb = lbIn(app);
     const servers = lb.addServerGroup('servers');
     servers.addServer({ address: '10.0.2.1', port: 99999 });
-    const backend = lb.addBackendService('b', { protocol: 'HTTP', port: 80, serverGroups: [servers], healthCheck: { timeoutMs: 2000, intervalMs: 1000 } });
+    const backend = lb.addBackendService('b', {
+      protocol: 'HTTP',
+      port: 80,
+      serverGroups: [servers],
+      healthCheck: { timeoutMs: 2000, intervalMs: 1000 },
+    });
     lb.addListener('http', { protocol: 'HTTP', port: 0, backendService: backend });
     lb.addListener('https', { protocol: 'HTTPS', port: 443, backendService: backend });
     const issues = (() => {
@@ -148,8 +192,16 @@ describe('constructs', () => {
     const app = new App();
     const lb = lbIn(app);
     const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.2.1', port: 80 }] });
-    lb.addBackendService('b', { protocol: 'HTTP', port: 80, serverGroups: [servers], healthCheck: { intervalMS: 3000 } as never });
-    expect(() => app.synth()).to.throw(ValidationError, 'web/b: healthCheck.intervalMS: unknown field; did you mean "intervalMs"?');
+    lb.addBackendService('b', {
+      protocol: 'HTTP',
+      port: 80,
+      serverGroups: [servers],
+      healthCheck: { intervalMS: 3000 } as never,
+    });
+    expect(() => app.synth()).to.throw(
+      ValidationError,
+      'web/b: healthCheck.intervalMS: unknown field; did you mean "intervalMs"?',
+    );
   });
 
   it('adds availability group instances one by one up to minSize, and checks the count at synth', () => {
@@ -159,7 +211,10 @@ describe('constructs', () => {
     const spec = app.synth().resources.find((r) => r.id === 'pool')?.spec as ResourceOf<'AvailabilityGroup'>['spec'];
     expect(spec.instances.map((i) => i.address)).to.deep.equal(['10.0.3.1', '10.0.3.2']);
     pool.addInstance({ address: '10.0.3.3', zone: 'z1' });
-    expect(() => app.synth()).to.throw(ValidationError, 'pool: instances: 3 instances is outside minSize–maxSize (2–2)');
+    expect(() => app.synth()).to.throw(
+      ValidationError,
+      'pool: instances: 3 instances is outside minSize–maxSize (2–2)',
+    );
   });
 
   it('adds explicit edges from node.addDependency to dependsOn', () => {
@@ -186,7 +241,11 @@ describe('constructs', () => {
     expect(dependsOn.get('site/web/servers')).to.deep.equal(['audit', 'site/web']);
     expect(dependsOn.get('audit')).to.deep.equal([]);
     servers.node.addDependency(new SecurityGroup(app, 'extra'));
-    expect(app.synth().resources.find((r) => r.id === 'site/web/servers')?.dependsOn).to.deep.equal(['audit', 'extra', 'site/web']);
+    expect(app.synth().resources.find((r) => r.id === 'site/web/servers')?.dependsOn).to.deep.equal([
+      'audit',
+      'extra',
+      'site/web',
+    ]);
   });
 
   it('collects every cross-resource error at synth', () => {

@@ -30,7 +30,12 @@ function teamApp(options: { listenerPort: number; backendPort: number }): App {
     servers: [{ name: 'a', address: '127.0.0.1', port: options.backendPort, zone: 'local-a' }],
   });
   const backend = new BackendService(app, 'backend', { loadBalancer: lb, protocol: 'HTTP', serverGroups: [servers] });
-  new Listener(app, 'http', { loadBalancer: lb, backendService: backend, protocol: 'HTTP', port: options.listenerPort });
+  new Listener(app, 'http', {
+    loadBalancer: lb,
+    backendService: backend,
+    protocol: 'HTTP',
+    port: options.listenerPort,
+  });
   return app;
 }
 
@@ -55,20 +60,32 @@ describe('imported resources (X.fromResourceId)', () => {
     const lb = LoadBalancer.fromResourceId(app, 'lb', 'shared');
     // Outside any VPC the imported load balancer may have: not checked, its VPC is not known here.
     new ServerGroup(app, 'servers', { loadBalancer: lb, servers: [{ address: '192.0.2.1', port: 80 }] });
-    new ServerGroup(app, 'more', { loadBalancer: lb, servers: [{ name: 'x', address: '10.0.0.1', port: 80 }, { name: 'x', address: '10.0.0.2', port: 80 }] });
+    new ServerGroup(app, 'more', {
+      loadBalancer: lb,
+      servers: [
+        { name: 'x', address: '10.0.0.1', port: 80 },
+        { name: 'x', address: '10.0.0.2', port: 80 },
+      ],
+    });
     expect(() => app.synth()).to.throw(ValidationError, 'more: servers[1].name: "x" is used twice in the group');
   });
 
   it('refuse a reference that expects another kind, in a manifest written by hand', () => {
     const manifest = teamApp({ listenerPort: 8080, backendPort: 9001 }).synth();
     const document = { ...manifest, external: [{ id: 'shared', kind: 'SecurityGroup' }] };
-    expect(() => validateManifest(document)).to.throw(ValidationError, 'http: loadBalancer: refers to "shared", which is imported as a SecurityGroup, not a LoadBalancer');
+    expect(() => validateManifest(document)).to.throw(
+      ValidationError,
+      'http: loadBalancer: refers to "shared", which is imported as a SecurityGroup, not a LoadBalancer',
+    );
   });
 
   it('refuse an id both imported and defined in the app', () => {
     const app = platformApp();
     SecurityGroup.fromResourceId(app, 'again', 'shared');
-    expect(() => app.synth()).to.throw(ValidationError, 'shared: id: is imported as an external SecurityGroup and also defined here; keep one');
+    expect(() => app.synth()).to.throw(
+      ValidationError,
+      'shared: id: is imported as an external SecurityGroup and also defined here; keep one',
+    );
   });
 
   describe('deployed with albkit deploy against a real agent', () => {
@@ -79,7 +96,17 @@ describe('imported resources (X.fromResourceId)', () => {
     let listenerPort: number;
 
     const deploy = (file: string, stack: string, ...more: string[]) =>
-      runCli(['deploy', file, '--stack', stack, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token'), ...more]);
+      runCli([
+        'deploy',
+        file,
+        '--stack',
+        stack,
+        '--endpoint',
+        agent.endpoint,
+        '--token-file',
+        join(agent.stateDir, 'token'),
+        ...more,
+      ]);
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'albkit-imported-'));
@@ -105,7 +132,9 @@ describe('imported resources (X.fromResourceId)', () => {
       const empty = await writeManifest(dir, 'empty.json', { apiVersion: 'albkit/v1', resources: [] });
       const plan = await runCli(['plan', file, '--from', empty]);
       expect(plan.code, plan.stderr).to.equal(0);
-      expect(plan.stdout).to.match(/^external LoadBalancer shared \(made elsewhere; must exist on the agent\)\nwave 1:/);
+      expect(plan.stdout).to.match(
+        /^external LoadBalancer shared \(made elsewhere; must exist on the agent\)\nwave 1:/,
+      );
       expect(plan.stdout).to.contain('3 to create, 0 to update, 0 to replace, 0 to delete');
       const dryRun = await deploy(file, 'team', '--dry-run');
       expect(dryRun.stdout).to.contain('external LoadBalancer shared');
@@ -126,7 +155,9 @@ describe('imported resources (X.fromResourceId)', () => {
     it("fails with the agent's error naming the load balancer when the agent has none", async () => {
       const result = await deploy(await writeManifest(dir, 'team.json', team), 'team');
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.contain('ServerGroup "servers": loadBalancer refers to LoadBalancer "shared", which does not exist; create "shared" first');
+      expect(result.stderr).to.contain(
+        'ServerGroup "servers": loadBalancer refers to LoadBalancer "shared", which does not exist; create "shared" first',
+      );
       const groups = await agent.call<{ items: unknown[] }>('GET', '/v1/server-groups');
       expect(groups.body.items).to.deep.equal([]);
     });
@@ -136,7 +167,11 @@ describe('imported resources (X.fromResourceId)', () => {
 describe('rules registered with node.addValidation', () => {
   it("return each resource's issues from its own node.validate(), without its path", () => {
     const app = new App();
-    const lb = new LoadBalancer(app, 'web', { zones: ['a'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' } });
+    const lb = new LoadBalancer(app, 'web', {
+      zones: ['a'],
+      vpc: { cidr: '10.0.0.0/16' },
+      subnet: { cidr: '10.0.1.0/24' },
+    });
     const servers = lb.addServerGroup('servers', { servers: [{ address: '10.0.1.5', port: 80 }] });
     const backend = lb.addBackendService('backend', { protocol: 'HTTP', serverGroups: [servers] });
     const https = lb.addListener('https', { protocol: 'HTTPS', port: 443, backendService: backend });
@@ -149,9 +184,17 @@ describe('rules registered with node.addValidation', () => {
     const app = new App();
     const group = new Construct(app, 'team');
     group.node.addValidation({ validate: () => ['needs an owner tag'] });
-    const lb = new LoadBalancer(group, 'web', { zones: ['a'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.9.0.0/24' } });
+    const lb = new LoadBalancer(group, 'web', {
+      zones: ['a'],
+      vpc: { cidr: '10.0.0.0/16' },
+      subnet: { cidr: '10.9.0.0/24' },
+    });
     const servers = lb.addServerGroup('servers', { servers: [{ address: '192.0.2.1', port: 80 }] });
-    lb.addBackendService('backend', { protocol: 'TCP', serverGroups: [servers], sessionPersistence: { enabled: true } });
+    lb.addBackendService('backend', {
+      protocol: 'TCP',
+      serverGroups: [servers],
+      sessionPersistence: { enabled: true },
+    });
     try {
       app.synth();
       expect.fail('synth should throw');

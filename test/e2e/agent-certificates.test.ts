@@ -13,8 +13,20 @@ import { shopManifest } from '../runtime/api/fixture';
 type Rep = { id: string; status: { state: string; reason?: string } };
 
 /** PUTs an HTTPS listener on the shop load balancer naming these files; resolves with its state once settled. */
-async function putHttpsListener(agent: TestAgent, id: string, port: number, certFile: string, keyFile: string): Promise<Rep['status']> {
-  const spec = { loadBalancer: 'shop', protocol: 'HTTPS', port, backendService: 'shop/backend', certificate: { certFile, keyFile } };
+async function putHttpsListener(
+  agent: TestAgent,
+  id: string,
+  port: number,
+  certFile: string,
+  keyFile: string,
+): Promise<Rep['status']> {
+  const spec = {
+    loadBalancer: 'shop',
+    protocol: 'HTTPS',
+    port,
+    backendService: 'shop/backend',
+    certificate: { certFile, keyFile },
+  };
   const put = await agent.call<Rep>('PUT', `/v1/listeners/${encodeURIComponent(id)}`, { spec });
   expect(put.status, JSON.stringify(put.body)).to.equal(201);
   return settled(agent, id);
@@ -74,7 +86,10 @@ describe('Agent certificate files', function () {
     execFileSync('mkfifo', [fifo]);
     await writeFile(keyFile, pems.key);
     const status = await putHttpsListener(agent, 'shop/fifo', await freePort(), fifo, keyFile);
-    expect(status).to.deep.equal({ state: 'FAILED', reason: `shop/fifo: certificate.certFile: ${fifo}: is not a regular file (a FIFO)` });
+    expect(status).to.deep.equal({
+      state: 'FAILED',
+      reason: `shop/fifo: certificate.certFile: ${fifo}: is not a regular file (a FIFO)`,
+    });
 
     // Later changes are applied, and the FIFO listener can be deleted.
     const spec = { loadBalancer: 'shop', protocol: 'HTTP', port: await freePort(), backendService: 'shop/backend' };
@@ -142,12 +157,17 @@ describe('Agent certificate files', function () {
     await Promise.all([writeFile(join(certs, 'cert.pem'), pems.cert), writeFile(join(certs, 'key.pem'), pems.key)]);
     const agent = await shopAgent(['--certificate-dir', certs]);
     const port = await freePort();
-    expect(await putHttpsListener(agent, 'shop/https', port, join(certs, 'cert.pem'), join(certs, 'key.pem'))).to.deep.equal({ state: 'ACTIVE' });
+    expect(
+      await putHttpsListener(agent, 'shop/https', port, join(certs, 'cert.pem'), join(certs, 'key.pem')),
+    ).to.deep.equal({ state: 'ACTIVE' });
     expect(await servedFingerprint(port)).to.equal(new X509Certificate(pems.cert).fingerprint256);
   });
 
   it('refuses to start with a --certificate-dir that does not exist, naming it', async () => {
-    const error = await startAgent({ stateDir: join(root, 'state'), args: ['--certificate-dir', join(root, 'nowhere')] }).catch((caught: Error) => caught);
+    const error = await startAgent({
+      stateDir: join(root, 'state'),
+      args: ['--certificate-dir', join(root, 'nowhere')],
+    }).catch((caught: Error) => caught);
     expect((error as Error).message).to.contain(`--certificate-dir ${join(root, 'nowhere')}: no such directory`);
   });
 });

@@ -45,7 +45,10 @@ describe('albkit deploy and destroy against a running agent', () => {
     const ops = (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items;
     const creates = ops.filter((o) => o.op === 'create');
     const deletes = ops.filter((o) => o.op === 'delete');
-    expect(ops.map((o) => o.op)).to.deep.equal([...Array<string>(9).fill('create'), ...Array<string>(9).fill('delete')]);
+    expect(ops.map((o) => o.op)).to.deep.equal([
+      ...Array<string>(9).fill('create'),
+      ...Array<string>(9).fill('delete'),
+    ]);
     expect(new Set(creates.map((o) => o.id))).to.deep.equal(new Set(manifest.resources.map((r) => r.id)));
 
     // Every create comes after the creates of all its dependencies; every delete after the deletes of all its dependents.
@@ -83,7 +86,10 @@ describe('albkit deploy and destroy against a running agent', () => {
   it('emits one JSON event per line with --json, ending with ok', async () => {
     const run = await runCli(['deploy', file, ...target, '--json']);
     expect(run.code).to.equal(0);
-    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; ok?: boolean });
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; ok?: boolean });
     expect(events[0]?.type).to.equal('plan');
     expect(events.filter((e) => e.type === 'done')).to.have.length(9);
     expect(events.at(-1)).to.include({ type: 'end', ok: true });
@@ -94,7 +100,9 @@ describe('albkit deploy and destroy against a running agent', () => {
     expect(first.code, first.stderr).to.equal(0);
     const changed = {
       ...manifest,
-      resources: manifest.resources.map((r) => (r.id === 'web/http' ? { ...r, spec: { ...r.spec, idleTimeoutSeconds: 20 } } : r)),
+      resources: manifest.resources.map((r) =>
+        r.id === 'web/http' ? { ...r, spec: { ...r.spec, idleTimeoutSeconds: 20 } } : r,
+      ),
     };
     const run = await runCli(['deploy', await writeManifest(dir, 'changed.json', changed), ...target]);
     expect(run.code, run.stderr).to.equal(0);
@@ -105,12 +113,20 @@ describe('albkit deploy and destroy against a running agent', () => {
     const first = await runCli(['deploy', file, ...target]);
     expect(first.code, first.stderr).to.equal(0);
     const port = await freePort();
-    const moved = { ...manifest, resources: manifest.resources.map((r) => (r.id === 'web/http' ? { ...r, spec: { ...r.spec, port } } : r)) };
+    const moved = {
+      ...manifest,
+      resources: manifest.resources.map((r) => (r.id === 'web/http' ? { ...r, spec: { ...r.spec, port } } : r)),
+    };
     const run = await runCli(['deploy', await writeManifest(dir, 'moved.json', moved), ...target]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain('0 to create, 0 to update, 1 to replace, 0 to delete');
-    expect(run.stdout.indexOf('replace (delete) Listener web/http')).to.be.below(run.stdout.indexOf('replace (create) Listener web/http'));
-    const listener = await agent.call<{ spec: { port: number }; generation: number; status: { state: string } }>('GET', '/v1/listeners/web%2Fhttp');
+    expect(run.stdout.indexOf('replace (delete) Listener web/http')).to.be.below(
+      run.stdout.indexOf('replace (create) Listener web/http'),
+    );
+    const listener = await agent.call<{ spec: { port: number }; generation: number; status: { state: string } }>(
+      'GET',
+      '/v1/listeners/web%2Fhttp',
+    );
     expect(listener.body).to.deep.include({ generation: 1, status: { state: 'ACTIVE' } });
     expect(listener.body.spec.port).to.equal(port);
     const ops = (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items.slice(-2);
@@ -149,7 +165,14 @@ describe('albkit deploy and destroy against a running agent', () => {
   });
 
   it('exits 1 naming the agent when it is unreachable', async () => {
-    const run = await runCli(['deploy', file, '--endpoint', 'http://127.0.0.1:1', '--token-file', join(agent.stateDir, 'token')]);
+    const run = await runCli([
+      'deploy',
+      file,
+      '--endpoint',
+      'http://127.0.0.1:1',
+      '--token-file',
+      join(agent.stateDir, 'token'),
+    ]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain('cannot reach the albkit agent at http://127.0.0.1:1');
   });

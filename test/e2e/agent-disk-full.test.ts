@@ -20,7 +20,9 @@ async function snapshot(agent: TestAgent): Promise<string[]> {
 
 /** The state of resource `id` in the state file on disk. */
 async function stateOnDisk(dir: string, id: string): Promise<string | undefined> {
-  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { resources: { id: string; state: string }[] };
+  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as {
+    resources: { id: string; state: string }[];
+  };
   return state.resources.find((r) => r.id === id)?.state;
 }
 
@@ -56,7 +58,10 @@ describe('Agent on a full disk', function () {
 
   it('answers a PUT 507 with the reason, keeps the state exactly as before, and comes back with it after kill -9', async () => {
     const dir = tmpfs!.dir;
-    agent = await startAgent({ stateDir: dir, manifest: shopManifest({ listenerPort: await freePort(), backendPort: backend.port }) });
+    agent = await startAgent({
+      stateDir: dir,
+      manifest: shopManifest({ listenerPort: await freePort(), backendPort: backend.port }),
+    });
     const before = await snapshot(agent);
     expect(before).to.have.length(5);
     expect(before.every((line) => line.endsWith(' ACTIVE'))).to.equal(true);
@@ -86,7 +91,10 @@ describe('Agent on a full disk', function () {
     const dir = tmpfs!.dir;
     const port = await freePort();
     blocker = await holdPort(port);
-    agent = await startAgent({ stateDir: dir, manifest: shopManifest({ listenerPort: port, backendPort: backend.port }) });
+    agent = await startAgent({
+      stateDir: dir,
+      manifest: shopManifest({ listenerPort: port, backendPort: backend.port }),
+    });
     const listener = `/v1/listeners/${encodeURIComponent('shop/http')}`;
     const stateOf = async (): Promise<string> => (await agent!.call<Rep>('GET', listener)).body.status.state;
     expect(await stateOf()).to.equal('FAILED');
@@ -95,7 +103,11 @@ describe('Agent on a full disk', function () {
     blocker = undefined;
 
     // The agent's retry binds the port; storing ACTIVE fails, and is retried.
-    await waitFor(async () => (await agent!.call<Health>('GET', '/healthz')).body.status === 'degraded', 60_000, '/healthz to say degraded');
+    await waitFor(
+      async () => (await agent!.call<Health>('GET', '/healthz')).body.status === 'degraded',
+      60_000,
+      '/healthz to say degraded',
+    );
     const health = (await agent.call<Health>('GET', '/healthz')).body;
     expect(health.unstoredStatuses?.resources).to.deep.equal(['shop/http']);
     expect(health.unstoredStatuses?.reason).to.contain('ENOSPC');
@@ -106,12 +118,24 @@ describe('Agent on a full disk', function () {
     const failures = Number(/^albkit_store_write_failures_total (\d+)/m.exec(metrics)?.[1]);
     expect(failures).to.be.greaterThan(0);
     expect(agent.output()).to.contain('status of shop/http not stored');
-    await waitFor(async () => (await agent!.call<Health>('GET', '/healthz')).body.unstoredStatuses!.failures >= 2, 60_000, 'a second failed attempt');
+    await waitFor(
+      async () => (await agent!.call<Health>('GET', '/healthz')).body.unstoredStatuses!.failures >= 2,
+      60_000,
+      'a second failed attempt',
+    );
     expect(await stateOnDisk(dir, 'shop/http')).to.equal('FAILED');
 
     await rm(filler);
-    await waitFor(async () => (await stateOnDisk(dir, 'shop/http')) === 'ACTIVE', 60_000, 'ACTIVE stored once there is space');
-    await waitFor(async () => (await agent!.call<Health>('GET', '/healthz')).body.status === 'ok', 10_000, '/healthz to say ok');
+    await waitFor(
+      async () => (await stateOnDisk(dir, 'shop/http')) === 'ACTIVE',
+      60_000,
+      'ACTIVE stored once there is space',
+    );
+    await waitFor(
+      async () => (await agent!.call<Health>('GET', '/healthz')).body.status === 'ok',
+      10_000,
+      '/healthz to say ok',
+    );
     expect(await stateOf()).to.equal('ACTIVE');
   });
 });

@@ -31,11 +31,15 @@ describe('Agent lifecycle', () => {
       const manifest = shopManifest({ listenerPort: await freePort(), backendPort: await freePort() });
       (manifest.resources[4] as { spec: { port: number } }).spec.port = 0;
       const file = await writeManifest(dir, 'bad.json', manifest);
-      const run = spawnSync(process.execPath, [ALBKIT_BIN, 'agent', '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--manifest', file], {
-        encoding: 'utf8',
-        env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
-        timeout: 15_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        [ALBKIT_BIN, 'agent', '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--manifest', file],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+          timeout: 15_000,
+        },
+      );
       expect(run.status).to.equal(1);
       expect(run.stderr).to.contain('shop/http: port:');
       expect(run.stdout).to.equal('');
@@ -64,17 +68,29 @@ describe('Agent lifecycle', () => {
     it('stops accepting, lets an in-flight request finish, then exits 0', async () => {
       const listenerPort = await freePort();
       const url = `http://127.0.0.1:${listenerPort}`;
-      const agent = await startAgent({ manifest: shopManifest({ listenerPort, backendPort: port }), args: ['--drain-ms', '5000'] });
+      const agent = await startAgent({
+        manifest: shopManifest({ listenerPort, backendPort: port }),
+        args: ['--drain-ms', '5000'],
+      });
       try {
         const deadline = Date.now() + 10_000;
-        while ((await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) !== 200 && Date.now() < deadline) {
+        while (
+          (await fetch(`${url}/healthz`).then(
+            (r) => r.status,
+            () => 0,
+          )) !== 200 &&
+          Date.now() < deadline
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         const inFlight = fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.text() }));
         await new Promise((resolve) => setTimeout(resolve, 200));
         const code = agent.stop();
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const late = await fetch(`${url}/late`).then((r) => `answered ${r.status}`, (e: Error & { cause?: { code?: string } }) => e.cause?.code);
+        const late = await fetch(`${url}/late`).then(
+          (r) => `answered ${r.status}`,
+          (e: Error & { cause?: { code?: string } }) => e.cause?.code,
+        );
         expect(late).to.equal('ECONNREFUSED');
         expect(await inFlight).to.deep.equal({ status: 200, body: 'slow answer\n' });
         expect(await code).to.equal(0);
@@ -101,10 +117,14 @@ describe('Agent lifecycle', () => {
     it('runs an agent, deploys the app to it as the given stack, serves it, and stops cleanly on SIGINT', async () => {
       const listenerPort = await freePort();
       const file = await writeManifest(dir, 'app.json', shopManifest({ listenerPort, backendPort: backend.port }));
-      child = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--stack', 'demo'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
-      });
+      child = spawn(
+        process.execPath,
+        [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'state'), '--control', '127.0.0.1:0', '--stack', 'demo'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
+        },
+      );
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -115,7 +135,10 @@ describe('Agent lifecycle', () => {
       const deadline = Date.now() + 10_000;
       let body = '';
       while (body !== 'up-backend\n' && Date.now() < deadline) {
-        body = await fetch(`http://127.0.0.1:${listenerPort}/`).then((r) => (r.status === 200 ? r.text() : ''), () => '');
+        body = await fetch(`http://127.0.0.1:${listenerPort}/`).then(
+          (r) => (r.status === 200 ? r.text() : ''),
+          () => '',
+        );
         if (body !== 'up-backend\n') await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(body).to.equal('up-backend\n');
@@ -131,11 +154,19 @@ describe('Agent lifecycle', () => {
       const blocker = createServer();
       await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
       try {
-        const file = await writeManifest(dir, 'busy.json', shopManifest({ listenerPort: (blocker.address() as { port: number }).port, backendPort: backend.port }));
-        const run = spawn(process.execPath, [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'busy'), '--control', '127.0.0.1:0'], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
-        });
+        const file = await writeManifest(
+          dir,
+          'busy.json',
+          shopManifest({ listenerPort: (blocker.address() as { port: number }).port, backendPort: backend.port }),
+        );
+        const run = spawn(
+          process.execPath,
+          [ALBKIT_BIN, 'up', file, '--state-dir', join(dir, 'busy'), '--control', '127.0.0.1:0'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+          },
+        );
         let stderr = '';
         run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         const code = await new Promise((resolve) => run.once('close', resolve));

@@ -20,10 +20,14 @@ describe('Agent state directory lock', function () {
 
   it('runs exactly one of 40 agents started at once on a state directory with a stale lock', async () => {
     await writeFile(join(stateDir, 'agent.pid'), `${spawnSync('true').pid}\n`);
-    const starts = await Promise.allSettled(Array.from({ length: 40 }, () => startAgent({ stateDir, timeoutMs: 150_000 })));
+    const starts = await Promise.allSettled(
+      Array.from({ length: 40 }, () => startAgent({ stateDir, timeoutMs: 150_000 })),
+    );
     for (const start of starts) if (start.status === 'fulfilled') running.push(start.value);
     const refusals = starts.flatMap((start) => (start.status === 'rejected' ? [(start.reason as Error).message] : []));
-    expect(refusals.filter((message) => !message.includes(`state directory ${stateDir} is in use by`))).to.deep.equal([]);
+    expect(refusals.filter((message) => !message.includes(`state directory ${stateDir} is in use by`))).to.deep.equal(
+      [],
+    );
     expect(running).to.have.length(1);
     expect((await running[0]!.call('GET', '/v1/listeners')).status).to.equal(200);
   });

@@ -12,7 +12,10 @@ import { quickstartManifest, runCli, writeManifest } from '../runtime/deploy/qui
  * A pass-through HTTP proxy in front of the agent that holds (never answers) the first PUT for which
  * `hold(path)` is true, and reports it: a deterministic point at which to kill the deploy.
  */
-async function holdingProxy(endpoint: string, hold: (path: string) => boolean): Promise<{ url: string; held: Promise<string>; close(): Promise<void> }> {
+async function holdingProxy(
+  endpoint: string,
+  hold: (path: string) => boolean,
+): Promise<{ url: string; held: Promise<string>; close(): Promise<void> }> {
   let report: (path: string) => void = () => undefined;
   const held = new Promise<string>((resolve) => (report = resolve));
   const parked: ServerResponse[] = [];
@@ -69,9 +72,13 @@ describe('Interrupted deploy', () => {
     // Hold the first request of the second wave (the load balancer), then kill the deploy.
     const proxy = await holdingProxy(agent.endpoint, (path) => path.startsWith('/v1/load-balancers/'));
     const tokenFile = join(agent.stateDir, 'token');
-    const child = spawn(process.execPath, [ALBKIT_BIN, 'deploy', file, '--endpoint', proxy.url, '--token-file', tokenFile, '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [ALBKIT_BIN, 'deploy', file, '--endpoint', proxy.url, '--token-file', tokenFile, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       await proxy.held;

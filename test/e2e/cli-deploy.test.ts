@@ -23,7 +23,11 @@ interface Outcome {
 function albkitIn(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Outcome> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ALBKIT_')));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ALBKIT_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...clean, ALBKIT_LOG_LEVEL: 'warn', ...env } });
+    const child = spawn(process.execPath, [ALBKIT_BIN, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...clean, ALBKIT_LOG_LEVEL: 'warn', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,7 +40,7 @@ function albkitIn(cwd: string, args: readonly string[], env: Record<string, stri
   });
 }
 
-describe('albkit deploy from the user\'s own directory', function () {
+describe("albkit deploy from the user's own directory", function () {
   this.timeout(120_000);
   let agent: TestAgent;
   let home: string;
@@ -63,7 +67,9 @@ describe('albkit deploy from the user\'s own directory', function () {
   });
 
   it('says which variable or file the token came from when the agent refuses it', async () => {
-    const fromEnv = await albkitIn(home, ['deploy', file, '--stack', 'web', '--endpoint', agent.endpoint], { ALBKIT_TOKEN: 'not-the-token' });
+    const fromEnv = await albkitIn(home, ['deploy', file, '--stack', 'web', '--endpoint', agent.endpoint], {
+      ALBKIT_TOKEN: 'not-the-token',
+    });
     expect(fromEnv.code).to.equal(1);
     expect(fromEnv.stderr).to.match(/missing or wrong bearer token.* \(the token came from ALBKIT_TOKEN\)\n$/);
     const noToken = await albkitIn(home, ['deploy', file, '--endpoint', agent.endpoint]);
@@ -72,13 +78,21 @@ describe('albkit deploy from the user\'s own directory', function () {
   });
 
   it('names an endpoint that is not an albkit agent, with what it answered', async () => {
-    const server: Server = createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    const server: Server = createServer((_request, response) =>
+      response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const { code, stderr } = await albkitIn(home, ['deploy', file, '--endpoint', `http://127.0.0.1:${port}`], { ALBKIT_TOKEN: 'x' });
+      const { code, stderr } = await albkitIn(home, ['deploy', file, '--endpoint', `http://127.0.0.1:${port}`], {
+        ALBKIT_TOKEN: 'x',
+      });
       expect(code).to.equal(1);
-      expect(stderr).to.match(new RegExp(`^albkit deploy: http://127\\.0\\.0\\.1:${port} is not an albkit agent \\(GET /v1/[a-z-]+ answered 404 <h1>Not Found</h1>\\)\\n$`));
+      expect(stderr).to.match(
+        new RegExp(
+          `^albkit deploy: http://127\\.0\\.0\\.1:${port} is not an albkit agent \\(GET /v1/[a-z-]+ answered 404 <h1>Not Found</h1>\\)\\n$`,
+        ),
+      );
     } finally {
       server.close();
     }

@@ -9,7 +9,11 @@ const ROOT = join(__dirname, '../../..');
 const QUICKSTART = join(ROOT, 'examples/quickstart/app.ts');
 
 function albkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -49,7 +53,9 @@ describe('albkit CLI output', function () {
     writeFileSync(file, readFileSync(file, 'utf8').replace('"port": 8080', '"port": 8081'));
     const edited = albkit('validate', file);
     expect(edited.status).to.equal(0);
-    expect(edited.stderr).to.match(/^warning: .*albkit\.manifest\.json: its hash [0-9a-f]{64} does not match its content \([0-9a-f]{64}\): it was changed after albkit synth; albkit uses the content\n$/);
+    expect(edited.stderr).to.match(
+      /^warning: .*albkit\.manifest\.json: its hash [0-9a-f]{64} does not match its content \([0-9a-f]{64}\): it was changed after albkit synth; albkit uses the content\n$/,
+    );
   });
 
   it('validate --json prints the outcome as JSON, with every issue when invalid', () => {
@@ -60,17 +66,25 @@ describe('albkit CLI output', function () {
     expect(invalid.status).to.equal(1);
     const outcome = JSON.parse(invalid.stdout) as { valid: boolean; issues: { path: string; field: string }[] };
     expect(outcome.valid).to.equal(false);
-    expect(outcome.issues.map((i) => `${i.path}: ${i.field}`)).to.include.members(['shop/admin: port', 'shop/https: certificate']);
+    expect(outcome.issues.map((i) => `${i.path}: ${i.field}`)).to.include.members([
+      'shop/admin: port',
+      'shop/https: certificate',
+    ]);
   });
 
   it('names a missing, a broken and a throwing app module without a stack trace', () => {
     const missing = albkit('validate', join(dir, 'nope.ts'));
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.equal(`cannot read app ${join(dir, 'nope.ts')}: no such file\n`);
-    writeFileSync(join(dir, 'broken.ts'), "import { App } from 'albkit';\nconst app = new App(;\nexport default app;\n");
+    writeFileSync(
+      join(dir, 'broken.ts'),
+      "import { App } from 'albkit';\nconst app = new App(;\nexport default app;\n",
+    );
     const broken = albkit('validate', join(dir, 'broken.ts'));
     expect(broken.status).to.equal(1);
-    expect(broken.stderr).to.equal(`cannot load app ${join(dir, 'broken.ts')}: ${join(dir, 'broken.ts')}:2:20: ERROR: Unexpected ";"\n`);
+    expect(broken.stderr).to.equal(
+      `cannot load app ${join(dir, 'broken.ts')}: ${join(dir, 'broken.ts')}:2:20: ERROR: Unexpected ";"\n`,
+    );
     writeFileSync(join(dir, 'throws.ts'), "throw new RangeError('no servers configured');\n");
     const throws = albkit('validate', join(dir, 'throws.ts'));
     expect(throws.status).to.equal(1);
@@ -78,7 +92,11 @@ describe('albkit CLI output', function () {
   });
 
   it('exits 2 for wrong agent options, before starting anything', () => {
-    for (const args of [['--drain-ms', 'soon'], ['--log-level', 'loud'], ['--control', 'localhost']]) {
+    for (const args of [
+      ['--drain-ms', 'soon'],
+      ['--log-level', 'loud'],
+      ['--control', 'localhost'],
+    ]) {
       const { status, stderr } = albkit('agent', '--state-dir', join(dir, 'agent'), ...args);
       expect(status, stderr).to.equal(2);
       expect(stderr).to.include(args[0]);

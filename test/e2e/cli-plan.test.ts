@@ -25,13 +25,18 @@ function edited(manifest: Manifest, tcpPort: number): Manifest {
     const s = spec as Record<string, unknown>;
     if (id === 'web/http') return { ...s, idleTimeoutSeconds: 120 };
     if (id === 'web/web-backend') return { ...s, healthCheck: { ...(s.healthCheck as object), intervalMs: 4000 } };
-    if (id === 'web/servers') return { ...s, servers: (s.servers as { weight: number }[]).map((server, i) => (i === 1 ? { ...server, weight: 2 } : server)) };
+    if (id === 'web/servers')
+      return {
+        ...s,
+        servers: (s.servers as { weight: number }[]).map((server, i) => (i === 1 ? { ...server, weight: 2 } : server)),
+      };
     if (id === 'web/tcp') return { ...s, port: tcpPort };
     return undefined;
   });
 }
 
-const specOf = (manifest: Manifest, id: string): Record<string, unknown> => manifest.resources.find((r) => r.id === id)?.spec as unknown as Record<string, unknown>;
+const specOf = (manifest: Manifest, id: string): Record<string, unknown> =>
+  manifest.resources.find((r) => r.id === id)?.spec as unknown as Record<string, unknown>;
 
 describe('albkit plan: old → new values', function () {
   this.timeout(120_000);
@@ -59,15 +64,21 @@ describe('albkit plan: old → new values', function () {
     expect(stdout).to.include(`  ~ update BackendService web/web-backend\n      healthCheck.intervalMs: 2000 → 4000\n`);
     expect(stdout).to.include(`  ~ update ServerGroup web/servers\n      servers[1].weight: 1 → 2\n`);
     expect(stdout).to.include(`  -/+ replace (delete) Listener web/tcp — forced by port\n`);
-    expect(stdout).to.include(`  -/+ replace (create) Listener web/tcp — forced by port\n      port: ${tcp} → ${moved}  (forces replacement)\n`);
+    expect(stdout).to.include(
+      `  -/+ replace (create) Listener web/tcp — forced by port\n      port: ${tcp} → ${moved}  (forces replacement)\n`,
+    );
     expect(stdout).to.include('0 to create, 3 to update, 1 to replace, 0 to delete');
   });
 
   it('carries the same before and after in --json', () => {
     const { status, stdout } = albkit(['plan', afterFile, '--from', beforeFile, '--json']);
     expect(status).to.equal(0);
-    const steps = (JSON.parse(stdout) as { waves: { id: string; operation: string; changes: unknown[] }[][] }).waves.flat();
-    expect(steps.find((s) => s.id === 'web/servers')?.changes).to.deep.equal([{ path: 'servers[1].weight', before: 1, after: 2 }]);
+    const steps = (
+      JSON.parse(stdout) as { waves: { id: string; operation: string; changes: unknown[] }[][] }
+    ).waves.flat();
+    expect(steps.find((s) => s.id === 'web/servers')?.changes).to.deep.equal([
+      { path: 'servers[1].weight', before: 1, after: 2 },
+    ]);
     expect(steps.find((s) => s.id === 'web/tcp' && s.operation === 'put')?.changes).to.deep.equal([
       { path: 'port', before: specOf(base, 'web/tcp').port, after: specOf(next, 'web/tcp').port, forcesReplace: true },
     ]);
@@ -84,12 +95,18 @@ describe('albkit plan: old → new values', function () {
   it('never prints a private key, in text or JSON: only its fingerprint', async () => {
     const [one, two] = [await generateCertificate(), await generateCertificate()];
     const withKey = (key: string): Manifest =>
-      changed(base, ({ id, spec }) => (id === 'web/http' ? { ...(spec as object), protocol: 'HTTPS', certificate: { certPem: one.cert, keyPem: key } } : undefined));
+      changed(base, ({ id, spec }) =>
+        id === 'web/http'
+          ? { ...(spec as object), protocol: 'HTTPS', certificate: { certPem: one.cert, keyPem: key } }
+          : undefined,
+      );
     const oldFile = await writeManifest(dir, 'key-one.json', withKey(one.key));
     const newFile = await writeManifest(dir, 'key-two.json', withKey(two.key));
     const text = albkit(['plan', newFile, '--from', oldFile]);
     expect(text.status, text.stderr).to.equal(0);
-    expect(text.stdout).to.match(/ {6}certificate\.keyPem: \(sensitive sha256:[0-9a-f]{8}\) → \(sensitive sha256:[0-9a-f]{8}\)\n/);
+    expect(text.stdout).to.match(
+      / {6}certificate\.keyPem: \(sensitive sha256:[0-9a-f]{8}\) → \(sensitive sha256:[0-9a-f]{8}\)\n/,
+    );
     const json = albkit(['plan', newFile, '--from', oldFile, '--json']);
     const created = albkit(['plan', newFile, '--from', beforeFile, '--json']);
     for (const out of [text.stdout, json.stdout, created.stdout]) expect(out).not.to.include('PRIVATE KEY');
@@ -106,7 +123,9 @@ describe('albkit plan: old → new values', function () {
     expect(both.status).to.equal(2);
     expect(both.stderr).to.equal(neither.stderr);
     // ALBKIT_ENDPOINT stands for --endpoint only when --from is not given.
-    expect(albkit(['plan', afterFile, '--from', beforeFile], { ALBKIT_ENDPOINT: 'http://127.0.0.1:1' }).status).to.equal(0);
+    expect(
+      albkit(['plan', afterFile, '--from', beforeFile], { ALBKIT_ENDPOINT: 'http://127.0.0.1:1' }).status,
+    ).to.equal(0);
   });
 
   it('colours a plan on a terminal (green create, yellow update, red replace), not on a pipe, nor with NO_COLOR', () => {
@@ -133,13 +152,27 @@ describe('albkit plan: old → new values', function () {
     after(() => agent?.stop());
 
     it('plan --endpoint diffs against what the stack has on the agent, with the token options deploy has', () => {
-      const { status, stdout, stderr } = albkit(['plan', afterFile, '--stack', 'web', '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+      const { status, stdout, stderr } = albkit([
+        'plan',
+        afterFile,
+        '--stack',
+        'web',
+        '--endpoint',
+        agent.endpoint,
+        '--token-file',
+        join(agent.stateDir, 'token'),
+      ]);
       expect(status, stderr).to.equal(0);
       expect(stdout).to.include(`  ~ update Listener web/http\n      idleTimeoutSeconds: 60 → 120\n`);
       expect(stdout).to.include('0 to create, 3 to update, 1 to replace, 0 to delete');
-      const json = albkit(['plan', afterFile, '--stack', 'web', '--json'], { ALBKIT_ENDPOINT: agent.endpoint, ALBKIT_TOKEN: agent.token });
+      const json = albkit(['plan', afterFile, '--stack', 'web', '--json'], {
+        ALBKIT_ENDPOINT: agent.endpoint,
+        ALBKIT_TOKEN: agent.token,
+      });
       const steps = (JSON.parse(json.stdout) as { waves: { id: string; changes: unknown[] }[][] }).waves.flat();
-      expect(steps.find((s) => s.id === 'web/http')?.changes).to.deep.equal([{ path: 'idleTimeoutSeconds', before: 60, after: 120 }]);
+      expect(steps.find((s) => s.id === 'web/http')?.changes).to.deep.equal([
+        { path: 'idleTimeoutSeconds', before: 60, after: 120 },
+      ]);
       // Another stack owns none of it: planned against nothing, it would create all and is refused as a claim.
       const other = albkit(['plan', afterFile, '--stack', 'other', '--state-dir', agent.stateDir]);
       expect(other.status).to.equal(1);
@@ -151,19 +184,36 @@ describe('albkit plan: old → new values', function () {
       expect(dry.status, dry.stderr).to.equal(0);
       expect(dry.stdout).to.equal(albkit(['plan', afterFile, '--stack', 'web', '--state-dir', agent.stateDir]).stdout);
       expect(dry.stdout).to.include(`      servers[1].weight: 1 → 2\n`);
-      const events = albkit(['deploy', afterFile, '--stack', 'web', '--state-dir', agent.stateDir, '--dry-run', '--json']).stdout.trim().split('\n');
-      const plan = (JSON.parse(events[0] as string) as { plan: { waves: { id: string; changes: unknown[] }[][] } }).plan;
-      expect(plan.waves.flat().find((s) => s.id === 'web/web-backend')?.changes).to.deep.equal([{ path: 'healthCheck.intervalMs', before: 2000, after: 4000 }]);
+      const events = albkit([
+        'deploy',
+        afterFile,
+        '--stack',
+        'web',
+        '--state-dir',
+        agent.stateDir,
+        '--dry-run',
+        '--json',
+      ])
+        .stdout.trim()
+        .split('\n');
+      const plan = (JSON.parse(events[0] as string) as { plan: { waves: { id: string; changes: unknown[] }[][] } })
+        .plan;
+      expect(plan.waves.flat().find((s) => s.id === 'web/web-backend')?.changes).to.deep.equal([
+        { path: 'healthCheck.intervalMs', before: 2000, after: 4000 },
+      ]);
       const live = await agent.call<{ spec: { idleTimeoutSeconds: number } }>('GET', '/v1/listeners/web%2Fhttp');
       expect(live.body.spec.idleTimeoutSeconds).to.equal(60);
     });
 
     it('a deploy on a terminal paints each finished step by its action, and not with NO_COLOR', () => {
-      const plain = albkitOnTerminal(['deploy', afterFile, '--stack', 'web', '--state-dir', agent.stateDir], { NO_COLOR: '1' });
+      const plain = albkitOnTerminal(['deploy', afterFile, '--stack', 'web', '--state-dir', agent.stateDir], {
+        NO_COLOR: '1',
+      });
       expect(plain.status, plain.stdout).to.equal(0);
       expect(plain.stdout).to.match(/✓ update Listener web\/http {2}\d+ ms\n/);
       // The live view still moves the cursor with escapes; only the colours must go.
-      for (const colour of ['\x1b[31m', '\x1b[32m', '\x1b[33m', '\x1b[39m']) expect(plain.stdout).not.to.include(colour);
+      for (const colour of ['\x1b[31m', '\x1b[32m', '\x1b[33m', '\x1b[39m'])
+        expect(plain.stdout).not.to.include(colour);
       const painted = albkitOnTerminal(['deploy', beforeFile, '--stack', 'web', '--state-dir', agent.stateDir]);
       expect(painted.status, painted.stdout).to.equal(0);
       expect(painted.stdout, 'the time after the painted step').to.match(/update Listener web\/http.\[39m {2}\d+ ms\n/);

@@ -9,7 +9,11 @@ const ROUTING = join(ROOT, 'examples/routing/app.ts');
 
 /** Runs the built `albkit` command as a process. */
 function albkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -42,8 +46,12 @@ describe('albkit CLI with examples/routing/app.ts', function () {
       expect(status, stderr).to.equal(0);
       expect(stdout).to.contain('+ create UrlMap shop/https/rules');
       expect(stdout).to.contain('rules[3].action.weightedForward.targets[1].weight: 10');
-      expect(stdout.indexOf('+ create BackendService shop/canary')).to.be.lessThan(stdout.indexOf('+ create UrlMap shop/https/rules'));
-      expect(stdout.indexOf('+ create UrlMap shop/https/rules')).to.be.lessThan(stdout.indexOf('+ create Listener shop/https'));
+      expect(stdout.indexOf('+ create BackendService shop/canary')).to.be.lessThan(
+        stdout.indexOf('+ create UrlMap shop/https/rules'),
+      );
+      expect(stdout.indexOf('+ create UrlMap shop/https/rules')).to.be.lessThan(
+        stdout.indexOf('+ create Listener shop/https'),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,11 @@ const QUICKSTART = join(ROOT, 'examples/quickstart/app.ts');
 
 /** Runs the built `albkit` command as a process. */
 function albkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist/bin/albkit.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -36,14 +40,22 @@ describe('albkit CLI', function () {
   });
 
   it('graph prints the waves as text, dot and mermaid', () => {
-    expect(albkit('graph', QUICKSTART).stdout).to.match(/create:\n {2}wave 1: web-eip \(Eip\), web\/default-security-group \(SecurityGroup\)\n {2}wave 2: web \(LoadBalancer\)/);
+    expect(albkit('graph', QUICKSTART).stdout).to.match(
+      /create:\n {2}wave 1: web-eip \(Eip\), web\/default-security-group \(SecurityGroup\)\n {2}wave 2: web \(LoadBalancer\)/,
+    );
     // The quickstart's 12 edges, each drawn from the dependency to its dependent.
     const dot = albkit('graph', QUICKSTART, '--format', 'dot').stdout;
-    expect(dot).to.include('"web" -> "web/servers";').and.include('"web/web-backend" -> "web/http";').and.include('"web-eip" -> "web";');
+    expect(dot)
+      .to.include('"web" -> "web/servers";')
+      .and.include('"web/web-backend" -> "web/http";')
+      .and.include('"web-eip" -> "web";');
     expect(dot.match(/ -> /g)).to.have.length(12);
     const mermaid = albkit('graph', QUICKSTART, '--format', 'mermaid').stdout;
     expect(mermaid).to.match(/^graph LR\n {2}r0\["web-eip \(Eip\)"\]\n/);
-    expect(mermaid).to.include('  r2["web (LoadBalancer)"]\n').and.include('  r2 --> r3\n').and.include('  r6 --> r7\n');
+    expect(mermaid)
+      .to.include('  r2["web (LoadBalancer)"]\n')
+      .and.include('  r2 --> r3\n')
+      .and.include('  r6 --> r7\n');
     expect(mermaid.match(/ --> /g)).to.have.length(12);
   });
 
@@ -81,7 +93,13 @@ describe('albkit CLI', function () {
   });
 
   it('validate exits 1 for a manifest with a wrong field, naming the resource and field', () => {
-    writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ apiVersion: 'albkit/v1', resources: [{ id: 'ip', kind: 'Eip', spec: { address: '10.0.0.300' } }] }));
+    writeFileSync(
+      join(dir, 'wrong.json'),
+      JSON.stringify({
+        apiVersion: 'albkit/v1',
+        resources: [{ id: 'ip', kind: 'Eip', spec: { address: '10.0.0.300' } }],
+      }),
+    );
     const { status, stderr } = albkit('validate', join(dir, 'wrong.json'));
     expect(status).to.equal(1);
     expect(stderr).to.equal('1 validation error:\n  ip: address: must be an IPv4 address such as 10.0.0.1\n');
@@ -97,7 +115,9 @@ describe('albkit CLI', function () {
     writeFileSync(join(dir, 'empty.json'), JSON.stringify({ apiVersion: 'albkit/v1', resources: [] }));
     const first = albkit('plan', QUICKSTART, '--from', join(dir, 'empty.json'));
     expect(first.status).to.equal(0);
-    expect(first.stdout).to.match(/wave 1:\n {2}\+ create Eip web-eip\n {6}address: "127\.0\.0\.10"\n {2}\+ create SecurityGroup web\/default-security-group\n/);
+    expect(first.stdout).to.match(
+      /wave 1:\n {2}\+ create Eip web-eip\n {6}address: "127\.0\.0\.10"\n {2}\+ create SecurityGroup web\/default-security-group\n/,
+    );
     expect(first.stdout).to.include('9 to create, 0 to update, 0 to replace, 0 to delete');
     albkit('synth', QUICKSTART, '-o', dir);
     expect(albkit('plan', QUICKSTART, '--from', join(dir, 'albkit.manifest.json')).stdout).to.equal('no changes\n');
@@ -105,7 +125,7 @@ describe('albkit CLI', function () {
 });
 
 describe('README', () => {
-  it("shows examples/basic/app.ts verbatim, and that app validates", () => {
+  it('shows examples/basic/app.ts verbatim, and that app validates', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).to.equal(readFileSync(join(ROOT, 'examples/basic/app.ts'), 'utf8'));

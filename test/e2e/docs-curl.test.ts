@@ -25,7 +25,13 @@ interface Block {
 
 /** The `sh` and `bash` blocks of README.md and docs/*.md. */
 function shellBlocks(): Block[] {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => `docs/${name}`),
+  ];
   return files.flatMap((file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     return [...text.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((match) => ({
@@ -40,7 +46,9 @@ const CURL_BLOCKS = BLOCKS.filter((block) => /(^|\s)curl\s/m.test(block.text));
 
 /** The block of `file` whose first line is `first`. */
 function blockStarting(file: string, first: string): Block {
-  const block = BLOCKS.find((candidate) => candidate.where.startsWith(`${file}:`) && candidate.text.split('\n')[0] === first);
+  const block = BLOCKS.find(
+    (candidate) => candidate.where.startsWith(`${file}:`) && candidate.text.split('\n')[0] === first,
+  );
   if (!block) throw new Error(`${file} has no sh block starting with: ${first}`);
   return block;
 }
@@ -91,23 +99,46 @@ function jsonAnswers(text: string): Record<string, unknown>[] {
 
 /** Runs `script` with bash in `cwd`; expects exit 0 and returns what it printed. */
 function bash(script: string, cwd: string, where: string, env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   expect(result.status, `${where} exited ${result.status}:\n${script}\n${result.stdout}\n${result.stderr}`).to.equal(0);
   return result.stdout;
 }
 
 // The setup block the control API examples build on: the token and endpoint from `.albkit/`, `auth` for curl.
 const setup = blockStarting('docs/agent.md', 'TOKEN=$(cat .albkit/token); API=$(cat .albkit/endpoint)');
-const create = blockStarting('docs/agent.md', `curl -s "\${auth[@]}" -X PUT $API/v1/security-groups/web%2Fsg -d '{"spec":{}}'`);
+const create = blockStarting(
+  'docs/agent.md',
+  `curl -s "\${auth[@]}" -X PUT $API/v1/security-groups/web%2Fsg -d '{"spec":{}}'`,
+);
 const read = blockStarting('docs/agent.md', 'curl -s "${auth[@]}" $API/v1/listeners/web%2Fhttp');
-const conditional = blockStarting('docs/agent.md', `curl -s "\${auth[@]}" -X PUT $API/v1/security-groups/web%2Fsg -H 'If-Match: "1:terraform"' -d '{"spec":{},"owner":"deploy/web"}'`);
-const remove = blockStarting('docs/agent.md', 'curl -s "${auth[@]}" -X DELETE $API/v1/listeners/web%2Fhttp     # 200, status.state DELETING');
-const manifest = blockStarting('docs/agent.md', 'npx albkit synth examples/quickstart/app.ts -o - > /tmp/quickstart.json');
+const conditional = blockStarting(
+  'docs/agent.md',
+  `curl -s "\${auth[@]}" -X PUT $API/v1/security-groups/web%2Fsg -H 'If-Match: "1:terraform"' -d '{"spec":{},"owner":"deploy/web"}'`,
+);
+const remove = blockStarting(
+  'docs/agent.md',
+  'curl -s "${auth[@]}" -X DELETE $API/v1/listeners/web%2Fhttp     # 200, status.state DELETING',
+);
+const manifest = blockStarting(
+  'docs/agent.md',
+  'npx albkit synth examples/quickstart/app.ts -o - > /tmp/quickstart.json',
+);
 const quickstart = blockStarting('docs/agent.md', 'npm start');
 // README.md's install-to-deploy path, whose deploy block has the curl line, runs as written in test/e2e/readme-path.test.ts.
-const readmeDeploy = blockStarting('README.md', 'npx albkit deploy app.ts --stack web     # reads the endpoint and token from .albkit/; ends with the listeners\' URLs');
+const readmeDeploy = blockStarting(
+  'README.md',
+  "npx albkit deploy app.ts --stack web     # reads the endpoint and token from .albkit/; ends with the listeners' URLs",
+);
 
-const fleetNodes = blockStarting('docs/fleet.md', 'curl -s -H "Authorization: Bearer $(cat fleet-token)" "$(cat .albkit/endpoint)/v1/nodes"');
+const fleetNodes = blockStarting(
+  'docs/fleet.md',
+  'curl -s -H "Authorization: Bearer $(cat fleet-token)" "$(cat .albkit/endpoint)/v1/nodes"',
+);
 
 /** What each command line of the `npm start` block answers, as its comment says (the first line is the terminal). */
 const QUICKSTART_ANSWERS: Record<string, (output: string) => void> = {
@@ -133,13 +164,31 @@ describe('the curl examples of the docs, run as written', function () {
 
     it('creates a load balancer resource by resource, in order (PUT)', () => {
       const answers = jsonAnswers(run(create)) as unknown as { id: string; status: { state: string } }[];
-      expect(answers.map((answer) => answer.id)).to.deep.equal(['web/sg', 'web', 'web/servers', 'web/backend', 'web/http']);
-      expect(answers.map((answer) => answer.status.state)).to.deep.equal(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+      expect(answers.map((answer) => answer.id)).to.deep.equal([
+        'web/sg',
+        'web',
+        'web/servers',
+        'web/backend',
+        'web/http',
+      ]);
+      expect(answers.map((answer) => answer.status.state)).to.deep.equal([
+        'ACTIVE',
+        'ACTIVE',
+        'ACTIVE',
+        'ACTIVE',
+        'ACTIVE',
+      ]);
     });
 
     it('reads a resource, a collection (`{ "items": [...] }`) and long-polls (GET)', () => {
       const [one, all, polled] = jsonAnswers(run(read));
-      expect(one).to.deep.include({ id: 'web/http', kind: 'Listener', dependsOn: ['web', 'web/backend'], status: { state: 'ACTIVE' }, generation: 1 });
+      expect(one).to.deep.include({
+        id: 'web/http',
+        kind: 'Listener',
+        dependsOn: ['web', 'web/backend'],
+        status: { state: 'ACTIVE' },
+        generation: 1,
+      });
       expect(one!.spec, 'the answer the doc shows below the block').to.deep.equal({
         backendService: 'web/backend',
         idleTimeoutSeconds: 60,
@@ -154,7 +203,9 @@ describe('the curl examples of the docs, run as written', function () {
     it('refuses a write whose If-Match names another version (412 PRECONDITION_FAILED)', () => {
       const [answer] = jsonAnswers(run(conditional)) as unknown as { error: { code: string; message: string } }[];
       expect(answer!.error.code).to.equal('PRECONDITION_FAILED');
-      expect(answer!.error.message).to.match(/^SecurityGroup "web\/sg" changed since it was read: .* not "1:terraform" as If-Match expected; nothing was changed/);
+      expect(answer!.error.message).to.match(
+        /^SecurityGroup "web\/sg" changed since it was read: .* not "1:terraform" as If-Match expected; nothing was changed/,
+      );
     });
 
     it('deletes a listener (DELETE with the content-type of `auth` and no body): 200, DELETING', () => {
@@ -168,7 +219,10 @@ describe('the curl examples of the docs, run as written', function () {
       checkout = await checkoutWithAgent();
       const [put, get] = jsonAnswers(run(manifest));
       expect(put).to.include({ stack: 'quickstart' });
-      const expected = JSON.parse(readFileSync('/tmp/quickstart.json', 'utf8')) as { hash: string; resources: unknown[] };
+      const expected = JSON.parse(readFileSync('/tmp/quickstart.json', 'utf8')) as {
+        hash: string;
+        resources: unknown[];
+      };
       expect(put!.hash).to.equal(expected.hash);
       expect(get).to.deep.include({ hash: expected.hash });
       expect((get!.resources as unknown[]).length).to.equal(expected.resources.length);
@@ -195,7 +249,10 @@ describe('the curl examples of the docs, run as written', function () {
       // terminal finds the agent through ALBKIT_ENDPOINT and ALBKIT_TOKEN then, as the doc says.
       const started = await startQuickstart(stateDir);
       ({ npm, agentPid } = started);
-      const terminal = { ALBKIT_ENDPOINT: readFileSync(join(stateDir, 'endpoint'), 'utf8').trim(), ALBKIT_TOKEN: readFileSync(join(stateDir, 'token'), 'utf8').trim() };
+      const terminal = {
+        ALBKIT_ENDPOINT: readFileSync(join(stateDir, 'endpoint'), 'utf8').trim(),
+        ALBKIT_TOKEN: readFileSync(join(stateDir, 'token'), 'utf8').trim(),
+      };
       for (const line of rest) {
         const command = line.replace(/\s+#.*$/, '');
         const answer = QUICKSTART_ANSWERS[command];
@@ -214,16 +271,22 @@ describe('the curl examples of the docs, run as written', function () {
       await checkout?.remove();
     });
 
-    it('lists the agent\'s nodes (an agent on the state file: itself, the leader)', async () => {
+    it("lists the agent's nodes (an agent on the state file: itself, the leader)", async () => {
       checkout = await checkoutWithAgent();
       copyFileSync(join(checkout.dir, '.albkit', 'token'), join(checkout.dir, 'fleet-token'));
-      const [answer] = jsonAnswers(bash(fleetNodes.text, checkout.dir, fleetNodes.where)) as unknown as { items: { endpoint: string; leader: boolean }[] }[];
-      expect(answer?.items.map((node) => ({ endpoint: node.endpoint, leader: node.leader }))).to.deep.equal([{ endpoint: checkout.agent.endpoint, leader: true }]);
+      const [answer] = jsonAnswers(bash(fleetNodes.text, checkout.dir, fleetNodes.where)) as unknown as {
+        items: { endpoint: string; leader: boolean }[];
+      }[];
+      expect(answer?.items.map((node) => ({ endpoint: node.endpoint, leader: node.leader }))).to.deep.equal([
+        { endpoint: checkout.agent.endpoint, leader: true },
+      ]);
     });
   });
 
   it('runs every curl example of the docs (a new one needs its environment here)', () => {
     const ran = new Set([create, read, conditional, remove, manifest, quickstart, readmeDeploy, fleetNodes]);
-    expect(CURL_BLOCKS.filter((block) => !ran.has(block)).map((block) => `${block.where}\n${block.text}`)).to.deep.equal([]);
+    expect(
+      CURL_BLOCKS.filter((block) => !ran.has(block)).map((block) => `${block.where}\n${block.text}`),
+    ).to.deep.equal([]);
   });
 });

@@ -63,7 +63,10 @@ describe('Agents on etcd (--store)', function () {
 
   it('serves what another writer stores under its prefix, through its watch', async () => {
     const port = await freePort();
-    const source = await onEtcd('/albkit/source', shopManifest({ listenerPort: port, backendPort: backend.port, prefix: 'watched' }));
+    const source = await onEtcd(
+      '/albkit/source',
+      shopManifest({ listenerPort: port, backendPort: backend.port, prefix: 'watched' }),
+    );
     expect(await answer(port)).to.equal('fleet-backend\n');
     await source.kill9();
     const follower = await onEtcd('/albkit/watched');
@@ -74,22 +77,37 @@ describe('Agents on etcd (--store)', function () {
     try {
       const stored = await client.getAll().prefix('/albkit/source/').strings();
       const copy = client.if('/albkit/watched/seq', 'Version', '==', 0);
-      copy.then(...Object.entries(stored).map(([key, value]) => client.put(key.replace('/albkit/source/', '/albkit/watched/')).value(value)));
+      copy.then(
+        ...Object.entries(stored).map(([key, value]) =>
+          client.put(key.replace('/albkit/source/', '/albkit/watched/')).value(value),
+        ),
+      );
       expect((await copy.commit()).succeeded).to.equal(true);
     } finally {
       client.close();
     }
     expect(await answer(port, 30_000)).to.equal('fleet-backend\n');
-    await waitFor(async () => (await snapshot(follower)).length === 5, 20_000, 'the follower to list the copied resources');
+    await waitFor(
+      async () => (await snapshot(follower)).length === 5,
+      20_000,
+      'the follower to list the copied resources',
+    );
   });
 
   it('answers 503 STORE_UNAVAILABLE to writes while etcd is down, keeps the listener serving, and takes writes again once etcd is back', async () => {
     const port = await freePort();
-    const agent = await onEtcd('/albkit/outage', shopManifest({ listenerPort: port, backendPort: backend.port, prefix: 'outage' }));
+    const agent = await onEtcd(
+      '/albkit/outage',
+      shopManifest({ listenerPort: port, backendPort: backend.port, prefix: 'outage' }),
+    );
     expect(await answer(port)).to.equal('fleet-backend\n');
     await etcd.kill();
     try {
-      const write = await agent.call<{ error: { code: string; message: string } }>('PUT', '/v1/security-groups/outage-extra', { spec: {} });
+      const write = await agent.call<{ error: { code: string; message: string } }>(
+        'PUT',
+        '/v1/security-groups/outage-extra',
+        { spec: {} },
+      );
       expect(write.status).to.equal(503);
       expect(write.body.error.code).to.equal('STORE_UNAVAILABLE');
       expect(write.body.error.message).to.contain('etcd');
@@ -98,7 +116,12 @@ describe('Agents on etcd (--store)', function () {
     } finally {
       await etcd.restart();
     }
-    await waitFor(async () => [200, 201].includes((await agent.call('PUT', '/v1/security-groups/outage-extra', { spec: {} })).status), 30_000, 'a write once etcd is back');
+    await waitFor(
+      async () =>
+        [200, 201].includes((await agent.call('PUT', '/v1/security-groups/outage-extra', { spec: {} })).status),
+      30_000,
+      'a write once etcd is back',
+    );
     expect(await answer(port)).to.equal('fleet-backend\n');
   });
 });

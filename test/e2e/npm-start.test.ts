@@ -33,7 +33,10 @@ describe('npm start', function () {
       await waitFor(() => !alive(agentPid!), 30_000, `the agent (pid ${agentPid}) to stop after ${signal} to npm`);
       await quickstart.exited;
       // A clean stop empties the lock file as it releases the kernel lock; a killed agent leaves its pid there.
-      expect(existsSync(join(stateDir, 'agent.pid')) ? readFileSync(join(stateDir, 'agent.pid'), 'utf8') : '', 'the lock file after the stop').to.equal('');
+      expect(
+        existsSync(join(stateDir, 'agent.pid')) ? readFileSync(join(stateDir, 'agent.pid'), 'utf8') : '',
+        'the lock file after the stop',
+      ).to.equal('');
       for (const port of [8080, 9001, 9002, 9003]) expect(await refused(port), `port ${port} closed`).to.equal(true);
     });
   }

@@ -28,7 +28,12 @@ function shBlocks(heading: string): string[][] {
 
 /** Runs one command line with sh in `cwd`; fails the test with its output when it exits non-zero. */
 function run(line: string, cwd: string): string {
-  const result = spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_yes: 'false', NO_COLOR: '1' } });
+  const result = spawnSync('sh', ['-c', line], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, npm_config_yes: 'false', NO_COLOR: '1' },
+  });
   expect(result.status, `${line}\n${result.stdout}\n${result.stderr}`).to.equal(0);
   return result.stdout;
 }
@@ -49,12 +54,17 @@ describe("the README's path from install to a deployed app of one's own", functi
 
   before(function () {
     base = mkdtempSync(join(tmpdir(), 'albkit-readme-'));
-    const pack = spawnSync('npm', ['pack', '--pack-destination', base], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const pack = spawnSync('npm', ['pack', '--pack-destination', base], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(pack.status, pack.stderr).to.equal(0);
     const tarball = join(base, pack.stdout.trim().split('\n').pop()!);
     for (const line of setup!) {
       // `npm install albkit` from a checkout: the README says to install the tarball npm pack made.
-      const command = line === 'npm install albkit' ? `npm install ${tarball} --prefer-offline --no-audit --no-fund` : line;
+      const command =
+        line === 'npm install albkit' ? `npm install ${tarball} --prefer-offline --no-audit --no-fund` : line;
       const cd = /^mkdir (\S+) && cd \1 && (.*)$/.exec(command);
       if (cd) {
         project = join(base, cd[1]!);
@@ -76,7 +86,9 @@ describe("the README's path from install to a deployed app of one's own", functi
   });
 
   it('installs albkit so that npx albkit runs in the project', () => {
-    expect(run('npx albkit --version', project).trim()).to.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(run('npx albkit --version', project).trim()).to.equal(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 
   it('validates, graphs, synthesizes and plans the app with the commands as written', () => {
@@ -89,9 +101,17 @@ describe("the README's path from install to a deployed app of one's own", functi
   it('starts npx albkit agent in a terminal, deploys from the same directory and reaches the listener', async () => {
     expect(agentBlock).to.deep.equal(['npx albkit agent']);
     // A terminal: script(1) gives the agent a pty, as a user's terminal would; its shell stays after the command.
-    terminal = spawn('script', ['-qfec', `${agentBlock![0]}; sleep 600`, '/dev/null'], { cwd: project, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh', npm_config_yes: 'false' } });
+    terminal = spawn('script', ['-qfec', `${agentBlock![0]}; sleep 600`, '/dev/null'], {
+      cwd: project,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SHELL: '/bin/sh', npm_config_yes: 'false' },
+    });
     const pidFile = join(project, '.albkit', 'agent.pid');
-    await waitFor(() => existsSync(join(project, '.albkit', 'endpoint')) && existsSync(pidFile), 60_000, 'the agent to write .albkit/endpoint');
+    await waitFor(
+      () => existsSync(join(project, '.albkit', 'endpoint')) && existsSync(pidFile),
+      60_000,
+      'the agent to write .albkit/endpoint',
+    );
     agentPid = Number(readFileSync(pidFile, 'utf8'));
     const [deploy, curl, destroy] = deployBlock!;
     expect(run(deploy!, project)).to.include('listening:\n  http://127.0.0.1:8000  (web/http)\n');
@@ -107,8 +127,17 @@ describe("the README's path from install to a deployed app of one's own", functi
     const npx = childrenOf(shell!)[0];
     expect(npx, 'the npx process under the terminal').to.be.a('number');
     process.kill(npx!, 'SIGTERM');
-    await waitFor(() => !alive(agentPid!), 30_000, `the agent (pid ${agentPid}) to exit after its npx wrapper got SIGTERM`);
+    await waitFor(
+      () => !alive(agentPid!),
+      30_000,
+      `the agent (pid ${agentPid}) to exit after its npx wrapper got SIGTERM`,
+    );
     // A clean stop empties the lock file as it releases the kernel lock; a killed agent leaves its pid there.
-    expect(existsSync(join(project, '.albkit', 'agent.pid')) ? readFileSync(join(project, '.albkit', 'agent.pid'), 'utf8') : '', 'the lock file after the stop').to.equal('');
+    expect(
+      existsSync(join(project, '.albkit', 'agent.pid'))
+        ? readFileSync(join(project, '.albkit', 'agent.pid'), 'utf8')
+        : '',
+      'the lock file after the stop',
+    ).to.equal('');
   });
 });

@@ -15,7 +15,10 @@ describe('url maps through the agent', function () {
     const answer = await agent.call('PUT', `/v1/${collection}/${id(resourceId)}`, { spec });
     expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 201, 202]);
     await waitFor(
-      async () => (await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${id(resourceId)}`)).body.status?.state === 'ACTIVE',
+      async () =>
+        (
+          await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${id(resourceId)}`)
+        ).body.status?.state === 'ACTIVE',
       20_000,
       `${resourceId} to be ACTIVE`,
     );
@@ -33,13 +36,32 @@ describe('url maps through the agent', function () {
     agent = await startAgent();
     port = await freePort();
     await put('security-groups', 'sg', {});
-    await put('load-balancers', 'lb', { name: 'lb', zones: ['z1'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' }, securityGroups: ['sg'] });
+    await put('load-balancers', 'lb', {
+      name: 'lb',
+      zones: ['z1'],
+      vpc: { cidr: '127.0.0.0/8' },
+      subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+      securityGroups: ['sg'],
+    });
     for (const backend of backends) {
-      await put('server-groups', `lb/${backend.name}-servers`, { loadBalancer: 'lb', servers: [{ name: backend.name, address: '127.0.0.1', port: backend.port }] });
-      await put('backend-services', `lb/${backend.name}`, { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: [`lb/${backend.name}-servers`] });
+      await put('server-groups', `lb/${backend.name}-servers`, {
+        loadBalancer: 'lb',
+        servers: [{ name: backend.name, address: '127.0.0.1', port: backend.port }],
+      });
+      await put('backend-services', `lb/${backend.name}`, {
+        loadBalancer: 'lb',
+        protocol: 'HTTP',
+        serverGroups: [`lb/${backend.name}-servers`],
+      });
     }
     await put('url-maps', 'lb/rules', rulesTo('lb/blue'));
-    await put('listeners', 'lb/http', { loadBalancer: 'lb', protocol: 'HTTP', port, backendService: 'lb/main', urlMap: 'lb/rules' });
+    await put('listeners', 'lb/http', {
+      loadBalancer: 'lb',
+      protocol: 'HTTP',
+      port,
+      backendService: 'lb/main',
+      urlMap: 'lb/rules',
+    });
   });
   after(async () => {
     await agent?.stop();
@@ -51,7 +73,9 @@ describe('url maps through the agent', function () {
     try {
       expect((await fetchText(client, `http://127.0.0.1:${port}/api/x`)).body).to.equal('blue');
       expect((await fetchText(client, `http://127.0.0.1:${port}/other`)).body).to.equal('main');
-      const redirect = await fetchText(client, `http://127.0.0.1:${port}/go?x=1`, { headers: { host: 'shop.example.com' } });
+      const redirect = await fetchText(client, `http://127.0.0.1:${port}/go?x=1`, {
+        headers: { host: 'shop.example.com' },
+      });
       expect([redirect.status, redirect.headers.location]).to.deep.equal([301, 'https://shop.example.com/go?x=1']);
     } finally {
       await client.close();
@@ -76,7 +100,11 @@ describe('url maps through the agent', function () {
       for (let round = 0; round < 6; round++) {
         await put('url-maps', 'lb/rules', rulesTo(round % 2 === 0 ? 'lb/green' : 'lb/blue'));
         const expected = round % 2 === 0 ? 'green' : 'blue';
-        await waitFor(async () => (await fetchText(client, `http://127.0.0.1:${port}/api/x`)).body === expected, 10_000, `rules to send /api to ${expected}`);
+        await waitFor(
+          async () => (await fetchText(client, `http://127.0.0.1:${port}/api/x`)).body === expected,
+          10_000,
+          `rules to send /api to ${expected}`,
+        );
       }
     } finally {
       stop = true;

@@ -8,8 +8,13 @@ import { startEtcdCluster, type TestEtcdCluster } from '../runtime/store/etcd-cl
 /** The name of the member the cluster reports as its raft leader (etcdctl endpoint status). */
 function raftLeader(cluster: TestEtcdCluster): string | undefined {
   const endpoints = cluster.members.map((member) => member.endpoint).join(',');
-  const status = spawnSync('etcdctl', ['--endpoints', endpoints, 'endpoint', 'status', '-w', 'json'], { encoding: 'utf8' });
-  const rows = JSON.parse(status.stdout || '[]') as { Endpoint: string; Status: { header: { member_id: number }; leader: number } }[];
+  const status = spawnSync('etcdctl', ['--endpoints', endpoints, 'endpoint', 'status', '-w', 'json'], {
+    encoding: 'utf8',
+  });
+  const rows = JSON.parse(status.stdout || '[]') as {
+    Endpoint: string;
+    Status: { header: { member_id: number }; leader: number };
+  }[];
   const leader = rows.find((row) => row.Status.header.member_id === row.Status.leader);
   return cluster.members.find((member) => member.endpoint === leader?.Endpoint)?.name;
 }
@@ -56,7 +61,9 @@ describe('A fleet on a 3-member etcd cluster', function () {
 
     const reader = await startAgent({ args });
     agents.push(reader);
-    const ids = (await reader.call<{ items: { id: string }[] }>('GET', '/v1/security-groups')).body.items.map((item) => item.id).sort();
+    const ids = (await reader.call<{ items: { id: string }[] }>('GET', '/v1/security-groups')).body.items
+      .map((item) => item.id)
+      .sort();
     expect(ids).to.deep.equal(['after-loss', 'after-loss-2', 'before-loss']);
   });
 });

@@ -18,7 +18,10 @@ export interface NodeNamespace {
 
 function ip(...args: string[]): { ok: boolean; output: string } {
   const result = spawnSync('ip', args, { encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}` };
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`,
+  };
 }
 
 function must(...args: string[]): void {

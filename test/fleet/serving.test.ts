@@ -26,7 +26,22 @@ async function getFrom(netns: string, url: string): Promise<number> {
 /** `count` GETs one after another from inside `netns` (one curl, keep-alive): the status codes. */
 function loadFrom(netns: string, url: string, count: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', netns, 'curl', '-s', '-m', '5', '-w', '%{http_code}\\n', ...Array.from({ length: count }, () => ['-o', '/dev/null', url]).flat()], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        'curl',
+        '-s',
+        '-m',
+        '5',
+        '-w',
+        '%{http_code}\\n',
+        ...Array.from({ length: count }, () => ['-o', '/dev/null', url]).flat(),
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
@@ -59,7 +74,20 @@ describe('Agents of one fleet in network namespaces, serving the same listener',
     await writeFile(tokenFile, 'fleet-netns-test-token-0123456789abcdef\n', { mode: 0o600 });
     for (const [index, namespace] of namespaces.entries()) {
       spawnSync('ip', ['-n', namespace.name, 'addr', 'add', `${VIP}/32`, 'dev', 'lo']);
-      const args = ['--store', etcd.storeUrl, '--prefix', '/albkit/netns', '--node-id', `node-${index}`, '--lease-ttl', '2', '--control', `${namespace.address}:0`, '--token-file', tokenFile];
+      const args = [
+        '--store',
+        etcd.storeUrl,
+        '--prefix',
+        '/albkit/netns',
+        '--node-id',
+        `node-${index}`,
+        '--lease-ttl',
+        '2',
+        '--control',
+        `${namespace.address}:0`,
+        '--token-file',
+        tokenFile,
+      ];
       agents.push(await startAgent({ netns: namespace.name, args }));
     }
   });
@@ -76,16 +104,29 @@ describe('Agents of one fleet in network namespaces, serving the same listener',
     // Each namespace has its own ports: a fixed one cannot collide with another test's.
     const listenerPort = 18080;
     const manifest = shopManifest({ listenerPort, backendPort, prefix: 'netns' });
-    Object.assign(specOf(manifest, 'netns'), { vpc: { cidr: '10.77.0.0/16' }, subnet: { cidr: '10.77.0.0/24', address: VIP } });
-    Object.assign(specOf(manifest, 'netns/servers'), { servers: [{ name: 'root', address: BRIDGE_ADDRESS, port: backendPort }] });
+    Object.assign(specOf(manifest, 'netns'), {
+      vpc: { cidr: '10.77.0.0/16' },
+      subnet: { cidr: '10.77.0.0/24', address: VIP },
+    });
+    Object.assign(specOf(manifest, 'netns/servers'), {
+      servers: [{ name: 'root', address: BRIDGE_ADDRESS, port: backendPort }],
+    });
     const [first, second, third] = agents as [TestAgent, TestAgent, TestAgent];
     const deployed = await first.call('PUT', '/v1/manifest', manifest);
     expect(deployed.status, JSON.stringify(deployed.body)).to.equal(200);
     const url = `http://${VIP}:${listenerPort}/`;
     for (const namespace of namespaces) {
-      await waitFor(async () => (await getFrom(namespace.name, url)) === 200, 60_000, `${namespace.name} to serve the listener deployed through node 0`).catch(async (error: Error) => {
+      await waitFor(
+        async () => (await getFrom(namespace.name, url)) === 200,
+        60_000,
+        `${namespace.name} to serve the listener deployed through node 0`,
+      ).catch(async (error: Error) => {
         const status = await first.call('GET', '/v1/backend-services');
-        throw new Error(`${error.message}: last answer ${await getFrom(namespace.name, url)}, backend services ${JSON.stringify(status.body)}\n${first.output().slice(-2000)}`);
+        throw new Error(
+          `${error.message}: last answer ${await getFrom(namespace.name, url)}, backend services ${JSON.stringify(
+            status.body,
+          )}\n${first.output().slice(-2000)}`,
+        );
       });
     }
     expect(second.output()).to.not.contain('FATAL');
@@ -97,11 +138,21 @@ describe('Agents of one fleet in network namespaces, serving the same listener',
     const [onB, onC] = await loads;
     expect(onB, 'node 1 answers').to.have.length(300);
     expect(onC, 'node 2 answers').to.have.length(300);
-    expect(onB.filter((code) => code !== 200), 'failed requests on node 1').to.deep.equal([]);
-    expect(onC.filter((code) => code !== 200), 'failed requests on node 2').to.deep.equal([]);
+    expect(
+      onB.filter((code) => code !== 200),
+      'failed requests on node 1',
+    ).to.deep.equal([]);
+    expect(
+      onC.filter((code) => code !== 200),
+      'failed requests on node 2',
+    ).to.deep.equal([]);
     expect(await getFrom((namespaces[0] as NodeNamespace).name, url), 'the dead node serves nothing').to.equal(0);
     // A deploy through a survivor after the kill is served by the other survivor.
     expect((await second.call('PUT', '/v1/security-groups/netns-after', { spec: {} })).status).to.equal(201);
-    await waitFor(async () => (await third.call('GET', '/v1/security-groups/netns-after')).status === 200, 30_000, 'node 2 to see the write made through node 1');
+    await waitFor(
+      async () => (await third.call('GET', '/v1/security-groups/netns-after')).status === 200,
+      30_000,
+      'node 2 to see the write made through node 1',
+    );
   });
 });

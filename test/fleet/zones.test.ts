@@ -13,7 +13,10 @@ describe('Zones (--zone): an agent serves only the load balancers of its zone', 
   let backend: DemoBackend;
   const agents: TestAgent[] = [];
   const inZone = async (zone: string, manifest?: object): Promise<TestAgent> => {
-    const agent = await startAgent({ manifest, args: ['--store', etcd.storeUrl, '--prefix', '/albkit/zones', '--zone', zone, '--lease-ttl', '2'] });
+    const agent = await startAgent({
+      manifest,
+      args: ['--store', etcd.storeUrl, '--prefix', '/albkit/zones', '--zone', zone, '--lease-ttl', '2'],
+    });
     agents.push(agent);
     return agent;
   };
@@ -35,7 +38,9 @@ describe('Zones (--zone): an agent serves only the load balancers of its zone', 
     const port = await freePort();
     // The fixture's load balancer lies in zone local-a.
     const b = await inZone('local-b', shopManifest({ listenerPort: port, backendPort: backend.port, prefix: 'zoned' }));
-    expect((await b.call<{ status: { state: string } }>('GET', '/v1/listeners/zoned%2Fhttp')).body.status.state).to.equal('ACTIVE');
+    expect(
+      (await b.call<{ status: { state: string } }>('GET', '/v1/listeners/zoned%2Fhttp')).body.status.state,
+    ).to.equal('ACTIVE');
     expect(await refused(port), 'the agent in local-b binds nothing of local-a').to.equal(true);
 
     const a = await inZone('local-a');

@@ -62,7 +62,10 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
     }
     args.push('--manifest', file);
   }
-  const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
+  const [command, commandArgs] =
+    options.netns === undefined
+      ? [process.execPath, args]
+      : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
   const child = spawn(command, commandArgs, {
     env: { ...process.env, ALBKIT_LOG_LEVEL: process.env.ALBKIT_TEST_LOG ?? 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,7 +111,13 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<TestA
 }
 
 /** A JSON request to a control API. */
-export async function call<T>(endpoint: string, method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>> {
+export async function call<T>(
+  endpoint: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -132,7 +141,12 @@ function argValue(args: readonly string[] | undefined, name: string): string | u
   return index >= 0 ? args?.[index + 1] : undefined;
 }
 
-function waitForListening(child: ChildProcess, output: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<string> {
+function waitForListening(
+  child: ChildProcess,
+  output: () => string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

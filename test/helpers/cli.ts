@@ -11,13 +11,19 @@ export interface CliOutcome {
 
 /** The runner's environment without ALBKIT_* and colour settings, with quiet logs, `TERM=xterm`, and `env`. */
 export function cliEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('ALBKIT_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR');
+  const kept = Object.entries(process.env).filter(
+    ([key]) => !key.startsWith('ALBKIT_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR',
+  );
   return { ...Object.fromEntries(kept), ALBKIT_LOG_LEVEL: 'warn', TERM: 'xterm', ...env };
 }
 
 /** Runs `albkit <args>` with stdout and stderr on pipes (killed after 60 s). */
 export function albkitSync(args: readonly string[], env: Record<string, string> = {}): CliOutcome {
-  const result = spawnSync(process.execPath, [ALBKIT_BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: cliEnv(env) });
+  const result = spawnSync(process.execPath, [ALBKIT_BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: cliEnv(env),
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -25,6 +31,10 @@ export function albkitSync(args: readonly string[], env: Record<string, string> 
 export function albkitOnTerminal(args: readonly string[], env: Record<string, string> = {}): CliOutcome {
   const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, ALBKIT_BIN, ...args].map(quote).join(' ');
-  const result = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: cliEnv(env) });
+  const result = spawnSync('script', ['-qfec', command, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: cliEnv(env),
+  });
   return { status: result.status, stdout: result.stdout.replace(/\r\n/g, '\n'), stderr: result.stderr };
 }

@@ -4,7 +4,16 @@
  * `exports` map, exactly as `require('albkit/pulumi')` does in a user's Pulumi program.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,9 +35,16 @@ export interface PackedProject {
  * marked `dev`, so neither development tools nor the optional peers `cdktf` and `@pulumi/pulumi`.
  */
 export function productionPackages(): Set<string> {
-  const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
   const names = Object.entries(lock.packages)
-    .filter(([path, entry]) => path.startsWith('node_modules/') && !path.slice('node_modules/'.length).includes('node_modules/') && entry.dev !== true)
+    .filter(
+      ([path, entry]) =>
+        path.startsWith('node_modules/') &&
+        !path.slice('node_modules/'.length).includes('node_modules/') &&
+        entry.dev !== true,
+    )
     .map(([path]) => path.slice('node_modules/'.length));
   return new Set(names);
 }
@@ -40,7 +56,10 @@ export function productionPackages(): Set<string> {
 export function installPacked(linked: (name: string) => boolean = () => true): PackedProject {
   const dir = mkdtempSync(join(tmpdir(), 'albkit-packed-'));
   const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8' }),
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }),
   ) as { filename: string }[];
   const modules = join(dir, 'node_modules');
   const target = join(modules, 'albkit');
@@ -52,7 +71,9 @@ export function installPacked(linked: (name: string) => boolean = () => true): P
       if (linked(entry)) symlinkSync(join(REPO, 'node_modules', entry), join(modules, entry));
       continue;
     }
-    for (const name of readdirSync(join(REPO, 'node_modules', entry)).map((inScope) => `${entry}/${inScope}`).filter(linked)) {
+    for (const name of readdirSync(join(REPO, 'node_modules', entry))
+      .map((inScope) => `${entry}/${inScope}`)
+      .filter(linked)) {
       mkdirSync(join(modules, entry), { recursive: true });
       symlinkSync(join(REPO, 'node_modules', name), join(modules, name));
     }
@@ -61,6 +82,13 @@ export function installPacked(linked: (name: string) => boolean = () => true): P
   chmodSync(join(target, 'dist', 'bin', 'albkit.js'), 0o755);
   mkdirSync(join(modules, '.bin'));
   symlinkSync(join('..', 'albkit', 'dist', 'bin', 'albkit.js'), join(modules, '.bin', 'albkit'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'albkit-user', private: true, dependencies: { albkit: packed!.filename } }));
-  return { dir, require: createRequire(join(dir, 'index.js')), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'albkit-user', private: true, dependencies: { albkit: packed!.filename } }),
+  );
+  return {
+    dir,
+    require: createRequire(join(dir, 'index.js')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

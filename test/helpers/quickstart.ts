@@ -18,11 +18,19 @@ export interface RunningQuickstart {
 
 /** Runs `npm start` with `ALBKIT_STATE_DIR=stateDir`; resolves once the quickstart says it is up. */
 export async function startQuickstart(stateDir: string): Promise<RunningQuickstart> {
-  const npm = spawn('npm', ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALBKIT_STATE_DIR: stateDir, ALBKIT_LOG_LEVEL: 'warn' } });
+  const npm = spawn('npm', ['start'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ALBKIT_STATE_DIR: stateDir, ALBKIT_LOG_LEVEL: 'warn' },
+  });
   let output = '';
   npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
-  await waitFor(() => output.includes('The quickstart is up'), 240_000, `npm start to bring the quickstart up; so far:\n${output}`);
+  await waitFor(
+    () => output.includes('The quickstart is up'),
+    240_000,
+    `npm start to bring the quickstart up; so far:\n${output}`,
+  );
   return { npm, agentPid: Number(readFileSync(join(stateDir, 'agent.pid'), 'utf8')), exited };
 }

@@ -5,7 +5,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Resolves once `condition` holds (checked every 50 ms); rejects naming `what` after `limitMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, limitMs: number, what: string): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  limitMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting ${limitMs} ms for ${what}`);

@@ -6,6 +6,11 @@ describe('withArticle', () => {
     expect(['HTTP', 'HTTPS', 'TCP', 'TLS'].map(withArticle)).to.deep.equal(['an HTTP', 'an HTTPS', 'a TCP', 'a TLS']);
   });
   it('takes "an" before a vowel in any other word: an Eip, an AvailabilityGroup, a LoadBalancer', () => {
-    expect(['Eip', 'AvailabilityGroup', 'LoadBalancer', 'ServerGroup'].map(withArticle)).to.deep.equal(['an Eip', 'an AvailabilityGroup', 'a LoadBalancer', 'a ServerGroup']);
+    expect(['Eip', 'AvailabilityGroup', 'LoadBalancer', 'ServerGroup'].map(withArticle)).to.deep.equal([
+      'an Eip',
+      'an AvailabilityGroup',
+      'a LoadBalancer',
+      'a ServerGroup',
+    ]);
   });
 });

@@ -39,10 +39,33 @@ const SEED: RawResource[] = [
   { id: 'sg-a', kind: 'SecurityGroup', spec: {} },
   { id: 'ip-a', kind: 'Eip', spec: { address: '1.2.3.4' } },
   { id: 'ag-a', kind: 'AvailabilityGroup', spec: { instances: [{ address: '10.0.3.1', zone: 'z1' }] } },
-  { id: 'lb-a', kind: 'LoadBalancer', spec: { name: 'web', zones: ['z1'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' }, securityGroups: ['sg-a'], eip: 'ip-a' } },
-  { id: 'group/1', kind: 'ServerGroup', spec: { loadBalancer: 'lb-a', servers: [{ name: 'a', address: '10.0.2.1', port: 80 }] } },
-  { id: 'be/1', kind: 'BackendService', spec: { loadBalancer: 'lb-a', protocol: 'HTTP', port: 80, serverGroups: ['group/1'] } },
-  { id: 'be/2', kind: 'BackendService', spec: { loadBalancer: 'lb-a', protocol: 'TCP', port: 80, availabilityGroups: ['ag-a'] } },
+  {
+    id: 'lb-a',
+    kind: 'LoadBalancer',
+    spec: {
+      name: 'web',
+      zones: ['z1'],
+      vpc: { cidr: '10.0.0.0/16' },
+      subnet: { cidr: '10.0.1.0/24' },
+      securityGroups: ['sg-a'],
+      eip: 'ip-a',
+    },
+  },
+  {
+    id: 'group/1',
+    kind: 'ServerGroup',
+    spec: { loadBalancer: 'lb-a', servers: [{ name: 'a', address: '10.0.2.1', port: 80 }] },
+  },
+  {
+    id: 'be/1',
+    kind: 'BackendService',
+    spec: { loadBalancer: 'lb-a', protocol: 'HTTP', port: 80, serverGroups: ['group/1'] },
+  },
+  {
+    id: 'be/2',
+    kind: 'BackendService',
+    spec: { loadBalancer: 'lb-a', protocol: 'TCP', port: 80, availabilityGroups: ['ag-a'] },
+  },
   { id: 'l/1', kind: 'Listener', spec: { loadBalancer: 'lb-a', protocol: 'HTTP', port: 80, backendService: 'be/1' } },
   { id: 'l/2', kind: 'Listener', spec: { loadBalancer: 'lb-a', protocol: 'TCP', port: 81, backendService: 'be/2' } },
 ];
@@ -130,7 +153,12 @@ const change: fc.Arbitrary<RawResource> = fc
   })
   .chain(({ id, otherKind, keepKind }) => {
     const kind = keepKind ? (POOL[id] as string) : otherKind;
-    return fc.record({ id: fc.constant(id), kind: fc.constant(kind), spec: specOf(kind), dependsOn: rarely(fc.subarray(IDS, { maxLength: 1 })) });
+    return fc.record({
+      id: fc.constant(id),
+      kind: fc.constant(kind),
+      spec: specOf(kind),
+      dependsOn: rarely(fc.subarray(IDS, { maxLength: 1 })),
+    });
   })
   .map(({ dependsOn, ...rest }) => (dependsOn === undefined ? rest : { ...rest, dependsOn }));
 
@@ -155,25 +183,30 @@ interface Coverage {
 function walkChanges(parameters: fc.Parameters<[Array<RawResource | string>]>): Coverage {
   const coverage: Coverage = { acceptedKinds: new Set(), refused: 0 };
   fc.assert(
-    fc.property(fc.array(fc.oneof({ weight: 5, arbitrary: change }, { weight: 1, arbitrary: fc.constantFrom(...IDS) }), { maxLength: 60 }), (steps) => {
-      let state = validateResources(SEED);
-      for (const step of steps) {
-        if (typeof step === 'string') {
-          // A deletion, as the agent allows it: only when nothing depends on the resource.
-          if (!state.some((r) => r.dependsOn.includes(step))) state = state.filter((r) => r.id !== step);
-          continue;
+    fc.property(
+      fc.array(fc.oneof({ weight: 5, arbitrary: change }, { weight: 1, arbitrary: fc.constantFrom(...IDS) }), {
+        maxLength: 60,
+      }),
+      (steps) => {
+        let state = validateResources(SEED);
+        for (const step of steps) {
+          if (typeof step === 'string') {
+            // A deletion, as the agent allows it: only when nothing depends on the resource.
+            if (!state.some((r) => r.dependsOn.includes(step))) state = state.filter((r) => r.id !== step);
+            continue;
+          }
+          const full = outcome(() => validateResources([...state.filter((r) => r.id !== step.id), step]));
+          const incremental = outcome(() => validateChange(state, step));
+          expect(incremental).to.deep.equal(full);
+          if (full.ok) {
+            state = full.resources;
+            coverage.acceptedKinds.add(step.kind);
+          } else {
+            coverage.refused += 1;
+          }
         }
-        const full = outcome(() => validateResources([...state.filter((r) => r.id !== step.id), step]));
-        const incremental = outcome(() => validateChange(state, step));
-        expect(incremental).to.deep.equal(full);
-        if (full.ok) {
-          state = full.resources;
-          coverage.acceptedKinds.add(step.kind);
-        } else {
-          coverage.refused += 1;
-        }
-      }
-    }),
+      },
+    ),
     parameters,
   );
   return coverage;
@@ -186,20 +219,38 @@ describe('validateChange', () => {
 
   it('walks, with a fixed seed, changes of every kind accepted and many refused, so every rule is compared both ways', () => {
     const { acceptedKinds, refused } = walkChanges({ numRuns: 300, seed: 20261125 });
-    expect([...acceptedKinds].sort()).to.deep.equal(['AvailabilityGroup', 'BackendService', 'Eip', 'Listener', 'LoadBalancer', 'SecurityGroup', 'ServerGroup']);
+    expect([...acceptedKinds].sort()).to.deep.equal([
+      'AvailabilityGroup',
+      'BackendService',
+      'Eip',
+      'Listener',
+      'LoadBalancer',
+      'SecurityGroup',
+      'ServerGroup',
+    ]);
     expect(refused).to.be.greaterThan(100);
   });
 
   it('builds the base load balancer one change at a time, equal to validating it whole', () => {
     let state: Resource[] = [];
     for (const resource of baseResources()) state = validateChange(state, resource);
-    expect(state.map((r) => r.kind).sort()).to.deep.equal(['BackendService', 'Listener', 'LoadBalancer', 'SecurityGroup', 'ServerGroup']);
+    expect(state.map((r) => r.kind).sort()).to.deep.equal([
+      'BackendService',
+      'Listener',
+      'LoadBalancer',
+      'SecurityGroup',
+      'ServerGroup',
+    ]);
     expect(state).to.deep.equal(validateResources(baseResources()));
   });
 
   it('reports a change that breaks a dependent on the dependent, as the full validation does', () => {
     const state = validateResources(baseResources());
-    const tcp = { id: 'web/backend', kind: 'BackendService', spec: { loadBalancer: 'web', protocol: 'TCP', port: 80, serverGroups: ['web/servers'] } };
+    const tcp = {
+      id: 'web/backend',
+      kind: 'BackendService',
+      spec: { loadBalancer: 'web', protocol: 'TCP', port: 80, serverGroups: ['web/servers'] },
+    };
     let error: unknown;
     try {
       validateChange(state, tcp);
@@ -207,7 +258,11 @@ describe('validateChange', () => {
       error = caught;
     }
     expect(error).to.be.instanceOf(ValidationError);
-    expect((error as ValidationError).issues).to.deep.include({ path: 'web/http', field: 'backendService', message: 'an HTTP listener needs an HTTP backend service; web/backend is TCP' });
+    expect((error as ValidationError).issues).to.deep.include({
+      path: 'web/http',
+      field: 'backendService',
+      message: 'an HTTP listener needs an HTTP backend service; web/backend is TCP',
+    });
   });
 
   it('refuses a change that closes a dependency cycle', () => {
@@ -251,7 +306,9 @@ describe('validateChanges', () => {
         });
         if (parsed.some((resource) => resource === undefined)) return;
         compared += 1;
-        expect(outcome(() => validateParsedChanges(state, parsed as Resource[]))).to.deep.equal(outcome(() => validateChanges(state, batch)));
+        expect(outcome(() => validateParsedChanges(state, parsed as Resource[]))).to.deep.equal(
+          outcome(() => validateChanges(state, batch)),
+        );
       }),
       { numRuns: 300, seed: 20261203 },
     );
@@ -261,12 +318,19 @@ describe('validateChanges', () => {
   it('refuses a batch that names one id twice', () => {
     const state = validateResources(SEED);
     const sg = withImpliedEdges('SecurityGroup', 'sg-b', {}, []);
-    expect(outcome(() => validateParsedChanges(state, [sg, sg]))).to.deep.equal({ ok: false, issues: [JSON.stringify({ path: 'sg-b', field: 'id', message: 'is used by two resources' })] });
+    expect(outcome(() => validateParsedChanges(state, [sg, sg]))).to.deep.equal({
+      ok: false,
+      issues: [JSON.stringify({ path: 'sg-b', field: 'id', message: 'is used by two resources' })],
+    });
   });
 
   it('gives what validateChange gives for a batch of one', () => {
     const state = validateResources(baseResources());
-    const tcp = { id: 'web/backend', kind: 'BackendService', spec: { loadBalancer: 'web', protocol: 'TCP', port: 80, serverGroups: ['web/servers'] } };
+    const tcp = {
+      id: 'web/backend',
+      kind: 'BackendService',
+      spec: { loadBalancer: 'web', protocol: 'TCP', port: 80, serverGroups: ['web/servers'] },
+    };
     expect(outcome(() => validateChanges(state, [tcp]))).to.deep.equal(outcome(() => validateChange(state, tcp)));
   });
 });

@@ -25,11 +25,18 @@ function sourceFiles(dir = ''): string[] {
 
 /** The codes the table of docs/errors.md lists, with the HTTP status column. */
 function documentedCodes(): Map<string, string> {
-  const rows = readFileSync(join(REPO, 'docs', 'errors.md'), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
-  return new Map(rows.map((row) => {
-    const [code, status] = row.split('|').slice(1, 3).map((cell) => cell.trim());
-    return [code!.replace(/`/g, ''), status!];
-  }));
+  const rows = readFileSync(join(REPO, 'docs', 'errors.md'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('| `'));
+  return new Map(
+    rows.map((row) => {
+      const [code, status] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim());
+      return [code!.replace(/`/g, ''), status!];
+    }),
+  );
 }
 
 /** The codes the source gives its errors, each with a file that gives it. */
@@ -54,7 +61,9 @@ function thrownCodes(): Map<string, string> {
 describe('Error codes', () => {
   it('lists in docs/errors.md every code the source throws', () => {
     const documented = documentedCodes();
-    const missing = [...thrownCodes()].filter(([code]) => !documented.has(code)).map(([code, file]) => `${code} (${file})`);
+    const missing = [...thrownCodes()]
+      .filter(([code]) => !documented.has(code))
+      .map(([code, file]) => `${code} (${file})`);
     expect(missing, 'add a row to docs/errors.md for each').to.deep.equal([]);
   });
 
@@ -63,9 +72,10 @@ describe('Error codes', () => {
     expect([...documentedCodes().keys()].filter((code) => !thrown.has(code))).to.deep.equal([]);
   });
 
-  it("gives each control API code its HTTP status, as the agent answers it", () => {
+  it('gives each control API code its HTTP status, as the agent answers it', () => {
     const documented = documentedCodes();
-    for (const [code, status] of Object.entries(API_ERROR_STATUS)) expect(documented.get(code), code).to.match(new RegExp(`^${status}\\b`));
+    for (const [code, status] of Object.entries(API_ERROR_STATUS))
+      expect(documented.get(code), code).to.match(new RegExp(`^${status}\\b`));
   });
 
   it('has every error class of the source extend AlbkitError', () => {
@@ -88,7 +98,10 @@ describe('isAlbkitError', () => {
     expect(validation.message).to.equal('1 validation error:\n  web/http: port: must be at most 65535');
     let cycle: unknown;
     try {
-      createWaves([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }]);
+      createWaves([
+        { id: 'a', dependsOn: ['b'] },
+        { id: 'b', dependsOn: ['a'] },
+      ]);
     } catch (error) {
       cycle = error;
     }
@@ -98,7 +111,10 @@ describe('isAlbkitError', () => {
 
   it('recognizes an error of another copy of albkit, which has only the registered symbol in common', () => {
     expect(ALBKIT_ERROR).to.equal(Symbol.for('albkit.error'));
-    const foreign = Object.assign(new Error('from another copy'), { code: 'ALBKIT_VALIDATION', [Symbol.for('albkit.error')]: true });
+    const foreign = Object.assign(new Error('from another copy'), {
+      code: 'ALBKIT_VALIDATION',
+      [Symbol.for('albkit.error')]: true,
+    });
     expect(isAlbkitError(foreign)).to.equal(true);
   });
 
@@ -110,15 +126,21 @@ describe('isAlbkitError', () => {
   });
 
   it('recognizes the control client error for an agent that does not answer', async () => {
-    const error = await new ControlClient('http://127.0.0.1:1', 'token', 5000).get('Listener', 'web/http').catch((caught: unknown) => caught);
+    const error = await new ControlClient('http://127.0.0.1:1', 'token', 5000)
+      .get('Listener', 'web/http')
+      .catch((caught: unknown) => caught);
     expect(error).to.be.instanceOf(ControlApiError);
     expect(isAlbkitError(error) && error.code).to.equal('UNREACHABLE');
   });
 
   it("recognizes the Pulumi provider's errors, made with globals only", async () => {
     const provider = albkitProvider({ kind: 'SecurityGroup', collection: 'security-groups', replaceOnChange: [] });
-    const error = await provider.create({ resourceId: 'sg', endpoint: 'http://127.0.0.1:1', token: 'token' }).catch((caught: unknown) => caught);
+    const error = await provider
+      .create({ resourceId: 'sg', endpoint: 'http://127.0.0.1:1', token: 'token' })
+      .catch((caught: unknown) => caught);
     expect(isAlbkitError(error) && error.code).to.equal('UNREACHABLE');
-    expect((error as Error).message).to.match(/^SecurityGroup sg: cannot reach the albkit agent at http:\/\/127\.0\.0\.1:1/);
+    expect((error as Error).message).to.match(
+      /^SecurityGroup sg: cannot reach the albkit agent at http:\/\/127\.0\.0\.1:1/,
+    );
   });
 });

@@ -4,12 +4,20 @@ import { issuesOf } from './expect-issues';
 
 describe('validation messages', () => {
   it('names the missing half of a certificate instead of a bare "Invalid input"', () => {
-    const resources = withSpec(baseResources(), 'web/http', { protocol: 'HTTPS', certificate: { certPem: '-----BEGIN CERTIFICATE-----\n' } });
-    expect(issuesOf(resources)).to.deep.equal([{ path: 'web/http', field: 'certificate.keyPem', message: 'is required' }]);
+    const resources = withSpec(baseResources(), 'web/http', {
+      protocol: 'HTTPS',
+      certificate: { certPem: '-----BEGIN CERTIFICATE-----\n' },
+    });
+    expect(issuesOf(resources)).to.deep.equal([
+      { path: 'web/http', field: 'certificate.keyPem', message: 'is required' },
+    ]);
   });
 
   it('reports a certificate mixing inline PEM and files against the closest form', () => {
-    const resources = withSpec(baseResources(), 'web/http', { protocol: 'HTTPS', certificate: { certFile: '/etc/tls/cert.pem', keyPem: 'x' } });
+    const resources = withSpec(baseResources(), 'web/http', {
+      protocol: 'HTTPS',
+      certificate: { certFile: '/etc/tls/cert.pem', keyPem: 'x' },
+    });
     expect(issuesOf(resources)).to.have.deep.members([
       { path: 'web/http', field: 'certificate.keyFile', message: 'is required' },
       { path: 'web/http', field: 'certificate.keyPem', message: 'unknown field' },
@@ -30,7 +38,9 @@ describe('validation messages', () => {
     expect(issuesOf(withSpec(baseResources(), 'web/http', { port: undefined }))).to.deep.equal([
       { path: 'web/http', field: 'port', message: 'is required' },
     ]);
-    expect(issuesOf([...baseResources(), { id: 'ip', kind: 'Eip' } as never])).to.deep.equal([{ path: 'ip', field: 'spec', message: 'is required' }]);
+    expect(issuesOf([...baseResources(), { id: 'ip', kind: 'Eip' } as never])).to.deep.equal([
+      { path: 'ip', field: 'spec', message: 'is required' },
+    ]);
   });
 
   it("keeps the schema's own message for a value of the wrong type", () => {

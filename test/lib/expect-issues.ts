@@ -16,7 +16,9 @@ export function issuesOf(resources: RawResource[]): Issue[] {
 export function expectIssue(resources: RawResource[], path: string, field: string, message: RegExp): void {
   const issues = issuesOf(resources);
   const match = issues.find((issue) => issue.path === path && issue.field === field && message.test(issue.message));
-  expect(match, `expected ${path}: ${field}: ${message} among ${JSON.stringify(issues, null, 1)}`).to.not.equal(undefined);
+  expect(match, `expected ${path}: ${field}: ${message} among ${JSON.stringify(issues, null, 1)}`).to.not.equal(
+    undefined,
+  );
 }
 
 /** Asserts validation passes. */

@@ -3,13 +3,17 @@ import fc from 'fast-check';
 import { createWaves, CycleError, destroyWaves, mergedCreationOrder, type Node } from '../../lib';
 
 /** Random DAGs: node i may depend only on nodes with a smaller index, so there is never a cycle. */
-const dag = fc.integer({ min: 1, max: 40 }).chain((size) =>
-  fc.tuple(
-    ...Array.from({ length: size }, (_, i) =>
-      fc.subarray(Array.from({ length: i }, (__, j) => `n${j}`)).map((dependsOn): Node => ({ id: `n${i}`, dependsOn })),
+const dag = fc
+  .integer({ min: 1, max: 40 })
+  .chain((size) =>
+    fc.tuple(
+      ...Array.from({ length: size }, (_, i) =>
+        fc
+          .subarray(Array.from({ length: i }, (__, j) => `n${j}`))
+          .map((dependsOn): Node => ({ id: `n${i}`, dependsOn })),
+      ),
     ),
-  ),
-);
+  );
 
 function position(waves: string[][]): Map<string, number> {
   return new Map(waves.flatMap((wave, index) => wave.map((id) => [id, index] as const)));
@@ -34,7 +38,13 @@ describe('graph', () => {
   });
 
   it('puts independent resources in one wave, ids sorted', () => {
-    expect(createWaves([{ id: 'b', dependsOn: [] }, { id: 'a', dependsOn: [] }, { id: 'c', dependsOn: ['a'] }])).to.deep.equal([['a', 'b'], ['c']]);
+    expect(
+      createWaves([
+        { id: 'b', dependsOn: [] },
+        { id: 'a', dependsOn: [] },
+        { id: 'c', dependsOn: ['a'] },
+      ]),
+    ).to.deep.equal([['a', 'b'], ['c']]);
   });
 
   it('reports a random cycle with its members', () => {
@@ -60,13 +70,22 @@ describe('graph', () => {
   });
 
   it('refuses two nodes with one id instead of reporting an empty cycle', () => {
-    expect(() => createWaves([{ id: 'a', dependsOn: [] }, { id: 'b', dependsOn: ['a'] }, { id: 'a', dependsOn: ['b'] }])).to.throw(
-      'dependency graph: id "a" is used by two nodes',
-    );
+    expect(() =>
+      createWaves([
+        { id: 'a', dependsOn: [] },
+        { id: 'b', dependsOn: ['a'] },
+        { id: 'a', dependsOn: ['b'] },
+      ]),
+    ).to.throw('dependency graph: id "a" is used by two nodes');
   });
 
   it('prints a two-node cycle as a -> b -> a', () => {
-    expect(() => createWaves([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }])).to.throw('dependency cycle: a -> b -> a');
+    expect(() =>
+      createWaves([
+        { id: 'a', dependsOn: ['b'] },
+        { id: 'b', dependsOn: ['a'] },
+      ]),
+    ).to.throw('dependency cycle: a -> b -> a');
   });
 });
 
@@ -75,14 +94,21 @@ const stateAndChanges = dag.chain((nodes) =>
   fc
     .uniqueArray(
       fc.record({
-        id: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...nodes.map((node) => node.id)) }, { weight: 1, arbitrary: fc.constantFrom('x0', 'x1', 'x2', 'x3') }),
-        dependsOn: fc.subarray([...nodes.map((node) => node.id), 'x0', 'x1', 'x2', 'x3', 'elsewhere'], { maxLength: 3 }),
+        id: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...nodes.map((node) => node.id)) },
+          { weight: 1, arbitrary: fc.constantFrom('x0', 'x1', 'x2', 'x3') },
+        ),
+        dependsOn: fc.subarray([...nodes.map((node) => node.id), 'x0', 'x1', 'x2', 'x3', 'elsewhere'], {
+          maxLength: 3,
+        }),
       }),
       { selector: (change) => change.id, maxLength: 5 },
     )
     .map((changes) => {
       const changed = new Set(changes.map((change) => change.id));
-      const ordered = createWaves(nodes).flat().map((id) => nodes.find((node) => node.id === id) as Node);
+      const ordered = createWaves(nodes)
+        .flat()
+        .map((id) => nodes.find((node) => node.id === id) as Node);
       return { ordered: ordered.filter((node) => !changed.has(node.id)), added: changes };
     }),
 );
@@ -113,7 +139,13 @@ describe('mergedCreationOrder', () => {
   });
 
   it('places a chain of 20 000 nodes without exhausting the stack', () => {
-    const chain = Array.from({ length: 20000 }, (_, i): Node => ({ id: `n${String(i).padStart(5, '0')}`, dependsOn: i === 0 ? [] : [`n${String(i - 1).padStart(5, '0')}`] }));
+    const chain = Array.from(
+      { length: 20000 },
+      (_, i): Node => ({
+        id: `n${String(i).padStart(5, '0')}`,
+        dependsOn: i === 0 ? [] : [`n${String(i - 1).padStart(5, '0')}`],
+      }),
+    );
     expect(mergedCreationOrder([], [...chain].reverse())).to.deep.equal(chain.map((node) => node.id));
   });
 });

@@ -1,9 +1,21 @@
 import { expect } from 'chai';
 import { buildManifest, type ResourceOf } from '../../lib';
 
-const lb = { id: 'lb', kind: 'LoadBalancer', spec: { name: 'lb', zones: ['a'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' } } };
-const servers = { id: 'lb/servers', kind: 'ServerGroup', spec: { loadBalancer: 'lb', servers: [{ address: '10.0.1.5', port: 80 }] } };
-const backend = (id: string, spec: Record<string, unknown>) => ({ id, kind: 'BackendService', spec: { loadBalancer: 'lb', serverGroups: ['lb/servers'], ...spec } });
+const lb = {
+  id: 'lb',
+  kind: 'LoadBalancer',
+  spec: { name: 'lb', zones: ['a'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.0.1.0/24' } },
+};
+const servers = {
+  id: 'lb/servers',
+  kind: 'ServerGroup',
+  spec: { loadBalancer: 'lb', servers: [{ address: '10.0.1.5', port: 80 }] },
+};
+const backend = (id: string, spec: Record<string, unknown>) => ({
+  id,
+  kind: 'BackendService',
+  spec: { loadBalancer: 'lb', serverGroups: ['lb/servers'], ...spec },
+});
 
 function specOf(id: string, ...resources: unknown[]): ResourceOf<'BackendService'>['spec'] {
   const found = buildManifest([lb, servers, ...resources]).resources.find((resource) => resource.id === id);
@@ -33,7 +45,10 @@ describe('HTTP-only defaults', () => {
   });
 
   it('keep values given, whatever the protocol', () => {
-    const spec = specOf('tcp', backend('tcp', { protocol: 'TCP', healthCheck: { path: '/ping', statusCodes: ['200'] } }));
+    const spec = specOf(
+      'tcp',
+      backend('tcp', { protocol: 'TCP', healthCheck: { path: '/ping', statusCodes: ['200'] } }),
+    );
     expect(spec.healthCheck).to.include({ path: '/ping' });
     expect(spec.healthCheck.statusCodes).to.deep.equal(['200']);
   });

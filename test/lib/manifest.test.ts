@@ -9,7 +9,11 @@ import { baseResources } from '../fixtures/resources';
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   }
   return value;
 }
@@ -18,7 +22,9 @@ describe('manifest', () => {
   it('is deterministic: same bytes and hash twice, and across key insertion and resource orders', () => {
     const a = manifestText(buildManifest(baseResources()));
     const b = manifestText(buildManifest(baseResources()));
-    const c = manifestText(buildManifest((reverseKeys(baseResources()) as typeof baseResources extends () => infer R ? R : never).reverse()));
+    const c = manifestText(
+      buildManifest((reverseKeys(baseResources()) as typeof baseResources extends () => infer R ? R : never).reverse()),
+    );
     expect(b).to.equal(a);
     expect(c).to.equal(a);
     expect((JSON.parse(a) as { hash: string }).hash).to.match(/^[0-9a-f]{64}$/);
@@ -26,13 +32,21 @@ describe('manifest', () => {
 
   it('changes its hash when a spec changes', () => {
     const a = buildManifest(baseResources());
-    const changed = baseResources().map((r) => (r.id === 'web/http' ? { ...r, spec: { ...(r.spec as object), port: 81 } } : r));
+    const changed = baseResources().map((r) =>
+      r.id === 'web/http' ? { ...r, spec: { ...(r.spec as object), port: 81 } } : r,
+    );
     expect(buildManifest(changed).hash).to.not.equal(a.hash);
   });
 
   it('lists resources in creation order with implied edges in dependsOn', () => {
     const manifest = buildManifest(baseResources());
-    expect(manifest.resources.map((r) => r.id)).to.deep.equal(['open', 'web', 'web/servers', 'web/backend', 'web/http']);
+    expect(manifest.resources.map((r) => r.id)).to.deep.equal([
+      'open',
+      'web',
+      'web/servers',
+      'web/backend',
+      'web/http',
+    ]);
     expect(manifest.resources.find((r) => r.id === 'web/backend')?.dependsOn).to.deep.equal(['web', 'web/servers']);
   });
 
@@ -48,18 +62,36 @@ describe('manifest', () => {
   });
 
   it('reports a resource id used twice once, naming the id, and nothing else about it', () => {
-    const twice = [...baseResources(), { id: 'web/http', kind: 'Listener', spec: { loadBalancer: 'web', protocol: 'HTTP', port: 81, backendService: 'web/backend' } }];
-    expect(() => buildManifest(twice)).to.throw(ValidationError).with.property('issues').that.deep.equals([
-      { path: 'web/http', field: 'id', message: 'is used by two resources' },
-    ]);
+    const twice = [
+      ...baseResources(),
+      {
+        id: 'web/http',
+        kind: 'Listener',
+        spec: { loadBalancer: 'web', protocol: 'HTTP', port: 81, backendService: 'web/backend' },
+      },
+    ];
+    expect(() => buildManifest(twice))
+      .to.throw(ValidationError)
+      .with.property('issues')
+      .that.deep.equals([{ path: 'web/http', field: 'id', message: 'is used by two resources' }]);
   });
 
-  it("still checks the spec of a resource whose id is taken", () => {
-    const twice = [...baseResources(), { id: 'web/http', kind: 'Listener', spec: { loadBalancer: 'web', protocol: 'HTTP', port: 0, backendService: 'web/backend' } }];
-    expect(() => buildManifest(twice)).to.throw(ValidationError).with.property('issues').that.deep.equals([
-      { path: 'web/http', field: 'id', message: 'is used by two resources' },
-      { path: 'web/http', field: 'port', message: 'Too small: expected number to be >=1' },
-    ]);
+  it('still checks the spec of a resource whose id is taken', () => {
+    const twice = [
+      ...baseResources(),
+      {
+        id: 'web/http',
+        kind: 'Listener',
+        spec: { loadBalancer: 'web', protocol: 'HTTP', port: 0, backendService: 'web/backend' },
+      },
+    ];
+    expect(() => buildManifest(twice))
+      .to.throw(ValidationError)
+      .with.property('issues')
+      .that.deep.equals([
+        { path: 'web/http', field: 'id', message: 'is used by two resources' },
+        { path: 'web/http', field: 'port', message: 'Too small: expected number to be >=1' },
+      ]);
   });
 
   it('reads back what it wrote', () => {
@@ -68,7 +100,9 @@ describe('manifest', () => {
   });
 
   it('rejects a document of another apiVersion', () => {
-    expect(() => validateManifest({ apiVersion: 'v0', resources: [] })).to.throw(/manifest: apiVersion: must be "albkit\/v1"/);
+    expect(() => validateManifest({ apiVersion: 'v0', resources: [] })).to.throw(
+      /manifest: apiVersion: must be "albkit\/v1"/,
+    );
   });
 
   it('has its JSON Schema committed and up to date (npm run gen regenerates it)', () => {

@@ -21,7 +21,10 @@ function readPackage(dir: string): PackageJson | undefined {
 }
 
 /** Every installed package below `modules` (scoped and nested ones too). */
-function installed(modules: string, into: Array<{ dir: string; pkg: PackageJson }> = []): Array<{ dir: string; pkg: PackageJson }> {
+function installed(
+  modules: string,
+  into: Array<{ dir: string; pkg: PackageJson }> = [],
+): Array<{ dir: string; pkg: PackageJson }> {
   for (const entry of readdirSync(modules, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const dir = join(modules, entry.name);

@@ -29,7 +29,9 @@ describe('The albkit package installed without its optional peers', function () 
   after(() => project?.remove());
 
   it('declares cdktf and @pulumi/pulumi as optional peer dependencies, not as dependencies', () => {
-    const pkg = JSON.parse(readFileSync(join(project.dir, 'node_modules', 'albkit', 'package.json'), 'utf8')) as PackageJson;
+    const pkg = JSON.parse(
+      readFileSync(join(project.dir, 'node_modules', 'albkit', 'package.json'), 'utf8'),
+    ) as PackageJson;
     expect(pkg.dependencies).to.not.have.any.keys(...OPTIONAL_PEERS);
     expect(pkg.peerDependencies).to.have.all.keys(...OPTIONAL_PEERS);
     expect(pkg.peerDependenciesMeta).to.deep.equal({ cdktf: { optional: true }, '@pulumi/pulumi': { optional: true } });
@@ -42,7 +44,11 @@ describe('The albkit package installed without its optional peers', function () 
 
   it('runs `npx albkit validate` on a TypeScript app', () => {
     copyFileSync(join(REPO, 'examples', 'basic', 'app.ts'), join(project.dir, 'app.ts'));
-    const run = spawnSync('npx', ['--no', 'albkit', 'validate', 'app.ts'], { cwd: project.dir, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync('npx', ['--no', 'albkit', 'validate', 'app.ts'], {
+      cwd: project.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).to.equal('');
     expect(run.stdout).to.match(/^valid: 5 resources, sha256 [0-9a-f]{64}\n$/);
     expect(run.status).to.equal(0);

@@ -12,13 +12,25 @@ function stateOf(count: number): AgentState {
       id: `lb${index}/http`,
       kind: 'Listener',
       dependsOn: [`lb${index}`, `lb${index}/backend`],
-      spec: { loadBalancer: `lb${index}`, port: 8000 + index, tags: { note: 'line one\nline "two"' }, rules: [], nested: [[1, { a: null }]] } as unknown as AgentState['resources'][number]['spec'],
+      spec: {
+        loadBalancer: `lb${index}`,
+        port: 8000 + index,
+        tags: { note: 'line one\nline "two"' },
+        rules: [],
+        nested: [[1, { a: null }]],
+      } as unknown as AgentState['resources'][number]['spec'],
       state: index % 2 === 0 ? 'ACTIVE' : 'FAILED',
       ...(index % 2 === 0 ? {} : { reason: 'port in use' }),
       generation: 1 + (index % 3),
       owner: 'deploy/default',
     });
-    state.operations.push({ seq: index + 1, time: new Date(index).toISOString(), op: 'create', id: `lb${index}/http`, kind: 'Listener' });
+    state.operations.push({
+      seq: index + 1,
+      time: new Date(index).toISOString(),
+      op: 'create',
+      id: `lb${index}/http`,
+      kind: 'Listener',
+    });
   }
   state.seq = count;
   return state;
@@ -36,7 +48,9 @@ describe('state.json text', () => {
     const items = [...stateOf(SLICE_ITEMS + 3).resources, undefined, [], {}];
     expect(await arrayJson(items)).to.equal(JSON.stringify(items));
     expect(await arrayJson([])).to.equal('[]');
-    expect(JSON.stringify({ a: { b: items } }, null, 2)).to.equal(`{\n  "a": {\n    "b": ${(await arrayJsonPieces(items, 2)).join('')}\n  }\n}`);
+    expect(JSON.stringify({ a: { b: items } }, null, 2)).to.equal(
+      `{\n  "a": {\n    "b": ${(await arrayJsonPieces(items, 2)).join('')}\n  }\n}`,
+    );
   });
 
   it('lets the event loop run between slices of a large state', async () => {

@@ -13,7 +13,10 @@ describe('docs/constructs.md', function () {
   });
 
   it('is what the generator writes now from the TSDoc (not stale)', () => {
-    expect(readFileSync(CONSTRUCTS_DOCS_FILE, 'utf8') === generated, 'docs/constructs.md is stale: regenerate it with npm run gen').to.equal(true);
+    expect(
+      readFileSync(CONSTRUCTS_DOCS_FILE, 'utf8') === generated,
+      'docs/constructs.md is stale: regenerate it with npm run gen',
+    ).to.equal(true);
   });
 
   it('says it is generated and by what', () => {
@@ -23,23 +26,35 @@ describe('docs/constructs.md', function () {
   });
 
   it('lists each construct with its props: type, required or optional, default and description', () => {
-    for (const kind of ['SecurityGroup', 'Eip', 'AvailabilityGroup', 'LoadBalancer', 'ServerGroup', 'BackendService', 'Listener']) {
+    for (const kind of [
+      'SecurityGroup',
+      'Eip',
+      'AvailabilityGroup',
+      'LoadBalancer',
+      'ServerGroup',
+      'BackendService',
+      'Listener',
+    ]) {
       expect(generated).to.include(`\n## ${kind}\n`);
     }
     expect(generated).to.include(
-      "| `healthCheck.timeoutMs` | `number` | optional | 5000 | How long one check may take, 100–60000 ms; less than `intervalMs` unless both keep their defaults. |",
+      '| `healthCheck.timeoutMs` | `number` | optional | 5000 | How long one check may take, 100–60000 ms; less than `intervalMs` unless both keep their defaults. |',
     );
-    expect(generated).to.include("| `servers[].port` | `number` | required | — | The port the server listens on. |");
+    expect(generated).to.include('| `servers[].port` | `number` | required | — | The port the server listens on. |');
     expect(generated).to.include('| `protocol` | `"TCP" \\| "HTTP" \\| "HTTPS" \\| "TLS"` | required | — |');
-    expect(generated, 'props the constructs add over the model').to.include("| `loadBalancer` | `ILoadBalancer` | required | — | The load balancer the listener belongs to. |");
+    expect(generated, 'props the constructs add over the model').to.include(
+      '| `loadBalancer` | `ILoadBalancer` | required | — | The load balancer the listener belongs to. |',
+    );
     expect(generated, 'references typed by kind').to.include('| `securityGroups` | `ISecurityGroup[]` | optional |');
   });
 
-  it("names the rules across resources that apply to each construct, in words, with the fields they report on", () => {
+  it('names the rules across resources that apply to each construct, in words, with the fields they report on', () => {
     const backend = generated.slice(generated.indexOf('\n## BackendService\n'), generated.indexOf('\n## Listener\n'));
     expect(backend).to.include(
       '- Backend services: one kind of group, at least one; a port with availability groups; persistence on HTTP only; PROXY protocol on TCP only. (errors on BackendService `availabilityGroups`, `serverGroups`, `port`,',
     );
-    expect(backend).to.include("| `port` | `number` | optional | none | The port availability group instances serve on; required with availability groups.");
+    expect(backend).to.include(
+      '| `port` | `number` | optional | none | The port availability group instances serve on; required with availability groups.',
+    );
   });
 });

@@ -18,17 +18,49 @@ async function restrictedImports(path: string, source: string): Promise<string[]
 
 describe('Import zones', () => {
   const refused: Array<[string, string, RegExp]> = [
-    ['runtime/dataplane/bad.ts', "import { deploy as imported } from '../deploy/deploy';", /the agent side .* never the client side/],
-    ['runtime/api/bad.ts', "import { ControlClient as imported } from '../client/control-client';", /the agent side .* never the client side/],
-    ['runtime/store/bad.ts', "import type { LiveResource as imported } from '../../runtime/terraform/provider';", /never the client side/],
+    [
+      'runtime/dataplane/bad.ts',
+      "import { deploy as imported } from '../deploy/deploy';",
+      /the agent side .* never the client side/,
+    ],
+    [
+      'runtime/api/bad.ts',
+      "import { ControlClient as imported } from '../client/control-client';",
+      /the agent side .* never the client side/,
+    ],
+    [
+      'runtime/store/bad.ts',
+      "import type { LiveResource as imported } from '../../runtime/terraform/provider';",
+      /never the client side/,
+    ],
     ['runtime/agent.ts', "import { deploy as imported } from './deploy/deploy';", /never the client side/],
-    ['runtime/client/bad.ts', "import type { Representation as imported } from '../api/controller';", /the client side .* never the agent side/],
-    ['runtime/deploy/bad.ts', "import type { StoredResource as imported } from '../store/state';", /never the agent side/],
+    [
+      'runtime/client/bad.ts',
+      "import type { Representation as imported } from '../api/controller';",
+      /the client side .* never the agent side/,
+    ],
+    [
+      'runtime/deploy/bad.ts',
+      "import type { StoredResource as imported } from '../store/state';",
+      /never the agent side/,
+    ],
     ['runtime/terraform/bad.ts', "import { createLogger as imported } from '../log';", /never the agent side/],
-    ['constructs/pulumi/bad.ts', "import type { FileStore as imported } from '../../runtime/store/file-store';", /never the agent side/],
-    ['runtime/contract/bad.ts', "import type { StoredResource as imported } from '../store/state';", /never either side/],
+    [
+      'constructs/pulumi/bad.ts',
+      "import type { FileStore as imported } from '../../runtime/store/file-store';",
+      /never the agent side/,
+    ],
+    [
+      'runtime/contract/bad.ts',
+      "import type { StoredResource as imported } from '../store/state';",
+      /never either side/,
+    ],
     ['runtime/contract/bad.ts', "import { deploy as imported } from '../deploy/deploy';", /never either side/],
-    ['lib/bad.ts', "import type { Representation as imported } from '../runtime/contract/representation';", /lib\/ is pure/],
+    [
+      'lib/bad.ts',
+      "import type { Representation as imported } from '../runtime/contract/representation';",
+      /lib\/ is pure/,
+    ],
   ];
   for (const [path, source, message] of refused) {
     it(`refuses ${source.split(' from ')[1]?.replace(/;$/, '')} in ${path}`, async () => {

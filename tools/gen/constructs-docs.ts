@@ -50,10 +50,7 @@ function code(text: string): string {
 }
 
 class PropsReader {
-  constructor(
-    private readonly ts: typeof TS,
-    private readonly checker: TS.TypeChecker,
-  ) {}
+  constructor(private readonly ts: typeof TS, private readonly checker: TS.TypeChecker) {}
 
   /** The object types a prop's value has (its union members that are plain objects, or an array's elements'). */
   private objectParts(type: TS.Type): { parts: TS.Type[]; array: boolean } {
@@ -86,7 +83,8 @@ class PropsReader {
       const doc = declaration && docParts(ts, declaration);
       if (!doc || doc.summary === '') throw new Error(`${where}: ${path}: no TSDoc`);
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
-      if (optional && doc.default === undefined) throw new Error(`${where}: ${path}: optional, but its TSDoc has no @default`);
+      if (optional && doc.default === undefined)
+        throw new Error(`${where}: ${path}: optional, but its TSDoc has no @default`);
       const propertyType = checker.getTypeOfSymbol(property);
       const row: PropRow = {
         path,
@@ -98,7 +96,9 @@ class PropsReader {
       const { parts, array } = this.objectParts(propertyType);
       const inner = `${path}${array ? '[]' : ''}.`;
       const seen = new Set<string>();
-      const nested = parts.flatMap((part) => this.rows(part, inner, where, parts.length > 1)).filter((item) => !seen.has(item.path) && seen.add(item.path));
+      const nested = parts
+        .flatMap((part) => this.rows(part, inner, where, parts.length > 1))
+        .filter((item) => !seen.has(item.path) && seen.add(item.path));
       return [row, ...nested];
     });
   }
@@ -121,7 +121,9 @@ function readRules(ts: typeof TS, sources: TS.SourceFile[]): RuleDoc[] {
   const elementsOf = (name: string): TS.Expression[] => {
     const list = declarations.get(name)?.initializer;
     if (!list || !ts.isArrayLiteralExpression(list)) throw new Error(`lib/rules.ts: no ${name} list`);
-    return list.elements.flatMap((element) => (ts.isSpreadElement(element) ? elementsOf(element.expression.getText()) : [element]));
+    return list.elements.flatMap((element) =>
+      ts.isSpreadElement(element) ? elementsOf(element.expression.getText()) : [element],
+    );
   };
   return elementsOf('RULES').map((element) => {
     const name = element.getText();
@@ -132,7 +134,11 @@ function readRules(ts: typeof TS, sources: TS.SourceFile[]): RuleDoc[] {
     const subjects = new Set<Kind>();
     const fields = new Set<string>();
     const visit = (node: TS.Node): void => {
-      if (ts.isStringLiteral(node) && (KIND_NAMES as readonly string[]).includes(node.text) && ts.isCallExpression(node.parent)) {
+      if (
+        ts.isStringLiteral(node) &&
+        (KIND_NAMES as readonly string[]).includes(node.text) &&
+        ts.isCallExpression(node.parent)
+      ) {
         kinds.add(node.text as Kind);
         const callee = node.parent.expression;
         const called = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText();
@@ -141,31 +147,48 @@ function readRules(ts: typeof TS, sources: TS.SourceFile[]): RuleDoc[] {
       if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'field') {
         const value = node.initializer;
         if (ts.isStringLiteral(value)) fields.add(value.text);
-        else if (ts.isTemplateExpression(value)) fields.add(value.head.text + value.templateSpans.map((span) => `n${span.literal.text}`).join(''));
+        else if (ts.isTemplateExpression(value))
+          fields.add(value.head.text + value.templateSpans.map((span) => `n${span.literal.text}`).join(''));
       }
       node.forEachChild(visit);
     };
     visit(declaration);
-    return { summary, kinds: kinds.size > 0 ? [...kinds] : [...KIND_NAMES], subjects: [...subjects], fields: [...fields] };
+    return {
+      summary,
+      kinds: kinds.size > 0 ? [...kinds] : [...KIND_NAMES],
+      subjects: [...subjects],
+      fields: [...fields],
+    };
   });
 }
 
 /** Where a rule's errors appear: ` (errors on Listener \`port\`)`, or nothing when it names no field. */
 function reportedOn({ subjects, fields }: RuleDoc): string {
   if (fields.length === 0) return '';
-  return ` (errors on ${subjects.length === 1 ? `${subjects[0]} ` : ''}${fields.map((field) => `\`${field}\``).join(', ')})`;
+  return ` (errors on ${subjects.length === 1 ? `${subjects[0]} ` : ''}${fields
+    .map((field) => `\`${field}\``)
+    .join(', ')})`;
 }
 
 /** How each construct is made: its constructor's `props` parameter, and the `LoadBalancer.add…` shortcut. */
 const SHORTCUTS: Partial<Record<Kind, string>> = {
-  ServerGroup: "`lb.addServerGroup(id, props)` takes the same props without `loadBalancer`.",
-  BackendService: "`lb.addBackendService(id, props)` takes the same props without `loadBalancer`.",
-  UrlMap: "`lb.addUrlMap(id, props)` takes the same props without `loadBalancer`; `listener.addRule(rule)` adds to the listener's url map, creating one for it.",
-  Listener: "`lb.addListener(id, props)` takes the same props without `loadBalancer`; `lb.addRedirect()` adds an HTTP listener redirecting to HTTPS.",
+  ServerGroup: '`lb.addServerGroup(id, props)` takes the same props without `loadBalancer`.',
+  BackendService: '`lb.addBackendService(id, props)` takes the same props without `loadBalancer`.',
+  UrlMap:
+    "`lb.addUrlMap(id, props)` takes the same props without `loadBalancer`; `listener.addRule(rule)` adds to the listener's url map, creating one for it.",
+  Listener:
+    '`lb.addListener(id, props)` takes the same props without `loadBalancer`; `lb.addRedirect()` adds an HTTP listener redirecting to HTTPS.',
 };
 
-function constructSection(ts: typeof TS, checker: TS.TypeChecker, exported: Map<string, TS.Symbol>, kind: Kind, rules: RuleDoc[]): string[] {
-  const resolveAlias = (symbol: TS.Symbol): TS.Symbol => ((symbol.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol) : symbol);
+function constructSection(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  exported: Map<string, TS.Symbol>,
+  kind: Kind,
+  rules: RuleDoc[],
+): string[] {
+  const resolveAlias = (symbol: TS.Symbol): TS.Symbol =>
+    (symbol.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol) : symbol;
   const construct = exported.get(kind);
   const props = exported.get(`${kind}Props`);
   if (!construct || !props) throw new Error(`constructs: no ${kind} or ${kind}Props export`);
@@ -174,19 +197,32 @@ function constructSection(ts: typeof TS, checker: TS.TypeChecker, exported: Map<
   if (!classDoc) throw new Error(`constructs: ${kind}: no TSDoc`);
   const constructor = (classSymbol.valueDeclaration as TS.ClassDeclaration).members.find(ts.isConstructorDeclaration);
   const propsParameter = constructor?.parameters.find((parameter) => parameter.name.getText() === 'props');
-  const optional = propsParameter !== undefined && (propsParameter.questionToken !== undefined || propsParameter.initializer !== undefined);
-  const rows = new PropsReader(ts, checker).rows(checker.getDeclaredTypeOfSymbol(resolveAlias(props)), '', `${kind}Props`);
+  const optional =
+    propsParameter !== undefined &&
+    (propsParameter.questionToken !== undefined || propsParameter.initializer !== undefined);
+  const rows = new PropsReader(ts, checker).rows(
+    checker.getDeclaredTypeOfSymbol(resolveAlias(props)),
+    '',
+    `${kind}Props`,
+  );
   const applying = rules.filter((rule) => rule.kinds.includes(kind));
   return [
     `## ${kind}`,
     '',
     classDoc.summary,
     '',
-    `\`new ${kind}(scope, id, props${optional ? '?' : ''})\` with \`${kind}Props\`.${SHORTCUTS[kind] ? ` ${SHORTCUTS[kind]}` : ''}`,
+    `\`new ${kind}(scope, id, props${optional ? '?' : ''})\` with \`${kind}Props\`.${
+      SHORTCUTS[kind] ? ` ${SHORTCUTS[kind]}` : ''
+    }`,
     '',
     '| Prop | Type | Required | Default | Description |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${code(row.path)} | ${code(row.type)} | ${row.required} | ${row.default ? cell(row.default) : '—'} | ${cell(row.description)} |`),
+    ...rows.map(
+      (row) =>
+        `| ${code(row.path)} | ${code(row.type)} | ${row.required} | ${row.default ? cell(row.default) : '—'} | ${cell(
+          row.description,
+        )} |`,
+    ),
     '',
     'Rules across resources that read it (checked at synth, each error naming the construct path and field):',
     '',
@@ -200,17 +236,28 @@ export function constructsDocsText(): string {
   const ts = loadTypeScript();
   const entry = join(ROOT, 'constructs', 'index.ts');
   const rulesFiles = [join(ROOT, 'lib', 'rules.ts'), join(ROOT, 'lib', 'url-map-rules.ts')];
-  const program = ts.createProgram([entry, ...rulesFiles], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([entry, ...rulesFiles], {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((symbol) => [symbol.name, symbol]));
-  const rules = readRules(ts, rulesFiles.map((file) => program.getSourceFile(file)!));
+  const rules = readRules(
+    ts,
+    rulesFiles.map((file) => program.getSourceFile(file)!),
+  );
   return [
-    `<!-- ${generatedBy('tools/gen/constructs-docs.ts')}; from the TSDoc of constructs/*.ts, lib/model and lib/rules.ts -->`,
+    `<!-- ${generatedBy(
+      'tools/gen/constructs-docs.ts',
+    )}; from the TSDoc of constructs/*.ts, lib/model and lib/rules.ts -->`,
     '',
     '# Constructs reference',
     '',
-    "Every construct of `albkit` with its props: type, whether it is required, its default and what it means.",
+    'Every construct of `albkit` with its props: type, whether it is required, its default and what it means.',
     'Nested props read `parent.child` (`parent[].child` for each element of a list). A prop wrong on its own and',
     'the rules across resources are all reported at synth, together, each with the construct path and field.',
     'The same fields, in snake_case, are the attributes of the Terraform provider ([terraform.md](terraform.md)) and',

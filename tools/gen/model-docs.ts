@@ -44,7 +44,8 @@ function modelConstants(ts: typeof TS): Map<string, TS.Expression> {
     source.forEachChild((statement) => {
       if (!ts.isVariableStatement(statement)) return;
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.initializer) constants.set(declaration.name.text, declaration.initializer);
+        if (ts.isIdentifier(declaration.name) && declaration.initializer)
+          constants.set(declaration.name.text, declaration.initializer);
       }
     });
   }
@@ -52,7 +53,12 @@ function modelConstants(ts: typeof TS): Map<string, TS.Expression> {
 }
 
 /** The object literals that are shapes (`z.strictObject({...})`, `z.object({...})`) within a schema expression. */
-function shapesIn(ts: typeof TS, expression: TS.Node, constants: Map<string, TS.Expression>, seen = new Set<string>()): TS.ObjectLiteralExpression[] {
+function shapesIn(
+  ts: typeof TS,
+  expression: TS.Node,
+  constants: Map<string, TS.Expression>,
+  seen = new Set<string>(),
+): TS.ObjectLiteralExpression[] {
   if (ts.isIdentifier(expression)) {
     const target = constants.get(expression.text);
     if (!target || seen.has(expression.text)) return [];
@@ -67,7 +73,8 @@ function shapesIn(ts: typeof TS, expression: TS.Node, constants: Map<string, TS.
     return [callee, ...expression.arguments].flatMap((part) => shapesIn(ts, part, constants, seen));
   }
   if (ts.isPropertyAccessExpression(expression)) return shapesIn(ts, expression.expression, constants, seen);
-  if (ts.isArrayLiteralExpression(expression)) return expression.elements.flatMap((part) => shapesIn(ts, part, constants, seen));
+  if (ts.isArrayLiteralExpression(expression))
+    return expression.elements.flatMap((part) => shapesIn(ts, part, constants, seen));
   return [];
 }
 

@@ -26,28 +26,54 @@ export const ZONES = [
   {
     name: 'lib',
     files: ['lib/**/*.ts'],
-    forbidden: [{ regex: into(['runtime', 'constructs', 'bin']), message: 'lib/ is pure and imports no face, no runtime and no command' }],
+    forbidden: [
+      {
+        regex: into(['runtime', 'constructs', 'bin']),
+        message: 'lib/ is pure and imports no face, no runtime and no command',
+      },
+    ],
   },
   {
     name: 'shared',
     files: ['runtime/contract/**/*.ts', 'runtime/agent-defaults.ts'],
     forbidden: [
-      { regex: into(['api', 'store', 'dataplane', 'client', 'deploy', 'terraform', 'constructs', 'bin']), message: `${SHARED} import only lib/ and each other, never either side` },
+      {
+        regex: into(['api', 'store', 'dataplane', 'client', 'deploy', 'terraform', 'constructs', 'bin']),
+        message: `${SHARED} import only lib/ and each other, never either side`,
+      },
       { regex: agentFile(), message: `${SHARED} import only lib/ and each other, never either side` },
     ],
   },
   {
     name: 'agent',
-    files: ['runtime/api/**/*.ts', 'runtime/store/**/*.ts', 'runtime/dataplane/**/*.ts', 'runtime/agent.ts', 'runtime/log.ts', 'runtime/metrics.ts'],
+    files: [
+      'runtime/api/**/*.ts',
+      'runtime/store/**/*.ts',
+      'runtime/dataplane/**/*.ts',
+      'runtime/agent.ts',
+      'runtime/log.ts',
+      'runtime/metrics.ts',
+    ],
     forbidden: [
-      { regex: into(['client', 'deploy', 'terraform', 'constructs', 'bin']), message: `${AGENT} imports ${SHARED}, never ${CLIENT}: ${FIX}` },
+      {
+        regex: into(['client', 'deploy', 'terraform', 'constructs', 'bin']),
+        message: `${AGENT} imports ${SHARED}, never ${CLIENT}: ${FIX}`,
+      },
     ],
   },
   {
     name: 'client',
-    files: ['runtime/client/**/*.ts', 'runtime/deploy/**/*.ts', 'runtime/terraform/**/*.ts', 'constructs/pulumi/**/*.ts'],
+    files: [
+      'runtime/client/**/*.ts',
+      'runtime/deploy/**/*.ts',
+      'runtime/terraform/**/*.ts',
+      'constructs/pulumi/**/*.ts',
+    ],
     forbidden: [
-      { regex: into(['api', 'store', 'dataplane', 'bin']), message: `${CLIENT} imports ${SHARED}, never ${AGENT}: ${FIX}` },
+      {
+        regex: into(['api', 'store', 'dataplane', 'bin']),
+        message: `${CLIENT} imports ${SHARED}, never ${AGENT}: ${FIX}`,
+      },
       { regex: agentFile(), message: `${CLIENT} imports ${SHARED}, never ${AGENT}: ${FIX}` },
     ],
   },

@@ -26,7 +26,8 @@ export const PROVIDER_LAUNCHER = join(PACKAGE_ROOT, 'bin', 'terraform-provider-a
 
 /** Terraform's name for this machine's platform: `linux_amd64`, `darwin_arm64`, … */
 export function terraformPlatform(): string {
-  const arch = ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  const arch =
+    ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
   return `${process.platform}_${arch}`;
 }
 
@@ -71,12 +72,17 @@ function providerPackage(): Map<string, string | Uint8Array> {
     write: false,
     outfile: join(PACKAGE_ROOT, 'dist', 'runtime', 'terraform', 'main.js'),
   });
-  const files = new Map<string, string | Uint8Array>([['dist/runtime/terraform/main.js', bundle.outputFiles[0]!.contents]]);
+  const files = new Map<string, string | Uint8Array>([
+    ['dist/runtime/terraform/main.js', bundle.outputFiles[0]!.contents],
+  ]);
   const protoDir = join('runtime', 'terraform', 'proto');
   for (const name of readdirSync(join(PACKAGE_ROOT, protoDir)).sort()) {
     files.set(`${protoDir}/${name}`, readFileSync(join(PACKAGE_ROOT, protoDir, name)));
   }
-  files.set('runtime/terraform/model-docs.json', readFileSync(join(PACKAGE_ROOT, 'runtime', 'terraform', 'model-docs.json')));
+  files.set(
+    'runtime/terraform/model-docs.json',
+    readFileSync(join(PACKAGE_ROOT, 'runtime', 'terraform', 'model-docs.json')),
+  );
   packageFiles = files;
   return files;
 }
@@ -103,5 +109,9 @@ if (require.main === module) {
   const file = installMirror(mirrorDir);
   const config = cliConfig(mirrorDir);
   if (configFile) writeFileSync(configFile, config);
-  process.stdout.write(`installed ${file}\n${configFile ? `wrote ${configFile}; export TF_CLI_CONFIG_FILE=${resolve(configFile)}\n` : config}`);
+  process.stdout.write(
+    `installed ${file}\n${
+      configFile ? `wrote ${configFile}; export TF_CLI_CONFIG_FILE=${resolve(configFile)}\n` : config
+    }`,
+  );
 }

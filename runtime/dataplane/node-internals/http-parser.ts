@@ -84,7 +84,12 @@ export interface ParserCallbacks<Owner> {
  * most `maxHeaderSize` bytes of start line and headers (0: Node's default), calling `callbacks` with `this`
  * the parser, whose `owner` is `owner`.
  */
-export function newParser<Owner>(type: number, maxHeaderSize: number, owner: Owner, callbacks: ParserCallbacks<Owner>): HttpParser<Owner> {
+export function newParser<Owner>(
+  type: number,
+  maxHeaderSize: number,
+  owner: Owner,
+  callbacks: ParserCallbacks<Owner>,
+): HttpParser<Owner> {
   const parser = new HTTPParser() as HttpParser<Owner>;
   parser.initialize(type, {}, maxHeaderSize, 0);
   parser.owner = owner;

@@ -31,6 +31,13 @@ export function moveToReadInPlace(accepted: Socket, onread: ReadInPlace): Socket
   // Detach the handle, so that retiring the accepted socket (and its count in the server) leaves it open.
   internal._handle = null;
   accepted.destroy();
-  const options: HandleSocketOptions = { handle, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true, onread };
+  const options: HandleSocketOptions = {
+    handle,
+    allowHalfOpen: true,
+    readable: true,
+    writable: true,
+    pauseOnCreate: true,
+    onread,
+  };
   return new Socket(options);
 }

@@ -29,8 +29,19 @@ function expectInternal(holds: boolean, internal: string, what: string): void {
 /** The llhttp binding: its constants, and one request parsed with the callbacks the data plane sets. */
 function checkParser(): void {
   const internal = "the llhttp binding (require('_http_common').HTTPParser)";
-  const constants = [HTTPParser?.REQUEST, HTTPParser?.RESPONSE, HTTPParser?.kOnHeaders, HTTPParser?.kOnHeadersComplete, HTTPParser?.kOnBody, HTTPParser?.kOnMessageComplete];
-  expectInternal(typeof HTTPParser === 'function' && constants.every((value) => typeof value === 'number'), internal, 'its class or kOn… constants are missing');
+  const constants = [
+    HTTPParser?.REQUEST,
+    HTTPParser?.RESPONSE,
+    HTTPParser?.kOnHeaders,
+    HTTPParser?.kOnHeadersComplete,
+    HTTPParser?.kOnBody,
+    HTTPParser?.kOnMessageComplete,
+  ];
+  expectInternal(
+    typeof HTTPParser === 'function' && constants.every((value) => typeof value === 'number'),
+    internal,
+    'its class or kOn… constants are missing',
+  );
   expectInternal(Array.isArray(METHODS) && METHODS.includes('GET'), internal, 'its methods table is missing');
   const seen: string[] = [];
   const parser = newParser(HTTPParser.REQUEST, 0, seen, {
@@ -47,7 +58,11 @@ function checkParser(): void {
   const input = Buffer.from('GET /check HTTP/1.1\r\nHost: a\r\n\r\n');
   const parsed = parser.execute(input);
   parser.close();
-  expectInternal(parsed === input.length && seen.join('|') === 'GET /check Host,a|end', internal, `a request parsed as ${JSON.stringify(seen)}`);
+  expectInternal(
+    parsed === input.length && seen.join('|') === 'GET /check Host,a|end',
+    internal,
+    `a request parsed as ${JSON.stringify(seen)}`,
+  );
 }
 
 /** The TLS server's own `'connection'` listener, which `guardConnections` and `handToTls` rely on. */
@@ -65,19 +80,21 @@ async function checkReadInPlace(): Promise<void> {
   let moved: Socket | undefined;
   let inPlace = false;
   const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-  const accepted = new Promise<Socket | undefined>((resolve) => server.once('connection', (socket: Socket) => {
-    moved = moveToReadInPlace(socket, {
-      buffer,
-      callback(bytes, into) {
-        inPlace = into === buffer && buffer.toString('latin1', 0, bytes) === PROBE;
-        this.write(`${PROBE} answer`);
-        closeWhenFlushed(this);
-        return true;
-      },
-    });
-    moved?.resume();
-    resolve(moved);
-  }));
+  const accepted = new Promise<Socket | undefined>((resolve) =>
+    server.once('connection', (socket: Socket) => {
+      moved = moveToReadInPlace(socket, {
+        buffer,
+        callback(bytes, into) {
+          inPlace = into === buffer && buffer.toString('latin1', 0, bytes) === PROBE;
+          this.write(`${PROBE} answer`);
+          closeWhenFlushed(this);
+          return true;
+        },
+      });
+      moved?.resume();
+      resolve(moved);
+    }),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const client = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
@@ -91,10 +108,14 @@ async function checkReadInPlace(): Promise<void> {
     const closed = once(client, 'close').then(() => true);
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), EXCHANGE_LIMIT_MS)));
     const done = await Promise.race([closed, late]);
-    const internal = "reads in place (new net.Socket({ handle, onread, pauseOnCreate }))";
+    const internal = 'reads in place (new net.Socket({ handle, onread, pauseOnCreate }))';
     expectInternal(done || inPlace, internal, `no read reached the onread buffer within ${EXCHANGE_LIMIT_MS} ms`);
     expectInternal(inPlace, internal, 'the bytes read did not arrive in the onread buffer');
-    expectInternal(done && answer === `${PROBE} answer`, 'net.Socket#destroySoon', `the answer was ${JSON.stringify(answer)} and the connection ${done ? 'closed' : 'stayed open'}`);
+    expectInternal(
+      done && answer === `${PROBE} answer`,
+      'net.Socket#destroySoon',
+      `the answer was ${JSON.stringify(answer)} and the connection ${done ? 'closed' : 'stayed open'}`,
+    );
   } finally {
     clearTimeout(timer);
     client.destroy();
@@ -110,6 +131,10 @@ async function checkReadInPlace(): Promise<void> {
 export async function checkNodeInternals(): Promise<void> {
   checkParser();
   checkTlsConnectionListener();
-  expectInternal(typeof net.Socket.prototype.destroySoon === 'function', 'net.Socket#destroySoon', 'it is not a function');
+  expectInternal(
+    typeof net.Socket.prototype.destroySoon === 'function',
+    'net.Socket#destroySoon',
+    'it is not a function',
+  );
   await checkReadInPlace();
 }

@@ -33,7 +33,10 @@ export function compileConditions(conditions: RuleConditions): ConditionCheck | 
     });
   }
   if (conditions.headers !== undefined) {
-    const headers: HeaderCheck[] = conditions.headers.map((header) => ({ name: header.name.toLowerCase(), values: header.values.map(compileGlob) }));
+    const headers: HeaderCheck[] = conditions.headers.map((header) => ({
+      name: header.name.toLowerCase(),
+      values: header.values.map(compileGlob),
+    }));
     checks.push((view) => headers.every((header) => headerHolds(view.raw, header)));
   }
   if (conditions.queries !== undefined) {

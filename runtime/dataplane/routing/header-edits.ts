@@ -13,9 +13,14 @@ export interface HeaderEdits {
 }
 
 /** The edits of `insert` and `remove`, or undefined when there are none. */
-export function compileHeaderEdits(insert: readonly HeaderToSet[] | undefined, remove: readonly string[] | undefined): HeaderEdits | undefined {
+export function compileHeaderEdits(
+  insert: readonly HeaderToSet[] | undefined,
+  remove: readonly string[] | undefined,
+): HeaderEdits | undefined {
   if (insert === undefined && remove === undefined) return undefined;
-  const names = new Set([...(remove ?? []), ...(insert ?? []).map((header) => header.name)].map((name) => name.toLowerCase()));
+  const names = new Set(
+    [...(remove ?? []), ...(insert ?? []).map((header) => header.name)].map((name) => name.toLowerCase()),
+  );
   return { remove: names, append: (insert ?? []).flatMap((header) => [header.name, header.value]) };
 }
 

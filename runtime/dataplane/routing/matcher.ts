@@ -51,7 +51,9 @@ export interface UrlMatcher {
 
 /** Compiles `rules` (any order; priorities unique) into a matcher. */
 export function compileRules(rules: readonly Rule[]): UrlMatcher {
-  const ordered = [...rules].sort((a, b) => a.priority - b.priority).map((rule, order): IndexedRule => ({ order, rule, check: compileConditions(rule.conditions) }));
+  const ordered = [...rules]
+    .sort((a, b) => a.priority - b.priority)
+    .map((rule, order): IndexedRule => ({ order, rule, check: compileConditions(rule.conditions) }));
   const anyHostRules = ordered.filter((indexed) => indexed.rule.conditions.hosts === undefined);
   const byWildcard = new Map<string, IndexedRule[]>();
   const byExact = new Map<string, IndexedRule[]>();
@@ -62,11 +64,13 @@ export function compileRules(rules: readonly Rule[]): UrlMatcher {
       into.set(key, [...(into.get(key) ?? []), indexed]);
     }
   }
-  const wildcardHosts = new Map([...byWildcard].map(([suffix, list]) => [suffix, pathIndex(merged(list, anyHostRules))] as const));
+  const wildcardHosts = new Map(
+    [...byWildcard].map(([suffix, list]) => [suffix, pathIndex(merged(list, anyHostRules))] as const),
+  );
   const exactHosts = new Map(
     [...byExact].map(([host, list]) => {
       const dot = host.indexOf('.');
-      const wildcard = dot < 0 ? [] : (byWildcard.get(host.slice(dot)) ?? []);
+      const wildcard = dot < 0 ? [] : byWildcard.get(host.slice(dot)) ?? [];
       return [host, pathIndex(merged(list, wildcard, anyHostRules))] as const;
     }),
   );
@@ -97,7 +101,11 @@ export function matchRule(matcher: UrlMatcher, view: RequestView): IndexedRule |
 }
 
 /** The first rule of `list` (priority order) before `best` whose other conditions hold; else `best`. */
-function firstHolding(list: readonly IndexedRule[], view: RequestView, best: IndexedRule | undefined): IndexedRule | undefined {
+function firstHolding(
+  list: readonly IndexedRule[],
+  view: RequestView,
+  best: IndexedRule | undefined,
+): IndexedRule | undefined {
   const limit = best === undefined ? Number.POSITIVE_INFINITY : best.order;
   for (const indexed of list) {
     if (indexed.order >= limit) return best;

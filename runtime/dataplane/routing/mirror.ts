@@ -30,7 +30,13 @@ export function newMirrorCounts(): MirrorCounts {
 }
 
 /** Sends a copy of the request with head `head` to `pool`, unless the bound is reached; never throws. */
-export function mirrorRequest(pool: Pool, head: string, hasBody: boolean, clientIp: string, counts: MirrorCounts): void {
+export function mirrorRequest(
+  pool: Pool,
+  head: string,
+  hasBody: boolean,
+  clientIp: string,
+  counts: MirrorCounts,
+): void {
   if (hasBody || counts.inFlight >= MIRROR_IN_FLIGHT) {
     counts.skipped++;
     return;

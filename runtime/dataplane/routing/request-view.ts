@@ -80,7 +80,10 @@ export function queryPairs(view: RequestView): string[] {
     for (const part of view.query.split('&')) {
       if (part === '') continue;
       const equals = part.indexOf('=');
-      pairs.push(percentDecoded(equals < 0 ? part : part.slice(0, equals)), equals < 0 ? '' : percentDecoded(part.slice(equals + 1)));
+      pairs.push(
+        percentDecoded(equals < 0 ? part : part.slice(0, equals)),
+        equals < 0 ? '' : percentDecoded(part.slice(equals + 1)),
+      );
     }
   }
   view.queryPairs = pairs;

@@ -84,7 +84,12 @@ export interface RuleChoice {
  * Binds `urlMap` to a listener (`secure` on HTTPS); `countsOf` gives each rule's counts by priority, kept
  * across changes.
  */
-export function bindRules(urlMap: ListenerUrlMap, secure: boolean, countsOf: (priority: number) => RuleCounts, mirrors: MirrorCounts): RouteRules {
+export function bindRules(
+  urlMap: ListenerUrlMap,
+  secure: boolean,
+  countsOf: (priority: number) => RuleCounts,
+  mirrors: MirrorCounts,
+): RouteRules {
   const targets = new Map<string, RouteTarget>();
   const targetOf = (id: string): RouteTarget => {
     let target = targets.get(id);
@@ -97,10 +102,21 @@ export function bindRules(urlMap: ListenerUrlMap, secure: boolean, countsOf: (pr
     return target;
   };
   const actions = urlMap.matcher.rules.map(({ rule }) => bindAction(urlMap, rule, secure, targetOf));
-  return { urlMapId: urlMap.id, matcher: urlMap.matcher, actions, counts: urlMap.matcher.rules.map(({ rule }) => countsOf(rule.priority)), mirrors };
+  return {
+    urlMapId: urlMap.id,
+    matcher: urlMap.matcher,
+    actions,
+    counts: urlMap.matcher.rules.map(({ rule }) => countsOf(rule.priority)),
+    mirrors,
+  };
 }
 
-function bindAction(urlMap: ListenerUrlMap, rule: Rule, secure: boolean, targetOf: (id: string) => RouteTarget): BoundAction {
+function bindAction(
+  urlMap: ListenerUrlMap,
+  rule: Rule,
+  secure: boolean,
+  targetOf: (id: string) => RouteTarget,
+): BoundAction {
   const { action } = rule;
   const kind = actionKind(action);
   switch (kind) {
@@ -110,7 +126,12 @@ function bindAction(urlMap: ListenerUrlMap, rule: Rule, secure: boolean, targetO
       const weighted = action.weightedForward!;
       const cookie =
         weighted.stickinessSeconds > 0
-          ? { name: `albkit-group-${rule.priority}`, attributes: `; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}; Max-Age=${weighted.stickinessSeconds}` }
+          ? {
+              name: `albkit-group-${rule.priority}`,
+              attributes: `; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}; Max-Age=${
+                weighted.stickinessSeconds
+              }`,
+            }
           : undefined;
       const targets = weighted.targets.map(({ backendService, weight }) => ({
         target: targetOf(backendService),
@@ -135,7 +156,14 @@ function bindAction(urlMap: ListenerUrlMap, rule: Rule, secure: boolean, targetO
       const fixed = action.fixedResponse!;
       // The body is UTF-8; answers are written as latin1 text, one byte per character.
       const body = Buffer.from(fixed.body, 'utf8').toString('latin1');
-      return { kind, answer: customAnswer(fixed.statusCode, `content-type: ${fixed.contentType}; charset=utf-8\r\ncache-control: no-store\r\n`, body) };
+      return {
+        kind,
+        answer: customAnswer(
+          fixed.statusCode,
+          `content-type: ${fixed.contentType}; charset=utf-8\r\ncache-control: no-store\r\n`,
+          body,
+        ),
+      };
     }
   }
 }
@@ -173,7 +201,15 @@ function forwarding(rule: Rule, targetOf: (id: string) => RouteTarget): Forwardi
  * The rule of a request (`method`, target `url`, raw headers `raw`, from `clientIp`, on a listener speaking
  * `protocol` on `port`) and what it gets; undefined when no rule matches. Counts the match.
  */
-export function chooseRule(rules: RouteRules, method: string, url: string, raw: readonly string[], clientIp: string, protocol: string, port: string): RuleChoice | undefined {
+export function chooseRule(
+  rules: RouteRules,
+  method: string,
+  url: string,
+  raw: readonly string[],
+  clientIp: string,
+  protocol: string,
+  port: string,
+): RuleChoice | undefined {
   const view = requestView(method, url, raw, clientIp);
   const matched = matchRule(rules.matcher, view);
   if (matched === undefined) return undefined;
@@ -181,13 +217,32 @@ export function chooseRule(rules: RouteRules, method: string, url: string, raw: 
   const action = rules.actions[matched.order]!;
   switch (action.kind) {
     case 'fixed':
-      return { target: undefined, answer: action.answer, url, raw, response: undefined, mirror: undefined, cookieLine: '' };
+      return {
+        target: undefined,
+        answer: action.answer,
+        url,
+        raw,
+        response: undefined,
+        mirror: undefined,
+        cookieLine: '',
+      };
     case 'redirect':
-      return { target: undefined, answer: redirectAnswer(action, templateValues(view, protocol, port)), url, raw, response: undefined, mirror: undefined, cookieLine: '' };
+      return {
+        target: undefined,
+        answer: redirectAnswer(action, templateValues(view, protocol, port)),
+        url,
+        raw,
+        response: undefined,
+        mirror: undefined,
+        cookieLine: '',
+      };
     case 'forward':
       return forwardChoice(action, action.target, '', view, url, raw, protocol, port);
     case 'weighted': {
-      const target = action.targets.pick(action.targets.cookie === undefined ? undefined : rawHeader(raw, 'cookie', '; '), clientIp);
+      const target = action.targets.pick(
+        action.targets.cookie === undefined ? undefined : rawHeader(raw, 'cookie', '; '),
+        clientIp,
+      );
       return forwardChoice(action, target, action.targets.cookieLine, view, url, raw, protocol, port);
     }
   }
@@ -204,7 +259,8 @@ function forwardChoice(
   port: string,
 ): RuleChoice {
   const edits = action.request;
-  if (edits === undefined) return { target, answer: undefined, url, raw, response: action.response, mirror: action.mirror, cookieLine };
+  if (edits === undefined)
+    return { target, answer: undefined, url, raw, response: action.response, mirror: action.mirror, cookieLine };
   let editedUrl = url;
   let editedRaw = raw;
   if (edits.host !== undefined || edits.path !== undefined || edits.query !== undefined) {
@@ -212,10 +268,19 @@ function forwardChoice(
     const path = edits.path === undefined ? view.path : renderTemplate(edits.path, values);
     const query = edits.query === undefined ? view.query : renderTemplate(edits.query, values);
     editedUrl = query === '' ? path : `${path}?${query}`;
-    if (edits.host !== undefined) editedRaw = editHeaders(editedRaw, { remove: HOST, append: ['host', renderTemplate(edits.host, values)] });
+    if (edits.host !== undefined)
+      editedRaw = editHeaders(editedRaw, { remove: HOST, append: ['host', renderTemplate(edits.host, values)] });
   }
   if (edits.headers !== undefined) editedRaw = editHeaders(editedRaw, edits.headers);
-  return { target, answer: undefined, url: editedUrl, raw: editedRaw, response: action.response, mirror: action.mirror, cookieLine };
+  return {
+    target,
+    answer: undefined,
+    url: editedUrl,
+    raw: editedRaw,
+    response: action.response,
+    mirror: action.mirror,
+    cookieLine,
+  };
 }
 
 const HOST: ReadonlySet<string> = new Set(['host']);
@@ -231,7 +296,10 @@ function redirectAnswer(action: Extract<BoundAction, { kind: 'redirect' }>, valu
   const protocol = action.protocol ?? values.protocol;
   const port = action.port ?? values.port;
   const query = renderTemplate(action.query, values);
-  const authority = DEFAULT_PORTS[protocol] === port ? renderTemplate(action.host, values) : `${renderTemplate(action.host, values)}:${port}`;
+  const authority =
+    DEFAULT_PORTS[protocol] === port
+      ? renderTemplate(action.host, values)
+      : `${renderTemplate(action.host, values)}:${port}`;
   const location = `${protocol}://${authority}${renderTemplate(action.path, values)}${query === '' ? '' : `?${query}`}`;
   return customAnswer(action.status, `location: ${location}\r\n`, '');
 }

@@ -19,7 +19,12 @@ export interface RouteTarget {
 }
 
 /** The target of backend service `backendServiceId` (spec `spec`, pool `pool`) for a listener, `secure` on HTTPS. */
-export function routeTarget(backendServiceId: string, spec: BackendServiceSpec, pool: BackendPool, secure: boolean): RouteTarget {
+export function routeTarget(
+  backendServiceId: string,
+  spec: BackendServiceSpec,
+  pool: BackendPool,
+  secure: boolean,
+): RouteTarget {
   // Only an HTTP backend service has session persistence (the model sets none for TCP).
   const persistence = spec.sessionPersistence;
   return {

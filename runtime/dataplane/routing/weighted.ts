@@ -40,15 +40,17 @@ export class WeightedTargets {
     /** The group cookie, when stickiness is on. */
     readonly cookie: GroupCookie | undefined,
   ) {
-    const weighted = targets.map(({ target, weight, cookie: value }): WeightedTarget => ({
-      key: target.backendServiceId,
-      weight,
-      healthy: true,
-      active: 0,
-      maxActive: Number.POSITIVE_INFINITY,
-      target,
-      cookie: value,
-    }));
+    const weighted = targets.map(
+      ({ target, weight, cookie: value }): WeightedTarget => ({
+        key: target.backendServiceId,
+        weight,
+        healthy: true,
+        active: 0,
+        maxActive: Number.POSITIVE_INFINITY,
+        target,
+        cookie: value,
+      }),
+    );
     this.scheduler.reset(weighted);
     this.byCookie = new Map(weighted.filter((target) => target.weight > 0).map((target) => [target.cookie, target]));
   }
@@ -63,7 +65,8 @@ export class WeightedTargets {
       if (pinned !== undefined) return pinned.target;
     }
     const picked = this.scheduler.pick(clientIp, undefined);
-    if (picked !== undefined && cookie !== undefined) this.cookieLine = `set-cookie: ${cookie.name}=${picked.cookie}${cookie.attributes}\r\n`;
+    if (picked !== undefined && cookie !== undefined)
+      this.cookieLine = `set-cookie: ${cookie.name}=${picked.cookie}${cookie.attributes}\r\n`;
     return picked?.target;
   }
 }

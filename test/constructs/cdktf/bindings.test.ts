@@ -21,10 +21,10 @@ async function printedDuring(work: () => Promise<void>): Promise<string> {
   const streams = [process.stdout, process.stderr];
   const writes = streams.map((stream) => stream.write.bind(stream));
   streams.forEach((stream, i) => {
-    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    stream.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       printed += String(chunk);
       return writes[i]!(chunk, ...rest);
-    });
+    };
   });
   try {
     await work();
@@ -48,7 +48,9 @@ describe('CDKTF L1 bindings', function () {
   after(async () => {
     if (savedCliConfig === undefined) delete process.env.TF_CLI_CONFIG_FILE;
     else process.env.TF_CLI_CONFIG_FILE = savedCliConfig;
-    await Promise.all([fresh, cliConfigDir].map((dir) => (dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve())));
+    await Promise.all(
+      [fresh, cliConfigDir].map((dir) => (dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve())),
+    );
   });
 
   it('are up to date with the provider schema (regenerate: npm run gen)', async () => {

@@ -7,7 +7,13 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { TestAgent } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, type TerraformDir, type TerraformRig, skipWithoutTerraform } from '../../runtime/terraform/terraform-helpers';
+import {
+  findTerraform,
+  startTerraformRig,
+  type TerraformDir,
+  type TerraformRig,
+  skipWithoutTerraform,
+} from '../../runtime/terraform/terraform-helpers';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const CDKTF = join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -25,7 +31,15 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
 
   /** Runs the cdktf CLI in the working directory, with the example compiled as the app. */
   function cdktf(verb: 'deploy' | 'destroy'): Promise<string> {
-    const args = [verb, '--app', `node ${APP}`, '--output', join(tf.dir, 'cdktf.out'), '--skip-provider-lock', '--auto-approve'];
+    const args = [
+      verb,
+      '--app',
+      `node ${APP}`,
+      '--output',
+      join(tf.dir, 'cdktf.out'),
+      '--skip-provider-lock',
+      '--auto-approve',
+    ];
     return new Promise((resolve, reject) =>
       execFile(CDKTF, args, { cwd: tf.dir, env, timeout: 150_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
         error ? reject(new Error(`cdktf ${verb} failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
@@ -58,8 +72,16 @@ describe('cdktf deploy and destroy of examples/cdktf', function () {
     const output = await cdktf('deploy');
     expect(output).to.include('Apply complete! Resources: 9 added, 0 changed, 0 destroyed.');
     const { body } = await agent.call<{ resources: { id: string }[] }>('GET', '/v1/manifest');
-    expect(body.resources.map((r) => r.id)).to.include.members(['alb/web', 'alb/web/http', 'alb/web/tcp', 'alb/web-eip']);
-    const listener = await agent.call<{ status: { state: string } }>('GET', `/v1/listeners/${encodeURIComponent('alb/web/http')}`);
+    expect(body.resources.map((r) => r.id)).to.include.members([
+      'alb/web',
+      'alb/web/http',
+      'alb/web/tcp',
+      'alb/web-eip',
+    ]);
+    const listener = await agent.call<{ status: { state: string } }>(
+      'GET',
+      `/v1/listeners/${encodeURIComponent('alb/web/http')}`,
+    );
     expect(listener.body.status.state).to.equal('ACTIVE');
     expect(await (await fetch(`http://127.0.0.1:${HTTP_PORT}/`)).text()).to.match(/^hello from [ab]\n$/);
   });

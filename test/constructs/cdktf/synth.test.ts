@@ -9,7 +9,16 @@ import { expect } from 'chai';
 import type { Construct } from 'constructs';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { ValidationError } from '../../../lib';
-import { AlbkitProvider, BackendService, Eip, Listener, LoadBalancer, SecurityGroup, ServerGroup, terraformResourceOf } from '../../../constructs/cdktf';
+import {
+  AlbkitProvider,
+  BackendService,
+  Eip,
+  Listener,
+  LoadBalancer,
+  SecurityGroup,
+  ServerGroup,
+  terraformResourceOf,
+} from '../../../constructs/cdktf';
 
 type Synthesized = {
   provider: Record<string, Record<string, unknown>[]>;
@@ -24,7 +33,9 @@ function quickstart(stack: Construct, address = '127.0.0.1'): LoadBalancer {
     subnet: { cidr: '127.0.0.0/24', address },
     eip: new Eip(stack, 'web-eip', { address: '127.0.0.10' }),
   });
-  const servers = lb.addServerGroup('servers', { servers: [{ name: 'a', address: '127.0.0.1', port: 9001, weight: 3 }] });
+  const servers = lb.addServerGroup('servers', {
+    servers: [{ name: 'a', address: '127.0.0.1', port: 9001, weight: 3 }],
+  });
   const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 9001, serverGroups: [servers] });
   lb.addListener('http', { protocol: 'HTTP', port: 8080, backendService: backend });
   return lb;
@@ -44,7 +55,9 @@ function resource(out: Synthesized, type: string, id: string): { name: string; c
 describe('CDKTF constructs', () => {
   it('synthesizes one L1 resource per albkit construct, its resource_id the construct path', () => {
     const out = synth(quickstart);
-    const ids = Object.values(out.resource).flatMap((byName) => Object.values(byName).map((config) => config.resource_id));
+    const ids = Object.values(out.resource).flatMap((byName) =>
+      Object.values(byName).map((config) => config.resource_id),
+    );
     expect(ids.sort()).to.deep.equal([
       'stack/web',
       'stack/web-eip',
@@ -54,7 +67,9 @@ describe('CDKTF constructs', () => {
       'stack/web/servers',
     ]);
     const stack = Testing.synthScope(quickstart);
-    expect(Testing.toHaveResourceWithProperties(stack, 'albkit_listener', { protocol: 'HTTP', port: 8080 })).to.equal(true);
+    expect(Testing.toHaveResourceWithProperties(stack, 'albkit_listener', { protocol: 'HTTP', port: 8080 })).to.equal(
+      true,
+    );
     expect(
       Testing.toHaveResourceWithProperties(stack, 'albkit_server_group', {
         servers: [{ name: 'a', address: '127.0.0.1', port: 9001, weight: 3 }],
@@ -64,13 +79,32 @@ describe('CDKTF constructs', () => {
 
   it('carries the request body and connection limits to the L1 resources', () => {
     const out = synth((stack) => {
-      const lb = new LoadBalancer(stack, 'web', { zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } });
+      const lb = new LoadBalancer(stack, 'web', {
+        zones: ['local-a'],
+        vpc: { cidr: '127.0.0.0/8' },
+        subnet: { cidr: '127.0.0.0/24' },
+      });
       const servers = lb.addServerGroup('servers', { servers: [{ name: 'a', address: '127.0.0.1', port: 9001 }] });
-      const backend = lb.addBackendService('backend', { protocol: 'HTTP', port: 9001, serverGroups: [servers], maxConnectionsPerServer: 64, maxQueueLength: 10, queueTimeoutSeconds: 2 });
-      lb.addListener('http', { protocol: 'HTTP', port: 8080, backendService: backend, requestBodyGraceSeconds: 5, requestBodyMinBytesPerSecond: 1000 });
+      const backend = lb.addBackendService('backend', {
+        protocol: 'HTTP',
+        port: 9001,
+        serverGroups: [servers],
+        maxConnectionsPerServer: 64,
+        maxQueueLength: 10,
+        queueTimeoutSeconds: 2,
+      });
+      lb.addListener('http', {
+        protocol: 'HTTP',
+        port: 8080,
+        backendService: backend,
+        requestBodyGraceSeconds: 5,
+        requestBodyMinBytesPerSecond: 1000,
+      });
     });
     const backend = resource(out, 'albkit_backend_service', 'stack/web/backend').config;
-    expect([backend.max_connections_per_server, backend.max_queue_length, backend.queue_timeout_seconds]).to.deep.equal([64, 10, 2]);
+    expect([backend.max_connections_per_server, backend.max_queue_length, backend.queue_timeout_seconds]).to.deep.equal(
+      [64, 10, 2],
+    );
     const listener = resource(out, 'albkit_listener', 'stack/web/http').config;
     expect([listener.request_body_grace_seconds, listener.request_body_min_bytes_per_second]).to.deep.equal([5, 1000]);
   });
@@ -109,7 +143,9 @@ describe('CDKTF constructs', () => {
       lb.node.addDependency(audit);
     });
     const audit = resource(out, 'albkit_security_group', 'stack/audit');
-    expect(resource(out, 'albkit_load_balancer', 'stack/web').config.depends_on).to.include(`albkit_security_group.${audit.name}`);
+    expect(resource(out, 'albkit_load_balancer', 'stack/web').config.depends_on).to.include(
+      `albkit_security_group.${audit.name}`,
+    );
   });
 
   it('applies calls made after construction (rendering is lazy)', () => {
@@ -145,7 +181,11 @@ describe('CDKTF constructs', () => {
   it('reports every rule across resources at synth, each with its construct path', () => {
     const build = (stack: Construct): void => {
       const lb = quickstart(stack);
-      const tcp = lb.addBackendService('tcp', { protocol: 'TCP', port: 9003, serverGroups: [lb.addServerGroup('tcp-servers')] });
+      const tcp = lb.addBackendService('tcp', {
+        protocol: 'TCP',
+        port: 9003,
+        serverGroups: [lb.addServerGroup('tcp-servers')],
+      });
       lb.addListener('again', { protocol: 'HTTP', port: 8080, backendService: tcp });
     };
     let error: unknown;
@@ -155,7 +195,9 @@ describe('CDKTF constructs', () => {
       error = caught;
     }
     expect(error).to.be.instanceOf(ValidationError);
-    const messages = (error as ValidationError).issues.map((issue) => `${issue.path}: ${issue.field}: ${issue.message}`);
+    const messages = (error as ValidationError).issues.map(
+      (issue) => `${issue.path}: ${issue.field}: ${issue.message}`,
+    );
     expect(messages).to.include.members([
       'stack/web/again: port: 8080 is already used by listener stack/web/http on load balancer stack/web',
       'stack/web/again: backendService: an HTTP listener needs an HTTP backend service; stack/web/tcp is TCP',
@@ -222,8 +264,15 @@ describe('CDKTF constructs', () => {
   it('refers to a load balancer made elsewhere (LoadBalancer.fromResourceId) by its literal id, and makes none', () => {
     const out = synth((stack) => {
       const lb = LoadBalancer.fromResourceId(stack, 'shared', 'platform/web');
-      const servers = new ServerGroup(stack, 'servers', { loadBalancer: lb, servers: [{ name: 'a', address: '127.0.0.1', port: 9001, zone: 'local-a' }] });
-      const backend = new BackendService(stack, 'backend', { loadBalancer: lb, protocol: 'HTTP', serverGroups: [servers] });
+      const servers = new ServerGroup(stack, 'servers', {
+        loadBalancer: lb,
+        servers: [{ name: 'a', address: '127.0.0.1', port: 9001, zone: 'local-a' }],
+      });
+      const backend = new BackendService(stack, 'backend', {
+        loadBalancer: lb,
+        protocol: 'HTTP',
+        serverGroups: [servers],
+      });
       new Listener(stack, 'http', { loadBalancer: lb, backendService: backend, protocol: 'HTTP', port: 8080 });
     });
     expect(out.resource).to.not.have.property('albkit_load_balancer');

@@ -11,17 +11,28 @@ import { ListenerAction, ListenerCondition, LoadBalancer } from '../../../constr
 type Synthesized = { resource: Record<string, Record<string, Record<string, unknown>>> };
 
 function routed(stack: Construct): void {
-  const lb = new LoadBalancer(stack, 'shop', { zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } });
+  const lb = new LoadBalancer(stack, 'shop', {
+    zones: ['local-a'],
+    vpc: { cidr: '127.0.0.0/8' },
+    subnet: { cidr: '127.0.0.0/24' },
+  });
   const servers = lb.addServerGroup('servers', { servers: [{ name: 'a', address: '127.0.0.1', port: 9001 }] });
   const stable = lb.addBackendService('stable', { protocol: 'HTTP', port: 9001, serverGroups: [servers] });
   const canary = lb.addBackendService('canary', { protocol: 'HTTP', port: 9002, serverGroups: [servers] });
   const http = lb.addListener('http', { protocol: 'HTTP', port: 8080, backendService: stable });
   http
-    .addRule({ priority: 10, conditions: [ListenerCondition.hostHeaders(['api.example.com'])], action: ListenerAction.forward(canary) })
+    .addRule({
+      priority: 10,
+      conditions: [ListenerCondition.hostHeaders(['api.example.com'])],
+      action: ListenerAction.forward(canary),
+    })
     .addRule({
       priority: 20,
       conditions: [ListenerCondition.pathPatterns(['/shop/*'])],
-      action: ListenerAction.weightedForward([{ backendService: stable, weight: 90 }, { backendService: canary, weight: 10 }]),
+      action: ListenerAction.weightedForward([
+        { backendService: stable, weight: 90 },
+        { backendService: canary, weight: 10 },
+      ]),
     });
 }
 
@@ -39,7 +50,11 @@ describe('CDKTF url maps', () => {
     const canary = resource(out, 'albkit_backend_service', 'stack/shop/canary').name;
     const routes = resource(out, 'albkit_url_map', 'stack/shop/http/rules');
     const rules = routes.config.rules as Record<string, unknown>[];
-    expect(rules[0]).to.deep.include({ priority: 10, conditions: { hosts: ['api.example.com'] }, action: { forward: { backend_service: `\${albkit_backend_service.${canary}.id}` } } });
+    expect(rules[0]).to.deep.include({
+      priority: 10,
+      conditions: { hosts: ['api.example.com'] },
+      action: { forward: { backend_service: `\${albkit_backend_service.${canary}.id}` } },
+    });
     expect(rules[1]?.action).to.deep.equal({
       weighted_forward: {
         targets: [
@@ -48,7 +63,10 @@ describe('CDKTF url maps', () => {
         ],
       },
     });
-    expect(routes.config.depends_on).to.include.members([`albkit_backend_service.${stable}`, `albkit_backend_service.${canary}`]);
+    expect(routes.config.depends_on).to.include.members([
+      `albkit_backend_service.${stable}`,
+      `albkit_backend_service.${canary}`,
+    ]);
     const listener = resource(out, 'albkit_listener', 'stack/shop/http').config;
     expect(listener.url_map).to.equal(`\${albkit_url_map.${routes.name}.id}`);
     expect(listener.depends_on).to.include(`albkit_url_map.${routes.name}`);

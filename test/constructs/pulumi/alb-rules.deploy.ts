@@ -29,7 +29,9 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
         async newResource(args) {
           if (!args.type.startsWith('pulumi-nodejs:dynamic/')) return { id: undefined, state: {} };
           const provider = requireFromString(String(args.inputs.__provider)).handler();
-          const plain = Object.fromEntries(Object.entries(args.inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
+          const plain = Object.fromEntries(
+            Object.entries(args.inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]),
+          );
           const { inputs, failures } = await provider.check({}, plain);
           expect(failures, args.name).to.deep.equal([]);
           const result = await provider.create(inputs);
@@ -56,11 +58,22 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
           port: PORT,
           servers: [{ address: '127.0.0.1', port: 24291 }],
           rules: [
-            { priority: 1, conditions: { paths: ['/ping'] }, action: { fixedResponse: { statusCode: 200, body: 'pong' } } },
+            {
+              priority: 1,
+              conditions: { paths: ['/ping'] },
+              action: { fixedResponse: { statusCode: 200, body: 'pong' } },
+            },
             {
               priority: 2,
               conditions: { paths: ['/shop/*'] },
-              action: { weightedForward: { targets: [{ backendService: 'http', weight: 90 }, { backendService: 'canary', weight: 10 }] } },
+              action: {
+                weightedForward: {
+                  targets: [
+                    { backendService: 'http', weight: 90 },
+                    { backendService: 'canary', weight: 10 },
+                  ],
+                },
+              },
             },
           ],
         },
@@ -68,15 +81,22 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
       targets: [{ name: 'canary', port: 24292, servers: [{ address: '127.0.0.1', port: 24292 }] }],
     });
     await (alb.urls as unknown as { promise(): Promise<unknown> }).promise();
-    const routes = await agent.call<{ spec: { rules: { action: { weightedForward?: { targets: { backendService: string }[] } } }[] }; status: { state: string } }>(
-      'GET',
-      `/v1/url-maps/${encodeURIComponent('shop/http/rules')}`,
-    );
+    const routes = await agent.call<{
+      spec: { rules: { action: { weightedForward?: { targets: { backendService: string }[] } } }[] };
+      status: { state: string };
+    }>('GET', `/v1/url-maps/${encodeURIComponent('shop/http/rules')}`);
     expect(routes.body.status.state).to.equal('ACTIVE');
-    expect(routes.body.spec.rules[1]?.action.weightedForward?.targets.map((target) => target.backendService)).to.deep.equal(['shop/http/backend', 'shop/canary/backend']);
-    const listener = await agent.call<{ spec: { urlMap?: string } }>('GET', `/v1/listeners/${encodeURIComponent('shop/http')}`);
+    expect(
+      routes.body.spec.rules[1]?.action.weightedForward?.targets.map((target) => target.backendService),
+    ).to.deep.equal(['shop/http/backend', 'shop/canary/backend']);
+    const listener = await agent.call<{ spec: { urlMap?: string } }>(
+      'GET',
+      `/v1/listeners/${encodeURIComponent('shop/http')}`,
+    );
     expect(listener.body.spec.urlMap).to.equal('shop/http/rules');
-    const order = (await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations')).body.items.map((item) => item.id);
+    const order = (await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations')).body.items.map(
+      (item) => item.id,
+    );
     expect(order.indexOf('shop/canary/backend')).to.be.below(order.indexOf('shop/http/rules'));
     expect(order.indexOf('shop/http/backend')).to.be.below(order.indexOf('shop/http/rules'));
     expect(order.indexOf('shop/http/rules')).to.be.below(order.indexOf('shop/http'));
@@ -97,7 +117,10 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
           },
         ],
       });
-    expect(build).to.throw(ValidationError, /bad\/http: listeners\[0\]\.rules\[0\]: backend service "nowhere" is neither a listener nor a target of this Alb \(http\)/);
+    expect(build).to.throw(
+      ValidationError,
+      /bad\/http: listeners\[0\]\.rules\[0\]: backend service "nowhere" is neither a listener nor a target of this Alb \(http\)/,
+    );
   });
 
   it('refuses at once a target named as a listener, naming the target', () => {
@@ -109,7 +132,10 @@ describe('Alb with rules deployed to a live agent by a stand-in engine', functio
         listeners: [{ name: 'http', protocol: 'HTTP', port: PORT + 4, servers }],
         targets: [{ name: 'http', port: 24292, servers }],
       });
-    expect(build).to.throw(ValidationError, 'clash/http: targets[0].name: "http" names a listener or target already; give each its own name');
+    expect(build).to.throw(
+      ValidationError,
+      'clash/http: targets[0].name: "http" names a listener or target already; give each its own name',
+    );
   });
 
   it('destroys in reverse, each resource gone from the agent', async () => {

@@ -10,9 +10,11 @@ type Props = Record<string, unknown>;
 type Outs = Props & { status: { state: string }; resolved: Props; generation: number };
 
 const provider = (kind: Kind): Required<pulumi.dynamic.ResourceProvider> =>
-  albkitProvider({ kind, collection: KINDS[kind].collection, replaceOnChange: KINDS[kind].replaceOnChange }) as Required<
-    pulumi.dynamic.ResourceProvider
-  >;
+  albkitProvider({
+    kind,
+    collection: KINDS[kind].collection,
+    replaceOnChange: KINDS[kind].replaceOnChange,
+  }) as Required<pulumi.dynamic.ResourceProvider>;
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { id?: string; properties?: Outs }> {
   return promise.then(
@@ -66,11 +68,34 @@ describe('Pulumi providers against a live agent', function () {
     expect(lb.resolved.subnet).to.deep.equal({ cidr: '127.0.0.0/24', address: '127.0.0.1' });
     expect(lb.subnet).to.deep.equal({ cidr: '127.0.0.0/24' });
     expect(lb.status).to.include({ state: 'ACTIVE', type: 'public' });
-    await create('ServerGroup', 'crud/servers', { loadBalancer: 'crud', servers: [{ address: '127.0.0.1', port: 24901 }] });
-    await create('BackendService', 'crud/web', { loadBalancer: 'crud', protocol: 'HTTP', port: 24901, serverGroups: ['crud/servers'] });
-    await create('BackendService', 'crud/tcp', { loadBalancer: 'crud', protocol: 'TCP', port: 24902, availabilityGroups: ['crud/ag'] });
-    const http = await create('Listener', 'crud/http', { loadBalancer: 'crud', protocol: 'HTTP', port: 24080, backendService: 'crud/web' });
-    await create('Listener', 'crud/tcp-in', { loadBalancer: 'crud', protocol: 'TCP', port: 24081, backendService: 'crud/tcp' });
+    await create('ServerGroup', 'crud/servers', {
+      loadBalancer: 'crud',
+      servers: [{ address: '127.0.0.1', port: 24901 }],
+    });
+    await create('BackendService', 'crud/web', {
+      loadBalancer: 'crud',
+      protocol: 'HTTP',
+      port: 24901,
+      serverGroups: ['crud/servers'],
+    });
+    await create('BackendService', 'crud/tcp', {
+      loadBalancer: 'crud',
+      protocol: 'TCP',
+      port: 24902,
+      availabilityGroups: ['crud/ag'],
+    });
+    const http = await create('Listener', 'crud/http', {
+      loadBalancer: 'crud',
+      protocol: 'HTTP',
+      port: 24080,
+      backendService: 'crud/web',
+    });
+    await create('Listener', 'crud/tcp-in', {
+      loadBalancer: 'crud',
+      protocol: 'TCP',
+      port: 24081,
+      backendService: 'crud/tcp',
+    });
     expect(http.resolved.idleTimeoutSeconds).to.equal(60);
     // ACTIVE means bound: the ports accept connections the moment create returns.
     expect(await canConnect(24080)).to.equal(true);
@@ -78,12 +103,21 @@ describe('Pulumi providers against a live agent', function () {
     for (const [id, out] of outs) expect(out.status.state, id).to.equal('ACTIVE');
 
     const operations = await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations');
-    expect(operations.body.items.filter((item) => item.op === 'create').map((item) => item.id)).to.deep.equal([...outs.keys()]);
+    expect(operations.body.items.filter((item) => item.op === 'create').map((item) => item.id)).to.deep.equal([
+      ...outs.keys(),
+    ]);
   });
 
   it('surfaces a 409 order error as a clear error naming both resources', async () => {
     const error = await rejection(
-      provider('Listener').create({ ...connection, resourceId: 'crud/orphan', loadBalancer: 'crud', protocol: 'HTTP', port: 24082, backendService: 'crud/missing' }),
+      provider('Listener').create({
+        ...connection,
+        resourceId: 'crud/orphan',
+        loadBalancer: 'crud',
+        protocol: 'HTTP',
+        port: 24082,
+        backendService: 'crud/missing',
+      }),
     );
     expect(error.message).to.match(/^Listener crud\/orphan: create refused by the albkit agent \(409 CONFLICT\): /);
     expect(error.message).to.include('crud/missing');
@@ -91,27 +125,51 @@ describe('Pulumi providers against a live agent', function () {
 
   it('lists each issue of the agent’s validation, named by resource and field', async () => {
     const error = await rejection(
-      provider('ServerGroup').create({ ...connection, resourceId: 'crud/far', loadBalancer: 'crud', servers: [{ address: '10.0.0.1', port: 80 }] }),
+      provider('ServerGroup').create({
+        ...connection,
+        resourceId: 'crud/far',
+        loadBalancer: 'crud',
+        servers: [{ address: '10.0.0.1', port: 80 }],
+      }),
     );
     expect(error.message).to.match(/^ServerGroup crud\/far: create refused by the albkit agent \(400 VALIDATION\)/);
-    expect(error.message).to.match(/\n {2}crud\/far: servers\[0\]\.address: 10\.0\.0\.1 is outside the VPC 127\.0\.0\.0\/8/);
+    expect(error.message).to.match(
+      /\n {2}crud\/far: servers\[0\]\.address: 10\.0\.0\.1 is outside the VPC 127\.0\.0\.0\/8/,
+    );
   });
 
   it('refuses to create over a resource that already exists, leaving it as it was (the create is If-None-Match: *)', async () => {
-    const before = await agent.call<{ spec: unknown; generation: number }>('GET', `/v1/security-groups/${encodeURIComponent('crud/sg')}`);
+    const before = await agent.call<{ spec: unknown; generation: number }>(
+      'GET',
+      `/v1/security-groups/${encodeURIComponent('crud/sg')}`,
+    );
     const error = await rejection(provider('SecurityGroup').create({ ...connection, resourceId: 'crud/sg' }));
     expect(error.message).to.equal(
       'SecurityGroup crud/sg: already exists on the albkit agent; pick another name or delete it first (import is not supported)',
     );
-    const after = await agent.call<{ spec: unknown; generation: number }>('GET', `/v1/security-groups/${encodeURIComponent('crud/sg')}`);
+    const after = await agent.call<{ spec: unknown; generation: number }>(
+      'GET',
+      `/v1/security-groups/${encodeURIComponent('crud/sg')}`,
+    );
     expect(after.body.generation).to.equal(before.body.generation);
     expect(after.body.spec).to.deep.equal(before.body.spec);
   });
 
   it('diffs: replaces from the kind’s replaceOnChange, updates otherwise, nothing when equal', async () => {
     const listener = outs.get('crud/http')!;
-    const news = { ...connection, resourceId: 'crud/http', loadBalancer: 'crud', protocol: 'HTTP', port: 24080, backendService: 'crud/web' };
-    expect(await provider('Listener').diff('crud/http', listener, news)).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+    const news = {
+      ...connection,
+      resourceId: 'crud/http',
+      loadBalancer: 'crud',
+      protocol: 'HTTP',
+      port: 24080,
+      backendService: 'crud/web',
+    };
+    expect(await provider('Listener').diff('crud/http', listener, news)).to.deep.equal({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await provider('Listener').diff('crud/http', listener, { ...news, port: 24083 })).to.deep.equal({
       changes: true,
       replaces: ['port'],
@@ -123,18 +181,32 @@ describe('Pulumi providers against a live agent', function () {
       deleteBeforeReplace: false,
     });
     // A new endpoint (the agent restarted on another port) or token is an update, never a replace.
-    expect(await provider('Listener').diff('crud/http', listener, { ...news, endpoint: 'http://127.0.0.1:7' })).to.include({
+    expect(
+      await provider('Listener').diff('crud/http', listener, { ...news, endpoint: 'http://127.0.0.1:7' }),
+    ).to.include({
       changes: true,
       deleteBeforeReplace: false,
     });
     const lb = outs.get('crud')!;
-    const moved = await provider('LoadBalancer').diff('crud', lb, { ...lb, vpc: { cidr: '127.0.0.0/16' }, subnet: { cidr: '127.0.0.0/24' } });
+    const moved = await provider('LoadBalancer').diff('crud', lb, {
+      ...lb,
+      vpc: { cidr: '127.0.0.0/16' },
+      subnet: { cidr: '127.0.0.0/24' },
+    });
     expect(moved.replaces).to.deep.equal(['vpc']);
   });
 
   it('updates in place: the agent applies the new spec and stays ACTIVE', async () => {
     const olds = outs.get('crud/web')!;
-    const news = { ...connection, resourceId: 'crud/web', loadBalancer: 'crud', protocol: 'HTTP', port: 24901, serverGroups: ['crud/servers'], algorithm: 'WEIGHTED_LEAST_CONNECTIONS' };
+    const news = {
+      ...connection,
+      resourceId: 'crud/web',
+      loadBalancer: 'crud',
+      protocol: 'HTTP',
+      port: 24901,
+      serverGroups: ['crud/servers'],
+      algorithm: 'WEIGHTED_LEAST_CONNECTIONS',
+    };
     const { outs: updated } = (await provider('BackendService').update('crud/web', olds, news)) as { outs: Outs };
     expect(updated.status.state).to.equal('ACTIVE');
     expect(updated.resolved.algorithm).to.equal('WEIGHTED_LEAST_CONNECTIONS');
@@ -146,7 +218,13 @@ describe('Pulumi providers against a live agent', function () {
   it('reads the live spec back: drift in declared fields shows, derived defaults do not', async () => {
     const web = outs.get('crud/web')!;
     const drifted = await agent.call('PUT', '/v1/backend-services/crud%2Fweb', {
-      spec: { loadBalancer: 'crud', protocol: 'HTTP', port: 24901, serverGroups: ['crud/servers'], algorithm: 'SOURCE_IP' },
+      spec: {
+        loadBalancer: 'crud',
+        protocol: 'HTTP',
+        port: 24901,
+        serverGroups: ['crud/servers'],
+        algorithm: 'SOURCE_IP',
+      },
     });
     expect(drifted.status).to.equal(200);
     const read = await provider('BackendService').read('crud/web', web);
@@ -161,12 +239,26 @@ describe('Pulumi providers against a live agent', function () {
 
   it('reads an HTTPS listener back with the key it declared, which the agent returns only as its fingerprint: no diff', async () => {
     const { cert, key } = await generateCertificate();
-    const declared = { loadBalancer: 'crud', protocol: 'HTTPS', port: await freePort(), backendService: 'crud/web', certificate: { certPem: cert, keyPem: key } };
+    const declared = {
+      loadBalancer: 'crud',
+      protocol: 'HTTPS',
+      port: await freePort(),
+      backendService: 'crud/web',
+      certificate: { certPem: cert, keyPem: key },
+    };
     const created = await create('Listener', 'crud/https', declared);
     expect(JSON.stringify(created.resolved)).to.not.contain('PRIVATE KEY');
     const read = await provider('Listener').read('crud/https', created);
     expect(read.props.certificate).to.deep.equal({ certPem: cert, keyPem: key });
-    expect((await provider('Listener').diff('crud/https', read.props, { ...connection, resourceId: 'crud/https', ...declared })).changes).to.equal(false);
+    expect(
+      (
+        await provider('Listener').diff('crud/https', read.props, {
+          ...connection,
+          resourceId: 'crud/https',
+          ...declared,
+        })
+      ).changes,
+    ).to.equal(false);
     await provider('Listener').delete('crud/https', created);
   });
 
@@ -175,7 +267,14 @@ describe('Pulumi providers against a live agent', function () {
     await new Promise<void>((resolve) => busy.listen(24090, '127.0.0.1', resolve));
     try {
       const error = await rejection(
-        provider('Listener').create({ ...connection, resourceId: 'crud/busy', loadBalancer: 'crud', protocol: 'TCP', port: 24090, backendService: 'crud/tcp' }),
+        provider('Listener').create({
+          ...connection,
+          resourceId: 'crud/busy',
+          loadBalancer: 'crud',
+          protocol: 'TCP',
+          port: 24090,
+          backendService: 'crud/tcp',
+        }),
       );
       expect(error.message).to.match(/^Listener crud\/busy: the albkit agent reports FAILED after create: .+/);
       // Pulumi records an error with an id as "created, but failed to initialize".
@@ -195,9 +294,13 @@ describe('Pulumi providers against a live agent', function () {
   it('deletes in reverse order, each gone from the agent when delete returns', async () => {
     const ids = [...outs.keys()].reverse();
     for (const id of ids) {
-      const kind = (await agent.call<{ items: { id: string; kind: Kind }[] }>('GET', '/v1/operations')).body.items.find((item) => item.id === id)!.kind;
+      const kind = (await agent.call<{ items: { id: string; kind: Kind }[] }>('GET', '/v1/operations')).body.items.find(
+        (item) => item.id === id,
+      )!.kind;
       await provider(kind).delete(id, outs.get(id)!);
-      expect((await agent.call('GET', `/v1/${KINDS[kind].collection}/${encodeURIComponent(id)}`)).status, id).to.equal(404);
+      expect((await agent.call('GET', `/v1/${KINDS[kind].collection}/${encodeURIComponent(id)}`)).status, id).to.equal(
+        404,
+      );
     }
     expect(await canConnect(24080)).to.equal(false);
     // Deleting what is already gone succeeds: Pulumi may retry a delete.
@@ -205,9 +308,13 @@ describe('Pulumi providers against a live agent', function () {
   });
 
   it('names the agent’s address when it cannot be reached, and reports a wrong token', async () => {
-    const unreachable = await rejection(provider('Eip').create({ endpoint: 'http://127.0.0.1:1', token: 't', resourceId: 'x/eip', address: '127.0.0.9' }));
+    const unreachable = await rejection(
+      provider('Eip').create({ endpoint: 'http://127.0.0.1:1', token: 't', resourceId: 'x/eip', address: '127.0.0.9' }),
+    );
     expect(unreachable.message).to.match(/^Eip x\/eip: cannot reach the albkit agent at http:\/\/127\.0\.0\.1:1: /);
-    const denied = await rejection(provider('Eip').create({ ...connection, token: 'wrong', resourceId: 'x/eip', address: '127.0.0.9' }));
+    const denied = await rejection(
+      provider('Eip').create({ ...connection, token: 'wrong', resourceId: 'x/eip', address: '127.0.0.9' }),
+    );
     expect(denied.message).to.match(/^Eip x\/eip: create refused by the albkit agent \(401 UNAUTHORIZED\)/);
   });
 });

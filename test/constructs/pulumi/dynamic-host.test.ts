@@ -4,11 +4,22 @@ import { KINDS, type Kind } from '../../../lib/model/kinds';
 import { albkitProvider } from '../../../constructs/pulumi/provider';
 import { startAgent, type TestAgent } from '../../helpers/agent';
 import { createServer } from 'node:net';
-import { DIFF_NONE, DIFF_SOME, initFailureOf, startDynamicHost, type DynamicHost, type HostError } from './dynamic-host';
+import {
+  DIFF_NONE,
+  DIFF_SOME,
+  initFailureOf,
+  startDynamicHost,
+  type DynamicHost,
+  type HostError,
+} from './dynamic-host';
 
 /** The `__provider` input the SDK stores for a resource of `kind`. */
 async function serializedProvider(kind: Kind): Promise<string> {
-  const provider = albkitProvider({ kind, collection: KINDS[kind].collection, replaceOnChange: KINDS[kind].replaceOnChange });
+  const provider = albkitProvider({
+    kind,
+    collection: KINDS[kind].collection,
+    replaceOnChange: KINDS[kind].replaceOnChange,
+  });
   const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
   return text;
 }
@@ -50,7 +61,11 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
 
     expect((await host.diff('host/sg', created.properties, news)).changes).to.equal(DIFF_NONE);
     const changed = { ...news, ingress: [{ cidr: '127.0.0.2/32' }] };
-    expect(await host.diff('host/sg', created.properties, changed)).to.deep.equal({ changes: DIFF_SOME, replaces: [], deleteBeforeReplace: false });
+    expect(await host.diff('host/sg', created.properties, changed)).to.deep.equal({
+      changes: DIFF_SOME,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
 
     const updated = await host.update('host/sg', created.properties, changed);
     expect((updated.properties.resolved as { ingress: { cidr: string }[] }).ingress[0]!.cidr).to.equal('127.0.0.2/32');
@@ -67,31 +82,60 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
   it('reports replacements with delete-before-replace for the kind’s replaceOnChange fields', async () => {
     const spec = { name: 'host', zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } };
     const created = await host.create(inputs('LoadBalancer', 'host', spec));
-    const diff = await host.diff('host', created.properties, inputs('LoadBalancer', 'host', { ...spec, zones: ['local-b'] }));
+    const diff = await host.diff(
+      'host',
+      created.properties,
+      inputs('LoadBalancer', 'host', { ...spec, zones: ['local-b'] }),
+    );
     expect(diff).to.deep.equal({ changes: DIFF_SOME, replaces: ['zones'], deleteBeforeReplace: true });
     await host.delete('host', created.properties);
   });
 
   it('returns the agent’s 409 as a gRPC error (status 2) the engine shows', async () => {
-    const error = (await host.create(inputs('ServerGroup', 'host/servers', { loadBalancer: 'host/absent', servers: [] })).then(
-      () => undefined,
-      (reason: HostError) => reason,
-    ))!;
+    const error = (await host
+      .create(inputs('ServerGroup', 'host/servers', { loadBalancer: 'host/absent', servers: [] }))
+      .then(
+        () => undefined,
+        (reason: HostError) => reason,
+      ))!;
     expect(error.code).to.equal(2);
-    expect(error.details).to.match(/^ServerGroup host\/servers: create refused by the albkit agent \(409 CONFLICT\): .*host\/absent/);
+    expect(error.details).to.match(
+      /^ServerGroup host\/servers: create refused by the albkit agent \(409 CONFLICT\): .*host\/absent/,
+    );
   });
 
   it('marks a listener that cannot bind as failed to initialize, and binds it on the next update', async () => {
     const lb = await host.create(
-      inputs('LoadBalancer', 'bind', { name: 'bind', zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24' } }),
+      inputs('LoadBalancer', 'bind', {
+        name: 'bind',
+        zones: ['local-a'],
+        vpc: { cidr: '127.0.0.0/8' },
+        subnet: { cidr: '127.0.0.0/24' },
+      }),
     );
-    const servers = await host.create(inputs('ServerGroup', 'bind/servers', { loadBalancer: 'bind', servers: [{ address: '127.0.0.1', port: 24903 }] }));
-    const backend = await host.create(inputs('BackendService', 'bind/tcp', { loadBalancer: 'bind', protocol: 'TCP', port: 24903, serverGroups: ['bind/servers'] }));
+    const servers = await host.create(
+      inputs('ServerGroup', 'bind/servers', { loadBalancer: 'bind', servers: [{ address: '127.0.0.1', port: 24903 }] }),
+    );
+    const backend = await host.create(
+      inputs('BackendService', 'bind/tcp', {
+        loadBalancer: 'bind',
+        protocol: 'TCP',
+        port: 24903,
+        serverGroups: ['bind/servers'],
+      }),
+    );
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(24091, '127.0.0.1', resolve));
     try {
       const error = (await host
-        .create(inputs('Listener', 'bind/tcp-in', { loadBalancer: 'bind', protocol: 'TCP', port: 24091, backendService: 'bind/tcp' }))
+        .create(
+          inputs('Listener', 'bind/tcp-in', {
+            loadBalancer: 'bind',
+            protocol: 'TCP',
+            port: 24091,
+            backendService: 'bind/tcp',
+          }),
+        )
         .then(
           () => undefined,
           (reason: HostError) => reason,
@@ -105,14 +149,24 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
       expect((failure.properties.status as { state: string }).state).to.equal('FAILED');
       // The engine updates a resource that failed to initialize on the next `pulumi up`: once the port is free, it binds.
       await new Promise((resolve) => busy.close(resolve));
-      const news = inputs('Listener', 'bind/tcp-in', { loadBalancer: 'bind', protocol: 'TCP', port: 24091, backendService: 'bind/tcp' });
+      const news = inputs('Listener', 'bind/tcp-in', {
+        loadBalancer: 'bind',
+        protocol: 'TCP',
+        port: 24091,
+        backendService: 'bind/tcp',
+      });
       const retried = await host.update('bind/tcp-in', failure.properties, news);
       expect((retried.properties.status as { state: string }).state).to.equal('ACTIVE');
       await host.delete('bind/tcp-in', retried.properties);
     } finally {
       busy.close();
     }
-    for (const [id, created] of [['bind/tcp', backend], ['bind/servers', servers], ['bind', lb]] as const) await host.delete(id, created.properties);
+    for (const [id, created] of [
+      ['bind/tcp', backend],
+      ['bind/servers', servers],
+      ['bind', lb],
+    ] as const)
+      await host.delete(id, created.properties);
   });
 
   it('treats a value unknown during preview as a change, and a replace when the field forces one', async () => {
@@ -133,6 +187,8 @@ describe('Pulumi dynamic-provider host driven over gRPC', function () {
 
   it('reports a missing token as a check failure on its property', async () => {
     const { failures } = await host.check({}, { ...inputs('SecurityGroup', 'host/sg2', {}), token: '' });
-    expect(failures).to.deep.equal([{ property: 'token', reason: "SecurityGroup: token is required (the albkit agent's control API token)" }]);
+    expect(failures).to.deep.equal([
+      { property: 'token', reason: "SecurityGroup: token is required (the albkit agent's control API token)" },
+    ]);
   });
 });

@@ -33,7 +33,10 @@ export function initFailureOf(error: HostError): InitFailure | undefined {
   const [bytes] = error.metadata.get('grpc-status-details-bin') as Buffer[];
   if (!bytes) return undefined;
   const [detail] = Status.deserializeBinary(bytes).getDetailsList();
-  const failure = detail?.unpack(messages.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed');
+  const failure = detail?.unpack(
+    messages.ErrorResourceInitFailed.deserializeBinary,
+    'pulumirpc.ErrorResourceInitFailed',
+  );
   if (!failure) return undefined;
   return { id: failure.getId(), reasons: failure.getReasonsList(), properties: failure.getProperties().toJavaScript() };
 }
@@ -41,7 +44,11 @@ export function initFailureOf(error: HostError): InitFailure | undefined {
 export interface DynamicHost {
   pid: number;
   check(olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
-  diff(id: string, olds: Props, news: Props): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
+  diff(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(properties: Props): Promise<{ id: string; properties: Props }>;
   read(id: string, properties: Props): Promise<{ id: string; properties: Props }>;
   update(id: string, olds: Props, news: Props): Promise<{ properties: Props }>;
@@ -74,7 +81,9 @@ export async function startDynamicHost(): Promise<DynamicHost> {
   const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 
   const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) => client[method](request, (error: HostError | null, reply: T) => (error ? reject(error) : resolve(reply))));
+    new Promise((resolve, reject) =>
+      client[method](request, (error: HostError | null, reply: T) => (error ? reject(error) : resolve(reply))),
+    );
   const struct = (props: Props) => Struct.fromJavaScript(props);
 
   return {
@@ -84,10 +93,15 @@ export async function startDynamicHost(): Promise<DynamicHost> {
       request.setOlds(struct(olds));
       request.setNews(struct(news));
       request.setUrn('urn:pulumi:test::albkit::pulumi-nodejs:dynamic/albkit:Check::check');
-      const reply = await call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>('check', request);
+      const reply = await call<{
+        getInputs(): { toJavaScript(): Props };
+        getFailuresList(): { getProperty(): string; getReason(): string }[];
+      }>('check', request);
       return {
         inputs: reply.getInputs().toJavaScript(),
-        failures: reply.getFailuresList().map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
+        failures: reply
+          .getFailuresList()
+          .map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
       };
     },
     async diff(id, olds, news) {
@@ -95,8 +109,16 @@ export async function startDynamicHost(): Promise<DynamicHost> {
       request.setId(id);
       request.setOlds(struct(olds));
       request.setNews(struct(news));
-      const reply = await call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>('diff', request);
-      return { changes: reply.getChanges(), replaces: reply.getReplacesList(), deleteBeforeReplace: reply.getDeletebeforereplace() };
+      const reply = await call<{
+        getChanges(): number;
+        getReplacesList(): string[];
+        getDeletebeforereplace(): boolean;
+      }>('diff', request);
+      return {
+        changes: reply.getChanges(),
+        replaces: reply.getReplacesList(),
+        deleteBeforeReplace: reply.getDeletebeforereplace(),
+      };
     },
     async create(properties) {
       const request = new messages.CreateRequest();

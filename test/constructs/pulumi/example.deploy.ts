@@ -49,7 +49,9 @@ describe('examples/pulumi deployed to a live agent by a stand-in engine', functi
           if (!args.type.startsWith('pulumi-nodejs:dynamic/')) return { id: undefined, state: {} };
           const provider = requireFromString(String(args.inputs.__provider)).handler();
           // The engine hands secrets in plain to a provider that does not accept secrets (the dynamic host).
-          const plain = Object.fromEntries(Object.entries(args.inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
+          const plain = Object.fromEntries(
+            Object.entries(args.inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]),
+          );
           const { inputs, failures } = await provider.check({}, plain);
           expect(failures, args.name).to.deep.equal([]);
           const result = await provider.create(inputs);
@@ -81,7 +83,10 @@ describe('examples/pulumi deployed to a live agent by a stand-in engine', functi
       'web/tcp',
     ]);
     const listing = await agent.call<{ items: { id: string; status: { state: string } }[] }>('GET', '/v1/listeners');
-    expect(listing.body.items.map((item) => `${item.id} ${item.status.state}`)).to.have.members(['web/http ACTIVE', 'web/tcp ACTIVE']);
+    expect(listing.body.items.map((item) => `${item.id} ${item.status.state}`)).to.have.members([
+      'web/http ACTIVE',
+      'web/tcp ACTIVE',
+    ]);
     expect(await canConnect(24280)).to.equal(true);
     expect(await canConnect(24281)).to.equal(true);
     // The agent refuses a child before its parent is ACTIVE, so its operation log is the order that held.

@@ -9,7 +9,10 @@ import { ValidationError } from '../../../lib/errors';
 /* eslint-disable @typescript-eslint/no-require-imports -- the program and the face load once the mocks are set */
 
 const TOKEN = 'mock-token-5f1c2a';
-process.env.PULUMI_CONFIG = JSON.stringify({ 'albkit-quickstart:endpoint': 'http://127.0.0.1:1', 'albkit-quickstart:token': TOKEN });
+process.env.PULUMI_CONFIG = JSON.stringify({
+  'albkit-quickstart:endpoint': 'http://127.0.0.1:1',
+  'albkit-quickstart:token': TOKEN,
+});
 
 /** The secret marker of Pulumi's wire format. */
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
@@ -42,7 +45,10 @@ function byName(name: string, type?: string): Registration {
 before(async () => {
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: args.inputs.resourceId ?? `${args.name}-id`, state: { ...args.inputs, resolved: args.inputs } }),
+      newResource: (args) => ({
+        id: args.inputs.resourceId ?? `${args.name}-id`,
+        state: { ...args.inputs, resolved: args.inputs },
+      }),
       call: (args) => args.inputs,
     },
     'albkit-quickstart',
@@ -50,7 +56,10 @@ before(async () => {
     false,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(request: RegisterRequest, callback: (error: unknown, response: { getUrn(): string }) => void): void;
+    registerResource(
+      request: RegisterRequest,
+      callback: (error: unknown, response: { getUrn(): string }) => void,
+    ): void;
   };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) =>
@@ -111,7 +120,12 @@ describe('examples/pulumi under mocks', () => {
 
   it('passes the model fields as inputs, defaults filled in by the model', () => {
     const backend = byName('web/http/backend').inputs;
-    expect(backend).to.include({ loadBalancer: 'web', protocol: 'HTTP', port: 9001, algorithm: 'WEIGHTED_ROUND_ROBIN' });
+    expect(backend).to.include({
+      loadBalancer: 'web',
+      protocol: 'HTTP',
+      port: 9001,
+      algorithm: 'WEIGHTED_ROUND_ROBIN',
+    });
     expect(backend.serverGroups).to.deep.equal(['web/http/servers']);
     expect(backend.sessionPersistence).to.deep.equal({ enabled: true, cookieName: 'ALBKIT_SERVER', ttlSeconds: 0 });
     expect(backend.healthCheck).to.include({ path: '/healthz', intervalMs: 2000, timeoutMs: 1000, enabled: true });
@@ -124,14 +138,21 @@ describe('examples/pulumi under mocks', () => {
       port: 8080,
       backendService: 'web/http/backend',
     });
-    expect(byName('web', 'LoadBalancer').inputs).to.deep.include({ name: 'web', zones: ['local-a'], securityGroups: ['web/sg'] });
+    expect(byName('web', 'LoadBalancer').inputs).to.deep.include({
+      name: 'web',
+      zones: ['local-a'],
+      securityGroups: ['web/sg'],
+    });
   });
 
   it('makes parent references dependency edges, so Pulumi creates in order and deletes in reverse', () => {
     const urn = (name: string, type?: string) => byName(name, type).urn;
     expect(byName('web', 'LoadBalancer').dependencies).to.include(urn('web/sg'));
     expect(byName('web/http/servers').dependencies).to.include(urn('web', 'LoadBalancer'));
-    expect(byName('web/http/backend').dependencies).to.include.members([urn('web', 'LoadBalancer'), urn('web/http/servers')]);
+    expect(byName('web/http/backend').dependencies).to.include.members([
+      urn('web', 'LoadBalancer'),
+      urn('web/http/servers'),
+    ]);
     expect(byName('web/http').dependencies).to.include.members([urn('web', 'LoadBalancer'), urn('web/http/backend')]);
     expect(byName('web/sg').dependencies).to.deep.equal([]);
   });
@@ -142,7 +163,10 @@ describe('examples/pulumi under mocks', () => {
       const provider = String(item.inputs.__provider);
       expect(provider, item.name).not.to.include(TOKEN);
       const requires = [...provider.matchAll(/require\(\s*["'`]([^"'`]+)/g)].map((match) => match[1]!);
-      expect(requires.filter((name) => !builtinModules.includes(name)), item.name).to.deep.equal([]);
+      expect(
+        requires.filter((name) => !builtinModules.includes(name)),
+        item.name,
+      ).to.deep.equal([]);
     }
   });
 
@@ -180,7 +204,16 @@ describe('Pulumi resources under mocks', () => {
   });
 
   it('refuses at construction a resource whose known spec breaks the model, naming the resource and field', () => {
-    expect(() => new face.Listener('bad/http', { ...connection, loadBalancer: 'web', protocol: 'HTTP', port: 0, backendService: 'b' }))
+    expect(
+      () =>
+        new face.Listener('bad/http', {
+          ...connection,
+          loadBalancer: 'web',
+          protocol: 'HTTP',
+          port: 0,
+          backendService: 'b',
+        }),
+    )
       .to.throw(ValidationError)
       .with.property('message')
       .that.matches(/bad\/http: port: /);
@@ -206,7 +239,10 @@ describe('Pulumi resources under mocks', () => {
   });
 
   it('keeps a secret field secret without hiding the others', async () => {
-    const certificate = pulumi.secret({ certPem: '-----BEGIN CERTIFICATE-----\nc', keyPem: '-----BEGIN PRIVATE KEY-----\nk' });
+    const certificate = pulumi.secret({
+      certPem: '-----BEGIN CERTIFICATE-----\nc',
+      keyPem: '-----BEGIN PRIVATE KEY-----\nk',
+    });
     const https = new face.Listener('secret/https', {
       ...connection,
       loadBalancer: 'web',
@@ -217,19 +253,35 @@ describe('Pulumi resources under mocks', () => {
     });
     await valueOf(https.urn);
     const { wire } = byName('secret/https');
-    expect(wire.certificate).to.deep.equal({ [SIG_KEY]: SECRET_SIG, value: { certPem: '-----BEGIN CERTIFICATE-----\nc', keyPem: '-----BEGIN PRIVATE KEY-----\nk' } });
+    expect(wire.certificate).to.deep.equal({
+      [SIG_KEY]: SECRET_SIG,
+      value: { certPem: '-----BEGIN CERTIFICATE-----\nc', keyPem: '-----BEGIN PRIVATE KEY-----\nk' },
+    });
     expect(wire.port).to.equal(24443);
     expect(wire.protocol).to.equal('HTTPS');
   });
 
   it('rejects a name that is not a resource id at once', () => {
-    expect(() => new face.SecurityGroup('no spaces', connection)).to.throw(/no spaces: resourceId: must be a resource id/);
+    expect(() => new face.SecurityGroup('no spaces', connection)).to.throw(
+      /no spaces: resourceId: must be a resource id/,
+    );
   });
 
   it('refuses at once an Alb with two listeners of one name, naming the listener', () => {
     const servers = [{ address: '127.0.0.1', port: 9001 }];
-    expect(() => new face.Alb('same', { ...connection, listeners: [{ protocol: 'HTTP', port: 24003, servers }, { name: 'http-24003', protocol: 'TCP', port: 24004, servers }] }))
-      .to.throw(ValidationError, 'same/http-24003: listeners[1].name: "http-24003" names two listeners; give each its own name');
+    expect(
+      () =>
+        new face.Alb('same', {
+          ...connection,
+          listeners: [
+            { protocol: 'HTTP', port: 24003, servers },
+            { name: 'http-24003', protocol: 'TCP', port: 24004, servers },
+          ],
+        }),
+    ).to.throw(
+      ValidationError,
+      'same/http-24003: listeners[1].name: "http-24003" names two listeners; give each its own name',
+    );
   });
 
   it('checks the whole Alb graph at once: a port used twice names both listeners, before anything registers', () => {

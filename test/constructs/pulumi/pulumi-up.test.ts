@@ -41,7 +41,8 @@ describe('examples/pulumi with the real Pulumi engine (pulumi up / destroy)', fu
       PULUMI_CONFIG_PASSPHRASE: 'albkit-test',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
     };
-    const pulumi = (...args: string[]) => execFileSync('pulumi', [...args, '--non-interactive'], { cwd: project, env, encoding: 'utf8' });
+    const pulumi = (...args: string[]) =>
+      execFileSync('pulumi', [...args, '--non-interactive'], { cwd: project, env, encoding: 'utf8' });
 
     pulumi('stack', 'init', 'test');
     pulumi('config', 'set', 'endpoint', agent.endpoint);

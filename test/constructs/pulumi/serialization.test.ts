@@ -50,7 +50,10 @@ describe('Pulumi provider serialization (installed from npm pack)', function () 
 
   it('serializes the same text from the tarball as from the linked build', async () => {
     for (const kind of KIND_NAMES) {
-      const [installed, linked] = await Promise.all([serialize(providerOf(packedFactory, kind)), serialize(providerOf(albkitProvider, kind))]);
+      const [installed, linked] = await Promise.all([
+        serialize(providerOf(packedFactory, kind)),
+        serialize(providerOf(albkitProvider, kind)),
+      ]);
       expect(installed.text, kind).to.equal(linked.text);
     }
   });
@@ -71,16 +74,23 @@ describe('Pulumi provider serialization (installed from npm pack)', function () 
     after(async () => agent?.stop());
 
     it('creates, updates and deletes against a live agent', async () => {
-      const load = async (kind: Kind) => requireFromString((await serialize(providerOf(packedFactory, kind))).text).handler();
+      const load = async (kind: Kind) =>
+        requireFromString((await serialize(providerOf(packedFactory, kind))).text).handler();
       const connection = { endpoint: agent.endpoint, token: agent.token };
       const group = await load('SecurityGroup');
       const created = await group.create({ ...connection, resourceId: 'ser/sg', ingress: [{ cidr: '127.0.0.0/8' }] });
       expect(created.id).to.equal('ser/sg');
       expect(created.outs.status.state).to.equal('ACTIVE');
-      const updated = await group.update!('ser/sg', created.outs, { ...connection, resourceId: 'ser/sg', ingress: [{ cidr: '127.0.0.2/32' }] });
+      const updated = await group.update!('ser/sg', created.outs, {
+        ...connection,
+        resourceId: 'ser/sg',
+        ingress: [{ cidr: '127.0.0.2/32' }],
+      });
       expect(updated.outs!.resolved.ingress[0].cidr).to.equal('127.0.0.2/32');
       await group.delete!('ser/sg', updated.outs);
-      const gone = await fetch(`${agent.endpoint}/v1/security-groups/ser%2Fsg`, { headers: { authorization: `Bearer ${agent.token}` } });
+      const gone = await fetch(`${agent.endpoint}/v1/security-groups/ser%2Fsg`, {
+        headers: { authorization: `Bearer ${agent.token}` },
+      });
       expect(gone.status).to.equal(404);
     });
   });

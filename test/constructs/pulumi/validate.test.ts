@@ -21,19 +21,44 @@ describe('Pulumi spec validation', () => {
       serverGroups: ['web/servers'],
     });
     expect(spec.algorithm).to.equal('WEIGHTED_ROUND_ROBIN');
-    expect(spec.healthCheck).to.include({ timeoutMs: 5000, intervalMs: 3000, healthyThreshold: 3, unhealthyThreshold: 3 });
+    expect(spec.healthCheck).to.include({
+      timeoutMs: 5000,
+      intervalMs: 3000,
+      healthyThreshold: 3,
+      unhealthyThreshold: 3,
+    });
   });
 
   it('takes a backend service without a port for server groups, and asks for one with availability groups', () => {
-    expect(validateSpec('BackendService', 'web/backend', { loadBalancer: 'web', protocol: 'HTTP', serverGroups: ['web/servers'] }).port).to.equal(undefined);
-    expect(issuesOf(() => validateSpec('BackendService', 'web/pool', { loadBalancer: 'web', protocol: 'TCP', availabilityGroups: ['pool'] }))).to.deep.equal([
+    expect(
+      validateSpec('BackendService', 'web/backend', {
+        loadBalancer: 'web',
+        protocol: 'HTTP',
+        serverGroups: ['web/servers'],
+      }).port,
+    ).to.equal(undefined);
+    expect(
+      issuesOf(() =>
+        validateSpec('BackendService', 'web/pool', {
+          loadBalancer: 'web',
+          protocol: 'TCP',
+          availabilityGroups: ['pool'],
+        }),
+      ),
+    ).to.deep.equal([
       "web/pool: port: is required with availability groups: their instances serve on the backend service's port",
     ]);
   });
 
   it('names the resource and field of a bad port and of an unknown field', () => {
     const issues = issuesOf(() =>
-      validateSpec('Listener', 'web/http', { loadBalancer: 'web', protocol: 'HTTP', port: 70000, backendService: 'b', colour: 1 }),
+      validateSpec('Listener', 'web/http', {
+        loadBalancer: 'web',
+        protocol: 'HTTP',
+        port: 70000,
+        backendService: 'b',
+        colour: 1,
+      }),
     );
     expect(issues).to.have.length(2);
     expect(issues[0]).to.match(/^web\/http: port: /);
@@ -41,11 +66,24 @@ describe('Pulumi spec validation', () => {
   });
 
   it('runs the rules one resource can be checked against on its own', () => {
-    expect(issuesOf(() => validateSpec('Listener', 'web/https', { loadBalancer: 'web', protocol: 'HTTPS', port: 443, backendService: 'b' })))
-      .to.deep.equal(['web/https: certificate: an HTTPS listener needs a certificate']);
     expect(
       issuesOf(() =>
-        validateSpec('LoadBalancer', 'web', { name: 'web', zones: ['a'], vpc: { cidr: '10.0.0.0/16' }, subnet: { cidr: '10.1.0.0/24' } }),
+        validateSpec('Listener', 'web/https', {
+          loadBalancer: 'web',
+          protocol: 'HTTPS',
+          port: 443,
+          backendService: 'b',
+        }),
+      ),
+    ).to.deep.equal(['web/https: certificate: an HTTPS listener needs a certificate']);
+    expect(
+      issuesOf(() =>
+        validateSpec('LoadBalancer', 'web', {
+          name: 'web',
+          zones: ['a'],
+          vpc: { cidr: '10.0.0.0/16' },
+          subnet: { cidr: '10.1.0.0/24' },
+        }),
       ),
     ).to.deep.equal(['web: subnet.cidr: 10.1.0.0/24 is not inside the VPC 10.0.0.0/16']);
     expect(
@@ -73,7 +111,12 @@ describe('Pulumi spec validation', () => {
 
   it('does not report references to resources it cannot see', () => {
     expect(() =>
-      validateSpec('Listener', 'web/http', { loadBalancer: 'elsewhere', protocol: 'HTTP', port: 80, backendService: 'other' }),
+      validateSpec('Listener', 'web/http', {
+        loadBalancer: 'elsewhere',
+        protocol: 'HTTP',
+        port: 80,
+        backendService: 'other',
+      }),
     ).not.to.throw();
   });
 

@@ -43,7 +43,12 @@ describe('Control API authentication', () => {
         ['GET', '/metrics'],
         ['GET', '/v1/openapi.json'],
       ] as const) {
-        const response = await agent.call<{ error: { code: string } }>(method, path, method === 'PUT' ? { spec: {} } : undefined, token);
+        const response = await agent.call<{ error: { code: string } }>(
+          method,
+          path,
+          method === 'PUT' ? { spec: {} } : undefined,
+          token,
+        );
         expect(response.status, `${method} ${path}`).to.equal(401);
         expect(response.body.error.code).to.equal('UNAUTHORIZED');
         expect(response.headers.get('www-authenticate')).to.match(/^Bearer/);
@@ -52,7 +57,9 @@ describe('Control API authentication', () => {
   }
 
   it('refuses a token sent with another scheme', async () => {
-    const response = await fetch(`${agent.endpoint}/v1/listeners`, { headers: { authorization: `Basic ${agent.token}` } });
+    const response = await fetch(`${agent.endpoint}/v1/listeners`, {
+      headers: { authorization: `Basic ${agent.token}` },
+    });
     expect(response.status).to.equal(401);
   });
 
@@ -90,11 +97,15 @@ describe('albkit agent --token-file', () => {
   });
 
   it('refuses a non-loopback --control address without a token file', () => {
-    const run = spawnSync(process.execPath, [ALBKIT_BIN, 'agent', '--state-dir', join(dir, 'state'), '--control', '0.0.0.0:0'], {
-      encoding: 'utf8',
-      env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
-      timeout: 15_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [ALBKIT_BIN, 'agent', '--state-dir', join(dir, 'state'), '--control', '0.0.0.0:0'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+        timeout: 15_000,
+      },
+    );
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.contain('0.0.0.0').and.to.contain('--token-file');
   });

@@ -62,12 +62,18 @@ describe('Controller under a burst of changes', () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-burst-'));
     manifest = shopManifest({ listenerPort: await freePort(), backendPort: await freePort() });
     const logger = pino({ level: 'silent' });
-    plane = new CountingDataPlane(new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 0 }));
+    plane = new CountingDataPlane(
+      new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 0 }),
+    );
     const state = emptyState();
     store = new FileStore(dir);
     reconciler = new Reconciler(state, plane, store, logger);
     controller = new Controller(state, store, reconciler, plane);
-    for (const resource of manifest.resources.slice(0, 4) as { id: string; kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup' | 'BackendService'; spec: unknown }[]) {
+    for (const resource of manifest.resources.slice(0, 4) as {
+      id: string;
+      kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup' | 'BackendService';
+      spec: unknown;
+    }[]) {
       await controller.put(resource.kind, resource.id, { spec: resource.spec });
     }
   });
@@ -93,7 +99,9 @@ describe('Controller under a burst of changes', () => {
     expect(states.filter((state) => state === 'ACTIVE')).to.have.length(19);
     expect(states[7]).to.equal('FAILED');
     expect(answers[7]?.resource.status.reason).to.match(/EADDRINUSE|in use/);
-    expect(plane.applies - appliesBefore).to.be.at.least(1).and.below(20);
+    expect(plane.applies - appliesBefore)
+      .to.be.at.least(1)
+      .and.below(20);
     expect(store.writes - writesBefore).to.be.below(20);
     const onDisk = JSON.parse(readFileSync(store.file, 'utf8')) as AgentState;
     expect(onDisk.resources.find((r) => r.id === 'shop/l7')?.state).to.equal('FAILED');
@@ -144,7 +152,10 @@ describe('Control API durability under concurrent PUTs', () => {
     await agent.call('PUT', '/v1/security-groups/gone-soon', { spec: {} });
     expect((await agent.call('DELETE', '/v1/security-groups/gone-soon')).status).to.equal(200);
     expect((await agent.call('GET', '/v1/security-groups/gone-soon?wait=10000')).status).to.equal(404);
-    const bad = await agent.call<{ error: { code: string; issues: { field: string }[] } }>('GET', '/v1/security-groups/x?wait=soon');
+    const bad = await agent.call<{ error: { code: string; issues: { field: string }[] } }>(
+      'GET',
+      '/v1/security-groups/x?wait=soon',
+    );
     expect(bad.status).to.equal(400);
     expect(bad.body.error.issues[0]?.field).to.equal('wait');
   });

@@ -39,7 +39,10 @@ class GatedDataPlane implements DataPlanePort {
 }
 
 async function refusal(work: Promise<unknown>): Promise<ApiError> {
-  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).to.be.instanceOf(ApiError);
   return error as ApiError;
 }
@@ -55,7 +58,9 @@ describe('Controller while changes are in flight', () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-controller-'));
     manifest = shopManifest({ listenerPort: await freePort(), backendPort: await freePort() });
     const logger = pino({ level: 'silent' });
-    plane = new GatedDataPlane(new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 100 }));
+    plane = new GatedDataPlane(
+      new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 100 }),
+    );
     const state = emptyState();
     const store = new FileStore(dir);
     reconciler = new Reconciler(state, plane, store, logger);
@@ -74,27 +79,41 @@ describe('Controller while changes are in flight', () => {
     const creating = controller.put('LoadBalancer', 'shop', { spec: specOf(manifest, 'shop') });
     await new Promise((resolve) => setImmediate(resolve));
     expect(controller.get('LoadBalancer', 'shop').status.state).to.equal('CREATING');
-    const error = await refusal(controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') }));
+    const error = await refusal(
+      controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') }),
+    );
     expect(error.status).to.equal(409);
     expect(error.message).to.equal(
       'ServerGroup "shop/servers": loadBalancer refers to LoadBalancer "shop", which is CREATING, not ACTIVE; wait until "shop" is ACTIVE',
     );
     plane.openGate();
     expect((await creating).resource.status.state).to.equal('ACTIVE');
-    expect((await controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') })).created).to.equal(true);
+    expect(
+      (await controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') })).created,
+    ).to.equal(true);
   });
 
   it('keeps a DELETING resource readable, refuses to recreate it, and says to wait before deleting its dependency', async () => {
-    for (const resource of manifest.resources.slice(0, 3) as { id: string; kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup'; spec: unknown }[]) {
+    for (const resource of manifest.resources.slice(0, 3) as {
+      id: string;
+      kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup';
+      spec: unknown;
+    }[]) {
       await controller.put(resource.kind, resource.id, { spec: resource.spec });
     }
     plane.close();
     expect((await controller.delete('ServerGroup', 'shop/servers')).status.state).to.equal('DELETING');
     expect(controller.get('ServerGroup', 'shop/servers').status.state).to.equal('DELETING');
-    const again = await refusal(controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') }));
-    expect(again.message).to.equal('ServerGroup "shop/servers" is being deleted; wait until it is gone, then create it again');
+    const again = await refusal(
+      controller.put('ServerGroup', 'shop/servers', { spec: specOf(manifest, 'shop/servers') }),
+    );
+    expect(again.message).to.equal(
+      'ServerGroup "shop/servers" is being deleted; wait until it is gone, then create it again',
+    );
     const parent = await refusal(controller.delete('LoadBalancer', 'shop'));
-    expect(parent.message).to.equal('LoadBalancer "shop" cannot be deleted: ServerGroup "shop/servers" depends on it; wait until shop/servers is gone');
+    expect(parent.message).to.equal(
+      'LoadBalancer "shop" cannot be deleted: ServerGroup "shop/servers" depends on it; wait until shop/servers is gone',
+    );
     plane.openGate();
     await controller.gone('shop/servers', 5000);
     expect((await controller.delete('LoadBalancer', 'shop')).status.state).to.equal('DELETING');

@@ -9,10 +9,31 @@ type Spec = { protocol: string; sessionPersistence?: unknown; healthCheck: Recor
 const manifest = {
   apiVersion: 'albkit/v1',
   resources: [
-    { id: 'lb', kind: 'LoadBalancer', spec: { name: 'lb', zones: ['local-a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' } } },
-    { id: 'lb/servers', kind: 'ServerGroup', spec: { loadBalancer: 'lb', servers: [{ name: 'a', address: '127.0.0.1', port: 9 }] } },
-    { id: 'lb/tcp', kind: 'BackendService', spec: { loadBalancer: 'lb', protocol: 'TCP', serverGroups: ['lb/servers'] } },
-    { id: 'lb/web', kind: 'BackendService', spec: { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: ['lb/servers'] } },
+    {
+      id: 'lb',
+      kind: 'LoadBalancer',
+      spec: {
+        name: 'lb',
+        zones: ['local-a'],
+        vpc: { cidr: '127.0.0.0/8' },
+        subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+      },
+    },
+    {
+      id: 'lb/servers',
+      kind: 'ServerGroup',
+      spec: { loadBalancer: 'lb', servers: [{ name: 'a', address: '127.0.0.1', port: 9 }] },
+    },
+    {
+      id: 'lb/tcp',
+      kind: 'BackendService',
+      spec: { loadBalancer: 'lb', protocol: 'TCP', serverGroups: ['lb/servers'] },
+    },
+    {
+      id: 'lb/web',
+      kind: 'BackendService',
+      spec: { loadBalancer: 'lb', protocol: 'HTTP', serverGroups: ['lb/servers'] },
+    },
   ],
 };
 

@@ -7,7 +7,11 @@ import { manyLoadBalancers, shopManifest } from './fixture';
 type ErrorBody = { error: { code: string; message: string } };
 
 /** Opens a raw connection, sends `head` (request line and headers, no terminating blank line) and resolves once the agent answered `100 Continue`. */
-async function startUpload(agent: TestAgent, path: string, length: number): Promise<{ socket: Socket; reply: Promise<string> }> {
+async function startUpload(
+  agent: TestAgent,
+  path: string,
+  length: number,
+): Promise<{ socket: Socket; reply: Promise<string> }> {
   const { port } = new URL(agent.endpoint);
   const socket = connect(Number(port), '127.0.0.1');
   let text = '';
@@ -19,7 +23,17 @@ async function startUpload(agent: TestAgent, path: string, length: number): Prom
     });
   });
   socket.write(
-    [`PUT ${path} HTTP/1.1`, 'host: 127.0.0.1', `authorization: Bearer ${agent.token}`, 'content-type: application/json', `content-length: ${length}`, 'expect: 100-continue', 'connection: close', '', ''].join('\r\n'),
+    [
+      `PUT ${path} HTTP/1.1`,
+      'host: 127.0.0.1',
+      `authorization: Bearer ${agent.token}`,
+      'content-type: application/json',
+      `content-length: ${length}`,
+      'expect: 100-continue',
+      'connection: close',
+      '',
+      '',
+    ].join('\r\n'),
   );
   await continued;
   return { socket, reply };
@@ -28,7 +42,10 @@ async function startUpload(agent: TestAgent, path: string, length: number): Prom
 /** Answers once the agent no longer refuses manifest runs as busy (an empty stack's run is a no-op). */
 async function untilIdle(agent: TestAgent): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const response = await agent.call('PUT', '/v1/manifest?stack=idle-check', { apiVersion: 'albkit/v1', resources: [] });
+    const response = await agent.call('PUT', '/v1/manifest?stack=idle-check', {
+      apiVersion: 'albkit/v1',
+      resources: [],
+    });
     if (response.status !== 429) return response.status;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -60,12 +77,17 @@ describe('Control API: limits under load', () => {
       const response = await agent.call<ErrorBody>('PUT', path, body);
       expect(response.status).to.equal(400);
       expect(response.body.error.code).to.equal('BAD_REQUEST');
-      expect(response.body.error.message).to.equal('request body nests objects and arrays deeper than 64 levels; nothing was parsed');
+      expect(response.body.error.message).to.equal(
+        'request body nests objects and arrays deeper than 64 levels; nothing was parsed',
+      );
     });
   }
 
   it('accepts nesting up to 64 levels (brackets inside strings do not count)', async () => {
-    const body = JSON.stringify({ spec: { ingress: [] }, owner: '[[[[' }).replace('"ingress":[]', `"ingress":${'['.repeat(61)}${']'.repeat(61)}`);
+    const body = JSON.stringify({ spec: { ingress: [] }, owner: '[[[[' }).replace(
+      '"ingress":[]',
+      `"ingress":${'['.repeat(61)}${']'.repeat(61)}`,
+    );
     const response = await agent.call<ErrorBody>('PUT', '/v1/security-groups/deep', body);
     expect(response.status).to.equal(400);
     expect(response.body.error.code).to.equal('VALIDATION');
@@ -74,14 +96,21 @@ describe('Control API: limits under load', () => {
   it('refuses a second manifest run while one is received with 429 BUSY naming the stack, and takes the next once it is done', async () => {
     const first = JSON.stringify({ apiVersion: 'albkit/v1', resources: [] });
     const upload = await startUpload(agent, '/v1/manifest?stack=first', Buffer.byteLength(first));
-    const second = await agent.call<ErrorBody>('PUT', '/v1/manifest?stack=second', { apiVersion: 'albkit/v1', resources: [] });
+    const second = await agent.call<ErrorBody>('PUT', '/v1/manifest?stack=second', {
+      apiVersion: 'albkit/v1',
+      resources: [],
+    });
     expect(second.status).to.equal(429);
     expect(second.headers.get('retry-after')).to.equal('1');
     expect(second.body.error.code).to.equal('BUSY');
-    expect(second.body.error.message).to.equal('a manifest run (stack "first") is in progress and runs one at a time; retry once it has finished');
+    expect(second.body.error.message).to.equal(
+      'a manifest run (stack "first") is in progress and runs one at a time; retry once it has finished',
+    );
     upload.socket.write(first);
     expect(await upload.reply).to.match(/HTTP\/1\.1 200 OK/);
-    expect((await agent.call('PUT', '/v1/manifest?stack=second', { apiVersion: 'albkit/v1', resources: [] })).status).to.equal(200);
+    expect(
+      (await agent.call('PUT', '/v1/manifest?stack=second', { apiVersion: 'albkit/v1', resources: [] })).status,
+    ).to.equal(200);
   });
 
   it('accepts a DELETE with content-type: application/json and no body, as the documented curl sends it', async () => {
@@ -104,7 +133,8 @@ describe('Control API: limits under load', () => {
   it('keeps proxying while it parses and validates a large manifest: a request sent after the manifest is answered before it', async () => {
     // 10 000 resources, the last one naming a backend service that does not exist: all of it is parsed and checked, then refused.
     const manifest = manyLoadBalancers(2000, { listenerPort: probePort, backendPort });
-    (manifest.resources[manifest.resources.length - 1] as { spec: { backendService: string } }).spec.backendService = 'missing';
+    (manifest.resources[manifest.resources.length - 1] as { spec: { backendService: string } }).spec.backendService =
+      'missing';
     const order: string[] = [];
     const run = agent.call<ErrorBody>('PUT', '/v1/manifest?stack=large', manifest).then((response) => {
       order.push('manifest');
@@ -119,7 +149,9 @@ describe('Control API: limits under load', () => {
     expect(await probe).to.equal('backend');
     const refused = await run;
     expect(refused.status).to.equal(400);
-    expect(refused.body.error.message).to.match(/lb1999\/http: backendService: refers to BackendService "missing", which does not exist/);
+    expect(refused.body.error.message).to.match(
+      /lb1999\/http: backendService: refers to BackendService "missing", which does not exist/,
+    );
     expect(order).to.deep.equal(['listener', 'manifest']);
   });
 
@@ -146,15 +178,22 @@ describe('Control API: limits under load', () => {
     expect(many).to.have.length(400);
     expect(many.every((item) => item.status.state === 'ACTIVE')).to.equal(true);
     expect(await (await fetch(`http://127.1.1.143:${listenerPort}/`)).text()).to.equal('backend');
-    expect((await agent.call('PUT', '/v1/manifest?stack=many', { apiVersion: 'albkit/v1', resources: [] })).status).to.equal(200);
+    expect(
+      (await agent.call('PUT', '/v1/manifest?stack=many', { apiVersion: 'albkit/v1', resources: [] })).status,
+    ).to.equal(200);
   });
 });
 
 /** Answers 429 once a manifest run holds the slot (a run of an empty stack is tried until it is refused). */
 async function untilBusy(agent: TestAgent): Promise<number> {
   for (let attempt = 0; attempt < 400; attempt += 1) {
-    const response = await agent.call('PUT', '/v1/manifest?stack=busy-check', { apiVersion: 'albkit/v1', resources: [] });
+    const response = await agent.call('PUT', '/v1/manifest?stack=busy-check', {
+      apiVersion: 'albkit/v1',
+      resources: [],
+    });
     if (response.status === 429) return 429;
   }
-  throw new Error('the agent never answered 429 while the large manifest was received and checked: was its event loop blocked until the run ended?');
+  throw new Error(
+    'the agent never answered 429 while the large manifest was received and checked: was its event loop blocked until the run ended?',
+  );
 }

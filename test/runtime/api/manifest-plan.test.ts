@@ -8,7 +8,12 @@ describe('planRun', () => {
   // 2 000 resources desired; 1 100 of them live (220 load balancers), whose listeners change port (a replace)
   const desired = validateResources(manyLoadBalancers(400, { listenerPort: 8080, backendPort: 9 }).resources);
   const old = validateResources(manyLoadBalancers(220, { listenerPort: 8081, backendPort: 9 }).resources);
-  const live: LiveResource[] = old.map((resource) => ({ resource, state: 'ACTIVE', owner: 'deploy/default', etag: '"1"' }));
+  const live: LiveResource[] = old.map((resource) => ({
+    resource,
+    state: 'ACTIVE',
+    owner: 'deploy/default',
+    etag: '"1"',
+  }));
 
   it('plans a large run on a worker thread: the same plan as livePlan, while the event loop keeps turning', async () => {
     expect(live.length + desired.length).to.be.above(INLINE_PLAN_RESOURCES);

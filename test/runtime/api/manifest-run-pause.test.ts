@@ -48,7 +48,11 @@ describe('Manifest run: the pause between chunks', () => {
 
   it('lets the event loop poll for I/O several turns between two chunks of a wave, however busy the machine', async () => {
     // one wave of 4.5 chunks: security groups depend on nothing
-    const resources = Array.from({ length: 4 * CHUNK_STEPS + CHUNK_STEPS / 2 }, (_, index) => ({ id: `sg-${index}`, kind: 'SecurityGroup', spec: {} }));
+    const resources = Array.from({ length: 4 * CHUNK_STEPS + CHUNK_STEPS / 2 }, (_, index) => ({
+      id: `sg-${index}`,
+      kind: 'SecurityGroup',
+      spec: {},
+    }));
     const loop = turnCounter();
     const atChunk: number[] = [];
     const stagePuts = controller.stagePuts.bind(controller);

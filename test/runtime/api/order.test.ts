@@ -4,11 +4,21 @@ import { validateManifest } from '../../../lib';
 import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { shopManifest, specOf } from './fixture';
 
-type Rep = { id: string; kind: string; dependsOn: string[]; spec: Record<string, unknown>; status: { state: string; reason?: string; type?: string; servers?: unknown[] }; generation: number };
+type Rep = {
+  id: string;
+  kind: string;
+  dependsOn: string[];
+  spec: Record<string, unknown>;
+  status: { state: string; reason?: string; type?: string; servers?: unknown[] };
+  generation: number;
+};
 type Err = { error: { code: string; message: string } };
 
 const put = (agent: TestAgent, collection: string, id: string, spec: unknown, dependsOn?: string[]) =>
-  agent.call<Rep & Err>('PUT', `/v1/${collection}/${encodeURIComponent(id)}`, { spec, ...(dependsOn ? { dependsOn } : {}) });
+  agent.call<Rep & Err>('PUT', `/v1/${collection}/${encodeURIComponent(id)}`, {
+    spec,
+    ...(dependsOn ? { dependsOn } : {}),
+  });
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +55,13 @@ describe('Control API: order as a cloud enforces it', () => {
 
   it('creates in order, each resource ACTIVE with its resolved spec, edges and kind extras', async () => {
     for (const resource of manifest.resources as { id: string; kind: string; spec: unknown }[]) {
-      const collection = { SecurityGroup: 'security-groups', LoadBalancer: 'load-balancers', ServerGroup: 'server-groups', BackendService: 'backend-services', Listener: 'listeners' }[resource.kind] as string;
+      const collection = {
+        SecurityGroup: 'security-groups',
+        LoadBalancer: 'load-balancers',
+        ServerGroup: 'server-groups',
+        BackendService: 'backend-services',
+        Listener: 'listeners',
+      }[resource.kind] as string;
       const response = await put(agent, collection, resource.id, resource.spec);
       expect(response.status, JSON.stringify(response.body)).to.equal(201);
       expect(response.body.status.state).to.equal('ACTIVE');
@@ -68,7 +84,9 @@ describe('Control API: order as a cloud enforces it', () => {
     expect((await agent.call('PUT', '/v1/manifest', manifest)).status).to.equal(200);
     const refused = await agent.call<Err>('DELETE', '/v1/load-balancers/shop');
     expect(refused.status).to.equal(409);
-    expect(refused.body.error.message).to.match(/^LoadBalancer "shop" cannot be deleted: (ServerGroup "shop\/servers"|BackendService "shop\/backend") depends on it/);
+    expect(refused.body.error.message).to.match(
+      /^LoadBalancer "shop" cannot be deleted: (ServerGroup "shop\/servers"|BackendService "shop\/backend") depends on it/,
+    );
     expect((await agent.call<Rep>('GET', '/v1/load-balancers/shop')).body.status.state).to.equal('ACTIVE');
 
     const deleting = await agent.call<Rep>('DELETE', '/v1/listeners/shop%2Fhttp');
@@ -77,7 +95,10 @@ describe('Control API: order as a cloud enforces it', () => {
     const parent = await agent.call<Err>('DELETE', '/v1/backend-services/shop%2Fbackend');
     expect([200, 409]).to.include(parent.status);
     if (parent.status === 409) expect(parent.body.error.message).to.contain('Listener "shop/http" depends on it');
-    await until(async () => (await agent.call('GET', '/v1/listeners/shop%2Fhttp')).status === 404, 'the listener to go');
+    await until(
+      async () => (await agent.call('GET', '/v1/listeners/shop%2Fhttp')).status === 404,
+      'the listener to go',
+    );
     expect((await agent.call('DELETE', '/v1/listeners/shop%2Fhttp')).status).to.equal(404);
   });
 
@@ -86,11 +107,17 @@ describe('Control API: order as a cloud enforces it', () => {
     const same = await put(agent, 'listeners', 'shop/http', specOf(manifest, 'shop/http'));
     expect(same.status).to.equal(200);
     expect(same.body.generation).to.equal(1);
-    const updated = await put(agent, 'listeners', 'shop/http', { ...specOf(manifest, 'shop/http'), idleTimeoutSeconds: 30 });
+    const updated = await put(agent, 'listeners', 'shop/http', {
+      ...specOf(manifest, 'shop/http'),
+      idleTimeoutSeconds: 30,
+    });
     expect(updated.status).to.equal(200);
     expect(updated.body.generation).to.equal(2);
     expect(updated.body.status.state).to.equal('ACTIVE');
-    const replace = await put(agent, 'listeners', 'shop/http', { ...specOf(manifest, 'shop/http'), port: (specOf(manifest, 'shop/http').port as number) + 1 });
+    const replace = await put(agent, 'listeners', 'shop/http', {
+      ...specOf(manifest, 'shop/http'),
+      port: (specOf(manifest, 'shop/http').port as number) + 1,
+    });
     expect(replace.status).to.equal(409);
     expect(replace.body.error.message).to.contain('port cannot change in place');
     const ops = await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations');
@@ -103,7 +130,10 @@ describe('Control API: order as a cloud enforces it', () => {
     expect(first.body.plan.waves).to.have.length(5);
     const again = await agent.call<{ plan: { waves: unknown[][] } }>('PUT', '/v1/manifest', manifest);
     expect(again.body.plan.waves).to.have.length(0);
-    const smaller = { ...manifest, resources: manifest.resources.filter((r) => (r as { id: string }).id !== 'shop/http') };
+    const smaller = {
+      ...manifest,
+      resources: manifest.resources.filter((r) => (r as { id: string }).id !== 'shop/http'),
+    };
     const third = await agent.call<{ plan: { summary: { delete: number } } }>('PUT', '/v1/manifest', smaller);
     expect(third.body.plan.summary.delete).to.equal(1);
     expect((await agent.call('GET', '/v1/listeners/shop%2Fhttp')).status).to.equal(404);
@@ -120,7 +150,10 @@ describe('Control API: order as a cloud enforces it', () => {
     });
 
     it('goes FAILED with the bind error, and ACTIVE once retried after the port is free', async () => {
-      await agent.call('PUT', '/v1/manifest', { ...manifest, resources: manifest.resources.filter((r) => (r as { id: string }).id !== 'shop/http') });
+      await agent.call('PUT', '/v1/manifest', {
+        ...manifest,
+        resources: manifest.resources.filter((r) => (r as { id: string }).id !== 'shop/http'),
+      });
       const spec = { ...specOf(manifest, 'shop/http'), port: (blocker.address() as { port: number }).port };
       const failed = await put(agent, 'listeners', 'shop/http', spec);
       expect(failed.status).to.equal(201);
@@ -135,12 +168,35 @@ describe('Control API: order as a cloud enforces it', () => {
   });
 
   it('serves an OpenAPI 3.1 document with every collection and kind schema, every $ref resolving', async () => {
-    const doc = await agent.call<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>('GET', '/v1/openapi.json');
+    const doc = await agent.call<{
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    }>('GET', '/v1/openapi.json');
     expect(doc.body.openapi).to.equal('3.1.0');
-    for (const collection of ['security-groups', 'eips', 'availability-groups', 'load-balancers', 'server-groups', 'backend-services', 'url-maps', 'listeners']) {
+    for (const collection of [
+      'security-groups',
+      'eips',
+      'availability-groups',
+      'load-balancers',
+      'server-groups',
+      'backend-services',
+      'url-maps',
+      'listeners',
+    ]) {
       expect(doc.body.paths).to.have.property(`/v1/${collection}/{id}`);
     }
-    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys(['loadBalancer', 'protocol', 'port', 'backendService', 'urlMap', 'certificate', 'idleTimeoutSeconds', 'requestBodyGraceSeconds', 'requestBodyMinBytesPerSecond']);
+    expect(doc.body.components.schemas.ListenerSpec?.properties).to.have.keys([
+      'loadBalancer',
+      'protocol',
+      'port',
+      'backendService',
+      'urlMap',
+      'certificate',
+      'idleTimeoutSeconds',
+      'requestBodyGraceSeconds',
+      'requestBodyMinBytesPerSecond',
+    ]);
     const refs: string[] = [];
     const walk = (node: unknown): void => {
       if (node === null || typeof node !== 'object') return;
@@ -151,7 +207,8 @@ describe('Control API: order as a cloud enforces it', () => {
     };
     walk(doc.body);
     expect(refs).to.include('#/components/schemas/Listener');
-    for (const ref of new Set(refs)) expect(doc.body.components.schemas, ref).to.have.property(ref.replace('#/components/schemas/', ''));
+    for (const ref of new Set(refs))
+      expect(doc.body.components.schemas, ref).to.have.property(ref.replace('#/components/schemas/', ''));
   });
 
   it('exports resources by kind and state on /metrics', async () => {
@@ -159,6 +216,8 @@ describe('Control API: order as a cloud enforces it', () => {
     const metrics = await agent.call<string>('GET', '/metrics');
     expect(metrics.body).to.contain('albkit_resources{kind="Listener",state="ACTIVE"} 1');
     expect(metrics.body).to.contain('albkit_resources{kind="LoadBalancer",state="ACTIVE"} 1');
-    expect(metrics.body).to.match(/albkit_control_requests_total\{method="PUT",route="\/v1\/manifest",status="200"\} 1/);
+    expect(metrics.body).to.match(
+      /albkit_control_requests_total\{method="PUT",route="\/v1\/manifest",status="200"\} 1/,
+    );
   });
 });

@@ -9,7 +9,12 @@ import { shopManifest } from './fixture';
 
 type Rep = { id: string; owner?: string; generation: number; status: { state: string } };
 type Err = { error: { code: string; message: string; issues?: { path: string; field: string; message: string }[] } };
-type Run = { stack: string; plan: { summary: Record<string, number>; waves: unknown[][] }; adopted: string[]; hash: string };
+type Run = {
+  stack: string;
+  plan: { summary: Record<string, number>; waves: unknown[][] };
+  adopted: string[];
+  hash: string;
+};
 type Doc = ReturnType<typeof shopManifest>;
 
 const ids = (doc: { resources: unknown[] }): string[] => doc.resources.map((r) => (r as { id: string }).id).sort();
@@ -27,13 +32,20 @@ describe('Control API: resource owners', () => {
     const created = await agent.call<Rep>('PUT', '/v1/security-groups/sg', { spec: {}, owner: 'terraform' });
     expect(created.status).to.equal(201);
     expect(created.body.owner).to.equal('terraform');
-    const updated = await agent.call<Rep>('PUT', '/v1/security-groups/sg', { spec: { ingress: [{ protocol: 'TCP', fromPort: 80, toPort: 80, cidr: '10.0.0.0/8' }] } });
+    const updated = await agent.call<Rep>('PUT', '/v1/security-groups/sg', {
+      spec: { ingress: [{ protocol: 'TCP', fromPort: 80, toPort: 80, cidr: '10.0.0.0/8' }] },
+    });
     expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
     expect(updated.body).to.deep.include({ owner: 'terraform', generation: 2 });
     const plain = await agent.call<Rep>('PUT', '/v1/security-groups/plain', { spec: {} });
     expect(plain.body).to.not.have.property('owner');
     const listed = await agent.call<{ items: Rep[] }>('GET', '/v1/security-groups');
-    expect(listed.body.items.map((r) => [r.id, r.owner])).to.deep.equal([['plain', undefined], ['sg', 'terraform']].sort());
+    expect(listed.body.items.map((r) => [r.id, r.owner])).to.deep.equal(
+      [
+        ['plain', undefined],
+        ['sg', 'terraform'],
+      ].sort(),
+    );
   });
 
   it('changes only the owner on a PUT of the same spec: no operation, no new generation', async () => {
@@ -54,8 +66,16 @@ describe('Control API: resource owners', () => {
 
   it('is written by the Terraform provider (terraform) and the Pulumi providers (pulumi)', async () => {
     await putResource(new ControlClient(agent.endpoint, agent.token), 'SecurityGroup', 'tf-sg', {});
-    const pulumiProvider = albkitProvider({ kind: 'SecurityGroup', collection: KINDS.SecurityGroup.collection, replaceOnChange: KINDS.SecurityGroup.replaceOnChange });
-    await (pulumiProvider as Required<pulumi.dynamic.ResourceProvider>).create({ endpoint: agent.endpoint, token: agent.token, resourceId: 'pulumi-sg' });
+    const pulumiProvider = albkitProvider({
+      kind: 'SecurityGroup',
+      collection: KINDS.SecurityGroup.collection,
+      replaceOnChange: KINDS.SecurityGroup.replaceOnChange,
+    });
+    await (pulumiProvider as Required<pulumi.dynamic.ResourceProvider>).create({
+      endpoint: agent.endpoint,
+      token: agent.token,
+      resourceId: 'pulumi-sg',
+    });
     expect((await agent.call<Rep>('GET', '/v1/security-groups/tf-sg')).body.owner).to.equal('terraform');
     expect((await agent.call<Rep>('GET', '/v1/security-groups/pulumi-sg')).body.owner).to.equal('pulumi');
   });
@@ -112,7 +132,10 @@ describe('Control API: PUT /v1/manifest?stack=', () => {
     await agent.call('PUT', '/v1/manifest?stack=b', b);
     await agent.call('PUT', '/v1/security-groups/a-sg', { spec: {}, owner: 'terraform' });
     const ops = (await agent.call<{ items: unknown[] }>('GET', '/v1/operations')).body.items.length;
-    const refused = await agent.call<Err>('PUT', '/v1/manifest?stack=a', { ...a, resources: [...a.resources, ...b.resources.slice(0, 1)] });
+    const refused = await agent.call<Err>('PUT', '/v1/manifest?stack=a', {
+      ...a,
+      resources: [...a.resources, ...b.resources.slice(0, 1)],
+    });
     expect(refused.status).to.equal(409);
     expect(refused.body.error.code).to.equal('CONFLICT');
     expect(refused.body.error.message).to.contain('stack "a" claims 2 resources it does not own; nothing was changed');

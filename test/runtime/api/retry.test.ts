@@ -72,10 +72,20 @@ describe('Agent: FAILED listeners are retried', function () {
     const port = await freePort();
     holder = await holdPort('127.0.0.1', port);
     const file = await writeManifest(dir, 'shop.json', shopManifest({ listenerPort: port, backendPort: backend.port }));
-    const deploy = await runCli(['deploy', file, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+    const deploy = await runCli([
+      'deploy',
+      file,
+      '--endpoint',
+      agent.endpoint,
+      '--token-file',
+      join(agent.stateDir, 'token'),
+    ]);
     expect(deploy.code).to.equal(1);
     expect(deploy.stderr).to.contain(`Listener shop/http: FAILED: cannot bind 127.0.0.1:${port}: the port is in use`);
-    expect(await listener()).to.deep.equal({ state: 'FAILED', reason: `cannot bind 127.0.0.1:${port}: the port is in use` });
+    expect(await listener()).to.deep.equal({
+      state: 'FAILED',
+      reason: `cannot bind 127.0.0.1:${port}: the port is in use`,
+    });
 
     await closeServer(holder);
     holder = undefined;
@@ -83,8 +93,17 @@ describe('Agent: FAILED listeners are retried', function () {
     expect(await listener()).to.deep.equal({ state: 'ACTIVE' });
     expect(await answer(port)).to.equal('backend-a\n');
     const onDisk = JSON.parse(await readFile(join(agent.stateDir, 'state.json'), 'utf8')) as AgentState;
-    expect(onDisk.resources.find((r) => r.id === 'shop/http')).to.deep.include({ state: 'ACTIVE' }).and.not.have.property('reason');
-    const again = await runCli(['deploy', file, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+    expect(onDisk.resources.find((r) => r.id === 'shop/http'))
+      .to.deep.include({ state: 'ACTIVE' })
+      .and.not.have.property('reason');
+    const again = await runCli([
+      'deploy',
+      file,
+      '--endpoint',
+      agent.endpoint,
+      '--token-file',
+      join(agent.stateDir, 'token'),
+    ]);
     expect(again.stdout).to.contain('no changes');
   });
 
@@ -93,7 +112,13 @@ describe('Agent: FAILED listeners are retried', function () {
     holder = await holdPort('127.0.0.1', port);
     const manifest = shopManifest({ listenerPort: port, backendPort: backend.port });
     for (const resource of manifest.resources as { id: string; kind: string; spec: unknown }[]) {
-      const collection = { SecurityGroup: 'security-groups', LoadBalancer: 'load-balancers', ServerGroup: 'server-groups', BackendService: 'backend-services', Listener: 'listeners' }[resource.kind];
+      const collection = {
+        SecurityGroup: 'security-groups',
+        LoadBalancer: 'load-balancers',
+        ServerGroup: 'server-groups',
+        BackendService: 'backend-services',
+        Listener: 'listeners',
+      }[resource.kind];
       await agent.call('PUT', `/v1/${collection}/${encodeURIComponent(resource.id)}`, { spec: resource.spec });
     }
     expect((await listener())?.state).to.equal('FAILED');
@@ -132,7 +157,9 @@ describe('Reconciler retry backoff', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-backoff-'));
     const logger = pino({ level: 'silent' });
-    plane = new TimedDataPlane(new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 0 }));
+    plane = new TimedDataPlane(
+      new DataPlane({ logger, registry: new Registry(), cookieSecret: Buffer.alloc(32, 7), drainMs: 0 }),
+    );
     const state = emptyState();
     const store = new FileStore(dir);
     reconciler = new Reconciler(state, plane, store, logger, { firstMs: 20, maxMs: 80 });
@@ -150,16 +177,27 @@ describe('Reconciler retry backoff', () => {
     const port = await freePort();
     holder = await holdPort('127.0.0.1', port);
     const manifest = shopManifest({ listenerPort: port, backendPort: await freePort() });
-    for (const resource of manifest.resources as { id: string; kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup' | 'BackendService' | 'Listener' }[]) {
+    for (const resource of manifest.resources as {
+      id: string;
+      kind: 'SecurityGroup' | 'LoadBalancer' | 'ServerGroup' | 'BackendService' | 'Listener';
+    }[]) {
       await controller.put(resource.kind, resource.id, { spec: specOf(manifest, resource.id) });
     }
     expect(controller.get('Listener', 'shop/http').status.state).to.equal('FAILED');
     const failedAt = plane.starts.length;
     expect(await eventually(() => plane.starts.length >= failedAt + 5)).to.equal(true);
-    const gaps = plane.starts.slice(failedAt - 1, failedAt + 5).map((start, i, all) => (i === 0 ? 0 : start - (all[i - 1] as number))).slice(1);
+    const gaps = plane.starts
+      .slice(failedAt - 1, failedAt + 5)
+      .map((start, i, all) => (i === 0 ? 0 : start - (all[i - 1] as number)))
+      .slice(1);
     // Timers never fire early (1 ms of rounding aside); how late they fire is not asserted.
-    [20, 40, 80, 80, 80].forEach((wait, i) => expect(gaps[i], `retry ${i + 1} waited ${gaps[i]} ms`).to.be.at.least(wait - 1));
-    expect(controller.get('Listener', 'shop/http').status).to.deep.equal({ state: 'FAILED', reason: `cannot bind 127.0.0.1:${port}: the port is in use` });
+    [20, 40, 80, 80, 80].forEach((wait, i) =>
+      expect(gaps[i], `retry ${i + 1} waited ${gaps[i]} ms`).to.be.at.least(wait - 1),
+    );
+    expect(controller.get('Listener', 'shop/http').status).to.deep.equal({
+      state: 'FAILED',
+      reason: `cannot bind 127.0.0.1:${port}: the port is in use`,
+    });
 
     await closeServer(holder);
     holder = undefined;

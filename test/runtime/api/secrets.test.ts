@@ -11,7 +11,11 @@ import { freePort, startAgent, type TestAgent } from '../../helpers/agent';
 import { runCli, writeManifest } from '../deploy/quickstart';
 import { shopManifest, specOf } from './fixture';
 
-type Rep = { spec: { certificate: { certPem: string; keyPem: string } }; generation: number; status: { state: string } };
+type Rep = {
+  spec: { certificate: { certPem: string; keyPem: string } };
+  generation: number;
+  status: { state: string };
+};
 
 /** GET https://127.0.0.1:<port>/ trusting `ca`; the body. */
 function httpsGet(port: number, ca: string): Promise<string> {
@@ -49,7 +53,13 @@ describe('Control API: private keys', () => {
         {
           id: 'shop/https',
           kind: 'Listener',
-          spec: { loadBalancer: 'shop', protocol: 'HTTPS', port: httpsPort, backendService: 'shop/backend', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
+          spec: {
+            loadBalancer: 'shop',
+            protocol: 'HTTPS',
+            port: httpsPort,
+            backendService: 'shop/backend',
+            certificate: { certPem: certificate.cert, keyPem: certificate.key },
+          },
         },
       ],
     };
@@ -73,7 +83,10 @@ describe('Control API: private keys', () => {
   });
 
   it('keeps the key out of the PUT answer and of its log, even at trace level', async () => {
-    const put = await agent.call<Rep>('PUT', '/v1/listeners/shop%2Fhttps', { spec: specOf(manifest, 'shop/https'), owner: 'deploy/tls' });
+    const put = await agent.call<Rep>('PUT', '/v1/listeners/shop%2Fhttps', {
+      spec: specOf(manifest, 'shop/https'),
+      owner: 'deploy/tls',
+    });
     expect(put.status).to.equal(200);
     expect(JSON.stringify(put.body)).to.not.contain('PRIVATE KEY');
     expect(agent.output()).to.not.contain('PRIVATE KEY');
@@ -86,14 +99,20 @@ describe('Control API: private keys', () => {
 
   it('keeps the key when a spec read back is written again: no change, and the listener still serves with it', async () => {
     const read = await agent.call<Rep>('GET', '/v1/listeners/shop%2Fhttps');
-    const again = await agent.call<Rep>('PUT', '/v1/listeners/shop%2Fhttps', { spec: read.body.spec, owner: 'deploy/tls' });
+    const again = await agent.call<Rep>('PUT', '/v1/listeners/shop%2Fhttps', {
+      spec: read.body.spec,
+      owner: 'deploy/tls',
+    });
     expect(again.status).to.equal(200);
     expect(again.body.generation).to.equal(read.body.generation);
     expect(await httpsGet(httpsPort, certificate.cert)).to.equal('backend-tls\n');
   });
 
   it('refuses a fingerprint that is not the key of the listener with 400 naming the field', async () => {
-    const spec = { ...specOf(manifest, 'shop/https'), certificate: { certPem: certificate.cert, keyPem: `redacted:sha256:${'0'.repeat(64)}` } };
+    const spec = {
+      ...specOf(manifest, 'shop/https'),
+      certificate: { certPem: certificate.cert, keyPem: `redacted:sha256:${'0'.repeat(64)}` },
+    };
     const refused = await agent.call<{ error: { message: string } }>('PUT', '/v1/listeners/shop%2Fhttps', { spec });
     expect(refused.status).to.equal(400);
     expect(refused.body.error.message).to.match(/shop\/https: certificate.*keyPem|must be a PEM private key/);
@@ -101,7 +120,16 @@ describe('Control API: private keys', () => {
 
   it('plans no changes for albkit deploy of the same app, whose plan reads the keys back as fingerprints', async () => {
     const file = await writeManifest(dir, 'tls.json', manifest);
-    const deploy = await runCli(['deploy', file, '--stack', 'tls', '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+    const deploy = await runCli([
+      'deploy',
+      file,
+      '--stack',
+      'tls',
+      '--endpoint',
+      agent.endpoint,
+      '--token-file',
+      join(agent.stateDir, 'token'),
+    ]);
     expect(deploy.code, deploy.stderr).to.equal(0);
     expect(deploy.stdout).to.contain('no changes');
   });
@@ -110,10 +138,26 @@ describe('Control API: private keys', () => {
     const other = await generateCertificate();
     const changed = {
       ...manifest,
-      resources: manifest.resources.map((r) => ((r as { id: string }).id === 'shop/https' ? { ...(r as object), spec: { ...specOf(manifest, 'shop/https'), certificate: { certPem: other.cert, keyPem: other.key } } } : r)),
+      resources: manifest.resources.map((r) =>
+        (r as { id: string }).id === 'shop/https'
+          ? {
+              ...(r as object),
+              spec: { ...specOf(manifest, 'shop/https'), certificate: { certPem: other.cert, keyPem: other.key } },
+            }
+          : r,
+      ),
     };
     const file = await writeManifest(dir, 'tls-other.json', changed);
-    const deploy = await runCli(['deploy', file, '--stack', 'tls', '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+    const deploy = await runCli([
+      'deploy',
+      file,
+      '--stack',
+      'tls',
+      '--endpoint',
+      agent.endpoint,
+      '--token-file',
+      join(agent.stateDir, 'token'),
+    ]);
     expect(deploy.code, deploy.stderr).to.equal(0);
     expect(deploy.stdout).to.match(/update\s+Listener shop\/https/);
     expect(await httpsGet(httpsPort, other.cert)).to.equal('backend-tls\n');

@@ -12,11 +12,20 @@ async function routedShop(): Promise<{ apiVersion: 'albkit/v1'; resources: unkno
   const backend = resources.find((r) => r.id === 'shop/backend')!;
   const listener = resources.find((r) => r.id === 'shop/http')!;
   listener.spec = { ...listener.spec, urlMap: 'shop/routes' };
-  const canary = { id: 'shop/canary', kind: 'BackendService', spec: { ...backend.spec, healthCheck: { enabled: false } } };
+  const canary = {
+    id: 'shop/canary',
+    kind: 'BackendService',
+    spec: { ...backend.spec, healthCheck: { enabled: false } },
+  };
   const routes = {
     id: 'shop/routes',
     kind: 'UrlMap',
-    spec: { loadBalancer: 'shop', rules: [{ priority: 1, conditions: { paths: ['/beta/*'] }, action: { forward: { backendService: 'shop/canary' } } }] },
+    spec: {
+      loadBalancer: 'shop',
+      rules: [
+        { priority: 1, conditions: { paths: ['/beta/*'] }, action: { forward: { backendService: 'shop/canary' } } },
+      ],
+    },
   };
   return { ...manifest, resources: [...resources, canary, routes] };
 }
@@ -49,10 +58,14 @@ describe('Control API: url map order', () => {
     expect((await agent.call('PUT', '/v1/manifest', await routedShop())).status).to.equal(200);
     const backend = await agent.call<Err>('DELETE', '/v1/backend-services/shop%2Fcanary');
     expect(backend.status).to.equal(409);
-    expect(backend.body.error.message).to.match(/^BackendService "shop\/canary" cannot be deleted: UrlMap "shop\/routes" depends on it/);
+    expect(backend.body.error.message).to.match(
+      /^BackendService "shop\/canary" cannot be deleted: UrlMap "shop\/routes" depends on it/,
+    );
     const urlMap = await agent.call<Err>('DELETE', '/v1/url-maps/shop%2Froutes');
     expect(urlMap.status).to.equal(409);
-    expect(urlMap.body.error.message).to.match(/^UrlMap "shop\/routes" cannot be deleted: Listener "shop\/http" depends on it/);
+    expect(urlMap.body.error.message).to.match(
+      /^UrlMap "shop\/routes" cannot be deleted: Listener "shop\/http" depends on it/,
+    );
     expect((await agent.call<Rep>('GET', '/v1/backend-services/shop%2Fcanary')).body.status.state).to.equal('ACTIVE');
   });
 
@@ -62,12 +75,16 @@ describe('Control API: url map order', () => {
     for (const id of ['shop-sg', 'shop']) {
       const resource = resources.find((r) => r.id === id)!;
       const collection = id === 'shop' ? 'load-balancers' : 'security-groups';
-      expect((await agent.call('PUT', `/v1/${collection}/${encodeURIComponent(id)}`, { spec: resource.spec })).status).to.equal(201);
+      expect(
+        (await agent.call('PUT', `/v1/${collection}/${encodeURIComponent(id)}`, { spec: resource.spec })).status,
+      ).to.equal(201);
     }
     const routes = resources.find((r) => r.id === 'shop/routes')!;
     const refused = await agent.call<Err>('PUT', '/v1/url-maps/shop%2Froutes', { spec: routes.spec });
     expect(refused.status).to.equal(409);
-    expect(refused.body.error.message).to.contain('UrlMap "shop/routes": rules[0].action.forward.backendService refers to BackendService "shop/canary", which does not exist');
+    expect(refused.body.error.message).to.contain(
+      'UrlMap "shop/routes": rules[0].action.forward.backendService refers to BackendService "shop/canary", which does not exist',
+    );
   });
 
   it('destroys in reverse: the listener, then the url map, then its backend service', async () => {

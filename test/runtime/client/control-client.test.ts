@@ -48,12 +48,31 @@ describe('ControlClient', function () {
 
   it("throws the agent's refusal with its status, code, message and issues", async () => {
     const client = new ControlClient(agent.endpoint, agent.token);
-    const invalid = await rejection(client.put({ id: 'cc-bad', kind: 'SecurityGroup', spec: { ingress: [{ protocol: 'TCP', fromPort: 0, cidr: 'nowhere' }] } }));
+    const invalid = await rejection(
+      client.put({
+        id: 'cc-bad',
+        kind: 'SecurityGroup',
+        spec: { ingress: [{ protocol: 'TCP', fromPort: 0, cidr: 'nowhere' }] },
+      }),
+    );
     expect(invalid.status).to.equal(400);
     expect(invalid.code).to.equal('VALIDATION');
-    expect(invalid.issues.map((issue) => `${issue.path}: ${issue.field}`)).to.include.members(['cc-bad: ingress[0].fromPort', 'cc-bad: ingress[0].cidr']);
+    expect(invalid.issues.map((issue) => `${issue.path}: ${issue.field}`)).to.include.members([
+      'cc-bad: ingress[0].fromPort',
+      'cc-bad: ingress[0].cidr',
+    ]);
     const outOfOrder = await rejection(
-      client.put({ id: 'cc-sg-child', kind: 'LoadBalancer', spec: { name: 'x', zones: ['a'], vpc: { cidr: '127.0.0.0/8' }, subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' }, securityGroups: ['cc-missing'] } }),
+      client.put({
+        id: 'cc-sg-child',
+        kind: 'LoadBalancer',
+        spec: {
+          name: 'x',
+          zones: ['a'],
+          vpc: { cidr: '127.0.0.0/8' },
+          subnet: { cidr: '127.0.0.0/24', address: '127.0.0.1' },
+          securityGroups: ['cc-missing'],
+        },
+      }),
     );
     expect(outOfOrder.status).to.equal(409);
     expect(outOfOrder.code).to.equal('CONFLICT');
@@ -87,7 +106,10 @@ describe('ControlClient', function () {
       proxy = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
         seen.push(`${request.method} ${request.url}`);
         if (request.url?.includes('wait=')) {
-          setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'ip' })), 400);
+          setTimeout(
+            () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'ip' })),
+            400,
+          );
           return;
         }
         response.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
@@ -102,9 +124,13 @@ describe('ControlClient', function () {
     });
 
     it('gives up on a request with no answer after its time limit, naming the agent and the request', async () => {
-      const error = await rejection(new ControlClient(`http://127.0.0.1:${silentPort}`, 't', 200).delete('Listener', 'web/http'));
+      const error = await rejection(
+        new ControlClient(`http://127.0.0.1:${silentPort}`, 't', 200).delete('Listener', 'web/http'),
+      );
       expect(error).to.include({ status: 0, code: 'TIMEOUT' });
-      expect(error.message).to.equal(`the albkit agent at http://127.0.0.1:${silentPort} did not answer DELETE /v1/listeners/web%2Fhttp within 200 ms`);
+      expect(error.message).to.equal(
+        `the albkit agent at http://127.0.0.1:${silentPort} did not answer DELETE /v1/listeners/web%2Fhttp within 200 ms`,
+      );
     });
 
     it("gives a long poll its wait on top of the time limit, and names a non-JSON error answer's request and status", async () => {

@@ -46,7 +46,13 @@ export async function startByteLogServer(): Promise<ByteLogServer> {
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.REQUEST, {}, 0, 0);
     let current: { method: string; url: string; headers: string[]; body: string } | undefined;
-    parser[HTTPParser.kOnHeadersComplete] = (_major: number, _minor: number, headers: string[], method: number, url: string) => {
+    parser[HTTPParser.kOnHeadersComplete] = (
+      _major: number,
+      _minor: number,
+      headers: string[],
+      method: number,
+      url: string,
+    ) => {
       current = { method: methods[method]!, url, headers, body: '' };
       return 0;
     };

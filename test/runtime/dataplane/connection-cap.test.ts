@@ -3,14 +3,25 @@ import { Agent } from 'undici';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { waitFor } from '../../helpers/wait';
 import { startCountingBackend, type CountingBackend } from './counting-backend';
-import { albResources, applyOk, fetchText, freePort, metricValue, newDataPlane, tally, type Answer } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  fetchText,
+  freePort,
+  metricValue,
+  newDataPlane,
+  tally,
+  type Answer,
+} from './http-fixtures';
 import type { Registry } from 'prom-client';
 
 /** `count` requests at once, each on its own client connection. */
 async function parallel(port: number, count: number, path = '/'): Promise<Answer[]> {
   const client = new Agent({ connections: count, pipelining: 0 });
   try {
-    return await Promise.all(Array.from({ length: count }, (_, i) => fetchText(client, `http://127.0.0.1:${port}${path}${i}`)));
+    return await Promise.all(
+      Array.from({ length: count }, (_, i) => fetchText(client, `http://127.0.0.1:${port}${path}${i}`)),
+    );
   } finally {
     await client.close();
   }
@@ -28,7 +39,11 @@ describe('HTTP listener: connections per server', function () {
     ({ dataPlane, registry } = newDataPlane());
     await applyOk(
       dataPlane,
-      albResources({ port, servers: backends.map((b) => ({ backend: b })), backend: { healthCheck: { enabled: false }, ...backend } }),
+      albResources({
+        port,
+        servers: backends.map((b) => ({ backend: b })),
+        backend: { healthCheck: { enabled: false }, ...backend },
+      }),
     );
   }
 
@@ -89,7 +104,11 @@ describe('HTTP listener: connections per server', function () {
     const first = fetchText(client, url, { headers: { cookie } });
     await waitFor(() => pinned.inFlight === 1, 10_000, 'the first pinned request to reach its server');
     const second = fetchText(client, url, { headers: { cookie } });
-    await waitFor(async () => (await metricValue(registry, 'albkit_backend_queued_requests{backend_service="lb/backend"}')) === 1, 10_000, 'the second to wait');
+    await waitFor(
+      async () => (await metricValue(registry, 'albkit_backend_queued_requests{backend_service="lb/backend"}')) === 1,
+      10_000,
+      'the second to wait',
+    );
     pinned.release();
     expect((await first).body).to.equal(`${pinned.name} 0`);
     expect((await second).body).to.equal(`${pinned.name} 0`);

@@ -53,7 +53,10 @@ describe('DataPlane: a large apply in batches', () => {
   it(`starts 300 listeners at most ${RECONCILE_BATCH} per turn of the event loop, all of them bound at the end`, async function () {
     this.timeout(30000);
     let started = 0;
-    const logger = pino({ level: 'info' }, { write: (line: string) => void (line.includes('"listener started"') && (started += 1)) });
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void (line.includes('"listener started"') && (started += 1)) },
+    );
     const { dataPlane } = newDataPlane({ logger });
     const port = await freePort();
     // 300 load balancers on 127.1.0.0–127.1.1.43, each with one HTTP listener on the same port
@@ -70,7 +73,10 @@ describe('DataPlane: a large apply in batches', () => {
     this.timeout(30000);
     const { dataPlane } = newDataPlane({ drainMs: 0 });
     const port = await freePort();
-    await applyOk(dataPlane, validateResources(manyLoadBalancers(300, { listenerPort: port, backendPort: 9 }).resources));
+    await applyOk(
+      dataPlane,
+      validateResources(manyLoadBalancers(300, { listenerPort: port, backendPort: 9 }).resources),
+    );
     expect(await accepts('127.1.1.43', port)).to.equal(true);
     const before = listeningSockets();
     const counter = await mostPerTurn(() => before - listeningSockets());

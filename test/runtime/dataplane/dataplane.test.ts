@@ -125,7 +125,10 @@ describe('DataPlane', function () {
       await applyOk(dataPlane, albResources({ port: first, servers }));
       const open = await RawClient.open(first);
       expect(await open.get()).to.match(/^HTTP\/1\.1 200[\s\S]*a$/);
-      await applyOk(dataPlane, albResources({ port: first, servers, moreListeners: [{ id: 'lb/second', port: second }] }));
+      await applyOk(
+        dataPlane,
+        albResources({ port: first, servers, moreListeners: [{ id: 'lb/second', port: second }] }),
+      );
       expect((await fetchText(client, `http://${LB_ADDRESS}:${second}/`)).body).to.equal('a');
       expect(await open.get()).to.match(/^HTTP\/1\.1 200[\s\S]*a$/);
       await applyOk(dataPlane, albResources({ port: first, servers }));
@@ -156,7 +159,11 @@ describe('DataPlane', function () {
       await sleep(100);
       await applyOk(
         dataPlane,
-        albResources({ port, servers: [{ backend: slow }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }),
+        albResources({
+          port,
+          servers: [{ backend: slow }],
+          listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
+        }),
       );
       expect(finished, 'apply waited for the old listener to drain').to.equal(false);
       expect(await inFlight).to.include({ status: 200, body: 'slow' });
@@ -173,11 +180,18 @@ describe('DataPlane', function () {
     const [taken, free] = [await freePort(), await freePort()];
     const blocker = net.createServer().listen(taken, LB_ADDRESS);
     await once(blocker, 'listening');
-    const resources = albResources({ port: free, servers: [{ backend: backends[0]! }], moreListeners: [{ id: 'lb/blocked', port: taken }] });
+    const resources = albResources({
+      port: free,
+      servers: [{ backend: backends[0]! }],
+      moreListeners: [{ id: 'lb/blocked', port: taken }],
+    });
     try {
       const outcomes = await dataPlane.apply(resources);
       expect(outcomes.get('lb/listener')).to.deep.equal({ ok: true });
-      expect(outcomes.get('lb/blocked')).to.deep.equal({ ok: false, reason: `cannot bind ${LB_ADDRESS}:${taken}: the port is in use` });
+      expect(outcomes.get('lb/blocked')).to.deep.equal({
+        ok: false,
+        reason: `cannot bind ${LB_ADDRESS}:${taken}: the port is in use`,
+      });
       blocker.close();
       await once(blocker, 'close');
       expect((await dataPlane.apply(resources)).get('lb/blocked')).to.deep.equal({ ok: true });
@@ -215,10 +229,21 @@ describe('DataPlane', function () {
   it('builds pools from availability groups on the backend service port, with the group weight', async function () {
     const { dataPlane } = newDataPlane();
     const port = await freePort();
-    const resources = albResources({ port, servers: [] }).map((resource): Resource =>
-      resource.kind === 'BackendService' ? { ...resource, spec: { ...resource.spec, serverGroups: [], availabilityGroups: ['ag'], port: backends[2]!.port } } : resource,
+    const resources = albResources({ port, servers: [] }).map(
+      (resource): Resource =>
+        resource.kind === 'BackendService'
+          ? {
+              ...resource,
+              spec: { ...resource.spec, serverGroups: [], availabilityGroups: ['ag'], port: backends[2]!.port },
+            }
+          : resource,
     );
-    const group: Resource = { id: 'ag', kind: 'AvailabilityGroup', dependsOn: [], spec: { instances: [{ address: '127.0.0.1', zone: 'z1' }], weight: 7, minSize: 0, maxSize: 10 } };
+    const group: Resource = {
+      id: 'ag',
+      kind: 'AvailabilityGroup',
+      dependsOn: [],
+      spec: { instances: [{ address: '127.0.0.1', zone: 'z1' }], weight: 7, minSize: 0, maxSize: 10 },
+    };
     try {
       await applyOk(dataPlane, [group, ...resources]);
       expect(dataPlane.health()['lb/backend']).to.deep.equal([

@@ -19,16 +19,25 @@ import {
 } from './http-fixtures';
 
 /** Runs a checker until it has reported `count` results; resolves with them and the state after each. */
-async function results(checker: HealthChecker, outcomes: Array<{ ok: boolean; healthy: boolean }>, count: number): Promise<void> {
+async function results(
+  checker: HealthChecker,
+  outcomes: Array<{ ok: boolean; healthy: boolean }>,
+  count: number,
+): Promise<void> {
   checker.start();
   while (outcomes.length < count) await sleep(10);
   checker.stop();
 }
 
-function newChecker(port: number, check: Partial<HealthCheck>, outcomes: Array<{ ok: boolean; healthy: boolean }>): HealthChecker {
+function newChecker(
+  port: number,
+  check: Partial<HealthCheck>,
+  outcomes: Array<{ ok: boolean; healthy: boolean }>,
+): HealthChecker {
   const full = HealthCheck.parse({ intervalMs: 150, timeoutMs: 100, ...check });
-  const checker: HealthChecker = new HealthChecker({ address: '127.0.0.1', port, check: { ...full, protocol: full.protocol ?? 'HTTP' } }, (ok) =>
-    outcomes.push({ ok, healthy: checker.healthy }),
+  const checker: HealthChecker = new HealthChecker(
+    { address: '127.0.0.1', port, check: { ...full, protocol: full.protocol ?? 'HTTP' } },
+    (ok) => outcomes.push({ ok, healthy: checker.healthy }),
   );
   return checker;
 }
@@ -88,7 +97,11 @@ describe('Health checks', function () {
       try {
         const outcomes: Array<{ ok: boolean; healthy: boolean }> = [];
         const started = Date.now();
-        await results(newChecker(silent.port, { timeoutMs: 150, intervalMs: 200, unhealthyThreshold: 1 }, outcomes), outcomes, 1);
+        await results(
+          newChecker(silent.port, { timeoutMs: 150, intervalMs: 200, unhealthyThreshold: 1 }, outcomes),
+          outcomes,
+          1,
+        );
         expect(outcomes[0]).to.deep.equal({ ok: false, healthy: false });
         expect(Date.now() - started).to.be.at.least(150);
       } finally {
@@ -111,7 +124,11 @@ describe('Health checks', function () {
       const firsts: number[] = [];
       const checkers = Array.from({ length: 12 }, () => {
         const checker = new HealthChecker(
-          { address: '127.0.0.1', port: backend.port, check: { ...HealthCheck.parse({ intervalMs: 1000, timeoutMs: 500 }), protocol: 'TCP' } },
+          {
+            address: '127.0.0.1',
+            port: backend.port,
+            check: { ...HealthCheck.parse({ intervalMs: 1000, timeoutMs: 500 }), protocol: 'TCP' },
+          },
           () => firsts.push(Date.now()),
         );
         checker.start();
@@ -134,7 +151,10 @@ describe('Health checks', function () {
       backends = await startHttpBackends(['a', 'b', 'c']);
       ({ dataPlane, registry } = newDataPlane());
       port = await freePort();
-      await applyOk(dataPlane, albResources({ port, servers: backends.map((backend) => ({ backend })), backend: { healthCheck: check } }));
+      await applyOk(
+        dataPlane,
+        albResources({ port, servers: backends.map((backend) => ({ backend })), backend: { healthCheck: check } }),
+      );
     });
 
     after(async function () {
@@ -145,7 +165,8 @@ describe('Health checks', function () {
     it('takes a stopped server out within the bound, without client errors, and brings it back', async function () {
       this.timeout(20000);
       const stopped = backends[1]!;
-      const healthyOf = () => dataPlane.health()['lb/backend']!.find((server) => server.key === 'lb/servers/b')!.healthy;
+      const healthyOf = () =>
+        dataPlane.health()['lb/backend']!.find((server) => server.key === 'lb/servers/b')!.healthy;
       const clients = [clientFrom('127.0.0.2'), clientFrom('127.0.0.3')];
       const statuses: number[] = [];
       let running = true;
@@ -162,7 +183,9 @@ describe('Health checks', function () {
         while (healthyOf()) await sleep(10);
         const downAfter = Date.now() - stoppedAt;
         expect(downAfter).to.be.at.most(check.intervalMs * check.unhealthyThreshold + check.timeoutMs);
-        expect(await metricValue(registry, 'albkit_server_healthy{backend_service="lb/backend",server="lb/servers/b"}')).to.equal(0);
+        expect(
+          await metricValue(registry, 'albkit_server_healthy{backend_service="lb/backend",server="lb/servers/b"}'),
+        ).to.equal(0);
         const hitsWhileDown = stopped.hits;
         await sleep(300);
         const restartedAt = Date.now();
@@ -179,7 +202,12 @@ describe('Health checks', function () {
       }
       expect(statuses.length).to.be.above(50);
       expect(statuses.filter((status) => status !== 200)).to.deep.equal([]);
-      expect(await metricValue(registry, 'albkit_health_transitions_total{backend_service="lb/backend",server="lb/servers/b",state="down"}')).to.equal(1);
+      expect(
+        await metricValue(
+          registry,
+          'albkit_health_transitions_total{backend_service="lb/backend",server="lb/servers/b",state="down"}',
+        ),
+      ).to.equal(1);
     });
 
     it('reports server health per backend service', function () {

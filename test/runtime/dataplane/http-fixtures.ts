@@ -53,7 +53,11 @@ function recordLast(backend: HttpBackend, req: http.IncomingMessage): void {
 }
 
 /** Starts a named HTTP backend on 127.0.0.1 (ephemeral port unless given). */
-export async function startHttpBackend(name: string, handler: BackendHandler = answerName, port = 0): Promise<HttpBackend> {
+export async function startHttpBackend(
+  name: string,
+  handler: BackendHandler = answerName,
+  port = 0,
+): Promise<HttpBackend> {
   const sockets = new Set<Socket>();
   const server = http.createServer();
   const backend: HttpBackend = {
@@ -132,7 +136,12 @@ export function albResources(options: AlbOptions): Resource[] {
       kind: 'ServerGroup',
       spec: {
         loadBalancer: 'lb',
-        servers: options.servers.map(({ backend, weight }) => ({ name: backend.name, address: '127.0.0.1', port: backend.port, weight })),
+        servers: options.servers.map(({ backend, weight }) => ({
+          name: backend.name,
+          address: '127.0.0.1',
+          port: backend.port,
+          weight,
+        })),
       },
     },
     {
@@ -143,7 +152,13 @@ export function albResources(options: AlbOptions): Resource[] {
     {
       id: 'lb/listener',
       kind: 'Listener',
-      spec: { loadBalancer: 'lb', protocol: 'HTTP', port: options.port, backendService: 'lb/backend', ...options.listener },
+      spec: {
+        loadBalancer: 'lb',
+        protocol: 'HTTP',
+        port: options.port,
+        backendService: 'lb/backend',
+        ...options.listener,
+      },
     },
     ...(options.moreListeners ?? []).map(({ id, port }) => ({
       id,
@@ -191,7 +206,12 @@ export async function fetchText(
   url: string,
   options: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
-  const response = await request(url, { dispatcher, method: options.method ?? 'GET', headers: options.headers, body: options.body });
+  const response = await request(url, {
+    dispatcher,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+  });
   return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
 }
 

@@ -8,7 +8,16 @@ import tls from 'node:tls';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { MAX_WAITING_REQUESTS } from '../../../runtime/dataplane/http-connection';
 import { generateCertificate } from '../../fixtures/tcp-peers';
-import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, sleep, startHttpBackend, type HttpBackend } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  freePort,
+  LB_ADDRESS,
+  newDataPlane,
+  sleep,
+  startHttpBackend,
+  type HttpBackend,
+} from './http-fixtures';
 import { exchangeUntilClose, rawClient, readResponses, responsesOf } from './http-raw';
 
 /** Answers `/slow` after 150 ms, `/early` after a 103, anything else with its method, URL and body. */
@@ -56,7 +65,10 @@ describe('HTTP front (raw client connections)', function () {
     backend = await startHttpBackend('echo', answer);
     ({ dataPlane } = newDataPlane({ httpLimits: { headersTimeoutMs: 400 } }));
     port = await freePort();
-    await applyOk(dataPlane, albResources({ port, servers: [{ backend }], backend: { healthCheck: { enabled: false } } }));
+    await applyOk(
+      dataPlane,
+      albResources({ port, servers: [{ backend }], backend: { healthCheck: { enabled: false } } }),
+    );
   });
 
   after(async function () {
@@ -74,16 +86,26 @@ describe('HTTP front (raw client connections)', function () {
     );
     const { responses, rest } = readResponses(text);
     expect(responses.map((response) => response.body)).to.deep.equal(['slow', 'GET /2 ', 'POST /3 three', 'GET /4 ']);
-    expect(responses.map((response) => response.headers.connection)).to.deep.equal(['keep-alive', 'keep-alive', 'keep-alive', 'close']);
+    expect(responses.map((response) => response.headers.connection)).to.deep.equal([
+      'keep-alive',
+      'keep-alive',
+      'keep-alive',
+      'close',
+    ]);
     expect(rest).to.equal('');
   });
 
   it(`answers at most ${MAX_WAITING_REQUESTS} pipelined requests behind the current one, then closes, telling the client`, async function () {
     const count = MAX_WAITING_REQUESTS + 30;
     const requests = Array.from({ length: count }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
-    const { responses, rest } = readResponses(await exchangeUntilClose(port, `GET /slow HTTP/1.1\r\nHost: x\r\n\r\n${requests}`));
+    const { responses, rest } = readResponses(
+      await exchangeUntilClose(port, `GET /slow HTTP/1.1\r\nHost: x\r\n\r\n${requests}`),
+    );
     expect(responses).to.have.length(MAX_WAITING_REQUESTS + 1);
-    expect(responses.map((response) => response.body)).to.deep.equal(['slow', ...Array.from({ length: MAX_WAITING_REQUESTS }, (_, i) => `GET /${i} `)]);
+    expect(responses.map((response) => response.body)).to.deep.equal([
+      'slow',
+      ...Array.from({ length: MAX_WAITING_REQUESTS }, (_, i) => `GET /${i} `),
+    ]);
     expect(responses.at(-1)!.headers.connection).to.equal('close');
     expect(responses.at(-2)!.headers.connection).to.equal('keep-alive');
     expect(rest).to.equal('');
@@ -99,20 +121,23 @@ describe('HTTP front (raw client connections)', function () {
       'GET /5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
     const expected = ['GET /1 ', 'POST /2 hello world', 'POST /3 abcdefgh', '', 'GET /5 '];
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 12 }), async (cuts) => {
-        const client = await rawClient(port);
-        let from = 0;
-        for (const cut of [...cuts.sort((a, b) => a - b), stream.length]) {
-          client.socket.write(stream.slice(from, cut));
-          from = cut;
-          await sleep(1);
-        }
-        await client.closed;
-        const { responses, rest } = readResponses(client.received(), new Set([3]));
-        expect(responses.map((response) => response.body)).to.deep.equal(expected);
-        expect(responses.map((response) => response.status)).to.deep.equal([200, 200, 200, 200, 200]);
-        expect(rest).to.equal('');
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 12 }),
+        async (cuts) => {
+          const client = await rawClient(port);
+          let from = 0;
+          for (const cut of [...cuts.sort((a, b) => a - b), stream.length]) {
+            client.socket.write(stream.slice(from, cut));
+            from = cut;
+            await sleep(1);
+          }
+          await client.closed;
+          const { responses, rest } = readResponses(client.received(), new Set([3]));
+          expect(responses.map((response) => response.body)).to.deep.equal(expected);
+          expect(responses.map((response) => response.status)).to.deep.equal([200, 200, 200, 200, 200]);
+          expect(rest).to.equal('');
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -136,7 +161,9 @@ describe('HTTP front (raw client connections)', function () {
 
   it('answers the requests a client sent in full before half-closing, in order, then closes', async function () {
     const client = await rawClient(port);
-    client.socket.end('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi');
+    client.socket.end(
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi',
+    );
     await client.closed;
     const { responses, rest } = readResponses(client.received());
     expect(responses.map((response) => response.body)).to.deep.equal(['slow', 'POST /b hi']);
@@ -149,7 +176,14 @@ describe('HTTP front (raw client connections)', function () {
     const other = await freePort();
     const { cert, key } = await generateCertificate();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: cert, keyPem: key } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend }],
+          listener: { protocol: 'HTTPS', certificate: { certPem: cert, keyPem: key } },
+        }),
+      );
       const socket = tls.connect({ host: LB_ADDRESS, port: other, rejectUnauthorized: false });
       await once(socket, 'secureConnect');
       let text = '';
@@ -164,7 +198,9 @@ describe('HTTP front (raw client connections)', function () {
 
   it('answers a request piped through socat, which half-closes after sending it', async function () {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('socat', ['-t', '10', '-', `TCP:${LB_ADDRESS}:${port}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn('socat', ['-t', '10', '-', `TCP:${LB_ADDRESS}:${port}`], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
       child.on('error', reject);
@@ -195,7 +231,10 @@ describe('HTTP front (raw client connections)', function () {
     } finally {
       client.socket.destroy();
     }
-    const refused = await exchangeUntilClose(port, 'PUT /up HTTP/1.1\r\nHost: x\r\nExpect: wishes\r\nContent-Length: 4\r\n\r\n');
+    const refused = await exchangeUntilClose(
+      port,
+      'PUT /up HTTP/1.1\r\nHost: x\r\nExpect: wishes\r\nContent-Length: 4\r\n\r\n',
+    );
     expect(refused).to.match(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
   });
 
@@ -207,11 +246,16 @@ describe('HTTP front (raw client connections)', function () {
 
   it('refuses an HTTP/1.1 request without Host (400) and CONNECT (405), then closes', async function () {
     expect(await exchangeUntilClose(port, 'GET / HTTP/1.1\r\n\r\n')).to.match(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(await exchangeUntilClose(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).to.match(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(
+      await exchangeUntilClose(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
+    ).to.match(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
   });
 
   it('answers a pipelined malformed request 400 after the answers owed, then closes', async function () {
-    const text = await exchangeUntilClose(port, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n');
+    const text = await exchangeUntilClose(
+      port,
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    );
     const { responses } = readResponses(text);
     expect(responses.map((response) => response.status)).to.deep.equal([200, 400]);
     expect(responses[0]!.body).to.equal('slow');
@@ -219,7 +263,10 @@ describe('HTTP front (raw client connections)', function () {
 
   it('answers 400 to a request whose chunked body is malformed, without passing the rest on, and closes', async function () {
     const hits = backend.hits;
-    const text = await exchangeUntilClose(port, 'POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\n');
+    const text = await exchangeUntilClose(
+      port,
+      'POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\n',
+    );
     expect(text).to.match(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(text.toLowerCase()).to.include('connection: close');
     expect(backend.hits - hits).to.be.at.most(1);
@@ -230,7 +277,14 @@ describe('HTTP front (raw client connections)', function () {
     const other = await freePort();
     const certificate = await generateCertificate();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend }],
+          listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
+        }),
+      );
       const silent = net.connect({ host: LB_ADDRESS, port: other });
       await once(silent, 'connect');
       silent.on('error', () => undefined);
@@ -261,7 +315,14 @@ describe('HTTP front (raw client connections)', function () {
     const untilClose = await untilCloseServer();
     const { dataPlane: plane } = newDataPlane();
     const other = await freePort();
-    await applyOk(plane, albResources({ port: other, servers: [{ backend: untilClose.backend }], backend: { healthCheck: { enabled: false } } }));
+    await applyOk(
+      plane,
+      albResources({
+        port: other,
+        servers: [{ backend: untilClose.backend }],
+        backend: { healthCheck: { enabled: false } },
+      }),
+    );
     const client = await rawClient(other);
     try {
       client.socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -284,7 +345,10 @@ describe('HTTP front (raw client connections)', function () {
   it('on stop, closes idle connections at once and answers in-flight requests before closing theirs', async function () {
     const { dataPlane: plane } = newDataPlane();
     const other = await freePort();
-    await applyOk(plane, albResources({ port: other, servers: [{ backend }], backend: { healthCheck: { enabled: false } } }));
+    await applyOk(
+      plane,
+      albResources({ port: other, servers: [{ backend }], backend: { healthCheck: { enabled: false } } }),
+    );
     const idle = await rawClient(other);
     const busy = await rawClient(other);
     idle.socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -47,8 +47,19 @@ describe('HTTP listener', function () {
     PORT = await freePort();
     URL = `http://${LB_ADDRESS}:${PORT}/`;
     backends = await startHttpBackends(['a', 'b']);
-    ({ dataPlane, registry } = newDataPlane({ httpLimits: { headersTimeoutMs: 500, maxHeaders: 20, maxHeaderBytes: 4096 } }));
-    await applyOk(dataPlane, albResources({ port: PORT, servers: [{ backend: backends[0]!, weight: 3 }, { backend: backends[1]!, weight: 1 }] }));
+    ({ dataPlane, registry } = newDataPlane({
+      httpLimits: { headersTimeoutMs: 500, maxHeaders: 20, maxHeaderBytes: 4096 },
+    }));
+    await applyOk(
+      dataPlane,
+      albResources({
+        port: PORT,
+        servers: [
+          { backend: backends[0]!, weight: 3 },
+          { backend: backends[1]!, weight: 1 },
+        ],
+      }),
+    );
     client = clientFrom('127.0.0.2');
   });
 
@@ -63,11 +74,20 @@ describe('HTTP listener', function () {
     expect(tally(names)).to.deep.equal({ a: 30, b: 10 });
     expect(names.slice(0, 4).sort()).to.deep.equal(['a', 'a', 'a', 'b']);
     expect(await metricValue(registry, 'albkit_http_responses_total{listener="lb/listener",code="2xx"}')).to.equal(40);
-    expect(await metricValue(registry, 'albkit_server_active{backend_service="lb/backend",server="lb/servers/a"}')).to.equal(0);
+    expect(
+      await metricValue(registry, 'albkit_server_active{backend_service="lb/backend",server="lb/servers/a"}'),
+    ).to.equal(0);
   });
 
   it('keeps each client address on one server with source IP scheduling', async function () {
-    await applyOk(dataPlane, albResources({ port: PORT, servers: backends.map((backend) => ({ backend })), backend: { algorithm: 'SOURCE_IP' } }));
+    await applyOk(
+      dataPlane,
+      albResources({
+        port: PORT,
+        servers: backends.map((backend) => ({ backend })),
+        backend: { algorithm: 'SOURCE_IP' },
+      }),
+    );
     const seen = new Set<string>();
     for (let host = 2; host <= 9; host++) {
       const from = clientFrom(`127.0.0.${host}`);
@@ -80,7 +100,16 @@ describe('HTTP listener', function () {
       }
     }
     expect(seen.size).to.equal(2);
-    await applyOk(dataPlane, albResources({ port: PORT, servers: [{ backend: backends[0]!, weight: 3 }, { backend: backends[1]!, weight: 1 }] }));
+    await applyOk(
+      dataPlane,
+      albResources({
+        port: PORT,
+        servers: [
+          { backend: backends[0]!, weight: 3 },
+          { backend: backends[1]!, weight: 1 },
+        ],
+      }),
+    );
   });
 
   it('sends new requests to the server with the fewest in flight (weighted least connections)', async function () {
@@ -91,7 +120,14 @@ describe('HTTP listener', function () {
     const { dataPlane: plane } = newDataPlane();
     const port = await freePort();
     try {
-      await applyOk(plane, albResources({ port, servers: [{ backend: slow }, { backend: backends[0]! }], backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS' } }));
+      await applyOk(
+        plane,
+        albResources({
+          port,
+          servers: [{ backend: slow }, { backend: backends[0]! }],
+          backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS' },
+        }),
+      );
       const held = fetchText(client, `http://${LB_ADDRESS}:${port}/`);
       await sleep(30);
       const names = await namesOf(client, `http://${LB_ADDRESS}:${port}/`, 10);
@@ -156,7 +192,9 @@ describe('HTTP listener', function () {
   it('answers every pipelined request on a connection', async function () {
     const socket = net.connect({ host: LB_ADDRESS, port: PORT });
     await once(socket, 'connect');
-    socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    socket.write(
+      'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     let text = '';
     socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
     await once(socket, 'close');
@@ -176,7 +214,14 @@ describe('HTTP listener', function () {
       await applyOk(plane, albResources({ port, servers: [{ backend: echo }] }));
       const down = await fetchText(client, `http://${LB_ADDRESS}:${port}/`);
       expect(down.body.length).to.equal(big.length);
-      const { stdout } = await run('curl', ['-s', '-H', 'Transfer-Encoding: chunked', '--data-binary', 'hello chunked world', `http://${LB_ADDRESS}:${port}/`]);
+      const { stdout } = await run('curl', [
+        '-s',
+        '-H',
+        'Transfer-Encoding: chunked',
+        '--data-binary',
+        'hello chunked world',
+        `http://${LB_ADDRESS}:${port}/`,
+      ]);
       expect(stdout).to.equal('hello chunked world');
       expect(echo.last['transfer-encoding']).to.equal('chunked');
     } finally {
@@ -197,13 +242,18 @@ describe('HTTP listener', function () {
   });
 
   it('rejects conflicting Content-Length headers', async function () {
-    const answer = await rawExchange('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 10\r\n\r\nabcd', PORT);
+    const answer = await rawExchange(
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 10\r\n\r\nabcd',
+      PORT,
+    );
     expect(answer).to.match(/^HTTP\/1\.1 400 /);
   });
 
   it('answers 431 to too many or too large headers', async function () {
     const many = Array.from({ length: 25 }, (_, i) => `x-h${i}: v`).join('\r\n');
-    expect(await rawExchange(`GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${many}\r\n\r\n`, PORT)).to.match(/^HTTP\/1\.1 431 /);
+    expect(await rawExchange(`GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${many}\r\n\r\n`, PORT)).to.match(
+      /^HTTP\/1\.1 431 /,
+    );
     const large = `x-big: ${'y'.repeat(5000)}`;
     expect(await rawExchange(`GET / HTTP/1.1\r\nHost: x\r\n${large}\r\n\r\n`, PORT)).to.match(/^HTTP\/1\.1 431 /);
   });
@@ -243,14 +293,31 @@ describe('HTTP listener', function () {
     const { dataPlane: plane, registry } = newDataPlane();
     const port = await freePort();
     try {
-      await applyOk(plane, albResources({ port, servers: [{ backend: crashing }, { backend: backends[0]! }], backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS', healthCheck: { enabled: false } } }));
-      const answers = await Promise.all(Array.from({ length: 4 }, () => fetchText(client, `http://${LB_ADDRESS}:${port}/`)));
+      await applyOk(
+        plane,
+        albResources({
+          port,
+          servers: [{ backend: crashing }, { backend: backends[0]! }],
+          backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS', healthCheck: { enabled: false } },
+        }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => fetchText(client, `http://${LB_ADDRESS}:${port}/`)),
+      );
       expect(answers.map((answer) => answer.body)).to.deep.equal(['a', 'a', 'a', 'a']);
       expect(crashing.hits).to.be.at.least(1);
       expect(await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}')).to.equal(crashing.hits);
       const statuses = new Set<number>();
       for (let i = 0; i < 4; i++) {
-        statuses.add((await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'POST', headers: { 'content-length': '2' }, body: 'hi' })).status);
+        statuses.add(
+          (
+            await fetchText(client, `http://${LB_ADDRESS}:${port}/`, {
+              method: 'POST',
+              headers: { 'content-length': '2' },
+              body: 'hi',
+            })
+          ).status,
+        );
       }
       expect([...statuses].sort()).to.deep.equal([200, 502]);
     } finally {
@@ -270,7 +337,14 @@ describe('HTTP listener', function () {
     const { dataPlane: plane, registry } = newDataPlane();
     const port = await freePort();
     try {
-      await applyOk(plane, albResources({ port, servers: [{ backend: refusing }, { backend: echo }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port,
+          servers: [{ backend: refusing }, { backend: echo }],
+          backend: { healthCheck: { enabled: false } },
+        }),
+      );
       const big = 'b'.repeat(256 * 1024);
       const sent = [
         ...Array.from({ length: 10 }, (_, i) => ({ method: 'POST' as const, body: `post-${i}` })),
@@ -279,10 +353,15 @@ describe('HTTP listener', function () {
         { method: 'POST' as const, body: big },
       ];
       const answers = [];
-      for (const { method, body } of sent) answers.push(await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method, body }));
+      for (const { method, body } of sent)
+        answers.push(await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method, body }));
       expect(answers.map((answer) => answer.status)).to.deep.equal(sent.map(() => 200));
-      expect(answers.map((answer) => answer.body)).to.deep.equal(sent.map(({ method, body }) => `${method} ${body.length} ${body.slice(0, 8)}`));
-      expect(await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}')).to.be.at.least(sent.length / 2 - 1);
+      expect(answers.map((answer) => answer.body)).to.deep.equal(
+        sent.map(({ method, body }) => `${method} ${body.length} ${body.slice(0, 8)}`),
+      );
+      expect(await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}')).to.be.at.least(
+        sent.length / 2 - 1,
+      );
     } finally {
       await plane.stop(500);
       await echo.close();
@@ -297,7 +376,10 @@ describe('HTTP listener', function () {
     const port = await freePort();
     try {
       const fake = { name: 'garbage', port: (garbage.address() as net.AddressInfo).port } as HttpBackend;
-      await applyOk(plane, albResources({ port, servers: [{ backend: fake }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(
+        plane,
+        albResources({ port, servers: [{ backend: fake }], backend: { healthCheck: { enabled: false } } }),
+      );
       const answer = await fetchText(client, `http://${LB_ADDRESS}:${port}/`);
       expect(answer).to.include({ status: 502, body: '502 Bad Gateway\n' });
     } finally {
@@ -338,7 +420,10 @@ describe('HTTP listener', function () {
     const { dataPlane: plane } = newDataPlane();
     const port = await freePort();
     try {
-      await applyOk(plane, albResources({ port, servers: [{ backend: backends[0]! }], listener: { idleTimeoutSeconds: 2 } }));
+      await applyOk(
+        plane,
+        albResources({ port, servers: [{ backend: backends[0]! }], listener: { idleTimeoutSeconds: 2 } }),
+      );
       const socket = net.connect({ host: LB_ADDRESS, port: port });
       await once(socket, 'connect');
       socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -31,7 +31,11 @@ async function exchange(socket: net.Socket | tls.TLSSocket, request: string): Pr
 }
 
 /** Polls the registry until `series` passes `done` (or 2 s pass); resolves with the last value read. */
-async function settled(registry: Registry, series: string, done: (value: number | undefined) => boolean): Promise<number | undefined> {
+async function settled(
+  registry: Registry,
+  series: string,
+  done: (value: number | undefined) => boolean,
+): Promise<number | undefined> {
   const until = Date.now() + 2000;
   let last = await metricValue(registry, series);
   while (!done(last) && Date.now() < until) {
@@ -58,7 +62,16 @@ describe('DataPlane metrics of HTTP listeners', function () {
     const port = await freePort();
     const [a, b] = backends as [HttpBackend, HttpBackend];
     try {
-      await applyOk(dataPlane, albResources({ port, servers: [{ backend: a, weight: 3 }, { backend: b, weight: 1 }] }));
+      await applyOk(
+        dataPlane,
+        albResources({
+          port,
+          servers: [
+            { backend: a, weight: 3 },
+            { backend: b, weight: 1 },
+          ],
+        }),
+      );
       let received = 0;
       for (let i = 0; i < 8; i++) {
         const socket = net.connect({ host: LB_ADDRESS, port, localAddress: `127.0.0.${2 + (i % 3)}` });
@@ -67,14 +80,25 @@ describe('DataPlane metrics of HTTP listeners', function () {
         received += answer.length;
       }
       const perServer = (server: string): Promise<number | undefined> =>
-        metricValue(registry, `albkit_server_requests_total{backend_service="lb/backend",server="lb/servers/${server}"}`);
+        metricValue(
+          registry,
+          `albkit_server_requests_total{backend_service="lb/backend",server="lb/servers/${server}"}`,
+        );
       expect(await perServer('a')).to.equal(6);
       expect(await perServer('b')).to.equal(2);
-      expect(await metricValue(registry, 'albkit_server_connections_total{backend_service="lb/backend",server="lb/servers/a"}')).to.equal(undefined);
+      expect(
+        await metricValue(
+          registry,
+          'albkit_server_connections_total{backend_service="lb/backend",server="lb/servers/a"}',
+        ),
+      ).to.equal(undefined);
       expect(await metricValue(registry, 'albkit_listener_connections_total{listener="lb/listener"}')).to.equal(8);
       expect(await metricValue(registry, 'albkit_http_responses_total{listener="lb/listener",code="2xx"}')).to.equal(8);
-      const bytes = (direction: string): string => `albkit_listener_bytes_total{listener="lb/listener",direction="${direction}"}`;
-      expect(await settled(registry, bytes('from_clients'), (value) => value === 8 * REQUEST.length)).to.equal(8 * REQUEST.length);
+      const bytes = (direction: string): string =>
+        `albkit_listener_bytes_total{listener="lb/listener",direction="${direction}"}`;
+      expect(await settled(registry, bytes('from_clients'), (value) => value === 8 * REQUEST.length)).to.equal(
+        8 * REQUEST.length,
+      );
       expect(await settled(registry, bytes('to_clients'), (value) => value === received)).to.equal(received);
     } finally {
       await dataPlane.stop(0);
@@ -126,7 +150,10 @@ describe('DataPlane metrics of HTTP listeners', function () {
       await applyOk(dataPlane, albResources({ port, servers: [{ backend: crashing }, { backend: a }] }));
       for (let i = 0; i < 4; i++) expect((await fetchText(client, `http://${LB_ADDRESS}:${port}/`)).body).to.equal('a');
       const perServer = (server: string): Promise<number | undefined> =>
-        metricValue(registry, `albkit_server_requests_total{backend_service="lb/backend",server="lb/servers/${server}"}`);
+        metricValue(
+          registry,
+          `albkit_server_requests_total{backend_service="lb/backend",server="lb/servers/${server}"}`,
+        );
       const retries = await metricValue(registry, 'albkit_http_retries_total{listener="lb/listener"}');
       expect(crashed).to.be.at.least(1);
       expect(await perServer('crashing')).to.equal(crashed);

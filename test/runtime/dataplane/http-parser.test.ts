@@ -3,7 +3,13 @@
  * the upstream client rely on. A Node upgrade that changes any of them fails here, not in production.
  */
 import { expect } from 'chai';
-import { HTTPParser, METHODS, newParser, type HttpParser, type ParseError } from '../../../runtime/dataplane/node-internals/http-parser';
+import {
+  HTTPParser,
+  METHODS,
+  newParser,
+  type HttpParser,
+  type ParseError,
+} from '../../../runtime/dataplane/node-internals/http-parser';
 
 interface Seen {
   events: unknown[][];
@@ -16,7 +22,18 @@ function recorder(type: number, maxHeaderSize = 0): { parser: HttpParser<Seen>; 
       this.owner.events.push(['headers', headers.length, url]);
     },
     headersComplete(major, minor, headers, method, url, statusCode, statusText, upgrade, keepAlive) {
-      this.owner.events.push(['complete', major, minor, headers, method === undefined ? undefined : METHODS[method], url, statusCode, statusText, upgrade, keepAlive]);
+      this.owner.events.push([
+        'complete',
+        major,
+        minor,
+        headers,
+        method === undefined ? undefined : METHODS[method],
+        url,
+        statusCode,
+        statusText,
+        upgrade,
+        keepAlive,
+      ]);
       return 0;
     },
     body(chunk) {
@@ -32,7 +49,9 @@ function recorder(type: number, maxHeaderSize = 0): { parser: HttpParser<Seen>; 
 describe('HTTP parser binding (Node internals)', function () {
   it('parses pipelined requests: version, raw headers, method name, URL, keep-alive, body copies', function () {
     const { parser, seen } = recorder(HTTPParser.REQUEST);
-    const input = Buffer.from('POST /a?b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.0\r\nHost: y\r\n\r\n');
+    const input = Buffer.from(
+      'POST /a?b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.0\r\nHost: y\r\n\r\n',
+    );
     expect(parser.execute(input)).to.equal(input.length);
     input.fill(0);
     expect(seen.events).to.deep.equal([
@@ -60,7 +79,9 @@ describe('HTTP parser binding (Node internals)', function () {
     const first = seen.events[0]!;
     expect(first[0]).to.equal('headers');
     const complete = seen.events.find((event) => event[0] === 'complete')!;
-    const counted = seen.events.filter((event) => event[0] === 'headers').reduce((sum, event) => sum + (event[1] as number), 0);
+    const counted = seen.events
+      .filter((event) => event[0] === 'headers')
+      .reduce((sum, event) => sum + (event[1] as number), 0);
     expect(counted + ((complete[3] as string[] | undefined)?.length ?? 0)).to.equal(82);
     parser.close();
   });
@@ -77,12 +98,21 @@ describe('HTTP parser binding (Node internals)', function () {
       parser.close();
       return (result as ParseError).code;
     });
-    expect(codes).to.deep.equal(['HPE_INVALID_TRANSFER_ENCODING', 'HPE_UNEXPECTED_CONTENT_LENGTH', 'HPE_HEADER_OVERFLOW', 'HPE_CLOSED_CONNECTION']);
+    expect(codes).to.deep.equal([
+      'HPE_INVALID_TRANSFER_ENCODING',
+      'HPE_UNEXPECTED_CONTENT_LENGTH',
+      'HPE_HEADER_OVERFLOW',
+      'HPE_CLOSED_CONNECTION',
+    ]);
   });
 
   it('parses responses: status, reason, informational ones, chunked bodies, and a body ended by finish()', function () {
     const { parser, seen } = recorder(HTTPParser.RESPONSE);
-    parser.execute(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'));
+    parser.execute(
+      Buffer.from(
+        'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      ),
+    );
     parser.execute(Buffer.from('HTTP/1.1 201 Made\r\nConnection: close\r\n\r\nto the end'));
     expect(parser.finish()).to.equal(undefined);
     expect(seen.events).to.deep.equal([

@@ -47,7 +47,10 @@ export async function exchangeUntilClose(port: number, text: string): Promise<st
  * 304 and the `headOnly` indexes); `rest` is what follows them (a response still arriving, or one read until
  * the connection closed).
  */
-export function readResponses(text: string, headOnly: ReadonlySet<number> = new Set()): { responses: RawResponse[]; rest: string } {
+export function readResponses(
+  text: string,
+  headOnly: ReadonlySet<number> = new Set(),
+): { responses: RawResponse[]; rest: string } {
   const responses: RawResponse[] = [];
   let at = 0;
   for (;;) {

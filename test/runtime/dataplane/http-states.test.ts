@@ -3,11 +3,34 @@
  * says, and the test script turns the checks on, so the data plane specs run with them.
  */
 import { expect } from 'chai';
-import { ASSERT_STATES, RESPONSE_MACHINE, UPGRADE_MACHINE, assertTransition, type StateMachine } from '../../../runtime/dataplane/http-states';
+import {
+  ASSERT_STATES,
+  RESPONSE_MACHINE,
+  UPGRADE_MACHINE,
+  assertTransition,
+  type StateMachine,
+} from '../../../runtime/dataplane/http-states';
 
 const EXPECTED: Array<[StateMachine, Record<string, readonly string[]>]> = [
-  [RESPONSE_MACHINE, { Waiting: ['HeadPending', 'Done', 'Switched'], HeadPending: ['Streaming', 'Done'], Streaming: ['Done'], Done: [], Switched: [] }],
-  [UPGRADE_MACHINE, { None: ['Requested', 'Tunnel'], Requested: ['AwaitingAnswer', 'None'], AwaitingAnswer: ['Tunnel', 'None'], Tunnel: [] }],
+  [
+    RESPONSE_MACHINE,
+    {
+      Waiting: ['HeadPending', 'Done', 'Switched'],
+      HeadPending: ['Streaming', 'Done'],
+      Streaming: ['Done'],
+      Done: [],
+      Switched: [],
+    },
+  ],
+  [
+    UPGRADE_MACHINE,
+    {
+      None: ['Requested', 'Tunnel'],
+      Requested: ['AwaitingAnswer', 'None'],
+      AwaitingAnswer: ['Tunnel', 'None'],
+      Tunnel: [],
+    },
+  ],
 ];
 
 describe('HTTP hot-path states', function () {

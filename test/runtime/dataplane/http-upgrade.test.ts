@@ -6,7 +6,15 @@ import tls from 'node:tls';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { generateCertificate } from '../../fixtures/tcp-peers';
 import { startByteLogServer, type ByteLogServer } from './byte-log-server';
-import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, startHttpBackend, type HttpBackend } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  freePort,
+  LB_ADDRESS,
+  newDataPlane,
+  startHttpBackend,
+  type HttpBackend,
+} from './http-fixtures';
 import { rawClient, responsesOf } from './http-raw';
 
 /** A server that answers every request `101 Switching Protocols` to `protocol`, then echoes. */
@@ -39,7 +47,9 @@ function field(headers: readonly string[], name: string): string | undefined {
 
 /** Connects to the listener (over TLS if asked) and sends an upgrade request; resolves with the socket and the answer's head. */
 async function upgrade(port: number, secure = false): Promise<{ socket: net.Socket; head: string }> {
-  const socket = secure ? tls.connect({ host: LB_ADDRESS, port, rejectUnauthorized: false }) : net.connect({ host: LB_ADDRESS, port });
+  const socket = secure
+    ? tls.connect({ host: LB_ADDRESS, port, rejectUnauthorized: false })
+    : net.connect({ host: LB_ADDRESS, port });
   await once(socket, secure ? 'secureConnect' : 'connect');
   socket.write('GET /chat HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
   let text = '';
@@ -97,7 +107,14 @@ describe('HTTP upgrades', function () {
     const other = await freePort();
     const certificate = await generateCertificate();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend }],
+          listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
+        }),
+      );
       const { socket, head } = await upgrade(other, true);
       expect(head).to.match(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
       expect(upgradeRequest!.headers['x-forwarded-proto']).to.equal('https');
@@ -118,7 +135,14 @@ describe('HTTP upgrades', function () {
     const other = await freePort();
     const closed = await freePort();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'gone', port: closed } }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend: { name: 'gone', port: closed } }],
+          backend: { healthCheck: { enabled: false } },
+        }),
+      );
       const { head } = await upgrade(other);
       expect(head).to.match(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
     } finally {
@@ -145,7 +169,14 @@ describe('HTTP upgrades', function () {
       server = await startByteLogServer();
       ({ dataPlane: plane } = newDataPlane({ httpLimits: { maxHeaderBytes: 1024 } }));
       other = await freePort();
-      await applyOk(plane, albResources({ port: other, servers: [{ backend: { name: 'log', port: server.port } }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend: { name: 'log', port: server.port } }],
+          backend: { healthCheck: { enabled: false } },
+        }),
+      );
     });
 
     beforeEach(function () {
@@ -161,8 +192,13 @@ describe('HTTP upgrades', function () {
       it(`parses the requests after an Upgrade: ${protocol} answered 200 as requests (X-Forwarded-For appended, limits applied)`, async function () {
         const client = await rawClient(other, '127.0.0.2');
         const settings = protocol === 'h2c' ? 'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n' : '';
-        client.socket.write(`GET /up HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: ${protocol}\r\n${settings}\r\nGET /admin HTTP/1.1\r\nHost: lb\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n`);
-        expect((await responsesOf(client, 2)).map((response) => response.body)).to.deep.equal(['GET /up', 'GET /admin']);
+        client.socket.write(
+          `GET /up HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: ${protocol}\r\n${settings}\r\nGET /admin HTTP/1.1\r\nHost: lb\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n`,
+        );
+        expect((await responsesOf(client, 2)).map((response) => response.body)).to.deep.equal([
+          'GET /up',
+          'GET /admin',
+        ]);
         client.socket.write(`GET /later HTTP/1.1\r\nHost: lb\r\nX-Big: ${'x'.repeat(2000)}\r\n\r\n`);
         const responses = await responsesOf(client, 3);
         client.socket.destroy();
@@ -186,7 +222,14 @@ describe('HTTP upgrades', function () {
     const { dataPlane: plane } = newDataPlane();
     const other = await freePort();
     try {
-      await applyOk(plane, albResources({ port: other, servers: [{ backend: switching.backend }], backend: { healthCheck: { enabled: false } } }));
+      await applyOk(
+        plane,
+        albResources({
+          port: other,
+          servers: [{ backend: switching.backend }],
+          backend: { healthCheck: { enabled: false } },
+        }),
+      );
       for (const request of [
         'GET /plain HTTP/1.1\r\nHost: lb\r\n\r\n',
         'GET /other HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n',

@@ -10,16 +10,39 @@ import { Agent } from 'undici';
 import { CertificateFiles } from '../../../runtime/dataplane/certificate-files';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { generateCertificate } from '../../fixtures/tcp-peers';
-import { albResources, applyOk, fetchText, freePort, LB_ADDRESS, newDataPlane, startHttpBackends, type HttpBackend } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  fetchText,
+  freePort,
+  LB_ADDRESS,
+  newDataPlane,
+  startHttpBackends,
+  type HttpBackend,
+} from './http-fixtures';
 
 const run = promisify(execFile);
 
 /** Runs `openssl s_client` against the listener, sending a request, and resolves with what it printed. */
 function sClient(port: number, caFile: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', ['s_client', '-connect', `${LB_ADDRESS}:${port}`, '-servername', 'localhost', '-CAfile', caFile, '-verify_return_error', '-quiet'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${LB_ADDRESS}:${port}`,
+        '-servername',
+        'localhost',
+        '-CAfile',
+        caFile,
+        '-verify_return_error',
+        '-quiet',
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -82,7 +105,15 @@ describe('HTTPS listener', function () {
   });
 
   it('serves curl verifying the certificate, with X-Forwarded-Proto https and a Secure cookie', async function () {
-    const { stdout } = await run('curl', ['-s', '-i', '--cacert', join(dir, 'ca.pem'), '--resolve', `localhost:${port}:${LB_ADDRESS}`, `https://localhost:${port}/`]);
+    const { stdout } = await run('curl', [
+      '-s',
+      '-i',
+      '--cacert',
+      join(dir, 'ca.pem'),
+      '--resolve',
+      `localhost:${port}:${LB_ADDRESS}`,
+      `https://localhost:${port}/`,
+    ]);
     expect(stdout).to.match(/^HTTP\/1\.1 200/);
     expect(stdout).to.match(/set-cookie: ALBKIT_SERVER=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure\r\n/i);
     const served = backends.find((backend) => stdout.endsWith(backend.name))!;
@@ -91,7 +122,12 @@ describe('HTTPS listener', function () {
   });
 
   it('refuses clients that do not trust the certificate', async function () {
-    const failure = await run('curl', ['-s', '--resolve', `localhost:${port}:${LB_ADDRESS}`, `https://localhost:${port}/`]).catch((error: { code: number }) => error);
+    const failure = await run('curl', [
+      '-s',
+      '--resolve',
+      `localhost:${port}:${LB_ADDRESS}`,
+      `https://localhost:${port}/`,
+    ]).catch((error: { code: number }) => error);
     expect((failure as { code: number }).code).to.equal(60);
   });
 
@@ -117,15 +153,23 @@ describe('HTTPS listener', function () {
     const outcomes = await dataPlane.apply(resources(mismatched, { sessionPersistence: { enabled: true } }));
     const outcome = outcomes.get('lb/listener') as { ok: false; reason: string };
     expect(outcome.ok).to.equal(false);
-    expect(outcome.reason).to.match(/^lb\/listener: certificate: .*mismatch.*\(the listener keeps its previous configuration\)$/);
+    expect(outcome.reason).to.match(
+      /^lb\/listener: certificate: .*mismatch.*\(the listener keeps its previous configuration\)$/,
+    );
     expect(await servedFingerprint(port)).to.equal(new X509Certificate(cert.cert).fingerprint256);
     const fresh = await freePort();
     const { dataPlane: plane } = newDataPlane();
     try {
       const failed = await plane.apply(
-        albResources({ port: fresh, servers: [{ backend: backends[0]! }], listener: { protocol: 'HTTPS', certificate: { certPem: mismatched.cert, keyPem: mismatched.key } } }),
+        albResources({
+          port: fresh,
+          servers: [{ backend: backends[0]! }],
+          listener: { protocol: 'HTTPS', certificate: { certPem: mismatched.cert, keyPem: mismatched.key } },
+        }),
       );
-      expect((failed.get('lb/listener') as { reason: string }).reason).to.match(/^lb\/listener: certificate: .*mismatch/);
+      expect((failed.get('lb/listener') as { reason: string }).reason).to.match(
+        /^lb\/listener: certificate: .*mismatch/,
+      );
     } finally {
       await plane.stop(500);
     }
@@ -147,7 +191,10 @@ describe('HTTPS listener', function () {
       const outcomes = await plane.apply(fromFiles(join(dir, 'missing.pem')));
       expect(outcomes.get('lb/listener')).to.deep.equal({
         ok: false,
-        reason: `lb/listener: certificate.certFile: ${join(dir, 'missing.pem')}: no such file under the certificate directories (${dir}); start the agent with --certificate-dir for the directory that holds it`,
+        reason: `lb/listener: certificate.certFile: ${join(
+          dir,
+          'missing.pem',
+        )}: no such file under the certificate directories (${dir}); start the agent with --certificate-dir for the directory that holds it`,
       });
     } finally {
       await plane.stop(500);

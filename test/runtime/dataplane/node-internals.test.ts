@@ -125,7 +125,13 @@ describe('Node internals the data plane relies on', function () {
 
   describe('when an internal changed (destroySoon gone)', function () {
     const destroySoon = Object.getOwnPropertyDescriptor(net.Socket.prototype, 'destroySoon')!;
-    beforeEach(() => Object.defineProperty(net.Socket.prototype, 'destroySoon', { value: undefined, configurable: true, writable: true }));
+    beforeEach(() =>
+      Object.defineProperty(net.Socket.prototype, 'destroySoon', {
+        value: undefined,
+        configurable: true,
+        writable: true,
+      }),
+    );
     afterEach(() => Object.defineProperty(net.Socket.prototype, 'destroySoon', destroySoon));
 
     /** What `run` rejected with. */
@@ -151,7 +157,9 @@ describe('Node internals the data plane relies on', function () {
         });
       });
       try {
-        const error = await rejection(() => Agent.start({ stateDir, control: `127.0.0.1:${port}`, logger: pino({ level: 'silent' }) }));
+        const error = await rejection(() =>
+          Agent.start({ stateDir, control: `127.0.0.1:${port}`, logger: pino({ level: 'silent' }) }),
+        );
         expect(error?.code).to.equal('ALBKIT_NODE_INTERNALS');
         // Nothing was bound: the control port is still free.
         const server = net.createServer();

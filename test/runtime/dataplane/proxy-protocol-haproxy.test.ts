@@ -81,7 +81,10 @@ describe('PROXY protocol v1 read by HAProxy', function () {
     app?.close();
   });
 
-  async function listenerInFront(options: { proxyProtocol: boolean; tls?: { cert: string; key: string } }): Promise<number> {
+  async function listenerInFront(options: {
+    proxyProtocol: boolean;
+    tls?: { cert: string; key: string };
+  }): Promise<number> {
     const listener = createTcpListener(
       tcpListenerConfig({
         pool: new TestPool([haproxy.port]),

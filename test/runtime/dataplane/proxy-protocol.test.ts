@@ -32,9 +32,9 @@ describe('PROXY protocol v1 header', () => {
   });
 
   it('reports IPv4-mapped IPv6 addresses as TCP4 in their plain form', () => {
-    expect(proxyV1Header({ address: '::ffff:10.0.0.7', port: 5000 }, { address: '::FFFF:10.0.0.1', port: 8443 })).to.equal(
-      'PROXY TCP4 10.0.0.7 10.0.0.1 5000 8443\r\n',
-    );
+    expect(
+      proxyV1Header({ address: '::ffff:10.0.0.7', port: 5000 }, { address: '::FFFF:10.0.0.1', port: 8443 }),
+    ).to.equal('PROXY TCP4 10.0.0.7 10.0.0.1 5000 8443\r\n');
   });
 
   it('sends both ends as TCP6 when only one is IPv6', () => {
@@ -52,9 +52,15 @@ describe('PROXY protocol v1 header', () => {
   });
 
   it('says UNKNOWN when an address or port is not known', () => {
-    expect(proxyV1Header({ address: undefined, port: undefined }, { address: '10.0.0.1', port: 80 })).to.equal(PROXY_V1_UNKNOWN);
-    expect(proxyV1Header({ address: '10.0.0.7', port: 5000 }, { address: '10.0.0.1', port: undefined })).to.equal(PROXY_V1_UNKNOWN);
-    expect(proxyV1Header({ address: 'not-an-address', port: 5000 }, { address: '10.0.0.1', port: 80 })).to.equal(PROXY_V1_UNKNOWN);
+    expect(proxyV1Header({ address: undefined, port: undefined }, { address: '10.0.0.1', port: 80 })).to.equal(
+      PROXY_V1_UNKNOWN,
+    );
+    expect(proxyV1Header({ address: '10.0.0.7', port: 5000 }, { address: '10.0.0.1', port: undefined })).to.equal(
+      PROXY_V1_UNKNOWN,
+    );
+    expect(proxyV1Header({ address: 'not-an-address', port: 5000 }, { address: '10.0.0.1', port: 80 })).to.equal(
+      PROXY_V1_UNKNOWN,
+    );
     expect(PROXY_V1_UNKNOWN).to.equal('PROXY UNKNOWN\r\n');
   });
 
@@ -69,7 +75,9 @@ describe('PROXY protocol v1 header', () => {
         const [, family, lineSrc, lineDst, lineSrcPort, lineDstPort] = match!;
         const four = isIPv4(unmapped(src)) && isIPv4(unmapped(dst));
         expect(family, line).to.equal(four ? 'TCP4' : 'TCP6');
-        expect([lineSrc, lineDst], line).to.deep.equal(four ? [unmapped(src), unmapped(dst)] : [asIpv6(src), asIpv6(dst)]);
+        expect([lineSrc, lineDst], line).to.deep.equal(
+          four ? [unmapped(src), unmapped(dst)] : [asIpv6(src), asIpv6(dst)],
+        );
         expect(lineSrc, line).to.match(/^[0-9a-f:]+$|^[0-9.]+$/);
         expect([Number(lineSrcPort), Number(lineDstPort)]).to.deep.equal([srcPort, dstPort]);
         expect(Buffer.byteLength(line)).to.be.at.most(PROXY_V1_MAX_LENGTH);

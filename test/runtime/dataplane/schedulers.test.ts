@@ -18,7 +18,13 @@ interface TestServer extends Schedulable {
 }
 
 function servers(weights: Record<string, number>): TestServer[] {
-  return Object.entries(weights).map(([key, weight]) => ({ key, weight, healthy: true, active: 0, maxActive: Infinity }));
+  return Object.entries(weights).map(([key, weight]) => ({
+    key,
+    weight,
+    healthy: true,
+    active: 0,
+    maxActive: Infinity,
+  }));
 }
 
 function picks(pick: () => TestServer | undefined, count: number): string[] {
@@ -46,7 +52,8 @@ describe('Schedulers', function () {
           scheduler.reset(list);
           const total = weights.reduce((sum, weight) => sum + weight, 0);
           const counts = new Map<string, number>();
-          for (const key of picks(() => scheduler.pick('', undefined), total * 3)) counts.set(key, (counts.get(key) ?? 0) + 1);
+          for (const key of picks(() => scheduler.pick('', undefined), total * 3))
+            counts.set(key, (counts.get(key) ?? 0) + 1);
           list.forEach((server) => expect(counts.get(server.key)).to.equal(server.weight * 3));
         }),
       );
@@ -100,7 +107,10 @@ describe('Schedulers', function () {
       fc.assert(
         fc.property(fc.integer({ min: 3, max: 12 }), fc.integer({ min: 0, max: 1000 }), (n, salt) => {
           const before = servers(Object.fromEntries(Array.from({ length: n }, (_, i) => [`srv-${salt}-${i}`, 10])));
-          const after = [...before, { key: `srv-${salt}-new`, weight: 10, healthy: true, active: 0, maxActive: Infinity }];
+          const after = [
+            ...before,
+            { key: `srv-${salt}-new`, weight: 10, healthy: true, active: 0, maxActive: Infinity },
+          ];
           const a = new SourceIpHash<TestServer>();
           const b = new SourceIpHash<TestServer>();
           a.reset(before);

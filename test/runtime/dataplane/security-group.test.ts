@@ -52,7 +52,12 @@ describe('Security groups', function () {
       expect(check('11.0.0.1')).to.equal(false);
       expect(check('::1')).to.equal(false);
       expect(check(undefined)).to.equal(false);
-      expect(compileIngress([{ cidr: '192.168.1.0/24', protocol: 'ALL', fromPort: 1000, toPort: 2000 }], 1500)('192.168.1.200')).to.equal(true);
+      expect(
+        compileIngress(
+          [{ cidr: '192.168.1.0/24', protocol: 'ALL', fromPort: 1000, toPort: 2000 }],
+          1500,
+        )('192.168.1.200'),
+      ).to.equal(true);
     });
 
     it('treats a load balancer without security groups as open, and one with empty groups as closed', function () {
@@ -84,7 +89,9 @@ describe('Security groups', function () {
       expect(await refusedFrom('127.0.0.3', port)).to.equal(true);
       expect(await refusedFrom('127.0.0.4', port)).to.equal(true);
       expect(backend.hits).to.equal(hits);
-      expect(await metricValue(registry, 'albkit_listener_refused_connections_total{listener="lb/listener"}')).to.equal(2);
+      expect(await metricValue(registry, 'albkit_listener_refused_connections_total{listener="lb/listener"}')).to.equal(
+        2,
+      );
       const allowed = clientFrom('127.0.0.2');
       try {
         expect((await fetchText(allowed, `http://${LB_ADDRESS}:${port}/`)).body).to.equal('a');
@@ -108,11 +115,19 @@ describe('Security groups', function () {
             listener: { protocol: 'HTTPS', certificate: { certPem: certificate.cert, keyPem: certificate.key } },
           }),
         );
-        const refused = tls.connect({ socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.3' }), rejectUnauthorized: false });
+        const refused = tls.connect({
+          socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.3' }),
+          rejectUnauthorized: false,
+        });
         const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
         expect(error.code).to.be.oneOf(['ECONNRESET', 'EPIPE']);
-        expect(await metricValue(metrics, 'albkit_listener_refused_connections_total{listener="lb/listener"}')).to.equal(1);
-        const allowed = tls.connect({ socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.2' }), rejectUnauthorized: false });
+        expect(
+          await metricValue(metrics, 'albkit_listener_refused_connections_total{listener="lb/listener"}'),
+        ).to.equal(1);
+        const allowed = tls.connect({
+          socket: net.connect({ host: LB_ADDRESS, port: httpsPort, localAddress: '127.0.0.2' }),
+          rejectUnauthorized: false,
+        });
         await once(allowed, 'secureConnect');
         allowed.destroy();
       } finally {
@@ -121,9 +136,15 @@ describe('Security groups', function () {
     });
 
     it('refuses by port: a rule for other ports does not open this listener', async function () {
-      await applyOk(dataPlane, albResources({ port, servers: [{ backend }], ingress: [{ fromPort: port + 1, toPort: port + 10 }] }));
+      await applyOk(
+        dataPlane,
+        albResources({ port, servers: [{ backend }], ingress: [{ fromPort: port + 1, toPort: port + 10 }] }),
+      );
       expect(await refusedFrom('127.0.0.2', port)).to.equal(true);
-      await applyOk(dataPlane, albResources({ port, servers: [{ backend }], ingress: [{ fromPort: port, toPort: port }] }));
+      await applyOk(
+        dataPlane,
+        albResources({ port, servers: [{ backend }], ingress: [{ fromPort: port, toPort: port }] }),
+      );
       expect(await refusedFrom('127.0.0.2', port)).to.equal(false);
     });
   });

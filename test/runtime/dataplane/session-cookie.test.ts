@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cookieValue, readCookie } from '../../../runtime/dataplane/session-cookie';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
-import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, startHttpBackends, type HttpBackend } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  freePort,
+  LB_ADDRESS,
+  newDataPlane,
+  startHttpBackends,
+  type HttpBackend,
+} from './http-fixtures';
 
 const run = promisify(execFile);
 
@@ -25,7 +33,10 @@ describe('Session persistence', function () {
     return { body: stdout, setCookie: setCookie?.replace(/^set-cookie:\s*/i, '') };
   }
 
-  function apply(servers: Array<{ backend: HttpBackend; weight?: number }>, backend: Record<string, unknown> = persistence): Promise<void> {
+  function apply(
+    servers: Array<{ backend: HttpBackend; weight?: number }>,
+    backend: Record<string, unknown> = persistence,
+  ): Promise<void> {
     return applyOk(dataPlane, albResources({ port, servers, backend }));
   }
 
@@ -63,7 +74,9 @@ describe('Session persistence', function () {
     for (const backend of backends) {
       expect(value).to.not.include(String(backend.port)).and.not.include('127.0.0.1');
     }
-    const key = backends.map((backend) => `lb/servers/${backend.name}`).find((k) => cookieValue(Buffer.from('test-secret-0123456789abcdef'), 'lb/backend', k) === value);
+    const key = backends
+      .map((backend) => `lb/servers/${backend.name}`)
+      .find((k) => cookieValue(Buffer.from('test-secret-0123456789abcdef'), 'lb/backend', k) === value);
     expect(key).to.be.a('string');
   });
 
@@ -90,7 +103,10 @@ describe('Session persistence', function () {
   });
 
   it('sets no cookie when persistence is off (the default)', async function () {
-    await apply(backends.map((backend) => ({ backend })), {});
+    await apply(
+      backends.map((backend) => ({ backend })),
+      {},
+    );
     const names = new Set<string>();
     for (let i = 0; i < 6; i++) {
       const answer = await curl();
@@ -101,7 +117,10 @@ describe('Session persistence', function () {
   });
 
   it('omits Max-Age for a browser-session cookie (ttlSeconds 0)', async function () {
-    await apply(backends.map((backend) => ({ backend })), { sessionPersistence: { enabled: true } });
+    await apply(
+      backends.map((backend) => ({ backend })),
+      { sessionPersistence: { enabled: true } },
+    );
     const { setCookie } = await curl();
     expect(setCookie).to.match(/^ALBKIT_SERVER=[A-Za-z0-9_-]{22}; Path=\/; HttpOnly; SameSite=Lax$/);
   });

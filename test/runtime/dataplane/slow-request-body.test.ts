@@ -49,7 +49,9 @@ describe('HTTP listener: slow request bodies', function () {
     await Promise.race([client.closed, sleep(20_000)]);
     sender.stop();
     expect(client.socket.destroyed, 'the listener closed the client connection').to.equal(true);
-    expect(client.received()).to.match(/^HTTP\/1\.1 408 Request Timeout\r\n/).and.contain('connection: close\r\n');
+    expect(client.received())
+      .to.match(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+      .and.contain('connection: close\r\n');
     await waitFor(() => backend.open === 0, 10_000, 'the server connection to close');
     expect(backend.answered).to.equal(0);
 
@@ -66,7 +68,9 @@ describe('HTTP listener: slow request bodies', function () {
     // 800 bytes every 100 ms: 8000 bytes/s for 3 s, four times the minimum rate, three times the grace window.
     trickle(client, size, 800, 100);
     await Promise.race([client.closed, sleep(30_000)]);
-    expect(client.received()).to.match(/^HTTP\/1\.1 200 OK\r\n/).and.contain(`slow ${size}`);
+    expect(client.received())
+      .to.match(/^HTTP\/1\.1 200 OK\r\n/)
+      .and.contain(`slow ${size}`);
   });
 
   it('leaves an ordinary upload at full speed alone', async () => {

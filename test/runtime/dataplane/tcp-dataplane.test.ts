@@ -53,12 +53,25 @@ function tcpResources(options: TcpAlbOptions): Resource[] {
     {
       id: 'lb/tcp-backend',
       kind: 'BackendService',
-      spec: { loadBalancer: 'lb', protocol: 'TCP', port: 9000, serverGroups: ['lb/servers'], healthCheck: FAST_CHECK, ...options.backend },
+      spec: {
+        loadBalancer: 'lb',
+        protocol: 'TCP',
+        port: 9000,
+        serverGroups: ['lb/servers'],
+        healthCheck: FAST_CHECK,
+        ...options.backend,
+      },
     },
     {
       id: 'lb/tcp',
       kind: 'Listener',
-      spec: { loadBalancer: 'lb', protocol: 'TCP', port: options.port, backendService: 'lb/tcp-backend', ...options.listener },
+      spec: {
+        loadBalancer: 'lb',
+        protocol: 'TCP',
+        port: options.port,
+        backendService: 'lb/tcp-backend',
+        ...options.listener,
+      },
     },
   ]);
 }
@@ -107,10 +120,18 @@ describe('DataPlane with TCP and TLS listeners', function () {
     expect(names.filter((name) => name === 'a')).to.have.length(6);
     expect(names.filter((name) => name === 'b')).to.have.length(2);
     const perServer = (server: string): Promise<number | undefined> =>
-      metricValue(registry, `albkit_server_connections_total{backend_service="lb/tcp-backend",server="lb/servers/${server}"}`);
+      metricValue(
+        registry,
+        `albkit_server_connections_total{backend_service="lb/tcp-backend",server="lb/servers/${server}"}`,
+      );
     expect(await perServer('a')).to.equal(6);
     expect(await perServer('b')).to.equal(2);
-    expect(await metricValue(registry, 'albkit_server_requests_total{backend_service="lb/tcp-backend",server="lb/servers/a"}')).to.equal(undefined);
+    expect(
+      await metricValue(
+        registry,
+        'albkit_server_requests_total{backend_service="lb/tcp-backend",server="lb/servers/a"}',
+      ),
+    ).to.equal(undefined);
   });
 
   it('sends new connections to the server with the fewest live connections (weighted least connections)', async () => {
@@ -121,7 +142,9 @@ describe('DataPlane with TCP and TLS listeners', function () {
     ];
     await applyOk(dataPlane, tcpResources({ port, servers, backend: { algorithm: 'WEIGHTED_LEAST_CONNECTIONS' } }));
     const held = [await connectFrom(port), await connectFrom(port), await connectFrom(port)];
-    const names = await Promise.all(held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()));
+    const names = await Promise.all(
+      held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()),
+    );
     const busier = names.filter((name) => name === 'a\n').length > 1 ? 'a' : 'b';
     const idler = busier === 'a' ? 'b' : 'a';
     // Two live connections on one server, one on the other: the next two go to the idler, then they alternate.
@@ -143,7 +166,9 @@ describe('DataPlane with TCP and TLS listeners', function () {
     ];
     await applyOk(dataPlane, tcpResources({ port, servers, backend: { maxConnectionsPerServer: 1 } }));
     const held = [await connectFrom(port), await connectFrom(port)];
-    const names = await Promise.all(held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()));
+    const names = await Promise.all(
+      held.map(async (socket) => ((await once(socket, 'data')) as [Buffer])[0].toString()),
+    );
     expect(names.sort()).to.deep.equal(['a\n', 'b\n']);
     expect((await readAll(await connectFrom(port))).length).to.equal(0);
     expect(await metricValue(registry, 'albkit_tcp_no_server_total{listener="lb/tcp"}')).to.equal(1);
@@ -186,7 +211,9 @@ describe('DataPlane with TCP and TLS listeners', function () {
     while (healthy('lb/servers/b') !== false && Date.now() - started < 3000) names.push(await greetingFrom(port));
     const downAfter = Date.now() - started;
     expect(healthy('lb/servers/b')).to.equal(false);
-    expect(downAfter).to.be.below(FAST_CHECK.intervalMs * 1.1 * FAST_CHECK.unhealthyThreshold + FAST_CHECK.timeoutMs + 1000);
+    expect(downAfter).to.be.below(
+      FAST_CHECK.intervalMs * 1.1 * FAST_CHECK.unhealthyThreshold + FAST_CHECK.timeoutMs + 1000,
+    );
     expect(new Set(names)).to.deep.equal(new Set(names.length > 0 ? ['a'] : []));
     for (let i = 0; i < 4; i++) expect(await greetingFrom(port)).to.equal('a');
 
@@ -266,7 +293,9 @@ backend app
   it('sends the PROXY v1 header first when the backend service asks for it', async () => {
     const port = await freeRangePort();
     const seen: Buffer[] = [];
-    const recorder = await startBackend((socket) => socket.on('data', (chunk: Buffer) => seen.push(chunk)).on('end', () => socket.end()));
+    const recorder = await startBackend((socket) =>
+      socket.on('data', (chunk: Buffer) => seen.push(chunk)).on('end', () => socket.end()),
+    );
     try {
       const servers = [{ name: 'recorder', port: recorder.port }];
       await applyOk(dataPlane, tcpResources({ port, servers, backend: { proxyProtocol: true } }));
@@ -274,7 +303,9 @@ backend app
       const clientPort = client.localPort;
       client.end('payload');
       await readAll(client);
-      expect(Buffer.concat(seen).toString()).to.equal(`PROXY TCP4 127.0.0.5 127.0.0.1 ${clientPort} ${port}\r\npayload`);
+      expect(Buffer.concat(seen).toString()).to.equal(
+        `PROXY TCP4 127.0.0.5 127.0.0.1 ${clientPort} ${port}\r\npayload`,
+      );
     } finally {
       await recorder.close();
     }
@@ -315,7 +346,10 @@ backend app
     const old = await connectFrom(port);
     await once(old, 'data');
     const { cert, key } = await generateCertificate();
-    await applyOk(dataPlane, tcpResources({ port, servers, listener: { protocol: 'TLS', certificate: { certPem: cert, keyPem: key } } }));
+    await applyOk(
+      dataPlane,
+      tcpResources({ port, servers, listener: { protocol: 'TLS', certificate: { certPem: cert, keyPem: key } } }),
+    );
     const secure = tlsConnect({ host: '127.0.0.1', port, ca: cert, servername: 'localhost' });
     const [line] = (await once(secure, 'data')) as [Buffer];
     expect(line.toString()).to.equal('a\n');
@@ -373,7 +407,10 @@ backend app
     expect(await bytes('to_clients')).to.equal('a\nstill a'.length);
     expect(await greetingFrom(port)).to.equal('b');
 
-    await applyOk(dataPlane, resources.filter((resource) => resource.kind !== 'Listener'));
+    await applyOk(
+      dataPlane,
+      resources.filter((resource) => resource.kind !== 'Listener'),
+    );
     open.write('draining');
     const [drained] = (await once(open, 'data')) as [Buffer];
     expect(drained.toString()).to.equal('draining');

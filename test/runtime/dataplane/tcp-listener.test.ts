@@ -47,7 +47,9 @@ describe('TCP listener', function () {
     return backend;
   }
 
-  async function listen(config: Parameters<typeof createTcpListener>[0]): Promise<{ listener: TcpListenerRuntime; port: number }> {
+  async function listen(
+    config: Parameters<typeof createTcpListener>[0],
+  ): Promise<{ listener: TcpListenerRuntime; port: number }> {
     const listener = createTcpListener(config);
     listeners.push(listener);
     await listener.start();
@@ -256,7 +258,10 @@ describe('TCP listener', function () {
     const stopped = listener.stop(5_000);
     const refused = await new Promise<boolean>((resolve) => {
       const late = connectFrom(port);
-      late.then((socket) => closesWithin(socket, 1000).then(resolve), () => resolve(true));
+      late.then(
+        (socket) => closesWithin(socket, 1000).then(resolve),
+        () => resolve(true),
+      );
     });
     expect(refused).to.equal(true);
     const back = await roundTrip(open, Buffer.from('after stop'));
@@ -281,9 +286,7 @@ describe('TCP listener', function () {
 
   it('rejects start with the address when the port is in use', async () => {
     const backend = await echo();
-    const listener = createTcpListener(
-      tcpListenerConfig({ pool: new TestPool([backend.port]), port: backend.port }),
-    );
+    const listener = createTcpListener(tcpListenerConfig({ pool: new TestPool([backend.port]), port: backend.port }));
     listeners.push(listener);
     let error: Error | undefined;
     await listener.start().catch((caught: Error) => (error = caught));
@@ -323,7 +326,12 @@ describe('TLS listener', function () {
     writeFileSync(join(dir, 'ca.pem'), certificate.cert);
     backend = await startEchoBackend();
     listener = createTcpListener(
-      tcpListenerConfig({ pool: new TestPool([backend.port]), protocol: 'TLS', tls: certificate, idleTimeoutMs: 5_000 }),
+      tcpListenerConfig({
+        pool: new TestPool([backend.port]),
+        protocol: 'TLS',
+        tls: certificate,
+        idleTimeoutMs: 5_000,
+      }),
     );
     await listener.start();
     port = listener.boundAddresses[0]!.port;
@@ -397,7 +405,8 @@ describe('TLS listener', function () {
       await once(idle, 'secureConnect');
       expect(await closesWithin(silent, 2000)).to.equal(true);
       expect(await closesWithin(idle, 2000)).to.equal(true);
-      for (let i = 0; i < 40 && short.activeConnections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      for (let i = 0; i < 40 && short.activeConnections > 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
       expect(short.activeConnections).to.equal(0);
     } finally {
       await short.stop(0);
@@ -412,7 +421,9 @@ describe('TLS listener', function () {
       const ownPort = own.boundAddresses[0]!.port;
       const connectWith = (ca: string): Promise<Socket> => {
         const socket = tlsConnect({ host: '127.0.0.1', port: ownPort, ca, servername: 'localhost' });
-        return new Promise((resolve, reject) => socket.once('secureConnect', () => resolve(socket)).once('error', reject));
+        return new Promise((resolve, reject) =>
+          socket.once('secureConnect', () => resolve(socket)).once('error', reject),
+        );
       };
       const open = await connectWith(certificate.cert);
       const renewed = await generateCertificate();

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import type { DataPlane } from '../../../runtime/dataplane/dataplane';
 import { generateCertificate } from '../../fixtures/tcp-peers';
-import { albResources, applyOk, freePort, LB_ADDRESS, newDataPlane, startHttpBackend, type HttpBackend } from './http-fixtures';
+import {
+  albResources,
+  applyOk,
+  freePort,
+  LB_ADDRESS,
+  newDataPlane,
+  startHttpBackend,
+  type HttpBackend,
+} from './http-fixtures';
 
 /** The outcome of an `openssl s_client` handshake offering only `args`' versions and suites. */
 interface Handshake {
@@ -14,7 +22,11 @@ interface Handshake {
 /** Runs `openssl s_client` against `port` with `args` (a version flag and a `-cipher` or `-ciphersuites` list). */
 function handshake(port: number, args: readonly string[]): Promise<Handshake> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', ['s_client', '-connect', `${LB_ADDRESS}:${port}`, '-servername', 'localhost', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'openssl',
+      ['s_client', '-connect', `${LB_ADDRESS}:${port}`, '-servername', 'localhost', ...args],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,9 +52,21 @@ const REFUSED: ReadonlyArray<{ name: string; args: string[] }> = [
 ];
 
 const ACCEPTED: ReadonlyArray<{ name: string; args: string[]; cipher: string }> = [
-  { name: 'ECDHE with AES-128-GCM', args: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'], cipher: 'ECDHE-RSA-AES128-GCM-SHA256' },
-  { name: 'ECDHE with AES-256-GCM', args: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384'], cipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
-  { name: 'ECDHE with ChaCha20-Poly1305', args: ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305'], cipher: 'ECDHE-RSA-CHACHA20-POLY1305' },
+  {
+    name: 'ECDHE with AES-128-GCM',
+    args: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'],
+    cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
+  },
+  {
+    name: 'ECDHE with AES-256-GCM',
+    args: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384'],
+    cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+  },
+  {
+    name: 'ECDHE with ChaCha20-Poly1305',
+    args: ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305'],
+    cipher: 'ECDHE-RSA-CHACHA20-POLY1305',
+  },
   { name: 'TLS 1.3', args: ['-tls1_3'], cipher: 'TLS_AES_128_GCM_SHA256' },
 ];
 
@@ -59,13 +83,21 @@ describe('TLS policy of HTTPS and TLS listeners', function () {
     const certificate = { certPem: cert, keyPem: key };
     ports.HTTPS = await freePort();
     ports.TLS = await freePort();
-    await applyOk(dataPlane, albResources({ port: ports.HTTPS, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate } }));
+    await applyOk(
+      dataPlane,
+      albResources({ port: ports.HTTPS, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate } }),
+    );
     ({ dataPlane: tlsPlane } = newDataPlane());
     await applyOk(tlsPlane, tlsResources(certificate));
   });
 
   function tlsResources(certificate: { certPem: string; keyPem: string }) {
-    return albResources({ port: ports.TLS!, servers: [{ backend }], backend: { protocol: 'TCP' }, listener: { protocol: 'TLS', certificate } });
+    return albResources({
+      port: ports.TLS!,
+      servers: [{ backend }],
+      backend: { protocol: 'TCP' },
+      listener: { protocol: 'TLS', certificate },
+    });
   }
 
   after(async function () {
@@ -91,7 +123,10 @@ describe('TLS policy of HTTPS and TLS listeners', function () {
   it('keeps the policy when a certificate is swapped in place', async function () {
     const { cert, key } = await generateCertificate();
     const certificate = { certPem: cert, keyPem: key };
-    await applyOk(dataPlane, albResources({ port: ports.HTTPS!, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate } }));
+    await applyOk(
+      dataPlane,
+      albResources({ port: ports.HTTPS!, servers: [{ backend }], listener: { protocol: 'HTTPS', certificate } }),
+    );
     await applyOk(tlsPlane, tlsResources(certificate));
     for (const protocol of ['HTTPS', 'TLS'] as const) {
       expect((await handshake(ports[protocol]!, REFUSED[0]!.args)).ok, protocol).to.equal(false);

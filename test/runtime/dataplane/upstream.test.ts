@@ -21,7 +21,9 @@ import {
  * A raw backend: answers each request (read up to its blank line) with `respond(requestHead)`, verbatim,
  * and counts connections.
  */
-async function rawBackend(respond: (head: string, socket: net.Socket) => void): Promise<{ backend: HttpBackend; connections: () => number; close: () => void }> {
+async function rawBackend(
+  respond: (head: string, socket: net.Socket) => void,
+): Promise<{ backend: HttpBackend; connections: () => number; close: () => void }> {
   let connections = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -60,7 +62,10 @@ describe('HTTP upstream connections', function () {
 
   async function serve(respond: (head: string, socket: net.Socket) => void): Promise<string> {
     peer = await rawBackend(respond);
-    await applyOk(dataPlane, albResources({ port, servers: [{ backend: peer.backend }], backend: { healthCheck: { enabled: false } } }));
+    await applyOk(
+      dataPlane,
+      albResources({ port, servers: [{ backend: peer.backend }], backend: { healthCheck: { enabled: false } } }),
+    );
     return `http://${LB_ADDRESS}:${port}/`;
   }
 
@@ -88,7 +93,9 @@ describe('HTTP upstream connections', function () {
 
   it('passes more than 32 response headers, and no hop-by-hop ones', async function () {
     const many = Array.from({ length: 40 }, (_, i) => `X-Field-${i}: ${i}\r\n`).join('');
-    const url = await serve((_head, socket) => socket.write(`HTTP/1.1 200 OK\r\n${many}Keep-Alive: timeout=9\r\nContent-Length: 2\r\n\r\nok`));
+    const url = await serve((_head, socket) =>
+      socket.write(`HTTP/1.1 200 OK\r\n${many}Keep-Alive: timeout=9\r\nContent-Length: 2\r\n\r\nok`),
+    );
     const answer = await fetchText(client, url);
     expect(answer.headers['x-field-0']).to.equal('0');
     expect(answer.headers['x-field-39']).to.equal('39');
@@ -97,7 +104,11 @@ describe('HTTP upstream connections', function () {
 
   it('answers HEAD without a body and keeps the connection usable', async function () {
     const url = await serve((head, socket) =>
-      socket.write(head.startsWith('HEAD') ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'),
+      socket.write(
+        head.startsWith('HEAD')
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      ),
     );
     const headAnswer = await fetchText(client, url, { method: 'HEAD' });
     expect(headAnswer).to.include({ status: 200, body: '' });
@@ -107,14 +118,17 @@ describe('HTTP upstream connections', function () {
   });
 
   it('skips an informational 100 Continue from the server', async function () {
-    const url = await serve((_head, socket) => socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone'));
+    const url = await serve((_head, socket) =>
+      socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone'),
+    );
     expect(await fetchText(client, url)).to.include({ status: 201, body: 'done' });
   });
 
   it('carries a chunked response and one delimited by the connection closing', async function () {
     let chunked = true;
     const url = await serve((_head, socket) => {
-      if (chunked) socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
+      if (chunked)
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
       else socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end');
     });
     expect((await fetchText(client, url)).body).to.equal('hello world');
@@ -222,11 +236,15 @@ describe('HTTP upstream connections', function () {
     });
     try {
       await applyOk(dataPlane, albResources({ port, servers: [{ backend: echo }] }));
-      expect((await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'POST', body: 'sized body' })).body).to.equal('sized body');
+      expect(
+        (await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'POST', body: 'sized body' })).body,
+      ).to.equal('sized body');
       expect(echo.last['content-length']).to.equal('10');
       expect(echo.last).to.not.have.property('transfer-encoding');
       const large = randomBytes(8 * 1024 * 1024).toString('base64');
-      expect((await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'PUT', body: large })).body).to.equal(large);
+      expect((await fetchText(client, `http://${LB_ADDRESS}:${port}/`, { method: 'PUT', body: large })).body).to.equal(
+        large,
+      );
     } finally {
       await echo.close();
     }

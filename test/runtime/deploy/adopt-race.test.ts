@@ -38,11 +38,7 @@ class Lockstep {
 
 /** A control API client whose reads of the live state meet the other party's, so both plan on the same state. */
 class LockstepClient extends ControlClient {
-  constructor(
-    agent: TestAgent,
-    private readonly lockstep: Lockstep,
-    private readonly party: 0 | 1,
-  ) {
+  constructor(agent: TestAgent, private readonly lockstep: Lockstep, private readonly party: 0 | 1) {
     super(agent.endpoint, agent.token);
   }
   override async live(): Promise<LiveResource[]> {
@@ -67,11 +63,23 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
     expect(created.headers.get('etag')).to.equal('"1:terraform"');
     expect((await agent.call<Rep>('GET', '/v1/security-groups/sg')).headers.get('etag')).to.equal('"1:terraform"');
 
-    const taken = await call(agent, 'PUT', '/v1/security-groups/sg', { spec: {}, owner: 'deploy/a' }, { 'if-match': '"1:terraform"' });
+    const taken = await call(
+      agent,
+      'PUT',
+      '/v1/security-groups/sg',
+      { spec: {}, owner: 'deploy/a' },
+      { 'if-match': '"1:terraform"' },
+    );
     expect(taken.status).to.equal(200);
     expect((taken.body as Rep).etag, 'a new owner is a new version, the generation stays').to.equal('"1:deploy/a"');
 
-    const stale = await call(agent, 'PUT', '/v1/security-groups/sg', { spec: {}, owner: 'deploy/b' }, { 'if-match': '"1:terraform"' });
+    const stale = await call(
+      agent,
+      'PUT',
+      '/v1/security-groups/sg',
+      { spec: {}, owner: 'deploy/b' },
+      { 'if-match': '"1:terraform"' },
+    );
     expect(stale.status).to.equal(412);
     expect((stale.body as Err).error).to.deep.equal({
       code: 'PRECONDITION_FAILED',
@@ -81,17 +89,32 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
     });
     const exists = await call(agent, 'PUT', '/v1/security-groups/sg', { spec: {} }, { 'if-none-match': '*' });
     expect(exists.status).to.equal(412);
-    expect((exists.body as Err).error.message).to.match(/^SecurityGroup "sg" already exists \(it is at generation 1, .*If-None-Match asked to write it only if absent/);
-    expect((await call(agent, 'PUT', '/v1/security-groups/other', { spec: {} }, { 'if-none-match': '*' })).status).to.equal(201);
-    expect((await call(agent, 'PUT', '/v1/security-groups/absent', { spec: {} }, { 'if-match': '"1:"' })).status).to.equal(412);
+    expect((exists.body as Err).error.message).to.match(
+      /^SecurityGroup "sg" already exists \(it is at generation 1, .*If-None-Match asked to write it only if absent/,
+    );
+    expect(
+      (await call(agent, 'PUT', '/v1/security-groups/other', { spec: {} }, { 'if-none-match': '*' })).status,
+    ).to.equal(201);
+    expect(
+      (await call(agent, 'PUT', '/v1/security-groups/absent', { spec: {} }, { 'if-match': '"1:"' })).status,
+    ).to.equal(412);
 
-    expect((await call(agent, 'DELETE', '/v1/security-groups/sg', undefined, { 'if-match': '"1:terraform"' })).status).to.equal(412);
-    expect((await agent.call<Rep>('GET', '/v1/security-groups/sg')).body).to.deep.include({ owner: 'deploy/a', generation: 1 });
-    expect((await call(agent, 'DELETE', '/v1/security-groups/sg', undefined, { 'if-match': '"1:deploy/a"' })).status).to.equal(200);
+    expect(
+      (await call(agent, 'DELETE', '/v1/security-groups/sg', undefined, { 'if-match': '"1:terraform"' })).status,
+    ).to.equal(412);
+    expect((await agent.call<Rep>('GET', '/v1/security-groups/sg')).body).to.deep.include({
+      owner: 'deploy/a',
+      generation: 1,
+    });
+    expect(
+      (await call(agent, 'DELETE', '/v1/security-groups/sg', undefined, { 'if-match': '"1:deploy/a"' })).status,
+    ).to.equal(200);
   });
 
   it('lets exactly one of two concurrent adopters take the resources; the other gets a clear error and changes nothing', async () => {
-    const manifest: Manifest = validateManifest(shopManifest({ listenerPort: await freePort(), backendPort: await freePort() }));
+    const manifest: Manifest = validateManifest(
+      shopManifest({ listenerPort: await freePort(), backendPort: await freePort() }),
+    );
     const first = await deploy(new ControlClient(agent.endpoint, agent.token), manifest, { stack: 'a' });
     expect(first.ok, first.message).to.equal(true);
     const seen = (await agent.call<{ items: unknown[] }>('GET', '/v1/operations')).body.items.length;
@@ -99,7 +122,9 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
     const lockstep = new Lockstep();
     const outcomes = await Promise.allSettled(
       (['b', 'c'] as const).map((stack, party) =>
-        deploy(new LockstepClient(agent, lockstep, party as 0 | 1), manifest, { stack, adopt: true }).finally(() => lockstep.leave(party as 0 | 1)),
+        deploy(new LockstepClient(agent, lockstep, party as 0 | 1), manifest, { stack, adopt: true }).finally(() =>
+          lockstep.leave(party as 0 | 1),
+        ),
       ),
     );
     const won = outcomes.filter((o): o is PromiseFulfilledResult<DeployResult> => o.status === 'fulfilled');
@@ -108,36 +133,68 @@ describe('Control API: conditional writes (If-Match on the etag)', () => {
     expect(lost).to.have.length(1);
     expect(won[0]?.value.ok).to.equal(true);
     const message = (lost[0]?.reason as Error).message;
-    expect(message).to.match(/^SecurityGroup shop-sg: cannot take it over: SecurityGroup "shop-sg" changed since it was read: it is at generation 1, owned by deploy\/[bc]/);
+    expect(message).to.match(
+      /^SecurityGroup shop-sg: cannot take it over: SecurityGroup "shop-sg" changed since it was read: it is at generation 1, owned by deploy\/[bc]/,
+    );
     expect(message).to.contain('another deploy or tool changed it after this deploy read it; run the deploy again');
 
     const winner = outcomes[0]?.status === 'fulfilled' ? 'deploy/b' : 'deploy/c';
     for (const collection of ['security-groups', 'load-balancers', 'server-groups', 'backend-services', 'listeners']) {
       const { body } = await agent.call<{ items: Rep[] }>('GET', `/v1/${collection}`);
-      expect(body.items.map((r) => r.owner), collection).to.deep.equal([winner]);
+      expect(
+        body.items.map((r) => r.owner),
+        collection,
+      ).to.deep.equal([winner]);
     }
-    expect((await agent.call<{ items: unknown[] }>('GET', '/v1/operations')).body.items, 'adopting is bookkeeping').to.have.length(seen);
+    expect(
+      (await agent.call<{ items: unknown[] }>('GET', '/v1/operations')).body.items,
+      'adopting is bookkeeping',
+    ).to.have.length(seen);
   });
 
   it('lets exactly one of two concurrent deploys that planned the same creates go on', async () => {
-    const manifest: Manifest = validateManifest(shopManifest({ listenerPort: await freePort(), backendPort: await freePort() }));
+    const manifest: Manifest = validateManifest(
+      shopManifest({ listenerPort: await freePort(), backendPort: await freePort() }),
+    );
     const lockstep = new Lockstep();
     const results = await Promise.all(
-      ([0, 1] as const).map((party) => deploy(new LockstepClient(agent, lockstep, party), manifest, { stack: 'web' }).finally(() => lockstep.leave(party))),
+      ([0, 1] as const).map((party) =>
+        deploy(new LockstepClient(agent, lockstep, party), manifest, { stack: 'web' }).finally(() =>
+          lockstep.leave(party),
+        ),
+      ),
     );
-    expect(results.filter((r) => r.ok), 'exactly one deploy completes').to.have.length(1);
+    expect(
+      results.filter((r) => r.ok),
+      'exactly one deploy completes',
+    ).to.have.length(1);
     const failed = results.find((r) => !r.ok);
-    expect(failed?.message).to.match(/^SecurityGroup shop-sg: PRECONDITION_FAILED: SecurityGroup "shop-sg" already exists/);
+    expect(failed?.message).to.match(
+      /^SecurityGroup shop-sg: PRECONDITION_FAILED: SecurityGroup "shop-sg" already exists/,
+    );
     const ops = (await agent.call<{ items: { op: string; id: string }[] }>('GET', '/v1/operations')).body.items;
-    expect(ops.map((o) => `${o.op} ${o.id}`), 'each resource created once').to.deep.equal(manifest.resources.map((r) => `create ${r.id}`));
+    expect(
+      ops.map((o) => `${o.op} ${o.id}`),
+      'each resource created once',
+    ).to.deep.equal(manifest.resources.map((r) => `create ${r.id}`));
   });
 });
 
 /** A control API request with extra headers. */
-async function call(agent: TestAgent, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+async function call(
+  agent: TestAgent,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${agent.endpoint}${path}`, {
     method,
-    headers: { authorization: `Bearer ${agent.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${agent.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };

@@ -24,9 +24,21 @@ function shopWithTcp(httpPorts: number[], tcpPort: number, backendPort: number, 
     ...shop,
     resources: [
       ...shop.resources,
-      { id: 'shop/echo-servers', kind: 'ServerGroup', spec: { loadBalancer: 'shop', servers: [{ name: 'echo', address: '127.0.0.1', port: echoPort }] } },
-      { id: 'shop/echo', kind: 'BackendService', spec: { loadBalancer: 'shop', protocol: 'TCP', port: echoPort, serverGroups: ['shop/echo-servers'] } },
-      { id: 'shop/tcp', kind: 'Listener', spec: { loadBalancer: 'shop', protocol: 'TCP', port: tcpPort, backendService: 'shop/echo' } },
+      {
+        id: 'shop/echo-servers',
+        kind: 'ServerGroup',
+        spec: { loadBalancer: 'shop', servers: [{ name: 'echo', address: '127.0.0.1', port: echoPort }] },
+      },
+      {
+        id: 'shop/echo',
+        kind: 'BackendService',
+        spec: { loadBalancer: 'shop', protocol: 'TCP', port: echoPort, serverGroups: ['shop/echo-servers'] },
+      },
+      {
+        id: 'shop/tcp',
+        kind: 'Listener',
+        spec: { loadBalancer: 'shop', protocol: 'TCP', port: tcpPort, backendService: 'shop/echo' },
+      },
     ],
   };
 }
@@ -59,15 +71,21 @@ describe('albkit destroy: listener ports closed when it returns', function () {
 
   it('refuses every port on every address right after destroy returns, over 3 deploy/destroy cycles', async () => {
     const [http, echoBackend] = backends as [DemoBackend, DemoBackend];
-    const cli = (verb: string, file: string) => runCli([verb, file, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
+    const cli = (verb: string, file: string) =>
+      runCli([verb, file, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
     for (let cycle = 1; cycle <= 3; cycle += 1) {
       const httpPorts = [await freePort(), await freePort()];
       const tcpPort = await freePort();
-      const file = await writeManifest(dir, `shop-${cycle}.json`, shopWithTcp(httpPorts, tcpPort, http.port, echoBackend.port));
+      const file = await writeManifest(
+        dir,
+        `shop-${cycle}.json`,
+        shopWithTcp(httpPorts, tcpPort, http.port, echoBackend.port),
+      );
       const deployed = await cli('deploy', file);
       expect(deployed.code, `cycle ${cycle}: ${deployed.stderr}`).to.equal(0);
       for (const address of ADDRESSES) {
-        for (const port of httpPorts) expect(await bodyAt(address, port), `cycle ${cycle}: ${address}:${port}`).to.equal('backend-a\n');
+        for (const port of httpPorts)
+          expect(await bodyAt(address, port), `cycle ${cycle}: ${address}:${port}`).to.equal('backend-a\n');
       }
       open = connect({ host: EIP, port: tcpPort });
       await once(open, 'connect');
@@ -77,7 +95,9 @@ describe('albkit destroy: listener ports closed when it returns', function () {
       expect(destroyed.code, `cycle ${cycle}: ${destroyed.stderr}`).to.equal(0);
       for (const address of ADDRESSES) {
         for (const port of [...httpPorts, tcpPort]) {
-          expect(await connectOutcome(address, port), `cycle ${cycle}: ${address}:${port} after destroy`).to.equal('ECONNREFUSED');
+          expect(await connectOutcome(address, port), `cycle ${cycle}: ${address}:${port} after destroy`).to.equal(
+            'ECONNREFUSED',
+          );
         }
       }
       expect(await echo(open, 'draining\n'), 'the connection opened before the destroy drains').to.equal('draining\n');
@@ -91,13 +111,18 @@ describe('albkit destroy: listener ports closed when it returns', function () {
     const [http, echoBackend] = backends as [DemoBackend, DemoBackend];
     const httpPorts = [await freePort(), await freePort()];
     const tcpPort = await freePort();
-    const deployed = await agent.call('PUT', '/v1/manifest?stack=ports', shopWithTcp(httpPorts, tcpPort, http.port, echoBackend.port));
+    const deployed = await agent.call(
+      'PUT',
+      '/v1/manifest?stack=ports',
+      shopWithTcp(httpPorts, tcpPort, http.port, echoBackend.port),
+    );
     expect(deployed.status, JSON.stringify(deployed.body)).to.equal(200);
     expect(await bodyAt(EIP, httpPorts[0] as number)).to.equal('backend-a\n');
     const emptied = await agent.call('PUT', '/v1/manifest?stack=ports', { apiVersion: 'albkit/v1', resources: [] });
     expect(emptied.status, JSON.stringify(emptied.body)).to.equal(200);
     for (const address of ADDRESSES) {
-      for (const port of [...httpPorts, tcpPort]) expect(await connectOutcome(address, port), `${address}:${port}`).to.equal('ECONNREFUSED');
+      for (const port of [...httpPorts, tcpPort])
+        expect(await connectOutcome(address, port), `${address}:${port}`).to.equal('ECONNREFUSED');
     }
   });
 });

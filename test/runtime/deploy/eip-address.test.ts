@@ -29,7 +29,8 @@ describe('albkit deploy: an EIP whose address changes', function () {
     const file = await writeManifest(dir, `shop-${eip}.json`, publicShop({ eip, ports, backendPort: backend.port }));
     return runCli(['deploy', file, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token')]);
   };
-  const operations = async (): Promise<string[]> => (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items.map((o) => `${o.op} ${o.id}`);
+  const operations = async (): Promise<string[]> =>
+    (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items.map((o) => `${o.op} ${o.id}`);
   const listener = async (index: number): Promise<Rep['status']> =>
     (await agent.call<Rep>('GET', `/v1/listeners/${encodeURIComponent(`shop/http-${index}`)}`)).body.status;
 
@@ -79,18 +80,26 @@ describe('albkit deploy: an EIP whose address changes', function () {
     holder = await holdPort('127.0.0.23', ports[1] as number);
     const moved = await deployWithEip('127.0.0.23');
     expect(moved.code, 'the deploy fails, naming the listener it left FAILED').to.equal(1);
-    expect(moved.stderr).to.contain(`Listener shop/http-1: FAILED: cannot bind 127.0.0.23:${ports[1]}: the port is in use`);
+    expect(moved.stderr).to.contain(
+      `Listener shop/http-1: FAILED: cannot bind 127.0.0.23:${ports[1]}: the port is in use`,
+    );
     expect(await listener(0)).to.deep.equal({ state: 'ACTIVE' });
-    expect(await listener(1)).to.deep.equal({ state: 'FAILED', reason: `cannot bind 127.0.0.23:${ports[1]}: the port is in use` });
+    expect(await listener(1)).to.deep.equal({
+      state: 'FAILED',
+      reason: `cannot bind 127.0.0.23:${ports[1]}: the port is in use`,
+    });
     expect(await bodyAt('127.0.0.23', ports[0] as number)).to.equal('backend-a\n');
-    expect(await bodyAt('127.0.0.1', ports[1] as number), 'the intranet address of the failed listener').to.equal('backend-a\n');
+    expect(await bodyAt('127.0.0.1', ports[1] as number), 'the intranet address of the failed listener').to.equal(
+      'backend-a\n',
+    );
     expect(await connectOutcome('127.0.0.22', ports[1] as number), 'the old address').to.equal('ECONNREFUSED');
     expect(await client!.get(), 'the same intranet connection').to.equal('backend-a\n');
 
     await closeServer(holder);
     holder = undefined;
     const deadline = Date.now() + 15_000;
-    while ((await listener(1)).state !== 'ACTIVE' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await listener(1)).state !== 'ACTIVE' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await listener(1)).to.deep.equal({ state: 'ACTIVE' });
     expect(await bodyAt('127.0.0.23', ports[1] as number)).to.equal('backend-a\n');
   });

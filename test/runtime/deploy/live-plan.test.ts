@@ -7,7 +7,8 @@ import { resolveTarget, TargetError } from '../../../runtime/deploy/target';
 import { shopManifest } from '../api/fixture';
 
 const desired = validateManifest(shopManifest({ listenerPort: 8080, backendPort: 9001 })).resources;
-const live = (state: LiveResource['state'], resources: readonly Resource[] = desired): LiveResource[] => resources.map((resource) => ({ resource, state }));
+const live = (state: LiveResource['state'], resources: readonly Resource[] = desired): LiveResource[] =>
+  resources.map((resource) => ({ resource, state }));
 const steps = (plan: ReturnType<typeof livePlan>): string[] => plan.waves.flat().map((s) => `${s.action} ${s.id}`);
 
 describe('livePlan', () => {
@@ -16,12 +17,21 @@ describe('livePlan', () => {
   });
 
   it('puts again what is CREATING or FAILED, in creation order', () => {
-    const state = live('ACTIVE').map((l) => (l.resource.id === 'shop/http' ? { ...l, state: 'FAILED' as const } : l.resource.id === 'shop/backend' ? { ...l, state: 'CREATING' as const } : l));
+    const state = live('ACTIVE').map((l) =>
+      l.resource.id === 'shop/http'
+        ? { ...l, state: 'FAILED' as const }
+        : l.resource.id === 'shop/backend'
+        ? { ...l, state: 'CREATING' as const }
+        : l,
+    );
     expect(steps(livePlan(state, desired))).to.deep.equal(['create shop/backend', 'create shop/http']);
   });
 
   it('still deletes a FAILED resource that is no longer desired', () => {
-    const plan = livePlan(live('FAILED'), desired.filter((r) => r.id !== 'shop/http'));
+    const plan = livePlan(
+      live('FAILED'),
+      desired.filter((r) => r.id !== 'shop/http'),
+    );
     expect(steps(plan).filter((s) => s.startsWith('delete'))).to.deep.equal(['delete shop/http']);
   });
 });
@@ -34,7 +44,12 @@ describe('Progress reporters', () => {
     { type: 'plan', plan, dryRun: false },
     { type: 'start', wave: 1, step },
     { type: 'done', wave: 1, step, ms: 12 },
-    { type: 'failed', wave: 2, step: { ...step, id: 'shop', kind: 'LoadBalancer' }, message: 'LoadBalancer shop: FAILED: boom' },
+    {
+      type: 'failed',
+      wave: 2,
+      step: { ...step, id: 'shop', kind: 'LoadBalancer' },
+      message: 'LoadBalancer shop: FAILED: boom',
+    },
     { type: 'end', ok: false, plan, ms: 1500, message: 'LoadBalancer shop: FAILED: boom' },
   ];
   const collect = (make: (out: { write(text: string): void }) => (event: RunEvent) => void): string => {
@@ -55,7 +70,13 @@ describe('Progress reporters', () => {
 
   it('writes one parseable JSON object per event', () => {
     const lines = collect(jsonReporter).trim().split('\n');
-    expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).to.deep.equal(['plan', 'start', 'done', 'failed', 'end']);
+    expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).to.deep.equal([
+      'plan',
+      'start',
+      'done',
+      'failed',
+      'end',
+    ]);
   });
 
   it('keeps finished steps as lines and redraws only the steps in flight on a terminal', () => {
@@ -70,7 +91,9 @@ describe('Progress reporters', () => {
 describe('resolveTarget', () => {
   it('prefers --endpoint and refuses something that is not a base URL (a usage error)', async () => {
     let error: unknown;
-    await resolveTarget({ endpoint: 'localhost:7070', tokenFile: '/dev/null' }).catch((caught: unknown) => (error = caught));
+    await resolveTarget({ endpoint: 'localhost:7070', tokenFile: '/dev/null' }).catch(
+      (caught: unknown) => (error = caught),
+    );
     expect(error).to.be.instanceOf(TargetError);
     expect((error as Error).message).to.contain('is not a base URL');
   });

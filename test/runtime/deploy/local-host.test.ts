@@ -5,14 +5,23 @@ import { join } from 'node:path';
 import { isHostAddress, isLocalEndpoint, type HostInterfaces } from '../../../runtime/deploy/local-host';
 import { resolveTarget } from '../../../runtime/deploy/target';
 
-const info = (address: string, cidr: string, internal: boolean): NetworkInterfaceInfo =>
-  ({ address, cidr, internal, family: 'IPv4', netmask: '', mac: '00:00:00:00:00:00' });
+const info = (address: string, cidr: string, internal: boolean): NetworkInterfaceInfo => ({
+  address,
+  cidr,
+  internal,
+  family: 'IPv4',
+  netmask: '',
+  mac: '00:00:00:00:00:00',
+});
 
 /** A host with loopback and one address on eth0. */
-const HOST: HostInterfaces = { lo: [info('127.0.0.1', '127.0.0.1/8', true)], eth0: [info('192.0.2.2', '192.0.2.2/24', false)] };
+const HOST: HostInterfaces = {
+  lo: [info('127.0.0.1', '127.0.0.1/8', true)],
+  eth0: [info('192.0.2.2', '192.0.2.2/24', false)],
+};
 
-describe('this host\'s addresses', () => {
-  it('has its interfaces\' addresses and the wildcard, not their neighbours', () => {
+describe("this host's addresses", () => {
+  it("has its interfaces' addresses and the wildcard, not their neighbours", () => {
     expect(isHostAddress('192.0.2.2', HOST)).to.equal(true);
     expect(isHostAddress('0.0.0.0', HOST)).to.equal(true);
     expect(isHostAddress('192.0.2.3', HOST)).to.equal(false);
@@ -53,7 +62,10 @@ describe('this host\'s addresses', () => {
       expect((await resolveTarget({ endpoint: 'https://alb.example.com' })).local).to.equal(false);
     } finally {
       await rm(stateDir, { recursive: true, force: true });
-      for (const [key, value] of [['ALBKIT_ENDPOINT', saved.endpoint], ['ALBKIT_TOKEN', saved.token]] as const) {
+      for (const [key, value] of [
+        ['ALBKIT_ENDPOINT', saved.endpoint],
+        ['ALBKIT_TOKEN', saved.token],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

@@ -19,8 +19,13 @@ export async function quickstartManifest(): Promise<Manifest> {
   const resources = app.resources.map((resource) => {
     const spec = resource.spec as unknown as Record<string, unknown>;
     if (resource.kind === 'Listener') return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
-    if (resource.kind === 'ServerGroup') return { ...resource, spec: { ...spec, servers: resource.spec.servers.map((s) => ({ ...s, port: move(s.port) })) } };
-    if (resource.kind === 'BackendService' && resource.spec.port !== undefined) return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
+    if (resource.kind === 'ServerGroup')
+      return {
+        ...resource,
+        spec: { ...spec, servers: resource.spec.servers.map((s) => ({ ...s, port: move(s.port) })) },
+      };
+    if (resource.kind === 'BackendService' && resource.spec.port !== undefined)
+      return { ...resource, spec: { ...spec, port: move(resource.spec.port) } };
     return resource;
   });
   return validateManifest({ apiVersion: app.apiVersion, resources });
@@ -34,9 +39,15 @@ export async function writeManifest(dir: string, name: string, manifest: unknown
 }
 
 /** Runs `albkit <args>` to completion; resolves with its exit code and output. */
-export function runCli(args: readonly string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ALBKIT_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [ALBKIT_BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ALBKIT_LOG_LEVEL: 'warn' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -78,11 +78,22 @@ export class KeepAliveClient {
  * A public load balancer `shop` on 127.0.0.1 with the EIP `shop-eip` at `eip`, and an HTTP listener on each
  * of `ports` to one backend.
  */
-export function publicShop(options: { eip: string; ports: readonly number[]; backendPort: number }): { apiVersion: 'albkit/v1'; resources: unknown[] } {
+export function publicShop(options: { eip: string; ports: readonly number[]; backendPort: number }): {
+  apiVersion: 'albkit/v1';
+  resources: unknown[];
+} {
   const base = shopManifest({ listenerPort: options.ports[0] as number, backendPort: options.backendPort });
   const [group, balancer, ...rest] = base.resources as { id: string; kind: string; spec: Record<string, unknown> }[];
-  const listener = rest.find((r) => r.kind === 'Listener') as { id: string; kind: string; spec: Record<string, unknown> };
-  const listeners = options.ports.map((port, index) => ({ ...listener, id: `shop/http-${index}`, spec: { ...listener.spec, port } }));
+  const listener = rest.find((r) => r.kind === 'Listener') as {
+    id: string;
+    kind: string;
+    spec: Record<string, unknown>;
+  };
+  const listeners = options.ports.map((port, index) => ({
+    ...listener,
+    id: `shop/http-${index}`,
+    spec: { ...listener.spec, port },
+  }));
   return {
     apiVersion: 'albkit/v1',
     resources: [

@@ -46,13 +46,20 @@ describe('Stack scope', () => {
   });
 
   it('accepts stack names that are path-safe words and refuses others', () => {
-    for (const name of ['default', 'web-prod', 'team_a.v2', 'A1']) expect(StackName.safeParse(name).success, name).to.equal(true);
-    for (const name of ['', '-web', 'a/b', 'two words', 'x'.repeat(64)]) expect(StackName.safeParse(name).success, name).to.equal(false);
+    for (const name of ['default', 'web-prod', 'team_a.v2', 'A1'])
+      expect(StackName.safeParse(name).success, name).to.equal(true);
+    for (const name of ['', '-web', 'a/b', 'two words', 'x'.repeat(64)])
+      expect(StackName.safeParse(name).success, name).to.equal(false);
   });
 
   it('reports a takeover as one progress line', () => {
     let text = '';
-    lineReporter({ write: (chunk) => (text += chunk) })({ type: 'adopt', id: 'shop', kind: 'LoadBalancer', from: 'terraform' });
+    lineReporter({ write: (chunk) => (text += chunk) })({
+      type: 'adopt',
+      id: 'shop',
+      kind: 'LoadBalancer',
+      from: 'terraform',
+    });
     expect(text).to.equal('adopted LoadBalancer shop (was owned by terraform)\n');
   });
 });

@@ -12,7 +12,10 @@ type Rep = { id: string; owner?: string; status: { state: string } };
 type Doc = ReturnType<typeof shopManifest>;
 type Op = { op: string; id: string };
 
-const without = (doc: Doc, id: string): Doc => ({ ...doc, resources: doc.resources.filter((r) => (r as { id: string }).id !== id) });
+const without = (doc: Doc, id: string): Doc => ({
+  ...doc,
+  resources: doc.resources.filter((r) => (r as { id: string }).id !== id),
+});
 
 describe('albkit deploy --stack: several owners on one agent', () => {
   let dir: string;
@@ -23,18 +26,41 @@ describe('albkit deploy --stack: several owners on one agent', () => {
   let files: Record<'a' | 'b' | 'aWithoutListener', string>;
 
   const cli = (verb: 'deploy' | 'destroy', file: string, stack: string, ...more: string[]) =>
-    runCli([verb, file, '--stack', stack, '--endpoint', agent.endpoint, '--token-file', join(agent.stateDir, 'token'), ...more]);
+    runCli([
+      verb,
+      file,
+      '--stack',
+      stack,
+      '--endpoint',
+      agent.endpoint,
+      '--token-file',
+      join(agent.stateDir, 'token'),
+      ...more,
+    ]);
   const operations = async (): Promise<Op[]> => (await agent.call<{ items: Op[] }>('GET', '/v1/operations')).body.items;
   const stackIds = async (stack: string): Promise<string[]> =>
-    (await agent.call<{ resources: { id: string }[] }>('GET', `/v1/manifest?stack=${stack}`)).body.resources.map((r) => r.id).sort();
+    (await agent.call<{ resources: { id: string }[] }>('GET', `/v1/manifest?stack=${stack}`)).body.resources
+      .map((r) => r.id)
+      .sort();
   const idsOf = (doc: Doc): string[] => doc.resources.map((r) => (r as { id: string }).id).sort();
   const port = (doc: Doc): number => specOf(doc, `${(doc.resources[1] as { id: string }).id}/http`).port as number;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'albkit-stacks-'));
-    backends = [await startHttpBackend(0, '127.0.0.1', 'backend-a'), await startHttpBackend(0, '127.0.0.1', 'backend-b')];
-    a = shopManifest({ prefix: 'shop-a', listenerPort: await freePort(), backendPort: (backends[0] as DemoBackend).port });
-    b = shopManifest({ prefix: 'shop-b', listenerPort: await freePort(), backendPort: (backends[1] as DemoBackend).port });
+    backends = [
+      await startHttpBackend(0, '127.0.0.1', 'backend-a'),
+      await startHttpBackend(0, '127.0.0.1', 'backend-b'),
+    ];
+    a = shopManifest({
+      prefix: 'shop-a',
+      listenerPort: await freePort(),
+      backendPort: (backends[0] as DemoBackend).port,
+    });
+    b = shopManifest({
+      prefix: 'shop-b',
+      listenerPort: await freePort(),
+      backendPort: (backends[1] as DemoBackend).port,
+    });
     files = {
       a: await writeManifest(dir, 'a.json', a),
       b: await writeManifest(dir, 'b.json', b),
@@ -101,7 +127,10 @@ describe('albkit deploy --stack: several owners on one agent', () => {
     expect(dry.code, dry.stderr).to.equal(0);
     expect(dry.stdout).to.contain('adopt LoadBalancer shop-b (owned by deploy/b (stack "b"))');
     const machine = await cli('deploy', files.b, 'a', '--adopt', '--dry-run', '--json');
-    const plan = JSON.parse(machine.stdout.split('\n')[0] as string) as { type: string; adopt: { id: string; from: string }[] };
+    const plan = JSON.parse(machine.stdout.split('\n')[0] as string) as {
+      type: string;
+      adopt: { id: string; from: string }[];
+    };
     expect(plan.type).to.equal('plan');
     expect(plan.adopt.map((r) => `${r.id} ${r.from}`).sort()).to.deep.equal(idsOf(b).map((id) => `${id} deploy/b`));
     expect(await stackIds('b')).to.deep.equal(idsOf(b));
@@ -120,7 +149,9 @@ describe('albkit deploy --stack: several owners on one agent', () => {
   });
 
   it('leaves resources created by plain PUTs (Terraform, Pulumi, by hand) alone', async () => {
-    expect((await agent.call('PUT', '/v1/security-groups/tf-sg', { spec: {}, owner: 'terraform' })).status).to.equal(201);
+    expect((await agent.call('PUT', '/v1/security-groups/tf-sg', { spec: {}, owner: 'terraform' })).status).to.equal(
+      201,
+    );
     expect((await agent.call('PUT', '/v1/security-groups/hand-sg', { spec: {} })).status).to.equal(201);
     const deployed = await cli('deploy', files.a, 'a');
     expect(deployed.stdout).to.contain('plan: 5 to create, 0 to update, 0 to replace, 0 to delete');
@@ -137,16 +168,24 @@ describe('albkit deploy --stack: several owners on one agent', () => {
     expect((await cli('deploy', files.a, 'a')).code).to.equal(0);
     const tfPort = await freePort();
     const tfListener = { loadBalancer: 'shop-a', protocol: 'HTTP', port: tfPort, backendService: 'shop-a/backend' };
-    expect((await agent.call('PUT', '/v1/listeners/tf%2Fhttp', { spec: tfListener, owner: 'terraform' })).status).to.equal(201);
+    expect(
+      (await agent.call('PUT', '/v1/listeners/tf%2Fhttp', { spec: tfListener, owner: 'terraform' })).status,
+    ).to.equal(201);
 
     const admin = { id: 'shop-a/admin', kind: 'Listener', spec: { ...tfListener } };
-    const clash = await cli('deploy', await writeManifest(dir, 'a-clash.json', { ...a, resources: [...a.resources, admin] }), 'a');
+    const clash = await cli(
+      'deploy',
+      await writeManifest(dir, 'a-clash.json', { ...a, resources: [...a.resources, admin] }),
+      'a',
+    );
     expect(clash.code).to.equal(1);
     expect(clash.stderr).to.contain(`shop-a/admin: port: ${tfPort} is already used by listener tf/http`);
 
     const destroyed = await cli('destroy', files.a, 'a');
     expect(destroyed.code).to.equal(1);
-    expect(destroyed.stderr).to.contain('BackendService "shop-a/backend" cannot be deleted: Listener "tf/http" depends on it');
+    expect(destroyed.stderr).to.contain(
+      'BackendService "shop-a/backend" cannot be deleted: Listener "tf/http" depends on it',
+    );
     expect((await agent.call<Rep>('GET', '/v1/listeners/tf%2Fhttp')).body.status.state).to.equal('ACTIVE');
     expect(await answer(tfPort)).to.equal('backend-a\n');
   });

@@ -6,7 +6,14 @@ import { FileStore, StateWriteError } from '../../../runtime/store/file-store';
 import { emptyState, type AgentState, type StoredResource } from '../../../runtime/store/state';
 import { mountTmpfs, type Tmpfs } from './tmpfs';
 
-const sg = (id: string): StoredResource => ({ id, kind: 'SecurityGroup', dependsOn: [], spec: { ingress: [] }, state: 'ACTIVE', generation: 1 });
+const sg = (id: string): StoredResource => ({
+  id,
+  kind: 'SecurityGroup',
+  dependsOn: [],
+  spec: { ingress: [] },
+  state: 'ACTIVE',
+  generation: 1,
+});
 
 /** Adds a resource as a PUT does: a new resource, an operation, the next sequence number. */
 function create(state: AgentState, id: string): void {
@@ -43,7 +50,9 @@ describe('FileStore on a full disk', function () {
     state.resources[0]!.state = 'DELETING';
     const error = await store.save(state).catch((caught: Error) => caught);
     expect(error).to.be.instanceOf(StateWriteError);
-    expect((error as Error).message).to.contain(`cannot write ${store.file}: ENOSPC`).and.contain('nothing was changed');
+    expect((error as Error).message)
+      .to.contain(`cannot write ${store.file}: ENOSPC`)
+      .and.contain('nothing was changed');
     expect(JSON.stringify(state)).to.equal(before);
     expect(store.durable).to.deep.equal(JSON.parse(before));
     expect(await readFile(store.file, 'utf8')).to.equal(onDisk);

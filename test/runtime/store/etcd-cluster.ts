@@ -39,22 +39,32 @@ interface Running {
 export async function startEtcdCluster(size = 3): Promise<TestEtcdCluster> {
   const root = await mkdtemp(join(tmpdir(), 'albkit-etcd-cluster-'));
   const specs = [];
-  for (let index = 0; index < size; index += 1) specs.push({ name: `m${index}`, client: await freePort(), peer: await freePort() });
+  for (let index = 0; index < size; index += 1)
+    specs.push({ name: `m${index}`, client: await freePort(), peer: await freePort() });
   // One token for the whole cluster, unique to this run: members of two test clusters never join each other.
   const token = `albkit-test-${specs[0]?.peer ?? 0}`;
   const initialCluster = specs.map((spec) => `${spec.name}=http://127.0.0.1:${spec.peer}`).join(',');
   const running: Running[] = specs.map((spec) => {
     const endpoint = `http://127.0.0.1:${spec.client}`;
     const args = [
-      '--name', spec.name,
-      '--data-dir', join(root, spec.name),
-      '--listen-client-urls', endpoint,
-      '--advertise-client-urls', endpoint,
-      '--listen-peer-urls', `http://127.0.0.1:${spec.peer}`,
-      '--initial-advertise-peer-urls', `http://127.0.0.1:${spec.peer}`,
-      '--initial-cluster', initialCluster,
-      '--initial-cluster-token', token,
-      '--initial-cluster-state', 'new',
+      '--name',
+      spec.name,
+      '--data-dir',
+      join(root, spec.name),
+      '--listen-client-urls',
+      endpoint,
+      '--advertise-client-urls',
+      endpoint,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${spec.peer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${spec.peer}`,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-token',
+      token,
+      '--initial-cluster-state',
+      'new',
       ...ETCD_LIMIT_ARGS,
     ];
     const child = spawn('etcd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,7 +102,10 @@ export async function startEtcdCluster(size = 3): Promise<TestEtcdCluster> {
       if (ready) break;
       const dead = running.find((run) => !alive(run));
       if (dead) throw new Error(`an etcd member exited on start:\n${dead.output().slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`the etcd cluster did not take a write within 60 s:\n${running[0]?.output().slice(-2000) ?? ''}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the etcd cluster did not take a write within 60 s:\n${running[0]?.output().slice(-2000) ?? ''}`,
+        );
       await sleep(200);
     }
   } catch (error) {

@@ -38,13 +38,20 @@ export async function startEtcd(host = '127.0.0.1'): Promise<TestEtcd> {
   const peerPort = await freePort(host);
   const endpoint = `http://${host}:${clientPort}`;
   const args = [
-    '--name', 'test',
-    '--data-dir', dataDir,
-    '--listen-client-urls', endpoint,
-    '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', `http://${host}:${peerPort}`,
-    '--initial-advertise-peer-urls', `http://${host}:${peerPort}`,
-    '--initial-cluster', `test=http://${host}:${peerPort}`,
+    '--name',
+    'test',
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    endpoint,
+    '--advertise-client-urls',
+    endpoint,
+    '--listen-peer-urls',
+    `http://${host}:${peerPort}`,
+    '--initial-advertise-peer-urls',
+    `http://${host}:${peerPort}`,
+    '--initial-cluster',
+    `test=http://${host}:${peerPort}`,
     ...ETCD_LIMIT_ARGS,
   ];
   let child: ChildProcess | undefined;
@@ -64,11 +71,19 @@ export async function startEtcd(host = '127.0.0.1'): Promise<TestEtcd> {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const ready = await Promise.race([
-          client.get('albkit-test-ready').options({ deadline: Date.now() + 1000 }).string().then(() => true, () => false),
+          client
+            .get('albkit-test-ready')
+            .options({ deadline: Date.now() + 1000 })
+            .string()
+            .then(
+              () => true,
+              () => false,
+            ),
           gone.then(() => false),
         ]);
         if (ready) return;
-        if (started.exitCode !== null || started.signalCode !== null) throw new Error(`etcd exited on start:\n${output.slice(-2000)}`);
+        if (started.exitCode !== null || started.signalCode !== null)
+          throw new Error(`etcd exited on start:\n${output.slice(-2000)}`);
         if (Date.now() > deadline) throw new Error(`etcd did not answer within 30 s:\n${output.slice(-2000)}`);
         await sleep(100);
       }

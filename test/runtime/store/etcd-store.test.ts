@@ -7,11 +7,24 @@ import { emptyState, type AgentState, type StoredResource } from '../../../runti
 import { waitFor } from '../../helpers/wait';
 import { startEtcd, type TestEtcd } from './etcd-server';
 
-const sg = (id: string, generation = 1): StoredResource => ({ id, kind: 'SecurityGroup', dependsOn: [], spec: { ingress: [] }, state: 'ACTIVE', generation });
+const sg = (id: string, generation = 1): StoredResource => ({
+  id,
+  kind: 'SecurityGroup',
+  dependsOn: [],
+  spec: { ingress: [] },
+  state: 'ACTIVE',
+  generation,
+});
 const created = (state: AgentState, resource: StoredResource): void => {
   state.resources.push(resource);
   state.seq += 1;
-  state.operations.push({ seq: state.seq, time: new Date(0).toISOString(), op: 'create', id: resource.id, kind: resource.kind });
+  state.operations.push({
+    seq: state.seq,
+    time: new Date(0).toISOString(),
+    op: 'create',
+    id: resource.id,
+    kind: resource.kind,
+  });
 };
 
 describe('EtcdStore (real etcd)', function () {
@@ -42,8 +55,20 @@ describe('EtcdStore (real etcd)', function () {
     created(state, sg('b'));
     await store.save(state);
     expect(await open('/albkit/readback').load()).to.deep.equal(state);
-    const keys = spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'get', '--prefix', '--keys-only', '/albkit/readback/'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    expect(keys).to.deep.equal(['/albkit/readback/operations/000000000001', '/albkit/readback/operations/000000000002', '/albkit/readback/resources/a', '/albkit/readback/resources/b', '/albkit/readback/seq']);
+    const keys = spawnSync(
+      'etcdctl',
+      ['--endpoints', etcd.endpoint, 'get', '--prefix', '--keys-only', '/albkit/readback/'],
+      { encoding: 'utf8' },
+    )
+      .stdout.split('\n')
+      .filter(Boolean);
+    expect(keys).to.deep.equal([
+      '/albkit/readback/operations/000000000001',
+      '/albkit/readback/operations/000000000002',
+      '/albkit/readback/resources/a',
+      '/albkit/readback/resources/b',
+      '/albkit/readback/seq',
+    ]);
   });
 
   it('keeps two prefixes apart', async () => {
@@ -60,7 +85,9 @@ describe('EtcdStore (real etcd)', function () {
     created(state, sg('a'));
     await store.save(state);
     const theirs = JSON.stringify({ ...sg('a', 2), spec: { ingress: [], description: 'theirs' } });
-    expect(spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'put', '/albkit/stale/resources/a', theirs]).status).to.equal(0);
+    expect(
+      spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'put', '/albkit/stale/resources/a', theirs]).status,
+    ).to.equal(0);
 
     (state.resources[0] as StoredResource).generation = 7;
     let refusal: unknown;
@@ -68,7 +95,11 @@ describe('EtcdStore (real etcd)', function () {
     expect(refusal).to.be.instanceOf(StoreConflictError);
     expect((refusal as Error).message).to.contain('"a" changed in etcd');
     expect(state.resources[0]?.generation).to.equal(1);
-    expect(spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'get', '--print-value-only', '/albkit/stale/resources/a'], { encoding: 'utf8' }).stdout.trim()).to.equal(theirs);
+    expect(
+      spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'get', '--print-value-only', '/albkit/stale/resources/a'], {
+        encoding: 'utf8',
+      }).stdout.trim(),
+    ).to.equal(theirs);
   });
 
   it('of two stores writing the same resource at once, exactly one wins and the other is refused', async () => {
@@ -106,7 +137,11 @@ describe('EtcdStore (real etcd)', function () {
     // The follower's next write is based on what it saw: it is not refused.
     (live.resources[0] as StoredResource).generation = 2;
     await follower.save(live);
-    await waitFor(async () => (await open('/albkit/watch').load()).resources[0]?.generation === 2, 20_000, 'the follower write');
+    await waitFor(
+      async () => (await open('/albkit/watch').load()).resources[0]?.generation === 2,
+      20_000,
+      'the follower write',
+    );
   });
 
   it('reads the whole prefix again when its watch starts on a compacted revision (etcdctl compact), and converges', async () => {
@@ -124,15 +159,27 @@ describe('EtcdStore (real etcd)', function () {
     await writer.save(written);
     expect(spawnSync('etcdctl', ['--endpoints', etcd.endpoint, 'compact', writer.revision]).status).to.equal(0);
     const reasons: Error[] = [];
-    await follower.follow(live, () => undefined, (reason) => reasons.push(reason));
-    await waitFor(() => live.resources.map((r) => r.id).join() === 'new,newer', 30_000, 'the follower to converge on the compacted prefix');
+    await follower.follow(
+      live,
+      () => undefined,
+      (reason) => reasons.push(reason),
+    );
+    await waitFor(
+      () => live.resources.map((r) => r.id).join() === 'new,newer',
+      30_000,
+      'the follower to converge on the compacted prefix',
+    );
     expect(reasons.map((reason) => reason.message).join()).to.contain('compacted');
     expect(follower.durable.resources.map((r) => r.id)).to.deep.equal(['new', 'newer']);
     expect(live.seq).to.equal(3);
     // The watch resumed: a later write is seen, and the follower's own write is based on the reloaded revisions.
     created(written, sg('later'));
     await writer.save(written);
-    await waitFor(() => live.resources.some((r) => r.id === 'later'), 30_000, 'the resumed watch to report a later write');
+    await waitFor(
+      () => live.resources.some((r) => r.id === 'later'),
+      30_000,
+      'the resumed watch to report a later write',
+    );
     (live.resources.find((r) => r.id === 'new') as StoredResource).generation = 2;
     await follower.save(live);
   });
@@ -157,7 +204,10 @@ describe('EtcdStore (real etcd)', function () {
     // Each refused attempt undoes the change: it is made again before every attempt.
     const attempt = (): Promise<boolean> => {
       if (!state.resources.some((r) => r.id === 'after')) created(state, sg('after'));
-      return store.save(state).then(() => true, () => false);
+      return store.save(state).then(
+        () => true,
+        () => false,
+      );
     };
     await waitFor(attempt, 30_000, 'a write once etcd is back');
     expect((await open('/albkit/down').load()).resources.map((r) => r.id)).to.deep.equal(['after', 'before']);

@@ -31,7 +31,12 @@ describe('FileStore', () => {
 
   it('reads back what it saved, mode 0600, with no temporary file left behind', async () => {
     const store = new FileStore(dir);
-    const state: AgentState = { ...emptyState(), resources: [sg('a')], seq: 1, operations: [{ seq: 1, time: new Date(0).toISOString(), op: 'create', id: 'a', kind: 'SecurityGroup' }] };
+    const state: AgentState = {
+      ...emptyState(),
+      resources: [sg('a')],
+      seq: 1,
+      operations: [{ seq: 1, time: new Date(0).toISOString(), op: 'create', id: 'a', kind: 'SecurityGroup' }],
+    };
     await store.save(state);
     expect(await new FileStore(dir).load()).to.deep.equal(state);
     expect((await stat(store.file)).mode & 0o777).to.equal(0o600);
@@ -49,7 +54,10 @@ describe('FileStore', () => {
       writes.push(store.save(state));
       if (i % 10 === 0) {
         await writes[writes.length - 1];
-        torn += (await store.load().then(() => 0, () => 1));
+        torn += await store.load().then(
+          () => 0,
+          () => 1,
+        );
       }
     }
     await Promise.all(writes);
@@ -62,8 +70,16 @@ describe('FileStore', () => {
   for (const [name, text, detail] of [
     ['text that is not JSON', '{"version": 1, "resources": [', /not valid JSON/],
     ['an unknown version', '{"version": 2, "resources": [], "operations": [], "seq": 0}', /version/],
-    ['a resource of an unknown kind', JSON.stringify({ ...emptyState(), resources: [{ ...sg('a'), kind: 'Widget' }] }), /kind/],
-    ['a resource whose spec is invalid', JSON.stringify({ ...emptyState(), resources: [{ ...sg('a'), spec: { ingress: 'all' } }] }), /resources are invalid: a: ingress/],
+    [
+      'a resource of an unknown kind',
+      JSON.stringify({ ...emptyState(), resources: [{ ...sg('a'), kind: 'Widget' }] }),
+      /kind/,
+    ],
+    [
+      'a resource whose spec is invalid',
+      JSON.stringify({ ...emptyState(), resources: [{ ...sg('a'), spec: { ingress: 'all' } }] }),
+      /resources are invalid: a: ingress/,
+    ],
   ] as const) {
     it(`refuses ${name}, naming the file, and leaves it untouched`, async () => {
       const store = new FileStore(dir);
@@ -75,7 +91,9 @@ describe('FileStore', () => {
         error = caught;
       }
       expect(error).to.be.instanceOf(StateFileError);
-      expect((error as Error).message).to.contain(store.file).and.match(detail);
+      expect((error as Error).message)
+        .to.contain(store.file)
+        .and.match(detail);
       expect(await readFile(store.file, 'utf8')).to.equal(text);
     });
   }

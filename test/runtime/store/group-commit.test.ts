@@ -7,7 +7,14 @@ import { expect } from 'chai';
 import { FileStore } from '../../../runtime/store/file-store';
 import { emptyState, type AgentState, type StoredResource } from '../../../runtime/store/state';
 
-const sg = (id: string): StoredResource => ({ id, kind: 'SecurityGroup', dependsOn: [], spec: { ingress: [] }, state: 'ACTIVE', generation: 1 });
+const sg = (id: string): StoredResource => ({
+  id,
+  kind: 'SecurityGroup',
+  dependsOn: [],
+  spec: { ingress: [] },
+  state: 'ACTIVE',
+  generation: 1,
+});
 
 /** The ids in the state file on disk right now. */
 function idsOnDisk(file: string): string[] {
@@ -101,7 +108,9 @@ describe('FileStore group commit', () => {
       } finally {
         child.kill('SIGKILL');
       }
-      await new Promise((done) => (child.exitCode === null && child.signalCode === null ? child.once('exit', done) : done(undefined)));
+      await new Promise((done) =>
+        child.exitCode === null && child.signalCode === null ? child.once('exit', done) : done(undefined),
+      );
       const loaded = await new FileStore(stateDir).load();
       expect(loaded.seq, `killed after ${afterAcks} acknowledgements`).to.be.at.least(acknowledged);
       expect(loaded.resources).to.have.length(loaded.seq);

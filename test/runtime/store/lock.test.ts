@@ -114,7 +114,10 @@ describe('State directory lock', function () {
         const outcomes = await Promise.all(holders.map((holder) => holder.outcome));
         const unexpected = outcomes.filter((outcome) => outcome !== 'locked' && outcome !== 'refused');
         expect(unexpected, `round ${round}`).to.deep.equal([]);
-        expect(outcomes.filter((outcome) => outcome === 'locked'), `round ${round}`).to.have.length(1);
+        expect(
+          outcomes.filter((outcome) => outcome === 'locked'),
+          `round ${round}`,
+        ).to.have.length(1);
       } finally {
         await Promise.all(holders.map((holder) => holder.release()));
       }
@@ -124,11 +127,15 @@ describe('State directory lock', function () {
   it('keeps a second albkit agent off a state directory in use', async () => {
     const agent = await startAgent();
     try {
-      const run = spawnSync(process.execPath, [ALBKIT_BIN, 'agent', '--state-dir', agent.stateDir, '--control', '127.0.0.1:0'], {
-        encoding: 'utf8',
-        env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
-        timeout: 15_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        [ALBKIT_BIN, 'agent', '--state-dir', agent.stateDir, '--control', '127.0.0.1:0'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, ALBKIT_LOG_LEVEL: 'silent' },
+          timeout: 15_000,
+        },
+      );
       expect(run.status).to.equal(1);
       expect(run.stderr).to.contain(`is in use by the agent with pid ${agent.pid}`);
       expect((await agent.call('GET', '/v1/listeners')).status).to.equal(200);

@@ -42,7 +42,9 @@ describe('Secrets in the state directory', () => {
       await writeFile(file, text);
       const error = await readOrCreateHexKey(file).catch((caught: Error) => caught);
       expect(error).to.be.instanceOf(Error);
-      expect((error as Error).message).to.contain(`key file ${file}`).and.match(detail);
+      expect((error as Error).message)
+        .to.contain(`key file ${file}`)
+        .and.match(detail);
     });
   }
 

@@ -19,10 +19,18 @@ export interface Tmpfs {
  */
 export async function mountTmpfs(size: string): Promise<Tmpfs | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'albkit-tmpfs-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], {
+    encoding: 'utf8',
+  });
   if (mounted.status !== 0) {
     await rm(dir, { recursive: true, force: true });
-    console.log(`SKIPPED: cannot mount a tmpfs to fill (${(mounted.stderr || mounted.error?.message || '').trim()}); run as root to test a full disk`);
+    console.log(
+      `SKIPPED: cannot mount a tmpfs to fill (${(
+        mounted.stderr ||
+        mounted.error?.message ||
+        ''
+      ).trim()}); run as root to test a full disk`,
+    );
     return undefined;
   }
   return {

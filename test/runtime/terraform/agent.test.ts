@@ -59,12 +59,31 @@ describe('Terraform provider: calls to the agent', function () {
       });
       expect(lb).to.deep.include({ owner: 'terraform', dependsOn: ['sg'] });
       expect(lb.status.state).to.equal('ACTIVE');
-      await putResource(client, 'ServerGroup', 'lb/servers', { loadBalancer: 'lb', servers: [{ name: 'a', address: '127.0.0.1', port: backendPort }] });
-      await putResource(client, 'BackendService', 'lb/backend', { loadBalancer: 'lb', protocol: 'HTTP', port: backendPort, serverGroups: ['lb/servers'] });
-      const listener = await putResource(client, 'Listener', 'lb/http', { loadBalancer: 'lb', protocol: 'HTTP', port: takenPort, backendService: 'lb/backend' });
+      await putResource(client, 'ServerGroup', 'lb/servers', {
+        loadBalancer: 'lb',
+        servers: [{ name: 'a', address: '127.0.0.1', port: backendPort }],
+      });
+      await putResource(client, 'BackendService', 'lb/backend', {
+        loadBalancer: 'lb',
+        protocol: 'HTTP',
+        port: backendPort,
+        serverGroups: ['lb/servers'],
+      });
+      const listener = await putResource(client, 'Listener', 'lb/http', {
+        loadBalancer: 'lb',
+        protocol: 'HTTP',
+        port: takenPort,
+        backendService: 'lb/backend',
+      });
       expect(listener.status.state).to.equal('FAILED');
       expect(listener.status.reason).to.contain(String(takenPort));
-      expect((await agentResources(client)).map((r) => r.id).sort()).to.deep.equal(['lb', 'lb/backend', 'lb/http', 'lb/servers', 'sg']);
+      expect((await agentResources(client)).map((r) => r.id).sort()).to.deep.equal([
+        'lb',
+        'lb/backend',
+        'lb/http',
+        'lb/servers',
+        'sg',
+      ]);
     });
 
     it('deletes and returns once the agent has removed the resource; an absent one is fine', async () => {
@@ -89,9 +108,13 @@ describe('Terraform provider: calls to the agent', function () {
     const seen: string[] = [];
     let handle: (request: IncomingMessage, body: string, response: ServerResponse) => void;
     const reply = (response: ServerResponse, status: number, body: unknown, afterMs = 0): void => {
-      setTimeout(() => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)), afterMs);
+      setTimeout(
+        () => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        afterMs,
+      );
     };
-    const waitOf = (request: IncomingMessage): number => Number(new URL(request.url ?? '', 'http://x').searchParams.get('wait') ?? 0);
+    const waitOf = (request: IncomingMessage): number =>
+      Number(new URL(request.url ?? '', 'http://x').searchParams.get('wait') ?? 0);
     before(async () => {
       server = createHttpServer((request, response) => {
         let body = '';
@@ -113,7 +136,9 @@ describe('Terraform provider: calls to the agent', function () {
 
     it('puts with owner terraform, then waits in one long poll while CREATING and returns the FAILED outcome', async () => {
       handle = (request, _body, response) =>
-        request.method === 'PUT' ? reply(response, 201, answer('CREATING')) : reply(response, 200, answer('FAILED', 'listen EADDRINUSE 127.0.0.1:80'), 300);
+        request.method === 'PUT'
+          ? reply(response, 201, answer('CREATING'))
+          : reply(response, 200, answer('FAILED', 'listen EADDRINUSE 127.0.0.1:80'), 300);
       const result = await putResource(client, 'Listener', 'web/http', { port: 80 });
       expect(result.status).to.deep.equal({ state: 'FAILED', reason: 'listen EADDRINUSE 127.0.0.1:80' });
       expect(seen).to.have.length(2);
@@ -124,14 +149,21 @@ describe('Terraform provider: calls to the agent', function () {
 
     it('deletes, then waits in one long poll until the resource is gone', async () => {
       handle = (request, _body, response) =>
-        request.method === 'DELETE' ? reply(response, 200, answer('DELETING')) : reply(response, 404, { error: { code: 'NOT_FOUND', message: 'gone' } }, 300);
+        request.method === 'DELETE'
+          ? reply(response, 200, answer('DELETING'))
+          : reply(response, 404, { error: { code: 'NOT_FOUND', message: 'gone' } }, 300);
       await deleteResource(client, 'Listener', 'web/http');
-      expect(seen.map((line) => line.replace(/wait=\d+/, 'wait=N'))).to.deep.equal(['DELETE /v1/listeners/web%2Fhttp', 'GET /v1/listeners/web%2Fhttp?wait=N']);
+      expect(seen.map((line) => line.replace(/wait=\d+/, 'wait=N'))).to.deep.equal([
+        'DELETE /v1/listeners/web%2Fhttp',
+        'GET /v1/listeners/web%2Fhttp?wait=N',
+      ]);
     });
 
     it('gives up at its time limit, naming the resource and its state', async () => {
       handle = (request, _body, response) =>
-        request.method === 'PUT' ? reply(response, 201, answer('CREATING')) : reply(response, 200, answer('CREATING'), waitOf(request));
+        request.method === 'PUT'
+          ? reply(response, 201, answer('CREATING'))
+          : reply(response, 200, answer('CREATING'), waitOf(request));
       const error = await putResource(client, 'Listener', 'web/http', {}, undefined, 300).then(
         () => expect.fail('resolved'),
         (e: unknown) => e as Error,

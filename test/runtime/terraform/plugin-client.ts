@@ -45,7 +45,14 @@ export interface Handshake {
 /** Parses `1|6|tcp|127.0.0.1:port|grpc|<base64 DER>`. */
 export function parseHandshake(line: string): Handshake {
   const [coreVersion, protocolVersion, network, address, protocol, certificate] = line.trim().split('|');
-  return { coreVersion: coreVersion!, protocolVersion: protocolVersion!, network: network!, address: address!, protocol: protocol!, certificate: certificate! };
+  return {
+    coreVersion: coreVersion!,
+    protocolVersion: protocolVersion!,
+    network: network!,
+    address: address!,
+    protocol: protocol!,
+    certificate: certificate!,
+  };
 }
 
 /** A unary call as a promise. */
@@ -79,17 +86,23 @@ export interface ProviderProcess {
 function promisify(client: grpc.Client, method: string): Call {
   return (request) =>
     new Promise((resolve, reject) =>
-      (client as unknown as Record<string, (r: object, cb: (e: Error | null, v: Record<string, unknown>) => void) => void>)[method]!(
-        request,
-        (error, value) => (error ? reject(error) : resolve(value)),
-      ),
+      (
+        client as unknown as Record<
+          string,
+          (r: object, cb: (e: Error | null, v: Record<string, unknown>) => void) => void
+        >
+      )[method]!(request, (error, value) => (error ? reject(error) : resolve(value))),
     );
 }
 
 /** Terraform dials 127.0.0.1 and checks the certificate as `localhost`, as this does. */
 const CHANNEL_OPTIONS = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
 
-function clientsFor(address: string, credentials: grpc.ChannelCredentials, opened: grpc.Client[]): Record<string, Call> {
+function clientsFor(
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  opened: grpc.Client[],
+): Record<string, Call> {
   const Provider = packages.tfplugin6.Provider;
   const client = new Provider(address, credentials, CHANNEL_OPTIONS);
   opened.push(client);
@@ -160,4 +173,5 @@ export async function startProvider(env: Record<string, string> = {}): Promise<P
 export const dv = (type: CtyType, value: unknown): { msgpack: Buffer } => ({ msgpack: encodeValue(type, value) });
 
 /** The value of a `DynamicValue` of `type`. */
-export const fromDv = (type: CtyType, value: unknown): CtyValue => decodeValue(type, (value as { msgpack?: Buffer })?.msgpack);
+export const fromDv = (type: CtyType, value: unknown): CtyValue =>
+  decodeValue(type, (value as { msgpack?: Buffer })?.msgpack);

@@ -80,7 +80,12 @@ describe('terraform-provider-albkit protocol', function () {
     return { ...response, planned: fromDv(type, response.planned_state) as State } as Reply & { planned: State };
   }
 
-  async function apply(typeName: string, planned: State | null, prior: Record<string, unknown> | null = null, config: State | null = planned) {
+  async function apply(
+    typeName: string,
+    planned: State | null,
+    prior: Record<string, unknown> | null = null,
+    config: State | null = planned,
+  ) {
     const type = typeOf(typeName);
     const response = await rpc('ApplyResourceChange', {
       type_name: typeName,
@@ -145,7 +150,11 @@ describe('terraform-provider-albkit protocol', function () {
   it('refuses a client with another certificate, and one with none', async () => {
     const stranger = selfSignedCertificate();
     const wrong = provider.connect(
-      grpc.credentials.createSsl(Buffer.from(provider.serverCertPem), Buffer.from(stranger.keyPem), Buffer.from(stranger.certPem)),
+      grpc.credentials.createSsl(
+        Buffer.from(provider.serverCertPem),
+        Buffer.from(stranger.keyPem),
+        Buffer.from(stranger.certPem),
+      ),
     );
     const none = provider.connect(grpc.credentials.createSsl(Buffer.from(provider.serverCertPem)));
     for (const client of [wrong, none]) {
@@ -159,7 +168,20 @@ describe('terraform-provider-albkit protocol', function () {
 
   it('serves the schema generated from the model', async () => {
     const response = await rpc('GetProviderSchema', {});
-    const resources = response.resource_schemas as Record<string, { block: { attributes: { name: string; sensitive: boolean; required: boolean; computed: boolean; nested_type?: { attributes: { name: string; sensitive: boolean }[] } }[] } }>;
+    const resources = response.resource_schemas as Record<
+      string,
+      {
+        block: {
+          attributes: {
+            name: string;
+            sensitive: boolean;
+            required: boolean;
+            computed: boolean;
+            nested_type?: { attributes: { name: string; sensitive: boolean }[] };
+          }[];
+        };
+      }
+    >;
     expect(Object.keys(resources).sort()).to.deep.equal([
       'albkit_availability_group',
       'albkit_backend_service',
@@ -182,7 +204,11 @@ describe('terraform-provider-albkit protocol', function () {
 
   it("logs each call on stderr in go-plugin's JSON line format, and nothing but the handshake on stdout", async () => {
     await rpc('GetProviderSchema', {});
-    const lines = provider.stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = provider
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const entry = lines.find((line) => line['@message'] === 'GetProviderSchema');
     expect(entry).to.include({ '@level': 'debug', errors: 0 });
     expect(entry!['@timestamp']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
@@ -193,26 +219,48 @@ describe('terraform-provider-albkit protocol', function () {
     const type = typeOf('albkit_listener');
     const { diagnostics } = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_listener',
-      config: dv(type, { ...configs().albkit_listener, port: 70000, certificate: { cert_file: 'a.pem', key_file: 'a.key' } }),
+      config: dv(type, {
+        ...configs().albkit_listener,
+        port: 70000,
+        certificate: { cert_file: 'a.pem', key_file: 'a.key' },
+      }),
     });
-    const found = (diagnostics as { summary: string; attribute: { steps: { attribute_name: string }[] } }[]).map((d) => ({
-      path: d.attribute.steps.map((s) => s.attribute_name).join('.'),
-      summary: d.summary,
-    }));
+    const found = (diagnostics as { summary: string; attribute: { steps: { attribute_name: string }[] } }[]).map(
+      (d) => ({
+        path: d.attribute.steps.map((s) => s.attribute_name).join('.'),
+        summary: d.summary,
+      }),
+    );
     expect(found.map((d) => d.path)).to.deep.equal(['port']);
     const backendType = typeOf('albkit_backend_service');
     const backendCheck = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_backend_service',
-      config: dv(backendType, { ...configs().albkit_backend_service, health_check: { timeout_ms: 900, interval_ms: 500 } }),
+      config: dv(backendType, {
+        ...configs().albkit_backend_service,
+        health_check: { timeout_ms: 900, interval_ms: 500 },
+      }),
     });
-    const [diagnostic] = backendCheck.diagnostics as { summary: string; detail: string; attribute: { steps: { attribute_name: string }[] } }[];
+    const [diagnostic] = backendCheck.diagnostics as {
+      summary: string;
+      detail: string;
+      attribute: { steps: { attribute_name: string }[] };
+    }[];
     expect(diagnostic!.attribute.steps.map((s) => s.attribute_name)).to.deep.equal(['health_check', 'timeout_ms']);
-    expect(diagnostic!.detail).to.equal('web/backend: health_check.timeout_ms: timeout_ms must be less than interval_ms');
+    expect(diagnostic!.detail).to.equal(
+      'web/backend: health_check.timeout_ms: timeout_ms must be less than interval_ms',
+    );
     const noPort = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_backend_service',
-      config: dv(backendType, { ...configs().albkit_backend_service, server_groups: [], availability_groups: ['web-instances'] }),
+      config: dv(backendType, {
+        ...configs().albkit_backend_service,
+        server_groups: [],
+        availability_groups: ['web-instances'],
+      }),
     });
-    expect((noPort.diagnostics as { summary: string }[]).map((d) => d.summary), 'a server group backend needs no port, an availability group one does').to.deep.equal([
+    expect(
+      (noPort.diagnostics as { summary: string }[]).map((d) => d.summary),
+      'a server group backend needs no port, an availability group one does',
+    ).to.deep.equal([
       "port: is required with availability groups: their instances serve on the backend service's port",
     ]);
   });
@@ -221,9 +269,14 @@ describe('terraform-provider-albkit protocol', function () {
     const type = typeOf('albkit_server_group');
     const { diagnostics } = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_server_group',
-      config: dv(type, { ...configs().albkit_server_group, servers: [{ address: '127.0.0.1', port: 8080, weight: 1.5 }] }),
+      config: dv(type, {
+        ...configs().albkit_server_group,
+        servers: [{ address: '127.0.0.1', port: 8080, weight: 1.5 }],
+      }),
     });
-    expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal(['servers[0].weight: must be a whole number']);
+    expect((diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
+      'servers[0].weight: must be a whole number',
+    ]);
     const backendType = typeOf('albkit_backend_service');
     const onlyInterval = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_backend_service',
@@ -238,7 +291,11 @@ describe('terraform-provider-albkit protocol', function () {
     const type = typeOf('albkit_server_group');
     await rpc('ValidateResourceConfig', {
       type_name: 'albkit_server_group',
-      config: dv(type, { ...configs().albkit_server_group, resource_id: 'web/logged', servers: [{ address: '127.0.0.1', port: 0 }] }),
+      config: dv(type, {
+        ...configs().albkit_server_group,
+        resource_id: 'web/logged',
+        servers: [{ address: '127.0.0.1', port: 0 }],
+      }),
     });
     const line = provider
       .stderr()
@@ -246,15 +303,27 @@ describe('terraform-provider-albkit protocol', function () {
       .filter((text) => text.includes('"resource_id":"web/logged"'))
       .map((text) => JSON.parse(text) as Record<string, unknown>)
       .at(-1);
-    expect(line).to.deep.include({ '@level': 'warn', '@message': 'ValidateResourceConfig', type_name: 'albkit_server_group', resource_id: 'web/logged', errors: 1 });
-    expect(line!.error).to.equal('servers[0].port: must be at least 1: web/logged: servers[0].port: must be at least 1');
+    expect(line).to.deep.include({
+      '@level': 'warn',
+      '@message': 'ValidateResourceConfig',
+      type_name: 'albkit_server_group',
+      resource_id: 'web/logged',
+      errors: 1,
+    });
+    expect(line!.error).to.equal(
+      'servers[0].port: must be at least 1: web/logged: servers[0].port: must be at least 1',
+    );
   });
 
   it('leaves a certificate whose PEM text is not yet known (a variable at validate) for apply', async () => {
     const type = typeOf('albkit_listener');
     const { diagnostics } = await rpc('ValidateResourceConfig', {
       type_name: 'albkit_listener',
-      config: dv(type, { ...configs().albkit_listener, protocol: 'HTTPS', certificate: { cert_pem: UNKNOWN, key_pem: UNKNOWN } }),
+      config: dv(type, {
+        ...configs().albkit_listener,
+        protocol: 'HTTPS',
+        certificate: { cert_pem: UNKNOWN, key_pem: UNKNOWN },
+      }),
     });
     expect(diagnostics).to.deep.equal([]);
   });
@@ -280,7 +349,9 @@ describe('terraform-provider-albkit protocol', function () {
       const port = (closed.address() as AddressInfo).port;
       await new Promise((resolve) => closed.close(resolve));
       const endpoint = `http://127.0.0.1:${port}`;
-      const configured = await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint, token: 't' }) });
+      const configured = await fresh.provider.ConfigureProvider!({
+        config: dv(PROVIDER_TYPE, { endpoint, token: 't' }),
+      });
       expect(configured.diagnostics).to.deep.equal([]);
       const unreachable = await fresh.provider.ImportResourceState!({ type_name: 'albkit_eip', id: 'ip' });
       expect((unreachable.diagnostics as { summary: string }[])[0]!.summary).to.equal(
@@ -288,12 +359,23 @@ describe('terraform-provider-albkit protocol', function () {
       );
       const type = typeOf('albkit_security_group');
       const config = dv(type, configs().albkit_security_group);
-      const planAt = () => fresh.provider.PlanResourceChange!({ type_name: 'albkit_security_group', prior_state: dv(type, null), proposed_new_state: config, config });
+      const planAt = () =>
+        fresh.provider.PlanResourceChange!({
+          type_name: 'albkit_security_group',
+          prior_state: dv(type, null),
+          proposed_new_state: config,
+          config,
+        });
       expect(((await planAt()).diagnostics as { summary: string }[]).map((d) => d.summary)).to.deep.equal([
         `albkit provider: cannot reach the albkit agent at ${endpoint} (ECONNREFUSED)`,
       ]);
-      expect((await planAt()).diagnostics, 'the provider configuration is reported once, not once per resource').to.deep.equal([]);
-      await fresh.provider.ConfigureProvider!({ config: dv(PROVIDER_TYPE, { endpoint: agent.endpoint, token: agent.token }) });
+      expect(
+        (await planAt()).diagnostics,
+        'the provider configuration is reported once, not once per resource',
+      ).to.deep.equal([]);
+      await fresh.provider.ConfigureProvider!({
+        config: dv(PROVIDER_TYPE, { endpoint: agent.endpoint, token: agent.token }),
+      });
       expect((await planAt()).diagnostics, 'a failed read of the agent is not kept').to.deep.equal([]);
     } finally {
       await fresh.stop();
@@ -309,14 +391,25 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('plans with unknown values: they stay unknown, defaults and what follows from known values fill in, id is the resource_id', async () => {
-    const config = { ...configs().albkit_backend_service, resource_id: 'web/unknowns', load_balancer: UNKNOWN, server_groups: UNKNOWN };
+    const config = {
+      ...configs().albkit_backend_service,
+      resource_id: 'web/unknowns',
+      load_balancer: UNKNOWN,
+      server_groups: UNKNOWN,
+    };
     const { planned, diagnostics } = await plan('albkit_backend_service', config);
     expect(diagnostics).to.deep.equal([]);
     expect(planned.load_balancer).to.equal(UNKNOWN);
     expect(planned.server_groups).to.equal(UNKNOWN);
     expect(planned.id).to.equal('web/unknowns');
     expect(planned.algorithm).to.equal('WEIGHTED_ROUND_ROBIN');
-    expect(planned.health_check).to.deep.include({ interval_ms: 500, timeout_ms: 200, healthy_threshold: 1, unhealthy_threshold: 3, path: '/' });
+    expect(planned.health_check).to.deep.include({
+      interval_ms: 500,
+      timeout_ms: 200,
+      healthy_threshold: 1,
+      unhealthy_threshold: 3,
+      path: '/',
+    });
     expect((planned.health_check as State).protocol, 'follows from the backend protocol').to.equal('HTTP');
   });
 
@@ -326,7 +419,10 @@ describe('terraform-provider-albkit protocol', function () {
       const state = await create(typeName, config);
       expect(state.id).to.equal(config.resource_id);
     }
-    const { body } = await agent.call<{ status: { state: string } }>('GET', `/v1/listeners/${encodeURIComponent('web/http')}`);
+    const { body } = await agent.call<{ status: { state: string } }>(
+      'GET',
+      `/v1/listeners/${encodeURIComponent('web/http')}`,
+    );
     expect(body.status.state).to.equal('ACTIVE');
     const response = await fetch(`http://127.0.0.1:${LISTENER_PORT}/`);
     expect(await response.text()).to.equal('hello from a\n');
@@ -342,7 +438,9 @@ describe('terraform-provider-albkit protocol', function () {
       expect(planned.diagnostics).to.deep.equal([]);
       const applied = await apply('albkit_listener', planned.planned, null, config);
       const diagnostics = applied.diagnostics as { severity: string; summary: string; detail: string }[];
-      expect(diagnostics.map(({ severity, summary }) => `${severity} ${summary}`)).to.deep.equal(['ERROR web/busy: Listener FAILED']);
+      expect(diagnostics.map(({ severity, summary }) => `${severity} ${summary}`)).to.deep.equal([
+        'ERROR web/busy: Listener FAILED',
+      ]);
       expect(diagnostics[0]!.detail, 'the reason names the address').to.contain(`127.0.0.1:${port}`);
       expect(applied.state).to.deep.include({ id: 'web/busy', port });
       expect((await apply('albkit_listener', null, applied.state)).diagnostics).to.deep.equal([]);
@@ -362,7 +460,12 @@ describe('terraform-provider-albkit protocol', function () {
       certificate: { cert_pem: pems.certPem, key_pem: pems.keyPem },
     };
     const state = await create('albkit_listener', config);
-    expect(state.certificate).to.deep.equal({ cert_pem: pems.certPem, key_pem: pems.keyPem, cert_file: null, key_file: null });
+    expect(state.certificate).to.deep.equal({
+      cert_pem: pems.certPem,
+      key_pem: pems.keyPem,
+      cert_file: null,
+      key_file: null,
+    });
     expect(await httpsGet(HTTPS_PORT, pems.certPem)).to.equal('hello from a\n');
     // The agent returns the key as its fingerprint; the state read back keeps the key it had.
     const type = typeOf('albkit_listener');
@@ -391,7 +494,12 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('shows no HTTP-only fields for a TCP backend service (null, not defaults), in the plan and in the state', async () => {
-    const tcp = { ...configs().albkit_backend_service, resource_id: 'web/tcp-backend', protocol: 'TCP', health_check: null };
+    const tcp = {
+      ...configs().albkit_backend_service,
+      resource_id: 'web/tcp-backend',
+      protocol: 'TCP',
+      health_check: null,
+    };
     const { planned } = await plan('albkit_backend_service', tcp);
     expect(planned.session_persistence).to.equal(null);
     expect(planned.health_check).to.deep.include({ protocol: 'TCP', path: null, status_codes: null, timeout_ms: 5000 });
@@ -399,20 +507,45 @@ describe('terraform-provider-albkit protocol', function () {
     expect(state.session_persistence).to.equal(null);
     expect(state.health_check).to.deep.include({ path: null, status_codes: null });
     const type = typeOf('albkit_backend_service');
-    const read = fromDv(type, (await rpc('ReadResource', { type_name: 'albkit_backend_service', current_state: dv(type, state) })).new_state) as State;
+    const read = fromDv(
+      type,
+      (await rpc('ReadResource', { type_name: 'albkit_backend_service', current_state: dv(type, state) })).new_state,
+    ) as State;
     expect(read, 'read back as planned').to.deep.equal(state);
-    const httpCheck = await plan('albkit_backend_service', { ...tcp, resource_id: 'web/tcp-http-check', health_check: { protocol: 'HTTP' } });
-    expect(httpCheck.planned.health_check, 'an HTTP check of a TCP backend has a path').to.deep.include({ path: '/', status_codes: ['2xx', '3xx'] });
+    const httpCheck = await plan('albkit_backend_service', {
+      ...tcp,
+      resource_id: 'web/tcp-http-check',
+      health_check: { protocol: 'HTTP' },
+    });
+    expect(httpCheck.planned.health_check, 'an HTTP check of a TCP backend has a path').to.deep.include({
+      path: '/',
+      status_codes: ['2xx', '3xx'],
+    });
     expect(httpCheck.planned.session_persistence).to.equal(null);
-    const http = await plan('albkit_backend_service', { ...configs().albkit_backend_service, resource_id: 'web/http-backend' });
-    expect(http.planned.session_persistence).to.deep.equal({ enabled: false, cookie_name: 'ALBKIT_SERVER', ttl_seconds: 0 });
-    const unknownProtocol = await plan('albkit_backend_service', { ...tcp, resource_id: 'web/which', protocol: UNKNOWN });
+    const http = await plan('albkit_backend_service', {
+      ...configs().albkit_backend_service,
+      resource_id: 'web/http-backend',
+    });
+    expect(http.planned.session_persistence).to.deep.equal({
+      enabled: false,
+      cookie_name: 'ALBKIT_SERVER',
+      ttl_seconds: 0,
+    });
+    const unknownProtocol = await plan('albkit_backend_service', {
+      ...tcp,
+      resource_id: 'web/which',
+      protocol: UNKNOWN,
+    });
     expect(unknownProtocol.planned.session_persistence, 'known after apply while the protocol is').to.equal(UNKNOWN);
     expect((await apply('albkit_backend_service', null, state)).diagnostics).to.deep.equal([]);
   });
 
   it('fills derived values at plan from the model (listener idle timeout, server zone from the agent)', async () => {
-    const listener = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/other', port: OTHER_PORT + 10 });
+    const listener = await plan('albkit_listener', {
+      ...configs().albkit_listener,
+      resource_id: 'web/other',
+      port: OTHER_PORT + 10,
+    });
     expect(listener.planned.idle_timeout_seconds).to.equal(60);
     const group = await plan('albkit_server_group', { ...configs().albkit_server_group, resource_id: 'web/more' });
     expect((group.planned.servers as State[])[0]!.zone).to.equal('local-a');
@@ -421,24 +554,37 @@ describe('terraform-provider-albkit protocol', function () {
   it("rejects at plan a listener port the agent's load balancer already uses, naming both", async () => {
     const { diagnostics } = await plan('albkit_listener', { ...configs().albkit_listener, resource_id: 'web/dup' });
     const [diagnostic] = diagnostics as { summary: string; attribute: { steps: { attribute_name: string }[] } }[];
-    expect(diagnostic!.summary).to.equal(`port: ${LISTENER_PORT} is already used by listener web/http on load balancer web`);
+    expect(diagnostic!.summary).to.equal(
+      `port: ${LISTENER_PORT} is already used by listener web/http on load balancer web`,
+    );
     expect(diagnostic!.attribute.steps).to.deep.equal([{ attribute_name: 'port', selector: 'attribute_name' }]);
   });
 
   it('reads the agent state back, and null once the resource is gone', async () => {
     const type = typeOf('albkit_listener');
-    const read = await rpc('ReadResource', { type_name: 'albkit_listener', current_state: dv(type, { ...configs().albkit_listener, id: 'web/http' }) });
+    const read = await rpc('ReadResource', {
+      type_name: 'albkit_listener',
+      current_state: dv(type, { ...configs().albkit_listener, id: 'web/http' }),
+    });
     const state = fromDv(type, read.new_state) as State;
     expect(state).to.deep.include({ id: 'web/http', port: LISTENER_PORT, idle_timeout_seconds: 60 });
-    const missing = await rpc('ReadResource', { type_name: 'albkit_listener', current_state: dv(type, { id: 'web/none' }) });
+    const missing = await rpc('ReadResource', {
+      type_name: 'albkit_listener',
+      current_state: dv(type, { id: 'web/none' }),
+    });
     expect(fromDv(type, missing.new_state)).to.equal(null);
   });
 
   it('updates in place when no replace field changes', async () => {
     const typeName = 'albkit_server_group';
-    const prior = (await agent.call<{ generation: number }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`)).body;
+    const prior = (
+      await agent.call<{ generation: number }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`)
+    ).body;
     const type = typeOf(typeName);
-    const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/servers' }) })).new_state) as State;
+    const current = fromDv(
+      type,
+      (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/servers' }) })).new_state,
+    ) as State;
     const config = configs().albkit_server_group;
     const server = (config?.servers as State[] | undefined)?.[0];
     if (config === undefined || server === undefined) throw new Error('the server group config has no server');
@@ -449,7 +595,12 @@ describe('terraform-provider-albkit protocol', function () {
     const applied = await apply(typeName, planned.planned, current, config);
     expect(applied.diagnostics).to.deep.equal([]);
     expectConsistent(planned.planned, applied.state);
-    const after = (await agent.call<{ generation: number; spec: { servers: { weight: number }[] } }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`)).body;
+    const after = (
+      await agent.call<{ generation: number; spec: { servers: { weight: number }[] } }>(
+        'GET',
+        `/v1/server-groups/${encodeURIComponent('web/servers')}`,
+      )
+    ).body;
     expect(after.generation).to.equal(prior.generation + 1);
     expect(after.spec.servers[0]!.weight).to.equal(5);
   });
@@ -457,11 +608,16 @@ describe('terraform-provider-albkit protocol', function () {
   it('asks for a replace when a replace field changes, and replaces (delete, then create)', async () => {
     const typeName = 'albkit_listener';
     const type = typeOf(typeName);
-    const current = fromDv(type, (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/http' }) })).new_state) as State;
+    const current = fromDv(
+      type,
+      (await rpc('ReadResource', { type_name: typeName, current_state: dv(type, { id: 'web/http' }) })).new_state,
+    ) as State;
     const config = { ...configs().albkit_listener, port: OTHER_PORT };
     const replace = await plan(typeName, config, current);
     expect(replace.diagnostics).to.deep.equal([]);
-    expect(replace.requires_replace).to.deep.equal([{ steps: [{ attribute_name: 'port', selector: 'attribute_name' }] }]);
+    expect(replace.requires_replace).to.deep.equal([
+      { steps: [{ attribute_name: 'port', selector: 'attribute_name' }] },
+    ]);
     expect(replace.planned.id).to.equal(UNKNOWN);
     expect((await apply(typeName, null, current)).state).to.equal(null);
     const created = await create(typeName, config);
@@ -474,11 +630,17 @@ describe('terraform-provider-albkit protocol', function () {
     const response = await rpc('UpgradeResourceState', {
       type_name: 'albkit_eip',
       version: 0,
-      raw_state: { json: Buffer.from(JSON.stringify({ id: 'ip', resource_id: 'ip', address: '127.0.0.9', retired: true })) },
+      raw_state: {
+        json: Buffer.from(JSON.stringify({ id: 'ip', resource_id: 'ip', address: '127.0.0.9', retired: true })),
+      },
     });
     expect(response.diagnostics).to.deep.equal([]);
     expect(fromDv(type, response.upgraded_state)).to.deep.equal({ address: '127.0.0.9', id: 'ip', resource_id: 'ip' });
-    const newer = await rpc('UpgradeResourceState', { type_name: 'albkit_eip', version: 7, raw_state: { json: Buffer.from('{}') } });
+    const newer = await rpc('UpgradeResourceState', {
+      type_name: 'albkit_eip',
+      version: 7,
+      raw_state: { json: Buffer.from('{}') },
+    });
     expect((newer.diagnostics as { summary: string }[])[0]!.summary).to.match(/newer than this provider's 0/);
   });
 
@@ -486,9 +648,15 @@ describe('terraform-provider-albkit protocol', function () {
     const response = await rpc('ImportResourceState', { type_name: 'albkit_load_balancer', id: 'web' });
     const [imported] = response.imported_resources as { type_name: string; state: unknown }[];
     expect(imported!.type_name).to.equal('albkit_load_balancer');
-    expect(fromDv(typeOf('albkit_load_balancer'), imported!.state)).to.deep.include({ id: 'web', name: 'web', security_groups: ['web-sg'] });
+    expect(fromDv(typeOf('albkit_load_balancer'), imported!.state)).to.deep.include({
+      id: 'web',
+      name: 'web',
+      security_groups: ['web-sg'],
+    });
     const missing = await rpc('ImportResourceState', { type_name: 'albkit_load_balancer', id: 'nope' });
-    expect((missing.diagnostics as { summary: string }[])[0]!.summary).to.equal('nope: the agent has no LoadBalancer with this id');
+    expect((missing.diagnostics as { summary: string }[])[0]!.summary).to.equal(
+      'nope: the agent has no LoadBalancer with this id',
+    );
   });
 
   it("returns the agent's refusal as a diagnostic: a load balancer with dependents cannot be deleted", async () => {
@@ -502,7 +670,13 @@ describe('terraform-provider-albkit protocol', function () {
   });
 
   it('destroys in reverse order, as the agent log shows', async () => {
-    const order = ['albkit_listener', 'albkit_backend_service', 'albkit_server_group', 'albkit_load_balancer', 'albkit_security_group'];
+    const order = [
+      'albkit_listener',
+      'albkit_backend_service',
+      'albkit_server_group',
+      'albkit_load_balancer',
+      'albkit_security_group',
+    ];
     const all = configs();
     const start = (await agent.call<{ items: { seq: number }[] }>('GET', '/v1/operations')).body.items.length;
     for (const typeName of order) {

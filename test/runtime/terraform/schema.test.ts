@@ -27,16 +27,27 @@ describe('Provider schema', () => {
 
   it("forces a replace for exactly the model's replaceOnChange fields and resource_id", () => {
     for (const kind of KIND_NAMES) {
-      const replaced = resourceSchema(kind).attributes.filter((a) => a.replace).map((a) => a.field ?? a.name);
+      const replaced = resourceSchema(kind)
+        .attributes.filter((a) => a.replace)
+        .map((a) => a.field ?? a.name);
       expect(replaced.sort(), kind).to.deep.equal(['resource_id', ...KINDS[kind].replaceOnChange].sort());
     }
   });
 
   it('makes defaults and derived values optional and computed, required fields required', () => {
     const backend = byName(resourceSchema('BackendService').attributes);
-    expect(backend.algorithm).to.deep.include({ optional: true, computed: true, required: false, default: 'WEIGHTED_ROUND_ROBIN' });
+    expect(backend.algorithm).to.deep.include({
+      optional: true,
+      computed: true,
+      required: false,
+      default: 'WEIGHTED_ROUND_ROBIN',
+    });
     expect(backend.protocol).to.deep.include({ required: true, computed: false });
-    expect(backend.port, 'a backend service of server groups needs no port').to.deep.include({ optional: true, required: false, computed: false });
+    expect(backend.port, 'a backend service of server groups needs no port').to.deep.include({
+      optional: true,
+      required: false,
+      computed: false,
+    });
     const check = byName(backend.health_check!.nested!.attributes);
     expect(check.timeout_ms).to.deep.include({ optional: true, computed: true, default: 5000 });
     expect(check.protocol).to.deep.include({ optional: true, computed: true, derived: true });
@@ -71,7 +82,10 @@ describe('Provider schema', () => {
 
   it('writes the providers schema -json document Terraform itself would print', () => {
     const document = providerSchemaDocument() as {
-      provider_schemas: Record<string, { resource_schemas: Record<string, { block: { attributes: Record<string, Record<string, unknown>> } }> }>;
+      provider_schemas: Record<
+        string,
+        { resource_schemas: Record<string, { block: { attributes: Record<string, Record<string, unknown>> } }> }
+      >;
     };
     const provider = document.provider_schemas['registry.terraform.io/albkit/albkit']!;
     const listener = provider.resource_schemas.albkit_listener!.block.attributes;
@@ -88,14 +102,23 @@ describe('Provider schema', () => {
       'How long one check may take, 100–60000 ms; less than `interval_ms` unless both keep their defaults. Default: 5000.',
     );
     const listener = byName(resourceSchema('Listener').attributes);
-    expect(listener.port!.description).to.equal('The port, unique per load balancer. Changing it replaces the listener.');
+    expect(listener.port!.description).to.equal(
+      'The port, unique per load balancer. Changing it replaces the listener.',
+    );
     const lb = byName(resourceSchema('LoadBalancer').attributes);
     expect(lb.name!.description, 'a required attribute states no default').to.equal("The load balancer's name.");
   });
 
   it('turns a model field path into a Terraform attribute path', () => {
-    expect(attributePath('servers[2].zone')).to.deep.equal([{ attribute_name: 'servers' }, { element_key_int: 2 }, { attribute_name: 'zone' }]);
-    expect(attributePath('healthCheck.timeoutMs')).to.deep.equal([{ attribute_name: 'health_check' }, { attribute_name: 'timeout_ms' }]);
+    expect(attributePath('servers[2].zone')).to.deep.equal([
+      { attribute_name: 'servers' },
+      { element_key_int: 2 },
+      { attribute_name: 'zone' },
+    ]);
+    expect(attributePath('healthCheck.timeoutMs')).to.deep.equal([
+      { attribute_name: 'health_check' },
+      { attribute_name: 'timeout_ms' },
+    ]);
   });
 });
 
@@ -106,9 +129,21 @@ describe('cty msgpack', () => {
     const bytes = encodeValue(type, { ports: [80, UNKNOWN], name: UNKNOWN });
     expect([...bytes]).to.deep.equal([
       0x83, // map of 3
-      0xa4, ...Buffer.from('name'), 0xd4, 0x00, 0x00,
-      0xa5, ...Buffer.from('ports'), 0x92, 0x50, 0xd4, 0x00, 0x00,
-      0xa3, ...Buffer.from('tls'), 0xc0,
+      0xa4,
+      ...Buffer.from('name'),
+      0xd4,
+      0x00,
+      0x00,
+      0xa5,
+      ...Buffer.from('ports'),
+      0x92,
+      0x50,
+      0xd4,
+      0x00,
+      0x00,
+      0xa3,
+      ...Buffer.from('tls'),
+      0xc0,
     ]);
   });
 
@@ -118,7 +153,9 @@ describe('cty msgpack', () => {
   });
 
   it('reads a number cty wrote as its decimal string', () => {
-    expect(decodeValue(['list', 'number'], encode(['12345678901234567890123', 1.5]))).to.deep.equal([1.2345678901234568e22, 1.5]);
+    expect(decodeValue(['list', 'number'], encode(['12345678901234567890123', 1.5]))).to.deep.equal([
+      1.2345678901234568e22, 1.5,
+    ]);
   });
 
   it('round-trips any value of any type, unknowns included (property)', () => {
@@ -127,25 +164,33 @@ describe('cty msgpack', () => {
         { depthSize: 'small', withCrossShrink: true },
         fc.constantFrom<CtyType>('string', 'number', 'bool'),
         tie('type').map((inner) => ['list', inner] as const),
-        fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), tie('type'), { maxKeys: 4 }).map((attrs) => ['object', attrs] as const),
+        fc
+          .dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), tie('type'), { maxKeys: 4 })
+          .map((attrs) => ['object', attrs] as const),
       ),
     })).type;
     const valueOf = (type: CtyType): fc.Arbitrary<unknown> => {
       const known: fc.Arbitrary<unknown> =
-        type === 'string' ? fc.string() :
-        // cty numbers have no negative zero (cty writes -0 as the integer 0; fc.integer() can yield -0 too): the
-        // case below checks that apart.
-        type === 'number' ? fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).filter((n) => !Object.is(n, -0)) :
-        type === 'bool' ? fc.boolean() :
-        type[0] === 'object'
+        type === 'string'
+          ? fc.string()
+          : // cty numbers have no negative zero (cty writes -0 as the integer 0; fc.integer() can yield -0 too): the
+          // case below checks that apart.
+          type === 'number'
+          ? fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).filter((n) => !Object.is(n, -0))
+          : type === 'bool'
+          ? fc.boolean()
+          : type[0] === 'object'
           ? fc.record(Object.fromEntries(Object.entries(type[1]).map(([name, inner]) => [name, valueOf(inner)])))
           : fc.array(valueOf((type as readonly ['list', CtyType])[1]), { maxLength: 4 });
       return fc.oneof({ weight: 6, arbitrary: known }, fc.constant(null), fc.constant(UNKNOWN));
     };
     fc.assert(
-      fc.property(typeArb.chain((type) => fc.tuple(fc.constant(type), valueOf(type))), ([type, value]) => {
-        expect(decodeValue(type, encodeValue(type, value))).to.deep.equal(value);
-      }),
+      fc.property(
+        typeArb.chain((type) => fc.tuple(fc.constant(type), valueOf(type))),
+        ([type, value]) => {
+          expect(decodeValue(type, encodeValue(type, value))).to.deep.equal(value);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -158,7 +203,11 @@ describe('cty msgpack', () => {
   it('round-trips values and reads the JSON form of state', () => {
     const value = { name: 'web', ports: [80, 443.5], tls: null };
     expect(decodeValue(type, encodeValue(type, value))).to.deep.equal(value);
-    expect(decodeJson(type, Buffer.from('{"name":"web","old":1}'))).to.deep.equal({ name: 'web', ports: null, tls: null });
+    expect(decodeJson(type, Buffer.from('{"name":"web","old":1}'))).to.deep.equal({
+      name: 'web',
+      ports: null,
+      tls: null,
+    });
     expect(decodeValue(type, Buffer.alloc(0))).to.equal(null);
   });
 });

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { generateCertificate } from '../../fixtures/tcp-peers';
 import type { TestAgent } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, type TerraformDir, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
+import {
+  findTerraform,
+  startTerraformRig,
+  type TerraformDir,
+  type TerraformRig,
+  skipWithoutTerraform,
+} from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'routing', 'terraform');
 const HTTP_PORT = 23190;
@@ -59,7 +65,17 @@ describe('Terraform CLI with examples/routing/terraform', function () {
     await writeFile(join(tf.dir, 'cert.pem'), cert);
     await writeFile(join(tf.dir, 'key.pem'), key);
     const ports = rig.ports.join(',');
-    vars = ['-no-color', '-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports}]`, '-var', `http_port=${HTTP_PORT}`, '-var', `https_port=${HTTPS_PORT}`];
+    vars = [
+      '-no-color',
+      '-var',
+      `state_dir=${agent.stateDir}`,
+      '-var',
+      `server_ports=[${ports}]`,
+      '-var',
+      `http_port=${HTTP_PORT}`,
+      '-var',
+      `https_port=${HTTPS_PORT}`,
+    ];
     await tf.run(['init', '-input=false']);
   });
 
@@ -76,7 +92,10 @@ describe('Terraform CLI with examples/routing/terraform', function () {
     expect(actions[30]).to.deep.equal({ fixedResponse: { statusCode: 200, contentType: 'text/plain', body: 'pong' } });
     expect(actions[40]?.weightedForward).to.deep.include({ stickinessSeconds: 0 });
     for (const id of ['shop/https', 'shop/http']) {
-      const listener = await agent.call<{ status: { state: string } }>('GET', `/v1/listeners/${encodeURIComponent(id)}`);
+      const listener = await agent.call<{ status: { state: string } }>(
+        'GET',
+        `/v1/listeners/${encodeURIComponent(id)}`,
+      );
       expect(listener.body.status.state, id).to.equal('ACTIVE');
     }
     const log = await newOperations();

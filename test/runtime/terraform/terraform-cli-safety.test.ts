@@ -8,7 +8,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort, type TestAgent } from '../../helpers/agent';
-import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
+import {
+  findTerraform,
+  startTerraformRig,
+  terraformDir,
+  type TerraformDir,
+  type TerraformRig,
+  skipWithoutTerraform,
+} from './terraform-helpers';
 
 interface Chain {
   /** The resource ids' common prefix. */
@@ -18,7 +25,12 @@ interface Chain {
 }
 
 /** A whole load balancer in HCL (security group → load balancer → server group → backend → listener), plus `extra`. */
-function chainConfig(stateDir: string, { prefix, serverPort, listenerPort }: Chain, extra = '', backendExtra = ''): string {
+function chainConfig(
+  stateDir: string,
+  { prefix, serverPort, listenerPort }: Chain,
+  extra = '',
+  backendExtra = '',
+): string {
   return `terraform {
   required_providers {
     albkit = { source = "albkit/albkit" }
@@ -126,7 +138,9 @@ describe('Terraform CLI: no takeover, every rule at plan, destroy never blocked'
   backend_service = albkit_backend_service.web.id
 }
 `,
-        expected: new RegExp(`Error: port: ${chain.listenerPort} is already used by listener first/(http|again) on load balancer first`),
+        expected: new RegExp(
+          `Error: port: ${chain.listenerPort} is already used by listener first/(http|again) on load balancer first`,
+        ),
         at: 'with albkit_listener.',
       },
       {
@@ -191,24 +205,34 @@ resource "albkit_listener" "wrong" {
   it('refuses at plan two resources of one configuration with the same resource_id, even of different kinds', async () => {
     const output = await failedPlan(
       tf,
-      chainConfig(agent.stateDir, chain, `resource "albkit_eip" "clash" {
+      chainConfig(
+        agent.stateDir,
+        chain,
+        `resource "albkit_eip" "clash" {
   resource_id = "first/servers"
   address     = "127.0.0.20"
 }
-`),
+`,
+      ),
     );
-    expect(output).to.match(/Error: resource_id: "first\/servers" is also the resource_id of an albkit_(eip|server_group) of this configuration/);
+    expect(output).to.match(
+      /Error: resource_id: "first\/servers" is also the resource_id of an albkit_(eip|server_group) of this configuration/,
+    );
   });
 
   it('refuses at plan a literal reference to a resource that neither the agent nor the plan has', async () => {
     const output = await failedPlan(
       tf,
-      chainConfig(agent.stateDir, chain, `resource "albkit_server_group" "stray" {
+      chainConfig(
+        agent.stateDir,
+        chain,
+        `resource "albkit_server_group" "stray" {
   resource_id   = "first/stray"
   load_balancer = "nowhere"
   servers       = [{ address = "127.0.0.1", port = 80 }]
 }
-`),
+`,
+      ),
     );
     expect(output).to.match(/Error: load_balancer: refers to LoadBalancer "nowhere", which does not exist/);
     expect(output).to.include('with albkit_server_group.stray');
@@ -222,19 +246,27 @@ resource "albkit_listener" "wrong" {
     const second = await terraformDir(terraform!);
     try {
       const provider = chainConfig(agent.stateDir, chain).split('resource "albkit_security_group"')[0]!;
-      await writeConfig(second, `${provider}
+      await writeConfig(
+        second,
+        `${provider}
 resource "albkit_server_group" "taken" {
   resource_id   = "first/servers"
   load_balancer = "first"
   servers       = [{ name = "b", address = "127.0.0.2", port = 1 }]
 }
-`);
+`,
+      );
       await second.run(['init', '-input=false', '-no-color']);
       const { stdout, stderr } = await second.run(['apply', '-auto-approve', '-no-color', '-input=false'], [1]);
       const output = stdout + stderr;
-      expect(output).to.match(/Error: albkit_server_group "first\/servers" already exists on the albkit agent; import it with\s+`terraform import albkit_server_group\.<name> first\/servers`/);
+      expect(output).to.match(
+        /Error: albkit_server_group "first\/servers" already exists on the albkit agent; import it with\s+`terraform import albkit_server_group\.<name> first\/servers`/,
+      );
       const after = await agent.call<{ spec: unknown; generation: number; owner: string }>('GET', path);
-      expect(after.body, 'the first configuration keeps its server group').to.deep.include({ generation: before.body.generation, owner: before.body.owner });
+      expect(after.body, 'the first configuration keeps its server group').to.deep.include({
+        generation: before.body.generation,
+        owner: before.body.owner,
+      });
       expect(after.body.spec).to.deep.equal(before.body.spec);
       expect(await (await fetch(`http://127.0.0.1:${chain.listenerPort}/`)).text()).to.equal('hello from a\n');
       await second.run(['destroy', '-auto-approve', '-no-color', '-input=false']);
@@ -246,14 +278,18 @@ resource "albkit_server_group" "taken" {
   });
 
   it('destroys a configuration that became invalid (rules broken at plan, a resource never created)', async () => {
-    const broken = chainConfig(agent.stateDir, chain, `resource "albkit_listener" "https" {
+    const broken = chainConfig(
+      agent.stateDir,
+      chain,
+      `resource "albkit_listener" "https" {
   resource_id     = "first/https"
   load_balancer   = albkit_load_balancer.lb.id
   protocol        = "HTTPS"
   port            = ${await freePort()}
   backend_service = albkit_backend_service.web.id
 }
-`).replace('subnet          = { cidr = "127.0.0.0/24" }', 'subnet          = { cidr = "10.9.0.0/24" }');
+`,
+    ).replace('subnet          = { cidr = "127.0.0.0/24" }', 'subnet          = { cidr = "10.9.0.0/24" }');
     await failedPlan(tf, broken);
     const { stdout } = await tf.run(['destroy', '-auto-approve', '-no-color', '-input=false']);
     expect(stdout).to.include('Destroy complete! Resources: 5 destroyed.');

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { TestAgent } from '../../helpers/agent';
 import { connectOutcome } from '../deploy/sockets';
-import { findTerraform, startTerraformRig, terraformDir, type TerraformDir, type TerraformRig, skipWithoutTerraform } from './terraform-helpers';
+import {
+  findTerraform,
+  startTerraformRig,
+  terraformDir,
+  type TerraformDir,
+  type TerraformRig,
+  skipWithoutTerraform,
+} from './terraform-helpers';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'terraform');
 const HTTP_PORT = 23180;
@@ -50,7 +57,15 @@ describe('Terraform CLI with examples/terraform', function () {
     ({ agent, tf } = rig);
     const { ports } = rig;
     for (const file of ['main.tf', 'variables.tf', 'outputs.tf']) await cp(join(EXAMPLE, file), join(tf.dir, file));
-    vars = ['-no-color', '-var', `state_dir=${agent.stateDir}`, '-var', `server_ports=[${ports.join(',')}]`, '-var', `tcp_port=${TCP_PORT}`];
+    vars = [
+      '-no-color',
+      '-var',
+      `state_dir=${agent.stateDir}`,
+      '-var',
+      `server_ports=[${ports.join(',')}]`,
+      '-var',
+      `tcp_port=${TCP_PORT}`,
+    ];
   });
 
   after(async () => {
@@ -66,7 +81,9 @@ describe('Terraform CLI with examples/terraform', function () {
   it('plans the TCP backend service without HTTP-only attributes (null: no path, status codes or session persistence)', async () => {
     await tf.run(['plan', '-out=tcp.tfplan', ...vars, '-var', `http_port=${HTTP_PORT}`]);
     const { stdout } = await tf.run(['show', '-json', 'tcp.tfplan']);
-    const changes = (JSON.parse(stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] }).resource_changes;
+    const changes = (
+      JSON.parse(stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] }
+    ).resource_changes;
     const after = (address: string) => changes.find((change) => change.address === address)!.change.after;
     const tcp = after('albkit_backend_service.tcp');
     expect(tcp.session_persistence).to.equal(null);
@@ -74,7 +91,10 @@ describe('Terraform CLI with examples/terraform', function () {
     const http = after('albkit_backend_service.web');
     expect(http.health_check).to.deep.include({ protocol: 'HTTP', path: '/' });
     const { stdout: text } = await tf.run(['show', '-no-color', 'tcp.tfplan']);
-    const block = text.slice(text.indexOf('# albkit_backend_service.tcp will be created'), text.indexOf('# albkit_backend_service.web will be created'));
+    const block = text.slice(
+      text.indexOf('# albkit_backend_service.tcp will be created'),
+      text.indexOf('# albkit_backend_service.web will be created'),
+    );
     expect(block).to.include('protocol');
     expect(block).to.not.match(/path|status_codes|session_persistence|cookie_name/);
   });
@@ -93,8 +113,15 @@ describe('Terraform CLI with examples/terraform', function () {
       'web/tcp-servers',
       'web/web-backend',
     ]);
-    for (const [collection, id] of [['listeners', 'web/http'], ['listeners', 'web/tcp'], ['load-balancers', 'web']]) {
-      const resource = await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${encodeURIComponent(id!)}`);
+    for (const [collection, id] of [
+      ['listeners', 'web/http'],
+      ['listeners', 'web/tcp'],
+      ['load-balancers', 'web'],
+    ]) {
+      const resource = await agent.call<{ status: { state: string } }>(
+        'GET',
+        `/v1/${collection}/${encodeURIComponent(id!)}`,
+      );
       expect(resource.body.status.state, id).to.equal('ACTIVE');
     }
     for (const address of ['127.0.0.1', '127.0.0.10']) {
@@ -114,7 +141,14 @@ describe('Terraform CLI with examples/terraform', function () {
 
   it('imports a resource the agent has, and then plans no changes', async () => {
     await tf.run(['state', 'rm', 'albkit_listener.tcp']);
-    const { stdout } = await tf.run(['import', ...vars, '-var', `http_port=${HTTP_PORT}`, 'albkit_listener.tcp', 'web/tcp']);
+    const { stdout } = await tf.run([
+      'import',
+      ...vars,
+      '-var',
+      `http_port=${HTTP_PORT}`,
+      'albkit_listener.tcp',
+      'web/tcp',
+    ]);
     expect(stdout).to.include('Import successful!');
     const { code } = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [0, 2]);
     expect(code).to.equal(0);
@@ -124,7 +158,10 @@ describe('Terraform CLI with examples/terraform', function () {
   it('repairs drift: a change made on the agent is reverted, a resource deleted there is created again', async () => {
     const path = `/v1/server-groups/${encodeURIComponent('web/tcp-servers')}`;
     const group = await agent.call<{ spec: { loadBalancer: string; servers: { weight: number }[] } }>('GET', path);
-    const drifted = { ...group.body.spec, servers: group.body.spec.servers.map((server) => ({ ...server, weight: 0 })) };
+    const drifted = {
+      ...group.body.spec,
+      servers: group.body.spec.servers.map((server) => ({ ...server, weight: 0 })),
+    };
     expect((await agent.call('PUT', path, { spec: drifted })).status).to.equal(200);
     expect((await agent.call('DELETE', `/v1/listeners/${encodeURIComponent('web/tcp')}`)).status).to.equal(200);
     const plan = await tf.run(['plan', '-detailed-exitcode', ...vars, '-var', `http_port=${HTTP_PORT}`], [2]);
@@ -171,14 +208,32 @@ describe('Terraform CLI with examples/terraform', function () {
   });
 
   it('replaces the load balancer and everything on it when its zone changes: children deleted first, created after', async () => {
-    const { stdout } = await tf.run(['apply', '-auto-approve', ...vars, '-var', `http_port=${NEW_HTTP_PORT}`, '-var', 'zone=local-b']);
+    const { stdout } = await tf.run([
+      'apply',
+      '-auto-approve',
+      ...vars,
+      '-var',
+      `http_port=${NEW_HTTP_PORT}`,
+      '-var',
+      'zone=local-b',
+    ]);
     expect(stdout).to.include('Resources: 7 added, 0 changed, 7 destroyed.');
     const log = await newOperations();
-    for (const child of ['web/http', 'web/tcp', 'web/web-backend', 'web/tcp-backend', 'web/servers', 'web/tcp-servers']) {
+    for (const child of [
+      'web/http',
+      'web/tcp',
+      'web/web-backend',
+      'web/tcp-backend',
+      'web/servers',
+      'web/tcp-servers',
+    ]) {
       expectBefore(log, `delete ${child}`, 'delete web');
       expectBefore(log, 'create web', `create ${child}`);
     }
-    const group = await agent.call<{ spec: { servers: { zone: string }[] } }>('GET', `/v1/server-groups/${encodeURIComponent('web/servers')}`);
+    const group = await agent.call<{ spec: { servers: { zone: string }[] } }>(
+      'GET',
+      `/v1/server-groups/${encodeURIComponent('web/servers')}`,
+    );
     expect(group.body.spec.servers.map((s) => s.zone)).to.deep.equal(['local-b', 'local-b']);
   });
 

@@ -38,7 +38,9 @@ export interface TerraformDir {
 
 /** A CLI configuration that runs the provider straight from this checkout, without `terraform init`. */
 function devOverrides(): string {
-  return `provider_installation {\n  dev_overrides {\n    "albkit/albkit" = ${JSON.stringify(dirname(PROVIDER_LAUNCHER))}\n  }\n  direct {}\n}\n`;
+  return `provider_installation {\n  dev_overrides {\n    "albkit/albkit" = ${JSON.stringify(
+    dirname(PROVIDER_LAUNCHER),
+  )}\n  }\n  direct {}\n}\n`;
 }
 
 /**
@@ -69,14 +71,19 @@ export async function terraformDir(
     env: fullEnv,
     run: (args, allowExit = [0]) =>
       new Promise((resolve, reject) => {
-        execFile(binary, [...args], { cwd: dir, env: fullEnv, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          if (!allowExit.includes(code)) {
-            reject(new Error(`terraform ${args.join(' ')} exited ${code}:\n${stdout}\n${stderr}`));
-            return;
-          }
-          resolve({ code, stdout, stderr });
-        });
+        execFile(
+          binary,
+          [...args],
+          { cwd: dir, env: fullEnv, timeout: 120_000, maxBuffer: 16 << 20 },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+            if (!allowExit.includes(code)) {
+              reject(new Error(`terraform ${args.join(' ')} exited ${code}:\n${stdout}\n${stderr}`));
+              return;
+            }
+            resolve({ code, stdout, stderr });
+          },
+        );
       }),
     remove: () => rm(root, { recursive: true, force: true }),
   };

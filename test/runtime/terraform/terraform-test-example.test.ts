@@ -18,7 +18,10 @@ describe('terraform test with examples/terraform/tests', function () {
   before(async function () {
     skipWithoutTerraform(this, terraform, 'the Terraform CLI tests need Terraform >= 1.6');
     rig = await startTerraformRig(terraform!);
-    await cp(EXAMPLE, rig.tf.dir, { recursive: true, filter: (source) => !/\.terraform|terraform\.tfstate/.test(source) });
+    await cp(EXAMPLE, rig.tf.dir, {
+      recursive: true,
+      filter: (source) => !/\.terraform|terraform\.tfstate/.test(source),
+    });
   });
 
   after(async () => {

@@ -6,7 +6,13 @@ import { requestView } from '../../../../runtime/dataplane/routing/request-view'
 import { compileGlob } from '../../../../runtime/dataplane/routing/glob';
 
 /** The reference: every rule in priority order, each condition read straight from the model's words. */
-function scan(rules: readonly Rule[], method: string, url: string, raw: readonly string[], clientIp: string): Rule | undefined {
+function scan(
+  rules: readonly Rule[],
+  method: string,
+  url: string,
+  raw: readonly string[],
+  clientIp: string,
+): Rule | undefined {
   const [target = '', ...rest] = url.split('?');
   const query = rest.join('?');
   const hostField = raw.find((_, i) => i % 2 === 0 && raw[i]!.toLowerCase() === 'host');
@@ -24,9 +30,19 @@ function scan(rules: readonly Rule[], method: string, url: string, raw: readonly
   const pairs = query
     .split('&')
     .filter((part) => part !== '')
-    .map((part) => (part.includes('=') ? [decode(part.slice(0, part.indexOf('='))), decode(part.slice(part.indexOf('=') + 1))] : [decode(part), '']));
+    .map((part) =>
+      part.includes('=')
+        ? [decode(part.slice(0, part.indexOf('='))), decode(part.slice(part.indexOf('=') + 1))]
+        : [decode(part), ''],
+    );
   const glob = (pattern: string, value: string): boolean =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'is').test(value);
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'is',
+    ).test(value);
   const ip = clientIp.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
   const inCidr = (cidr: string): boolean => {
     const [base = '', bits = '32'] = cidr.split('/');
@@ -42,11 +58,13 @@ function scan(rules: readonly Rule[], method: string, url: string, raw: readonly
         const label = host.slice(0, host.length - p.length + 1);
         return host.endsWith(p.slice(1)) && label.length > 0 && !label.includes('.');
       })) &&
-    (c.paths === undefined || c.paths.some((p) => (p.endsWith('/*') ? target.startsWith(p.slice(0, -1)) : p === target))) &&
+    (c.paths === undefined ||
+      c.paths.some((p) => (p.endsWith('/*') ? target.startsWith(p.slice(0, -1)) : p === target))) &&
     (c.methods === undefined || c.methods.includes(method as never)) &&
     (c.sourceCidrs === undefined || c.sourceCidrs.some(inCidr)) &&
     (c.queries === undefined || c.queries.some((q) => pairs.some(([k, v]) => k === q.key && v === q.value))) &&
-    (c.headers === undefined || c.headers.every((h) => headers.some(([n, v]) => n === h.name.toLowerCase() && h.values.some((g) => glob(g, v)))));
+    (c.headers === undefined ||
+      c.headers.every((h) => headers.some(([n, v]) => n === h.name.toLowerCase() && h.values.some((g) => glob(g, v)))));
   return [...rules].sort((a, b) => a.priority - b.priority).find((rule) => holds(rule.conditions));
 }
 
@@ -66,7 +84,10 @@ const conditions: fc.Arbitrary<RuleConditions> = fc
     {
       hosts: fc.array(host, { minLength: 1, maxLength: 3 }),
       paths: fc.array(pathPattern, { minLength: 1, maxLength: 3 }),
-      headers: fc.array(fc.record({ name: headerName, values: fc.array(headerValue, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 }),
+      headers: fc.array(
+        fc.record({ name: headerName, values: fc.array(headerValue, { minLength: 1, maxLength: 3 }) }),
+        { minLength: 1, maxLength: 2 },
+      ),
       queries: fc.array(fc.record({ key: queryKey, value: queryValue }), { minLength: 1, maxLength: 2 }),
       methods: fc.array(method, { minLength: 1, maxLength: 3 }),
       sourceCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
@@ -75,16 +96,30 @@ const conditions: fc.Arbitrary<RuleConditions> = fc
   )
   .filter((c) => Object.keys(c).length > 0);
 
-const rules: fc.Arbitrary<Rule[]> = fc.uniqueArray(fc.integer({ min: 1, max: 200 }), { minLength: 0, maxLength: 25 }).chain((priorities) =>
-  fc.tuple(...priorities.map((priority) => conditions.map((c): Rule => ({ priority, conditions: c, action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: String(priority) } } })))),
-);
+const rules: fc.Arbitrary<Rule[]> = fc
+  .uniqueArray(fc.integer({ min: 1, max: 200 }), { minLength: 0, maxLength: 25 })
+  .chain((priorities) =>
+    fc.tuple(
+      ...priorities.map((priority) =>
+        conditions.map(
+          (c): Rule => ({
+            priority,
+            conditions: c,
+            action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: String(priority) } },
+          }),
+        ),
+      ),
+    ),
+  );
 
 const request = fc.record({
   method,
   host: fc.constantFrom(...HOSTS, 'A.EXAMPLE.com:8080', 'b.example.com:80', 'nohost'),
   path,
   query: fc.constantFrom('', 'v=1', 'v=2&x=', 'a%20b=a%26b', 'x', 'v=%zz', 'v=1&v=2'),
-  headers: fc.array(fc.tuple(headerName, fc.constantFrom('alpha', 'Alpha', 'beta', 'alxha', 'gammaQx', 'zeta', '')), { maxLength: 3 }),
+  headers: fc.array(fc.tuple(headerName, fc.constantFrom('alpha', 'Alpha', 'beta', 'alxha', 'gammaQx', 'zeta', '')), {
+    maxLength: 3,
+  }),
   clientIp: fc.constantFrom('127.0.0.1', '127.0.0.2', '127.0.0.3', '10.1.2.3', '192.168.0.1'),
 });
 
@@ -102,15 +137,34 @@ describe('url map matcher', () => {
   });
 
   it('lets the lowest priority win when several rules match, whatever their order in the url map', () => {
-    const rule = (priority: number, conditions: RuleConditions): Rule => ({ priority, conditions, action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: '' } } });
-    const matcher = compileRules([rule(30, { paths: ['/*'] }), rule(10, { hosts: ['*.example.com'] }), rule(20, { paths: ['/api/*'] })]);
-    expect(matchRule(matcher, requestView('GET', '/api/x', ['Host', 'www.example.com'], '127.0.0.1'))?.rule.priority).to.equal(10);
-    expect(matchRule(matcher, requestView('GET', '/api/x', ['Host', 'example.com'], '127.0.0.1'))?.rule.priority).to.equal(20);
-    expect(matchRule(matcher, requestView('GET', '/other', ['Host', 'example.com'], '127.0.0.1'))?.rule.priority).to.equal(30);
+    const rule = (priority: number, conditions: RuleConditions): Rule => ({
+      priority,
+      conditions,
+      action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: '' } },
+    });
+    const matcher = compileRules([
+      rule(30, { paths: ['/*'] }),
+      rule(10, { hosts: ['*.example.com'] }),
+      rule(20, { paths: ['/api/*'] }),
+    ]);
+    expect(
+      matchRule(matcher, requestView('GET', '/api/x', ['Host', 'www.example.com'], '127.0.0.1'))?.rule.priority,
+    ).to.equal(10);
+    expect(
+      matchRule(matcher, requestView('GET', '/api/x', ['Host', 'example.com'], '127.0.0.1'))?.rule.priority,
+    ).to.equal(20);
+    expect(
+      matchRule(matcher, requestView('GET', '/other', ['Host', 'example.com'], '127.0.0.1'))?.rule.priority,
+    ).to.equal(30);
   });
 
   it('reads the host and path of an absolute-form target', () => {
-    const view = requestView('GET', 'http://Shop.Example.com:8080/cart?item=1', ['Host', 'ignored.example.com'], '127.0.0.1');
+    const view = requestView(
+      'GET',
+      'http://Shop.Example.com:8080/cart?item=1',
+      ['Host', 'ignored.example.com'],
+      '127.0.0.1',
+    );
     expect([view.host, view.path, view.query]).to.deep.equal(['shop.example.com', '/cart', 'item=1']);
   });
 });
