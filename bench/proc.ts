@@ -190,8 +190,8 @@ export function runBounded(
       const how = timedOut
         ? `was stopped after ${timeoutMs} ms`
         : signalName
-        ? `was killed (${signalName})`
-        : `exited ${code}`;
+          ? `was killed (${signalName})`
+          : `exited ${code}`;
       reject(new Error(`${command} ${args.join(' ')} ${how}: ${stderr.trim() || stdout.trim()}`));
     });
   });

@@ -37,8 +37,8 @@ export function frameLocation(url: string, lineNumber: number): string {
     modules >= 0
       ? path.slice(modules + '/node_modules/'.length)
       : dist >= 0
-      ? path.slice(dist + '/dist/'.length)
-      : path;
+        ? path.slice(dist + '/dist/'.length)
+        : path;
   return `${short}:${lineNumber + 1}`;
 }
 

@@ -58,8 +58,8 @@ function tcpTargets(targets: readonly Target[]): Target[] {
     target.name === 'albkit'
       ? albkitTarget(TCP_PROXY_PORT)
       : target.name === REFERENCE
-      ? haproxyTarget(TCP_PROXY_PORT)
-      : target,
+        ? haproxyTarget(TCP_PROXY_PORT)
+        : target,
   );
 }
 

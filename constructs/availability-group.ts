@@ -28,7 +28,11 @@ export class AvailabilityGroup extends AlbResource implements IAvailabilityGroup
   readonly kind = 'AvailabilityGroup' as const;
   private readonly instances: Instance[];
 
-  constructor(scope: Construct, id: string, private readonly props: AvailabilityGroupProps = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AvailabilityGroupProps = {},
+  ) {
     super(scope, id);
     this.instances = [...(props.instances ?? [])];
   }

@@ -24,7 +24,11 @@ export class Eip extends AlbResource implements IEip {
 
   readonly kind = 'Eip' as const;
 
-  constructor(scope: Construct, id: string, private readonly props: EipProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: EipProps,
+  ) {
     super(scope, id);
   }
 

@@ -20,7 +20,10 @@ import { URL_MAP_RULES } from './url-map-rules';
  * uniqueness rules, which read every resource of R's kind and report on the later of two.
  */
 class Subjects {
-  constructor(private readonly index: ResourceIndex, private readonly ids: ReadonlySet<string> | undefined) {}
+  constructor(
+    private readonly index: ResourceIndex,
+    private readonly ids: ReadonlySet<string> | undefined,
+  ) {}
   /** True when issues about `id` are wanted. */
   has(id: string): boolean {
     return this.ids === undefined || this.ids.has(id);

@@ -125,10 +125,10 @@ export async function runDeployCommand(
     verb === 'plan'
       ? undefined
       : options.json
-      ? jsonReporter(process.stdout)
-      : process.stdout.isTTY
-      ? ttyReporter(process.stdout, paintFor(process.stdout))
-      : lineReporter(process.stdout);
+        ? jsonReporter(process.stdout)
+        : process.stdout.isTTY
+          ? ttyReporter(process.stdout, paintFor(process.stdout))
+          : lineReporter(process.stdout);
   const run = verb === 'destroy' ? destroy : deploy;
   let result: DeployResult;
   try {

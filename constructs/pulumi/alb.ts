@@ -27,10 +27,9 @@ import { checked } from './validate';
 
 /** Backend service settings of one `Alb` listener; its load balancer, protocol and server group are implied. */
 export type AlbBackendArgs = {
-  [P in keyof Omit<
-    BackendServiceInput,
-    'loadBalancer' | 'protocol' | 'port' | 'serverGroups' | 'availabilityGroups'
-  >]: DeepInput<BackendServiceInput[P]>;
+  [
+    P in keyof Omit<BackendServiceInput, 'loadBalancer' | 'protocol' | 'port' | 'serverGroups' | 'availabilityGroups'>
+  ]: DeepInput<BackendServiceInput[P]>;
 } & {
   /** The backend service's port (servers carry their own). @default the listener's port */
   port?: pulumi.Input<number>;

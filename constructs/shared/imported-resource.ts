@@ -20,7 +20,12 @@ export class ImportedResource<K extends Kind> extends Construct implements IAlbR
    * @param kind - the kind of the resource referred to
    * @param resourceId - its id on the agent
    */
-  constructor(scope: Construct, id: string, readonly kind: K, readonly resourceId: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly kind: K,
+    readonly resourceId: string,
+  ) {
     super(scope, id);
     Object.defineProperty(this, IMPORTED, { value: true });
   }

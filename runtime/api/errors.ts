@@ -6,7 +6,12 @@ import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from '../contr
 export class ApiError extends AlbkitError {
   /** The HTTP status: 400, 401, 404, 409, 412, 429, 503, 507, or another 4xx for `BAD_REQUEST` (413, 415). */
   readonly status: number;
-  constructor(readonly code: ApiErrorCode, message: string, readonly issues?: readonly Issue[], status?: number) {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly issues?: readonly Issue[],
+    status?: number,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status ?? API_ERROR_STATUS[code];

@@ -235,7 +235,7 @@ export class ManifestRunner {
     for (const [index, resource] of stored.entries()) {
       if (resource.state === 'ACTIVE' && present.has(resource)) continue;
       const step = steps[index] as Step;
-      const why = present.has(resource) ? resource.reason ?? resource.state : 'it is gone';
+      const why = present.has(resource) ? (resource.reason ?? resource.state) : 'it is gone';
       throw conflict(`${step.kind} "${step.id}" did not become ACTIVE: ${why}`);
     }
   }

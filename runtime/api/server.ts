@@ -113,10 +113,10 @@ export function buildControlApi(options: ControlApiOptions): FastifyInstance {
       error instanceof ApiError
         ? error
         : error instanceof StateWriteError
-        ? notStored(error)
-        : error instanceof EtcdStoreError
-        ? new ApiError(error.apiCode, error.message)
-        : fromFastify(error);
+          ? notStored(error)
+          : error instanceof EtcdStoreError
+            ? new ApiError(error.apiCode, error.message)
+            : fromFastify(error);
     if (apiError.code === 'BUSY') void reply.header('retry-after', '1');
     if (apiError.status >= 500) request.log.error({ err: error }, 'control API request failed');
     else
@@ -233,7 +233,7 @@ function fromFastify(error: FastifyError): ApiError {
     error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
       ? tooLargeMessage()
       : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-      ? 'unsupported content type; send application/json'
-      : `bad request: ${error.message}`;
+        ? 'unsupported content type; send application/json'
+        : `bad request: ${error.message}`;
   return new ApiError('BAD_REQUEST', message, undefined, status);
 }

@@ -224,7 +224,7 @@ export class ControlClient {
 
 /** The start of an answer, for a message: `{"ok":true}`, `<html>…`. */
 function preview(value: unknown): string {
-  const text = (typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing').replace(/\s+/g, ' ').trim();
+  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'nothing')).replace(/\s+/g, ' ').trim();
   return text === '' ? 'with an empty body' : text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 

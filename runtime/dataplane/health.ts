@@ -45,7 +45,10 @@ export class HealthChecker {
   private suspected = false;
   private stopped = true;
 
-  constructor(target: HealthCheckTarget, private readonly listener: HealthListener) {
+  constructor(
+    target: HealthCheckTarget,
+    private readonly listener: HealthListener,
+  ) {
     this.target = target;
   }
 

@@ -290,8 +290,8 @@ export function listen(server: Server, address: string, port: number): Promise<v
         error.code === 'EADDRINUSE'
           ? 'the port is in use'
           : error.code === 'EADDRNOTAVAIL'
-          ? `${address} is not an address of this host`
-          : error.message;
+            ? `${address} is not an address of this host`
+            : error.message;
       reject(new BindError(`cannot bind ${address}:${port}: ${why}`));
     };
     const onListening = (): void => {

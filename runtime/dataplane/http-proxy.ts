@@ -235,12 +235,12 @@ export class Exchange implements UpstreamRequest, UpstreamHandler, Head, PoolWai
       raw.length > route.maxHeaders * 2
         ? ANSWERS.headersTooLarge
         : (flags & BAD_HOST) !== 0 || (!http10 && (flags & HAS_HOST) === 0)
-        ? ANSWERS.badRequest
-        : method === 'CONNECT'
-        ? ANSWERS.methodNotAllowed
-        : !http10 && (flags & EXPECT_OTHER) !== 0
-        ? ANSWERS.expectationFailed
-        : undefined;
+          ? ANSWERS.badRequest
+          : method === 'CONNECT'
+            ? ANSWERS.methodNotAllowed
+            : !http10 && (flags & EXPECT_OTHER) !== 0
+              ? ANSWERS.expectationFailed
+              : undefined;
   }
 
   /** The client's address, for the scheduler. */

@@ -297,7 +297,7 @@ export class Pool implements BackendPool {
    * the scheduler's pick. Stops at the first unpinned request no server is free for.
    */
   private serveWaiting(): void {
-    for (let index = 0; index < this.waiting.length; ) {
+    for (let index = 0; index < this.waiting.length;) {
       const { waiter } = this.waiting[index]!;
       const pinned = waiter.pinned;
       const usablePin = pinned !== undefined && !pinned.draining && pinned.healthy && pinned.weight > 0;

@@ -479,8 +479,8 @@ class UpstreamConnection {
       this.phase === Phase.Connecting
         ? UPSTREAM_ERRORS.connectTimeout
         : this.phase === Phase.Waiting
-        ? UPSTREAM_ERRORS.headersTimeout
-        : UPSTREAM_ERRORS.bodyTimeout;
+          ? UPSTREAM_ERRORS.headersTimeout
+          : UPSTREAM_ERRORS.bodyTimeout;
     if (this.request !== undefined) this.fail(upstreamError(code, `server timed out (${code})`));
     this.socket.destroy();
   }

@@ -78,9 +78,13 @@ export async function destroy(
   const present = scope.owned.map((l) => l.resource);
   const byId = new Map(present.map((r) => [r.id, r]));
   const waves = destroyWaves(present).map((wave) =>
-    wave.map(
-      (id): Step => ({ action: 'delete', operation: 'delete', id, kind: byId.get(id)?.kind ?? 'Listener', fields: [] }),
-    ),
+    wave.map((id): Step => ({
+      action: 'delete',
+      operation: 'delete',
+      id,
+      kind: byId.get(id)?.kind ?? 'Listener',
+      fields: [],
+    })),
   );
   const plan: Plan = { waves, summary: { create: 0, update: 0, replace: 0, delete: present.length } };
   return execute(client, plan, present, scope, new Map(), options);
@@ -106,13 +110,11 @@ async function execute(
 ): Promise<DeployResult> {
   const emit = options.onEvent ?? ((_event: RunEvent) => undefined);
   const owner = stackOwner(options.stack ?? DEFAULT_STACK);
-  const adopted = scope.foreign.map(
-    ({ resource, owner: from }): Adoption => ({
-      id: resource.id,
-      kind: resource.kind,
-      ...(from === undefined ? {} : { from }),
-    }),
-  );
+  const adopted = scope.foreign.map(({ resource, owner: from }): Adoption => ({
+    id: resource.id,
+    kind: resource.kind,
+    ...(from === undefined ? {} : { from }),
+  }));
   const started = Date.now();
   const adopting = adopted.length > 0 ? { adopt: adopted } : {};
   if (options.dryRun) {

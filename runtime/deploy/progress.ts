@@ -122,8 +122,8 @@ export function ttyReporter(out: ProgressSink, paint: Paint = noPaint): (event: 
           event.plan.waves.length === 0
             ? ''
             : event.ok
-            ? `done in ${seconds(event.ms)}\n`
-            : `failed after ${seconds(event.ms)}\n`,
+              ? `done in ${seconds(event.ms)}\n`
+              : `failed after ${seconds(event.ms)}\n`,
         );
         return;
     }

@@ -47,7 +47,10 @@ export const DEFAULT_CONCURRENCY = 64;
 /** A step that failed, named by its resource. */
 export class StepError extends AlbkitError {
   readonly code = 'ALBKIT_DEPLOY_STEP';
-  constructor(readonly step: Step, message: string) {
+  constructor(
+    readonly step: Step,
+    message: string,
+  ) {
     super(`${step.kind} ${step.id}: ${message}`);
     this.name = 'StepError';
   }

@@ -29,7 +29,10 @@ export class StoreConflictError extends EtcdStoreError {
 export class StoreUnavailableError extends EtcdStoreError {
   readonly code = 'ALBKIT_STORE_UNAVAILABLE';
   readonly apiCode = 'STORE_UNAVAILABLE';
-  constructor(readonly hosts: readonly string[], detail: string) {
+  constructor(
+    readonly hosts: readonly string[],
+    detail: string,
+  ) {
     super(
       `the change was not stored: etcd (${hosts.join(
         ', ',

@@ -20,7 +20,10 @@ export const OPERATIONS_KEPT = 10_000;
 /** The state file exists but cannot be used: the agent refuses to start and leaves the file as it is. */
 export class StateFileError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_FILE';
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`state file ${file} is unusable: ${detail}. Fix or move the file away; the agent left it untouched`);
     this.name = 'StateFileError';
   }
@@ -59,7 +62,10 @@ export const StateSchema = z.strictObject({
  */
 export class StateWriteError extends AlbkitError {
   readonly code = 'ALBKIT_STATE_WRITE';
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(
       `the change was not stored: cannot write ${file}: ${detail}; nothing was changed (free space on its file system, then retry)`,
     );

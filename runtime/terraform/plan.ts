@@ -39,7 +39,7 @@ function fillDerived(target: unknown, resolved: unknown, prior: unknown, segment
     fillDerived(object[head], at(resolved, head), at(prior, head), rest);
   } else if (object[head] === undefined) {
     const derived = at(resolved, head);
-    object[head] = derived !== undefined && derived !== UNKNOWN ? derived : at(prior, head) ?? UNKNOWN;
+    object[head] = derived !== undefined && derived !== UNKNOWN ? derived : (at(prior, head) ?? UNKNOWN);
   }
 }
 
@@ -60,7 +60,7 @@ function plannedId(
   replaced: boolean,
   agent: readonly Resource[],
 ): CtyValue {
-  if (prior) return replaced ? UNKNOWN : prior.id ?? null;
+  if (prior) return replaced ? UNKNOWN : (prior.id ?? null);
   return typeof resourceId === 'string' && !agent.some((resource) => resource.id === resourceId) ? resourceId : UNKNOWN;
 }
 

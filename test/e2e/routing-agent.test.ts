@@ -16,9 +16,8 @@ describe('url maps through the agent', function () {
     expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 201, 202]);
     await waitFor(
       async () =>
-        (
-          await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${id(resourceId)}`)
-        ).body.status?.state === 'ACTIVE',
+        (await agent.call<{ status: { state: string } }>('GET', `/v1/${collection}/${id(resourceId)}`)).body.status
+          ?.state === 'ACTIVE',
       20_000,
       `${resourceId} to be ACTIVE`,
     );

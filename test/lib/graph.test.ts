@@ -139,13 +139,10 @@ describe('mergedCreationOrder', () => {
   });
 
   it('places a chain of 20 000 nodes without exhausting the stack', () => {
-    const chain = Array.from(
-      { length: 20000 },
-      (_, i): Node => ({
-        id: `n${String(i).padStart(5, '0')}`,
-        dependsOn: i === 0 ? [] : [`n${String(i - 1).padStart(5, '0')}`],
-      }),
-    );
+    const chain = Array.from({ length: 20000 }, (_, i): Node => ({
+      id: `n${String(i).padStart(5, '0')}`,
+      dependsOn: i === 0 ? [] : [`n${String(i - 1).padStart(5, '0')}`],
+    }));
     expect(mergedCreationOrder([], [...chain].reverse())).to.deep.equal(chain.map((node) => node.id));
   });
 });

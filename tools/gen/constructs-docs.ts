@@ -50,7 +50,10 @@ function code(text: string): string {
 }
 
 class PropsReader {
-  constructor(private readonly ts: typeof TS, private readonly checker: TS.TypeChecker) {}
+  constructor(
+    private readonly ts: typeof TS,
+    private readonly checker: TS.TypeChecker,
+  ) {}
 
   /** The object types a prop's value has (its union members that are plain objects, or an array's elements'). */
   private objectParts(type: TS.Type): { parts: TS.Type[]; array: boolean } {

@@ -70,7 +70,7 @@ export function compileRules(rules: readonly Rule[]): UrlMatcher {
   const exactHosts = new Map(
     [...byExact].map(([host, list]) => {
       const dot = host.indexOf('.');
-      const wildcard = dot < 0 ? [] : byWildcard.get(host.slice(dot)) ?? [];
+      const wildcard = dot < 0 ? [] : (byWildcard.get(host.slice(dot)) ?? []);
       return [host, pathIndex(merged(list, wildcard, anyHostRules))] as const;
     }),
   );

@@ -40,17 +40,15 @@ export class WeightedTargets {
     /** The group cookie, when stickiness is on. */
     readonly cookie: GroupCookie | undefined,
   ) {
-    const weighted = targets.map(
-      ({ target, weight, cookie: value }): WeightedTarget => ({
-        key: target.backendServiceId,
-        weight,
-        healthy: true,
-        active: 0,
-        maxActive: Number.POSITIVE_INFINITY,
-        target,
-        cookie: value,
-      }),
-    );
+    const weighted = targets.map(({ target, weight, cookie: value }): WeightedTarget => ({
+      key: target.backendServiceId,
+      weight,
+      healthy: true,
+      active: 0,
+      maxActive: Number.POSITIVE_INFINITY,
+      target,
+      cookie: value,
+    }));
     this.scheduler.reset(weighted);
     this.byCookie = new Map(weighted.filter((target) => target.weight > 0).map((target) => [target.cookie, target]));
   }

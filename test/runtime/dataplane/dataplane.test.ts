@@ -229,14 +229,13 @@ describe('DataPlane', function () {
   it('builds pools from availability groups on the backend service port, with the group weight', async function () {
     const { dataPlane } = newDataPlane();
     const port = await freePort();
-    const resources = albResources({ port, servers: [] }).map(
-      (resource): Resource =>
-        resource.kind === 'BackendService'
-          ? {
-              ...resource,
-              spec: { ...resource.spec, serverGroups: [], availabilityGroups: ['ag'], port: backends[2]!.port },
-            }
-          : resource,
+    const resources = albResources({ port, servers: [] }).map((resource): Resource =>
+      resource.kind === 'BackendService'
+        ? {
+            ...resource,
+            spec: { ...resource.spec, serverGroups: [], availabilityGroups: ['ag'], port: backends[2]!.port },
+          }
+        : resource,
     );
     const group: Resource = {
       id: 'ag',

@@ -38,7 +38,11 @@ class Lockstep {
 
 /** A control API client whose reads of the live state meet the other party's, so both plan on the same state. */
 class LockstepClient extends ControlClient {
-  constructor(agent: TestAgent, private readonly lockstep: Lockstep, private readonly party: 0 | 1) {
+  constructor(
+    agent: TestAgent,
+    private readonly lockstep: Lockstep,
+    private readonly party: 0 | 1,
+  ) {
     super(agent.endpoint, agent.token);
   }
   override async live(): Promise<LiveResource[]> {

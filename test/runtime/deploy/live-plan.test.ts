@@ -21,8 +21,8 @@ describe('livePlan', () => {
       l.resource.id === 'shop/http'
         ? { ...l, state: 'FAILED' as const }
         : l.resource.id === 'shop/backend'
-        ? { ...l, state: 'CREATING' as const }
-        : l,
+          ? { ...l, state: 'CREATING' as const }
+          : l,
     );
     expect(steps(livePlan(state, desired))).to.deep.equal(['create shop/backend', 'create shop/http']);
   });

@@ -4,10 +4,13 @@ import { TTY_RUNNING_SHOWN, ttyReporter } from '../../../runtime/deploy/progress
 
 describe('ttyReporter', () => {
   it(`lists at most ${TTY_RUNNING_SHOWN} steps in flight by name and counts the rest`, () => {
-    const steps = Array.from(
-      { length: 30 },
-      (_, i): Step => ({ action: 'create', operation: 'put', id: `web/l${i}`, kind: 'Listener', fields: [] }),
-    );
+    const steps = Array.from({ length: 30 }, (_, i): Step => ({
+      action: 'create',
+      operation: 'put',
+      id: `web/l${i}`,
+      kind: 'Listener',
+      fields: [],
+    }));
     const plan: Plan = { waves: [steps], summary: { create: 30, update: 0, replace: 0, delete: 0 } };
     let text = '';
     const report = ttyReporter({ write: (chunk: string) => (text += chunk) });

@@ -174,14 +174,16 @@ describe('cty msgpack', () => {
         type === 'string'
           ? fc.string()
           : // cty numbers have no negative zero (cty writes -0 as the integer 0; fc.integer() can yield -0 too): the
-          // case below checks that apart.
-          type === 'number'
-          ? fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).filter((n) => !Object.is(n, -0))
-          : type === 'bool'
-          ? fc.boolean()
-          : type[0] === 'object'
-          ? fc.record(Object.fromEntries(Object.entries(type[1]).map(([name, inner]) => [name, valueOf(inner)])))
-          : fc.array(valueOf((type as readonly ['list', CtyType])[1]), { maxLength: 4 });
+            // case below checks that apart.
+            type === 'number'
+            ? fc
+                .oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }))
+                .filter((n) => !Object.is(n, -0))
+            : type === 'bool'
+              ? fc.boolean()
+              : type[0] === 'object'
+                ? fc.record(Object.fromEntries(Object.entries(type[1]).map(([name, inner]) => [name, valueOf(inner)])))
+                : fc.array(valueOf((type as readonly ['list', CtyType])[1]), { maxLength: 4 });
       return fc.oneof({ weight: 6, arbitrary: known }, fc.constant(null), fc.constant(UNKNOWN));
     };
     fc.assert(

@@ -101,13 +101,11 @@ const rules: fc.Arbitrary<Rule[]> = fc
   .chain((priorities) =>
     fc.tuple(
       ...priorities.map((priority) =>
-        conditions.map(
-          (c): Rule => ({
-            priority,
-            conditions: c,
-            action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: String(priority) } },
-          }),
-        ),
+        conditions.map((c): Rule => ({
+          priority,
+          conditions: c,
+          action: { fixedResponse: { statusCode: 200, contentType: 'text/plain', body: String(priority) } },
+        })),
       ),
     ),
   );
