@@ -3,8 +3,8 @@ import { App, LoadBalancer } from 'albkit';
 const app = new App();
 const lb = new LoadBalancer(app, 'web', {
   zones: ['zone-a'],
-  vpc: { cidr: '127.0.0.0/8' }, // loopback, so a local agent can run it; in a cloud: 10.0.0.0/16
-  subnet: { cidr: '127.0.0.0/24' }, // listeners bind the subnet's first host, 127.0.0.1
+  vpc: { cidr: '127.0.0.0/8' },              // loopback, so a local agent can run it; in a cloud: 10.0.0.0/16
+  subnet: { cidr: '127.0.0.0/24' },          // listeners bind the subnet's first host, 127.0.0.1
 });
 const servers = lb.addServerGroup('servers', {
   servers: [
@@ -13,9 +13,7 @@ const servers = lb.addServerGroup('servers', {
   ],
 });
 const backend = lb.addBackendService('backend', {
-  protocol: 'HTTP',
-  port: 9001,
-  serverGroups: [servers],
+  protocol: 'HTTP', port: 9001, serverGroups: [servers],
   sessionPersistence: { enabled: true },
   healthCheck: { path: '/healthz' },
 });

@@ -43,10 +43,10 @@ function documentedCodes(): Map<string, string> {
 function thrownCodes(): Map<string, string> {
   const patterns = [
     /readonly code = '([A-Z_]+)'/g, // an error class's own code
-    /albkitError\('([A-Z_]+)'/g, // the Pulumi providers' branded errors
-    /initFailure\(id, '([A-Z_]+)'/g, // and those Pulumi records as failed to initialize
-    /new ControlApiError\([^,]+, '([A-Z_]+)'/g, // the control client's codes for no answer
-    /new ApiError\('([A-Z_]+)'/g,
+    /albkitError\(\s*'([A-Z_]+)'/g, // the Pulumi providers' branded errors
+    /initFailure\(\s*id,\s*'([A-Z_]+)'/g, // and those Pulumi records as failed to initialize
+    /new ControlApiError\([^,]+,\s*'([A-Z_]+)'/g, // the control client's codes for no answer
+    /new ApiError\(\s*'([A-Z_]+)'/g,
   ];
   const codes = new Map<string, string>();
   for (const file of SOURCE_DIRS.flatMap((dir) => sourceFiles(dir))) {

@@ -245,7 +245,7 @@ describe('url map rules in the data plane', function () {
 
   it('redirects with a Location exact for each field', async () => {
     await deploy([
-      { priority: 1, conditions: { paths: ['/plain'] }, action: { redirect: {} } },
+      { priority: 1, conditions: { paths: ['/plain'] }, action: { redirect: { path: '/landing' } } },
       {
         priority: 2,
         conditions: { paths: ['/secure/*'] },
@@ -268,7 +268,7 @@ describe('url map rules in the data plane', function () {
       const answer = await fetchText(client, `${url}${path}`, { headers: { host: 'Shop.example.com:8080' } });
       return [answer.status, String(answer.headers.location)];
     };
-    expect(await location('/plain?a=1')).to.deep.equal([301, `http://shop.example.com:${port}/plain?a=1`]);
+    expect(await location('/plain?a=1')).to.deep.equal([301, `http://shop.example.com:${port}/landing?a=1`]);
     expect(await location('/secure/cart')).to.deep.equal([308, 'https://shop.example.com/secure/cart']);
     expect(await location('/moved?q=2')).to.deep.equal([
       302,
