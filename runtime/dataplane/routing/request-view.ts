@@ -4,6 +4,8 @@
  * dropped), the raw header array and the client's address. The query's pairs and the address as a number are
  * worked out only when a candidate rule asks for them, once per request.
  */
+import { rawHeader } from '../http-headers';
+
 /** A request as the matcher sees it. */
 export interface RequestView {
   readonly method: string;
@@ -42,7 +44,8 @@ export function requestView(method: string, url: string, raw: readonly string[],
       if (target.charCodeAt(0) !== SLASH) target = `/${target}`;
     }
   }
-  if (host === undefined) host = hostHeader(raw);
+  // The listener answered 400 to a request with two Host fields, so there is at most one.
+  if (host === undefined) host = rawHeader(raw, 'host');
   const queryAt = target.indexOf('?');
   return {
     method,
@@ -54,14 +57,6 @@ export function requestView(method: string, url: string, raw: readonly string[],
     queryPairs: undefined,
     clientAddress: Number.NaN,
   };
-}
-
-function hostHeader(raw: readonly string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === 'host') return raw[i + 1];
-  }
-  return undefined;
 }
 
 /** `host[:port]` as a lower-case name without the port (an IPv6 literal keeps its brackets). */
