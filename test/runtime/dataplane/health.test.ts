@@ -186,7 +186,7 @@ describe('Health checks', function () {
         expect(
           await metricValue(registry, 'albkit_server_healthy{backend_service="lb/backend",server="lb/servers/b"}'),
         ).to.equal(0);
-        const hitsWhileDown = stopped.hits;
+        const checksWhileDown = stopped.healthChecks;
         await sleep(300);
         const restartedAt = Date.now();
         await stopped.restart();
@@ -194,7 +194,7 @@ describe('Health checks', function () {
         const upAfter = Date.now() - restartedAt;
         expect(upAfter).to.be.at.most(check.intervalMs * 1.1 * (check.healthyThreshold + 1) + check.timeoutMs);
         await sleep(300);
-        expect(stopped.hits).to.be.above(hitsWhileDown);
+        expect(stopped.healthChecks).to.be.above(checksWhileDown);
       } finally {
         running = false;
         await Promise.all(load);

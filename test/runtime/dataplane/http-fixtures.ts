@@ -18,8 +18,10 @@ export const LB_ADDRESS = '127.0.0.1';
 export interface HttpBackend {
   readonly name: string;
   port: number;
-  /** Requests served, health checks included. */
+  /** Requests served other than health checks (one may come in at any moment). */
   hits: number;
+  /** Health checks served. */
+  healthChecks: number;
   /** Headers of the last request other than a health check (one may come in at any moment). */
   last: http.IncomingHttpHeaders;
   /** Raw headers of the last request other than a health check. */
@@ -64,6 +66,7 @@ export async function startHttpBackend(
     name,
     port,
     hits: 0,
+    healthChecks: 0,
     last: {},
     lastRaw: [],
     lastLine: '',
@@ -82,8 +85,11 @@ export async function startHttpBackend(
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    backend.hits++;
-    if (req.headers['user-agent'] !== HEALTH_CHECK_AGENT) recordLast(backend, req);
+    if (req.headers['user-agent'] === HEALTH_CHECK_AGENT) backend.healthChecks++;
+    else {
+      backend.hits++;
+      recordLast(backend, req);
+    }
     handler(req, res, backend);
   });
   server.listen(port, '127.0.0.1');
